@@ -1,0 +1,3 @@
+from tuicoach.cli import main
+
+raise SystemExit(main())

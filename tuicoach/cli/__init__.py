@@ -1,0 +1,80 @@
+"""The ``tuicoach`` command: the app by default, and subcommands for the shell.
+
+Each subcommand lives in its own module with ``add_arguments(parser)`` and
+``run(args) -> int``. Modules import only the standard library at the top, so
+``tuicoach --help`` and the app's start-up stay fast; each ``run`` imports
+what it needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from tuicoach import __version__
+
+# name -> (module, one-line help). Order is the order of `tuicoach --help`.
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "score": ("tuicoach.cli.score", "score a draft (or many, --jsonl) and print the coach's report"),
+    "owed": ("tuicoach.cli.owed", "list the mentions still waiting for a reply"),
+    "config": ("tuicoach.cli.config_cmd", "print the config file's path and the effective settings"),
+}
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1  # a draft has an `error` finding, as linters do
+EXIT_USAGE = 2  # bad usage or bad input
+
+
+class UsageError(Exception):
+    """Bad usage or input: printed as ``tuicoach: <message>`` with exit status 2."""
+
+
+def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """Options every subcommand accepts, before or after its name."""
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--config", metavar="PATH", default=default,
+        help="config file (default: $TUICOACH_CONFIG or the platform config dir)",
+    )
+    parser.add_argument(
+        "--data-dir", metavar="PATH", default=default,
+        help="data folder (default: $TUICOACH_DATA_DIR or the platform data dir)",
+    )
+
+
+def _load(name: str) -> ModuleType:
+    return importlib.import_module(SUBCOMMANDS[name][0])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tuicoach",
+        description="A terminal client for business accounts on X, with a coach.",
+    )
+    parser.add_argument("--version", action="version", version=f"tuicoach {__version__}")
+    _common(parser, suppress=False)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (_, help_text) in SUBCOMMANDS.items():
+        sub = subparsers.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".")
+        _common(sub, suppress=True)
+        _load(name).add_arguments(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_OK
+    try:
+        result: int = _load(args.command).run(args)
+    except UsageError as exc:
+        print(f"tuicoach: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    return result

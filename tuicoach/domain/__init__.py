@@ -1,0 +1,1 @@
+"""Pure domain code: models, text measurement, owed replies. No I/O, no UI."""
