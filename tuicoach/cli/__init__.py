@@ -18,9 +18,15 @@ from tuicoach import __version__
 
 # name -> (module, one-line help). Order is the order of `tuicoach --help`.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
-    "score": ("tuicoach.cli.score", "score a draft (or many, --jsonl) and print the coach's report"),
+    "score": (
+        "tuicoach.cli.score",
+        "score a draft (or many, --jsonl) and print the coach's report",
+    ),
     "owed": ("tuicoach.cli.owed", "list the mentions still waiting for a reply"),
-    "config": ("tuicoach.cli.config_cmd", "print the config file's path and the effective settings"),
+    "config": (
+        "tuicoach.cli.config_cmd",
+        "print the config file's path and the effective settings",
+    ),
 }
 
 EXIT_OK = 0
@@ -36,11 +42,15 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     """Options every subcommand accepts, before or after its name."""
     default = argparse.SUPPRESS if suppress else None
     parser.add_argument(
-        "--config", metavar="PATH", default=default,
+        "--config",
+        metavar="PATH",
+        default=default,
         help="config file (default: $TUICOACH_CONFIG or the platform config dir)",
     )
     parser.add_argument(
-        "--data-dir", metavar="PATH", default=default,
+        "--data-dir",
+        metavar="PATH",
+        default=default,
         help="data folder (default: $TUICOACH_DATA_DIR or the platform data dir)",
     )
 
@@ -58,7 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     _common(parser, suppress=False)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (_, help_text) in SUBCOMMANDS.items():
-        sub = subparsers.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".")
+        sub = subparsers.add_parser(
+            name, help=help_text, description=help_text[0].upper() + help_text[1:] + "."
+        )
         _common(sub, suppress=True)
         _load(name).add_arguments(sub)
     return parser

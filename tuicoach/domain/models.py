@@ -191,4 +191,3 @@ def isoformat(moment: datetime) -> str:
     """ISO 8601 in UTC with a ``Z``, as the X API writes times."""
     text = moment.astimezone(UTC).isoformat(timespec="seconds")
     return text.replace("+00:00", "Z")
-
