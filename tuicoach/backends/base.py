@@ -1,0 +1,80 @@
+"""What every backend offers the app and the CLI, and the failures it reports.
+
+A backend fetches into the store and posts from it; the UI only ever reads the
+store and calls these methods from worker threads. Every failure a user can
+meet is one of the :class:`BackendError` subclasses below, each with a message
+that names the problem and the way out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from tuicoach.domain.models import Tweet, User
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    """What one sync fetched: new tweets per stream, and the reads it spent."""
+
+    new: Mapping[str, int] = field(default_factory=dict)
+    reads: int = 0
+
+    @property
+    def total_new(self) -> int:
+        return sum(self.new.values())
+
+
+class BackendError(Exception):
+    """A failure talking to the service; ``str(error)`` is fit to show a user."""
+
+
+class AuthError(BackendError):
+    """401: the credentials were rejected."""
+
+
+class AccessError(BackendError):
+    """403: the app's access level lacks this endpoint; ``feature`` names what is unavailable."""
+
+    def __init__(self, message: str, feature: str) -> None:
+        super().__init__(message)
+        self.feature = feature
+
+
+class RateLimited(BackendError):
+    """429: no more requests to this endpoint until ``until`` (UTC)."""
+
+    def __init__(self, message: str, until: datetime) -> None:
+        super().__init__(message)
+        self.until = until
+
+
+class Offline(BackendError):
+    """No network, a timeout, or a 5xx that outlasted the retries."""
+
+
+class Backend(Protocol):
+    """The signed-in account's source of tweets, and where posts go."""
+
+    @property
+    def account(self) -> User:
+        """The signed-in user (the demo brand in demo mode)."""
+        ...
+
+    @property
+    def is_demo(self) -> bool: ...
+
+    def sync(self) -> SyncResult:
+        """Fetch what is new (home timeline, mentions, own tweets) into the store."""
+        ...
+
+    def post(self, text: str, *, reply_to: Tweet | None = None) -> Tweet:
+        """Post (or reply), store the new tweet, and return it. Never posts twice."""
+        ...
+
+    def like(self, tweet_id: str) -> None: ...
+
+    def close(self) -> None: ...
