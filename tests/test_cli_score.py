@@ -48,7 +48,7 @@ def test_readable_report(tmp_path: Path) -> None:
     run = tuicoach("score", SALE, tmp_path=tmp_path)
     assert run.returncode == 0, run.stderr
     out = run.stdout
-    assert out.splitlines()[0] == "Score 60/100, length 87/280, promotional"
+    assert out.splitlines()[0] == "Score 60/100, weighted length 87/280, promotional"
     assert 'warning  ask-to-promote at 0-9: "Please RT"' in out
     assert 'tip      hard-sell at 35-42: "20% off"' in out
     assert "Try: " in out

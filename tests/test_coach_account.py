@@ -231,3 +231,10 @@ def test_thresholds_come_from_settings() -> None:
     later = NOW + timedelta(minutes=5)
     coach.add_to_history(tweet(CHAT + "?", -timedelta(minutes=1)))
     assert "burst" in rules(coach.report("Hi", now=later))
+
+
+def test_a_naive_clock_is_taken_as_utc() -> None:
+    coach = Coach(history=[tweet(CHAT, timedelta(days=3))])
+    naive = coach.report("Hello again", now=NOW.replace(tzinfo=None))
+    assert naive == coach.report("Hello again", now=NOW)
+    assert "quiet-account" in rules(naive)

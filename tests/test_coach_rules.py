@@ -206,6 +206,8 @@ FIRES: list[tuple[str, str, list[str | None], bool]] = [
     ("So sorry. Thanks - Lee 2/2", "personal-touch", ["- Lee"], True),
     ("Try this article ^Rashmi https://t.co/a2xkfCrUG1", "personal-touch", ["^Rashmi"], True),
     ("I roasted this batch myself", "personal-touch", ["I"], False),
+    ("Gracias por escribirnos - José", "personal-touch", ["- José"], True),
+    ("Thanks for your patience ^j.d.", "personal-touch", ["^j.d"], True),
 ]
 
 
@@ -271,6 +273,8 @@ QUIET: list[tuple[str, str, bool]] = [
     ("https://example.com/?q=1", "invites-conversation", False),
     ("We are proud of our team", "personal-touch", False),
     ("Open 9 - 5 today", "personal-touch", False),
+    ("Open 9 - 5", "personal-touch", False),
+    ("Decaf or not - up to you", "personal-touch", False),
     ("MY OH MY", "personal-touch", False),
 ]
 

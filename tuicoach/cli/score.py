@@ -189,7 +189,7 @@ def render(report: Report, *, colour: bool = False, width: int | None = None) ->
 
     summary = [
         f"Score {report.score}/100",
-        f"length {report.weighted_length}/280",
+        f"weighted length {report.weighted_length}/280",
         "promotional" if report.promotional else "not promotional",
     ]
     if not report.valid:

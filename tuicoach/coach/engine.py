@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from tuicoach.coach.history import History
 from tuicoach.coach.neardup import Match, NearDuplicateIndex
@@ -75,6 +75,14 @@ class Coach:
         owed_since: Sequence[datetime] = (),
         near_duplicates: bool = True,
     ) -> Report:
+        """What the coach says about ``draft`` at time ``now``.
+
+        ``owed_since`` holds when each mention still owed a reply arrived.
+        ``near_duplicates=False`` skips the history search: the cheap pass.
+        A naive ``now`` is taken as UTC, as every time in tuicoach is.
+        """
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=UTC)
         analysis = self.analyse(draft)
         context = Context(
             settings=self.settings,

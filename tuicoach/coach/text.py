@@ -99,11 +99,11 @@ _PRICE = re.compile(
 )
 _OPENERS = frozenset("¿¡\"'“‘(")
 _COUNTER = re.compile(r"\d{1,2}/\d{1,2}")  # "1/2" at the end of a thread's first tweet
+# A sign-off: "^JD", "^Rashmi", "- Paige", "– Jen Smith", "/AY", after a space or punctuation.
 _SIGNATURE = re.compile(
     r"(?<![^\s.!?,;:)(])"
-    r"(?:\^\s?[A-Za-z][A-Za-z.]{0,14}"
-    r"|[-–—~]\s?[A-Z][A-Za-z]{0,14}(?:\s[A-Z][A-Za-z]{0,14})?"
-    r"|/[A-Z][A-Za-z]{0,14})$"
+    r"(?P<mark>\^\s?|[-–—~]\s?|/)"
+    r"(?P<name>[^\W\d_](?:[^\W\d_]|\.){0,14}(?:\s[^\W\d_]{1,15})?)$"
 )
 # Characters that show nothing: format controls, separators, fillers.
 _BLANK_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zs", "Zl", "Zp", "Mn", "Me"})
@@ -239,16 +239,25 @@ class DraftAnalysis:
         """A person's sign-off at the end (``^JD``, ``- Paige``, ``/AY``), before links or 1/2."""
         end = _end_of_words(self.masked)
         m = _SIGNATURE.search(self.masked, 0, end)
-        if m is None:
+        # After a dash or slash, only a capitalised name is a signature ("9 - 5", "- ok" aren't).
+        if m is None or (not m.group("mark").startswith("^") and not m.group("name")[0].isupper()):
             return None
         return Span(m.start(), m.end(), self.text[m.start() : m.end()])
 
     def overflow_start(self) -> int:
         """Where the text passes X's limit: the longest prefix that still fits ends here."""
-        low, high = 0, len(self.text)
+
+        def fits(end: int) -> bool:
+            return parse_tweet(self.text[:end]).weighted_length <= MAX_WEIGHTED_LENGTH
+
+        # Find a prefix that is over the limit by doubling, so a pasted essay costs no
+        # more than a tweet-sized text; then halve the distance to where it starts.
+        low, high = 0, min(len(self.text), 2 * MAX_WEIGHTED_LENGTH)
+        while high < len(self.text) and fits(high):
+            low, high = high, min(len(self.text), 2 * high)
         while low < high:
             middle = (low + high + 1) // 2
-            if parse_tweet(self.text[:middle]).weighted_length <= MAX_WEIGHTED_LENGTH:
+            if fits(middle):
                 low = middle
             else:
                 high = middle - 1
