@@ -20,7 +20,8 @@ class Coach:
     Build it once (the near-duplicate index is built here), feed it each tweet
     the user posts with :meth:`add_to_history`, and call :meth:`report` as they
     type: ``near_duplicates=False`` is the cheap pass for every keystroke, the
-    full pass can follow when typing pauses.
+    full pass can follow when typing pauses. :meth:`report` may run in a worker
+    thread, but not at the same moment as :meth:`add_to_history`.
     """
 
     def __init__(
