@@ -27,9 +27,31 @@ from tuicoach.ui.widgets.tweet_list import Row, TweetList
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 WORDS = (
-    "fresh roast single origin pour-over espresso grinder cold brew tasting notes cherry "
-    "chocolate caramel kettle scale filter bloom crema latte order shipping thanks question"
-).split()
+    "fresh",
+    "roast",
+    "single",
+    "origin",
+    "pour-over",
+    "espresso",
+    "grinder",
+    "cold",
+    "brew",
+    "tasting",
+    "notes",
+    "cherry",
+    "chocolate",
+    "caramel",
+    "kettle",
+    "scale",
+    "filter",
+    "bloom",
+    "crema",
+    "latte",
+    "order",
+    "shipping",
+    "thanks",
+    "question",
+)
 
 
 def rows(count: int) -> list[Row]:

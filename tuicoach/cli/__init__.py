@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from datetime import UTC, datetime
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from types import ModuleType
 
 from tuicoach import __version__

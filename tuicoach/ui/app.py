@@ -374,9 +374,7 @@ class TuicoachApp(App[None]):
         else:
             status.sync_state = "sync failed"
             title, way_out = "X said no", ""
-        self.notify(
-            f"{message} {way_out}".strip(), title=title, severity="warning", timeout=15
-        )
+        self.notify(f"{message} {way_out}".strip(), title=title, severity="warning", timeout=15)
 
     def _read_cost(self) -> None:
         if self.cost_meter is not None:
@@ -442,7 +440,11 @@ class TuicoachApp(App[None]):
 
     def start_reply(self, row: Row) -> None:
         compose = self.main.query_one(ComposePane)
-        if compose.text.strip() and self.reply_to is not None and self.reply_to.tweet.id == row.tweet.id:
+        if (
+            compose.text.strip()
+            and self.reply_to is not None
+            and self.reply_to.tweet.id == row.tweet.id
+        ):
             self.main.action_show_pane("compose")
             return
         self._flush_draft()
@@ -548,7 +550,9 @@ class TuicoachApp(App[None]):
         rows = data.conversation(self.account, row.tweet)
 
         def show() -> None:
-            self.push_screen(screens.ConversationScreen(rows, row.tweet.id, self.clock), self._reply_from_thread)
+            self.push_screen(
+                screens.ConversationScreen(rows, row.tweet.id, self.clock), self._reply_from_thread
+            )
 
         self.call_from_thread(show)
 
@@ -580,7 +584,11 @@ class TuicoachApp(App[None]):
         self.main.action_show_pane("mentions" if self._last_list is None else self._last_pane())
 
     def _last_pane(self) -> str:
-        return "timeline" if self._last_list is not None and self._last_list.id == "timeline" else "mentions"
+        return (
+            "timeline"
+            if self._last_list is not None and self._last_list.id == "timeline"
+            else "mentions"
+        )
 
     def action_help(self) -> None:
         from tuicoach.ui import screens
@@ -750,7 +758,9 @@ class TuicoachApp(App[None]):
     def _score_for_sending(self, text: str, reply_to: Row | None) -> None:
         assert self.coach is not None
         with self._coach_lock:
-            report = data.full_report(self.coach, data.make_draft(text, reply_to), self.clock(), self.snapshot)
+            report = data.full_report(
+                self.coach, data.make_draft(text, reply_to), self.clock(), self.snapshot
+            )
         self.call_from_thread(self._confirm_send, report, reply_to)
 
     def _confirm_send(self, report: Report, reply_to: Row | None) -> None:
@@ -806,4 +816,3 @@ class TuicoachApp(App[None]):
             compose.show_state("posted")
             self.notify(f"Posted{where}.")
         self.reload_mentions()
-

@@ -26,22 +26,63 @@ class Command:
 
 COMMANDS = (
     Command("Reply", "Reply to the highlighted tweet", "reply", "reply"),
-    Command("No reply needed", "Mark the highlighted mention as not needing a reply", "mark_no_reply", "mark-no-reply"),
-    Command("Snooze", "Hide the highlighted mention from the owed list for a while", "snooze", "snooze"),
+    Command(
+        "No reply needed",
+        "Mark the highlighted mention as not needing a reply",
+        "mark_no_reply",
+        "mark-no-reply",
+    ),
+    Command(
+        "Snooze", "Hide the highlighted mention from the owed list for a while", "snooze", "snooze"
+    ),
     Command("Undo", "Undo the last mark or snooze", "undo", "undo"),
     Command("Like", "Like the highlighted tweet", "like", "like"),
-    Command("Open thread", "Show the conversation around the highlighted tweet", "open_conversation", "open-conversation"),
-    Command("Copy tweet text", "Copy the highlighted tweet's text to the clipboard", "copy_text", "copy-text"),
-    Command("Copy tweet link", "Copy the highlighted tweet's link to the clipboard", "copy_link", "copy-link"),
-    Command("Owed replies only", "Show only the mentions still owed a reply, most needed first (again: all)", "toggle_owed", "filter-owed"),
+    Command(
+        "Open thread",
+        "Show the conversation around the highlighted tweet",
+        "open_conversation",
+        "open-conversation",
+    ),
+    Command(
+        "Copy tweet text",
+        "Copy the highlighted tweet's text to the clipboard",
+        "copy_text",
+        "copy-text",
+    ),
+    Command(
+        "Copy tweet link",
+        "Copy the highlighted tweet's link to the clipboard",
+        "copy_link",
+        "copy-link",
+    ),
+    Command(
+        "Owed replies only",
+        "Show only the mentions still owed a reply, most needed first (again: all)",
+        "toggle_owed",
+        "filter-owed",
+    ),
     Command("Compose", "Go to the draft", "compose", "compose"),
-    Command("New tweet", "Start a new draft (the current one stays in Drafts)", "new_tweet", "new-tweet"),
+    Command(
+        "New tweet", "Start a new draft (the current one stays in Drafts)", "new_tweet", "new-tweet"
+    ),
     Command("Send", "Send the draft (the coach asks first if it has concerns)", "send", "send"),
     Command("Drafts", "Open, or delete, a saved draft", "drafts", "drafts"),
     Command("Refresh", "Fetch what is new now", "refresh", "refresh"),
-    Command("Go to Timeline", "Show and focus the Timeline pane", "focus_pane('timeline')", "pane-timeline"),
-    Command("Go to Mentions", "Show and focus the Mentions pane", "focus_pane('mentions')", "pane-mentions"),
-    Command("Go to Compose", "Show and focus the Compose pane", "focus_pane('compose')", "pane-compose"),
+    Command(
+        "Go to Timeline",
+        "Show and focus the Timeline pane",
+        "focus_pane('timeline')",
+        "pane-timeline",
+    ),
+    Command(
+        "Go to Mentions",
+        "Show and focus the Mentions pane",
+        "focus_pane('mentions')",
+        "pane-mentions",
+    ),
+    Command(
+        "Go to Compose", "Show and focus the Compose pane", "focus_pane('compose')", "pane-compose"
+    ),
     Command("Go to Coach", "Show and focus the Coach pane", "focus_pane('coach')", "pane-coach"),
     Command("Show keys", "Every key and its id for the [keymap] config table", "help", "help"),
 )

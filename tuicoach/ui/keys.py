@@ -76,6 +76,7 @@ BINDING_IDS: frozenset[str] = frozenset(
     binding.id for _, group in GROUPS for binding in group if binding.id
 )
 
+
 def key_help(keymap: Mapping[str, str]) -> list[KeyHelp]:
     """Every binding with the keys it has under ``keymap``, for the help screen."""
     rows: list[KeyHelp] = []

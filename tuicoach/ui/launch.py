@@ -46,7 +46,9 @@ def demo_connect(data_dir: Path, clock: Clock) -> Callable[[], Account]:
     return connect
 
 
-def signed_in_connect(args: argparse.Namespace, data_dir: Path, clock: Clock) -> Callable[[], Account] | None:
+def signed_in_connect(
+    args: argparse.Namespace, data_dir: Path, clock: Clock
+) -> Callable[[], Account] | None:
     """The signed-in X account, or None when nobody is signed in.
 
     The hook for the X backend (issue 5): return a connect function that opens

@@ -38,7 +38,7 @@ PANE_FOCUS = {
 
 class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = list(SCREEN_BINDINGS)
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (WIDE_AT, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE_AT, "-wide")]  # noqa: RUF012 (Textual's own)
 
     active: reactive[str] = reactive("mentions")
 

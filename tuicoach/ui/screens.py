@@ -57,10 +57,13 @@ def _quote(row: Row) -> Content:
 class HelpScreen(ModalScreen[None]):
     """Every key, as the keymap has it now, grouped by where it works."""
 
-    DEFAULT_CSS = MODAL_CSS.format(name="HelpScreen") + """
+    DEFAULT_CSS = (
+        MODAL_CSS.format(name="HelpScreen")
+        + """
     HelpScreen > Vertical { width: 80; height: 90%; }
     HelpScreen VerticalScroll { height: 1fr; }
     """
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss", "Close", show=True),
     ]
@@ -197,10 +200,13 @@ class SnoozeScreen(ModalScreen[datetime | None]):
 class ConversationScreen(ModalScreen[Row | None]):
     """The whole thread around a tweet; ``r`` replies to the highlighted one."""
 
-    DEFAULT_CSS = MODAL_CSS.format(name="ConversationScreen") + """
+    DEFAULT_CSS = (
+        MODAL_CSS.format(name="ConversationScreen")
+        + """
     ConversationScreen > Vertical { width: 90; height: 90%; }
     ConversationScreen TweetList { height: 1fr; }
     """
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Close"),
         Binding("r", "reply_here", "Reply to this", priority=True),
@@ -216,8 +222,10 @@ class ConversationScreen(ModalScreen[Row | None]):
         with Vertical():
             yield Static(f"Thread · {len(self.rows)} tweets", classes="modal-title")
             yield TweetList(clock=self.clock, empty_text="This thread is not in the store.")
-            yield Static("j/k move · r replies to the highlighted tweet · escape closes",
-                         classes="modal-hint")
+            yield Static(
+                "j/k move · r replies to the highlighted tweet · escape closes",
+                classes="modal-hint",
+            )
 
     def on_mount(self) -> None:
         tweets = self.query_one(TweetList)
@@ -234,9 +242,12 @@ class ConversationScreen(ModalScreen[Row | None]):
 class DraftsScreen(ModalScreen[int | None]):
     """Saved drafts, newest first: enter opens one, ``x`` deletes one (through ``on_delete``)."""
 
-    DEFAULT_CSS = MODAL_CSS.format(name="DraftsScreen") + """
+    DEFAULT_CSS = (
+        MODAL_CSS.format(name="DraftsScreen")
+        + """
     DraftsScreen OptionList { max-height: 20; }
     """
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Close"),
         Binding("x,delete", "delete", "Delete draft"),
@@ -291,11 +302,14 @@ BLOCKING_RULES = frozenset({"empty", "too-long"})  # X itself would refuse these
 
 
 class ConfirmSendScreen(ModalScreen[bool]):
-    """Warnings: one confirmation. Errors: two deliberate steps. Empty or too long: no way through."""
+    """Warnings: one confirmation. Errors: two deliberate steps. Empty or too long: no way."""
 
-    DEFAULT_CSS = MODAL_CSS.format(name="ConfirmSendScreen") + """
+    DEFAULT_CSS = (
+        MODAL_CSS.format(name="ConfirmSendScreen")
+        + """
     ConfirmSendScreen #findings { max-height: 14; }
     """
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,n", "keep_editing", "Keep editing"),
     ]

@@ -10,9 +10,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tuicoach.domain.models import Draft, Report, Tweet, User
 from tuicoach.ui import format as fmt
@@ -96,7 +94,10 @@ def open_session(
 
 
 def _rows(
-    account: Account, tweets: Sequence[Tweet], *, bands: dict[str, str] | None = None,
+    account: Account,
+    tweets: Sequence[Tweet],
+    *,
+    bands: dict[str, str] | None = None,
     notes: dict[str, str] | None = None,
 ) -> list[Row]:
     users = account.store.users({t.author_id for t in tweets})
@@ -130,9 +131,7 @@ def _note(mark: Mark, now: datetime) -> str | None:
     return None
 
 
-def read_snapshot(
-    account: Account, coach: Coach, now: datetime, lock: threading.Lock
-) -> Snapshot:
+def read_snapshot(account: Account, coach: Coach, now: datetime, lock: threading.Lock) -> Snapshot:
     """Mentions with their owed bands and marks, the owed list, and the account strip."""
     store, user = account.store, account.user
     owed = store.owed(account_id=user.id, account_username=user.username, now=now)

@@ -101,12 +101,12 @@ def variable_defaults(theme: Theme) -> dict[str, str]:
 
 def _color(path: Path, where: str, value: object) -> str:
     if not isinstance(value, str):
-        raise ThemeError(path, f"{where} must be a colour in quotes, like \"#d08c4f\"")
+        raise ThemeError(path, f'{where} must be a colour in quotes, like "#d08c4f"')
     try:
         Color.parse(value)
     except ColorParseError:
         raise ThemeError(
-            path, f"{where} = {value!r} is not a colour (try \"#d08c4f\" or \"rgb(208,140,79)\")"
+            path, f'{where} = {value!r} is not a colour (try "#d08c4f" or "rgb(208,140,79)")'
         ) from None
     return value
 
@@ -151,13 +151,28 @@ def load_theme(path: Path) -> Theme:
             # Textual's own style variables, e.g. footer-key-text-style = "bold"
             if not isinstance(value, str) or not set(value.split()) <= TEXT_STYLES:
                 raise ThemeError(
-                    path, f"[variables] {key} must be text styles, e.g. \"bold\" or \"none\""
+                    path, f'[variables] {key} must be text styles, e.g. "bold" or "none"'
                 )
             theme_variables[key] = value
         else:
             # The app's own colours and Textual's, e.g. footer-key-foreground.
             theme_variables[key] = _color(path, f"[variables] {key}", value)
-    return Theme(name=name.strip(), dark=dark, variables=theme_variables, **checked)
+    return Theme(
+        name=name.strip(),
+        dark=dark,
+        variables=theme_variables,
+        primary=checked["primary"],
+        secondary=checked.get("secondary"),
+        accent=checked.get("accent"),
+        foreground=checked.get("foreground"),
+        background=checked.get("background"),
+        surface=checked.get("surface"),
+        panel=checked.get("panel"),
+        boost=checked.get("boost"),
+        success=checked.get("success"),
+        warning=checked.get("warning"),
+        error=checked.get("error"),
+    )
 
 
 def load_themes(folders: Iterable[Path]) -> LoadedThemes:

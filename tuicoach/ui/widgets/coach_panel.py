@@ -134,17 +134,13 @@ def findings_lines(report: Report | None, width: int, *, pending: bool = False) 
 
 def _indented(content: Content, width: int, first: str = "  ", rest: str = "  ") -> list[Content]:
     wrapped = content.wrap(max(width - len(first), 8))
-    return [
-        Content.assemble(first if i == 0 else rest, line) for i, line in enumerate(wrapped)
-    ]
+    return [Content.assemble(first if i == 0 else rest, line) for i, line in enumerate(wrapped)]
 
 
 def _finding(text: str, finding: Finding, width: int) -> list[Content]:
     style = SEVERITY_STYLES[finding.severity]
     lines = [
-        Content.assemble(
-            (SEVERITY_MARKS[finding.severity] + " ", style), (finding.rule, "bold")
-        )
+        Content.assemble((SEVERITY_MARKS[finding.severity] + " ", style), (finding.rule, "bold"))
     ]
     lines += _indented(Content(finding.message), width)
     if finding.start is not None and finding.end is not None and finding.end > finding.start:
@@ -159,9 +155,7 @@ def _finding(text: str, finding: Finding, width: int) -> list[Content]:
         if len(earlier) > 140:
             earlier = earlier[:139] + "…"
         when = finding.related.created_at.strftime("%d %b %Y")
-        lines += _indented(
-            Content.assemble((f"Earlier, {when}: ", "bold"), f"“{earlier}”"), width
-        )
+        lines += _indented(Content.assemble((f"Earlier, {when}: ", "bold"), f"“{earlier}”"), width)
     return lines
 
 
@@ -245,4 +239,3 @@ class CoachPane(Vertical):
 
     def show_stats(self, stats: AccountStats | None) -> None:
         self.query_one("#account-strip", Static).update(stats_content(stats))
-

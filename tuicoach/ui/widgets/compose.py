@@ -120,7 +120,9 @@ class ComposePane(Vertical):
             return
         context.update(
             Content.from_markup(
-                "[b]↩ Replying to $handle[/b]\n$text", handle=row.handle, text=fmt.one_line(row.tweet.text)
+                "[b]↩ Replying to $handle[/b]\n$text",
+                handle=row.handle,
+                text=fmt.one_line(row.tweet.text),
             )
         )
 

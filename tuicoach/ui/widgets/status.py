@@ -22,7 +22,7 @@ PANE_TITLES = {
 
 
 class PaneTabs(Widget):
-    """``1 Timeline  2 Mentions · 7 owed  3 Compose  4 Coach``: shown when panes cannot sit side by side."""
+    """``1 Timeline  2 Mentions · 7 owed  3 Compose  4 Coach``, for narrow terminals."""
 
     DEFAULT_CSS = """
     PaneTabs {
@@ -42,7 +42,11 @@ class PaneTabs(Widget):
             if pane == "mentions" and self.owed:
                 title += f" · {self.owed} owed"
             click = f"@click=screen.show_pane('{pane}')"
-            markup = f"[{click}][bold reverse $primary] $n $title [/][/]" if pane == self.active else f"[{click}] $n $title [/]"
+            markup = (
+                f"[{click}][bold reverse $primary] $n $title [/][/]"
+                if pane == self.active
+                else f"[{click}] $n $title [/]"
+            )
             parts.append(Content.from_markup(markup, n=str(number), title=title))
             parts.append(" ")
         return Content.assemble(*parts)
@@ -71,7 +75,11 @@ class StatusBar(Widget):
         if self.account:
             parts.append((self.account, "bold $text"))
         if self.demo:
-            parts += [" ", (" DEMO ", "bold reverse $accent"), " practice account, nothing is posted"]
+            parts += [
+                " ",
+                (" DEMO ", "bold reverse $accent"),
+                " practice account, nothing is posted",
+            ]
         parts += ["  │  ", (self.sync_state, "bold $warning" if self.problem else "")]
         if self.cost:
             parts += ["  │  ", self.cost]

@@ -22,7 +22,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.content import Content
 from textual.geometry import Region, Size
@@ -143,7 +143,7 @@ class TweetList(ScrollView, can_focus=True):
         self._index_of: dict[str, int] = {}
         self._clock = clock
         self.empty_text = empty_text
-        self._render_cache: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(256)
+        self._row_cache: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(256)
         self._wrap_cache: LRUCache[tuple[str, int], list[str]] = LRUCache(64)
         self._now = clock()
         self._frame: tuple[int, Style] = (0, Style())
@@ -161,12 +161,12 @@ class TweetList(ScrollView, can_focus=True):
         return None
 
     def set_rows(self, rows: Sequence[Row], *, keep: str | None = None) -> None:
-        """Replace every row; the cursor stays on the same tweet (or ``keep``) if it is still here."""
+        """Replace every row; the cursor stays on its tweet (or on ``keep``) if still here."""
         current = self.current
         target = keep or (current.tweet.id if current else None)
         self._rows = list(rows)
         self._index_of = {row.tweet.id: i for i, row in enumerate(self._rows)}
-        self._render_cache.clear()
+        self._row_cache.clear()
         index = self._index_of.get(target, None) if target else None
         if index is None:
             index = min(self.cursor, max(len(self._rows) - 1, 0))
@@ -187,7 +187,7 @@ class TweetList(ScrollView, can_focus=True):
         index = self._index_of.get(row.tweet.id)
         if index is not None:
             self._rows[index] = row
-            self._render_cache.clear()
+            self._row_cache.clear()
             self.refresh()
 
     def select_tweet(self, tweet_id: str) -> bool:
@@ -200,7 +200,7 @@ class TweetList(ScrollView, can_focus=True):
     def tick(self) -> None:
         """Re-read the clock so ages stay true ("3m" becomes "4m")."""
         self._now = self._clock()
-        self._render_cache.clear()
+        self._row_cache.clear()
         self.refresh()
 
     # -- geometry -----------------------------------------------------------------------------
@@ -248,20 +248,20 @@ class TweetList(ScrollView, can_focus=True):
         self.virtual_size = Size(self.scrollable_content_region.width, height)
 
     def on_resize(self, event: events.Resize) -> None:
-        self._render_cache.clear()
+        self._row_cache.clear()
         self._update_virtual_size()
         self.scroll_to_cursor()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._render_cache.clear()
+        self._row_cache.clear()
 
     def _on_focus(self, event: events.Focus) -> None:
-        self._render_cache.clear()
+        self._row_cache.clear()
         self.refresh()
 
     def _on_blur(self, event: events.Blur) -> None:
-        self._render_cache.clear()
+        self._row_cache.clear()
         self.refresh()
 
     # -- cursor -------------------------------------------------------------------------------
@@ -395,7 +395,7 @@ class TweetList(ScrollView, can_focus=True):
         is_cursor = index == self.cursor
         when = fmt.age(row.tweet.created_at, self._now)
         key = (index, width, is_cursor, self.has_focus, when)
-        cached = self._render_cache.get(key)
+        cached = self._row_cache.get(key)
         if cached is not None:
             return cached
 
@@ -422,7 +422,7 @@ class TweetList(ScrollView, can_focus=True):
         for line in lines:
             strips.append(Strip([bar, Segment(line, body_style)]).adjust_cell_length(width, base))
         strips.append(Strip.blank(width, self._frame[1]))
-        self._render_cache[key] = strips
+        self._row_cache[key] = strips
         return strips
 
 
