@@ -13,6 +13,7 @@ touches a widget from a thread.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,7 +32,7 @@ from tuicoach.domain.models import Draft, Report, Tweet
 from tuicoach.ui import session as data
 from tuicoach.ui.keys import key_help
 from tuicoach.ui.main_screen import MainScreen
-from tuicoach.ui.themes import DEFAULT_THEME, ThemeError, bundled_themes_dir, load_themes
+from tuicoach.ui.themes import DEFAULT_THEME, bundled_themes_dir, load_themes
 from tuicoach.ui.themes import variable_defaults as theme_variable_defaults
 from tuicoach.ui.widgets.coach_panel import CoachPane
 from tuicoach.ui.widgets.compose import ComposePane
@@ -139,6 +140,7 @@ class TuicoachApp(App[None]):
         self._generation = 0
         self._full_running = False
         self._report: Report | None = None
+        self.report_shown_at = 0.0
         # Drafts: saved at most DRAFT_SAVE_DELAY after the last key, one save at a time.
         self._draft_dirty = False
         self._draft_saving = False
@@ -148,17 +150,21 @@ class TuicoachApp(App[None]):
         loaded = load_themes([bundled_themes_dir(), *theme_dirs])
         for loaded_theme in loaded.themes:
             self.register_theme(loaded_theme)
-        self.theme_errors: list[ThemeError] = list(loaded.errors)
-        self.theme_problem: str | None = None
+        # One notice per problem: a broken file, or the theme asked for and why it is not used.
+        self.theme_notices: list[str] = []
+        fallback = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
+        broken = {error.path.stem: error for error in loaded.errors}
         if theme not in self.available_themes:
-            broken = [e for e in loaded.errors if e.path.stem == theme]
-            self.theme_problem = (
-                f"Theme {theme!r} could not be used ({broken[0].problem}); using {DEFAULT_THEME}."
-                if broken
-                else f"There is no theme called {theme!r}; using {DEFAULT_THEME}. "
-                "Press ctrl+p and type 'theme' to see them all."
-            )
-            theme = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
+            if theme in broken:
+                error = broken.pop(theme)
+                self.theme_notices.append(f"{error}. Using {fallback} instead.")
+            else:
+                self.theme_notices.append(
+                    f"There is no theme called {theme!r}; using {fallback}. "
+                    "Press ctrl+p and type 'theme' to see them all."
+                )
+            theme = fallback
+        self.theme_notices += [f"{error}. That theme was skipped." for error in broken.values()]
         self.theme = theme
 
     # -- set-up -------------------------------------------------------------------------------
@@ -177,15 +183,8 @@ class TuicoachApp(App[None]):
 
     def on_mount(self) -> None:
         self.set_keymap(self.keymap)
-        for problem in self.theme_errors:
-            self.notify(
-                f"{problem.path.name}: {problem.problem}",
-                title="A theme file was skipped",
-                severity="warning",
-                timeout=12,
-            )
-        if self.theme_problem:
-            self.notify(self.theme_problem, title="Theme", severity="warning", timeout=12)
+        for notice in self.theme_notices:
+            self.notify(notice, title="Theme", severity="warning", timeout=15)
 
     async def on_ready(self) -> None:
         """The first frame is on screen: now the text area, then the store, off the UI thread."""
@@ -330,6 +329,16 @@ class TuicoachApp(App[None]):
                 self.main.query_one("#timeline", TweetList).append_rows(rows)
 
     def _worker_failed(self, group: str, error: BaseException) -> None:
+        # Put the state back, so a failure never wedges drafts, the coach or sending.
+        compose = self.main.query_one(ComposePane)
+        if group == "drafts":
+            self._draft_saving = False
+            self._draft_dirty = True  # try again on the next change (and on quit)
+            compose.show_state("not saved yet")
+        elif group == "coach":
+            self._full_running = False
+        elif group == "send":
+            compose.show_state("not sent; the draft is kept")
         if isinstance(error, BackendError):
             self.show_backend_error(error)
             return
@@ -626,6 +635,11 @@ class TuicoachApp(App[None]):
         if self._draft_timer is None:
             self._draft_timer = self.set_timer(DRAFT_SAVE_DELAY, self._save_draft)
 
+    @property
+    def draft_saved(self) -> bool:
+        """No edit is waiting to be saved (tests and snapshots wait for this)."""
+        return not (self._draft_dirty or self._draft_saving or self._draft_timer is not None)
+
     def _save_draft(self) -> None:
         self._draft_timer = None
         if not self._draft_dirty or self._draft_saving or self.account is None:
@@ -739,6 +753,7 @@ class TuicoachApp(App[None]):
                 self._start_full(data.make_draft(text, self.reply_to), self._generation)
             return
         self._report = message.report
+        self.report_shown_at = time.perf_counter()  # for benchmarks/ui_coach_latency.py
         self.main.query_one(CoachPane).show_report(message.report)
 
     @property

@@ -81,9 +81,10 @@ class ScoreGauge(Static):
 
     def show_score(self, score: int | None) -> None:
         self.score = score
-        for name in ("-good", "-fair", "-bad", "-empty"):
-            self.remove_class(name)
-        self.add_class("-empty" if score is None else score_class(score))
+        wanted = "-empty" if score is None else score_class(score)
+        if not self.has_class(wanted):  # restyle only when the colour changes
+            self.remove_class("-good", "-fair", "-bad", "-empty")
+            self.add_class(wanted)
         self.refresh()
 
     def render(self) -> RenderResult:
@@ -170,14 +171,23 @@ class FindingsView(Widget):
         super().__init__(id=id)
         self.report: Report | None = None
         self.pending = False
+        self._lines_for: Report | None = None
+        self._lines_key: tuple[int, bool] = (0, False)
+        self._lines_cache: list[Content] = []
 
     def show(self, report: Report | None, *, pending: bool) -> None:
+        before = len(self._lines(self.content_region.width or 40))
         self.report = report
         self.pending = pending
-        self.refresh(layout=True)
+        # A new layout only when the findings take more or fewer lines.
+        self.refresh(layout=len(self._lines(self.content_region.width or 40)) != before)
 
     def _lines(self, width: int) -> list[Content]:
-        return findings_lines(self.report, width, pending=self.pending)
+        key = (width, self.pending)
+        if self._lines_for is not self.report or key != self._lines_key:
+            self._lines_for, self._lines_key = self.report, key
+            self._lines_cache = findings_lines(self.report, width, pending=self.pending)
+        return self._lines_cache
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._lines(width))

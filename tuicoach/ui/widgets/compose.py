@@ -36,7 +36,7 @@ class LengthCounter(Static):
 
     DEFAULT_CSS = """
     LengthCounter {
-        width: auto;
+        width: 8;
         color: $text-muted;
         &.-near { color: $warning; text-style: bold; }
         &.-over { color: $error; text-style: bold; }
@@ -44,9 +44,13 @@ class LengthCounter(Static):
     """
 
     def show_length(self, length: int) -> None:
-        self.update(f"{length}/{MAX_WEIGHTED_LENGTH}")
-        self.set_class(WARN_AT <= length <= MAX_WEIGHTED_LENGTH, "-near")
-        self.set_class(length > MAX_WEIGHTED_LENGTH, "-over")
+        # A fixed width: no layout per keystroke, and classes only change at the thresholds.
+        self.update(f"{length}/{MAX_WEIGHTED_LENGTH}", layout=False)
+        near = WARN_AT <= length <= MAX_WEIGHTED_LENGTH
+        over = length > MAX_WEIGHTED_LENGTH
+        if self.has_class("-near") != near or self.has_class("-over") != over:
+            self.set_class(near, "-near")
+            self.set_class(over, "-over")
 
 
 class ComposePane(Vertical):
@@ -78,6 +82,8 @@ class ComposePane(Vertical):
             yield LengthCounter("0/280", id="length")
             yield Static("", id="draft-state")
             yield Button("Send", id="send", compact=True, variant="primary", action="app.send")
+
+    _state = ""
 
     def on_mount(self) -> None:
         # Tab goes from pane to pane; the button is reached by mouse, alt+s or the palette.
@@ -127,4 +133,6 @@ class ComposePane(Vertical):
         )
 
     def show_state(self, state: str) -> None:
-        self.query_one("#draft-state", Static).update(state)
+        if state != self._state:
+            self._state = state
+            self.query_one("#draft-state", Static).update(state, layout=False)
