@@ -22,7 +22,7 @@ import requests
 import tweepy
 
 from tuicoach.backends.base import BackendError, RateLimited
-from tuicoach.backends.x.credentials import Credentials
+from tuicoach.backends.x.credentials import ENV_VARS, Credentials
 from tuicoach.backends.x.errors import (
     DEFAULT_RETRY,
     RELOGIN_HINT,
@@ -33,7 +33,8 @@ from tuicoach.backends.x.errors import (
     map_error,
     rate_limited,
 )
-from tuicoach.backends.x.transport import DEFAULT_API_BASE, DEFAULT_TIMEOUT, XSession
+from tuicoach.backends.x.settings import XSettings
+from tuicoach.backends.x.transport import DEFAULT_API_BASE, DEFAULT_TIMEOUT, XSession, api_base
 from tuicoach.domain.models import User
 from tuicoach.domain.xapi import Page, PayloadError, page_from_json, user_from_json
 
@@ -55,6 +56,8 @@ EXPANSIONS = (
     "in_reply_to_user_id",
     "referenced_tweets.id",
 )
+
+ENV_RELOGIN_HINT = f"check {', '.join(ENV_VARS)} (X rejected them)"
 
 # Stream -> (what a user calls it, X's per-user requests per 15 minutes).
 ENDPOINTS: dict[str, tuple[str, int]] = {
@@ -248,3 +251,43 @@ class XClient:
         if not isinstance(data, Mapping) or "id" not in data:
             raise ResponseLost("X's answer to posting did not say which tweet it created")
         return {**data, "text": html.unescape(str(data.get("text", text)))}
+
+
+def make_client(
+    credentials: Credentials,
+    settings: XSettings,
+    *,
+    source: str = "keyring",
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    sleep: Callable[[float], None] = time.sleep,
+    rng: Callable[[], float] = random.random,
+) -> XClient:
+    """A client as the config says, with the right way out for a 401 (``source``: env/keyring)."""
+    return XClient(
+        credentials,
+        api_base=api_base(settings.api_base),
+        timeout=settings.timeout,
+        retry=RetryPolicy(attempts=settings.retries),
+        sleep=sleep,
+        rng=rng,
+        relogin_hint=ENV_RELOGIN_HINT if source == "env" else RELOGIN_HINT,
+        clock=clock,
+    )
+
+
+def whoami(
+    credentials: Credentials,
+    *,
+    settings: XSettings | None = None,
+    source: str = "env",
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    sleep: Callable[[float], None] = time.sleep,
+) -> User:
+    """Ask X whose credentials these are (one request, one user read)."""
+    client = make_client(
+        credentials, settings or XSettings(), source=source, clock=clock, sleep=sleep
+    )
+    try:
+        return client.me()
+    finally:
+        client.close()

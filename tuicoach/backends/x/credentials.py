@@ -95,12 +95,28 @@ class Credentials:
             ) from None
 
 
+def from_env_names(env: Mapping[str, str] | None = None) -> list[str]:
+    """Which ``TUICOACH_X_*`` variables are set (names only, never values)."""
+    env = os.environ if env is None else env
+    return [name for name in ENV_VARS if env.get(name, "").strip()]
+
+
+def app_keys_from_env(env: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """The app's consumer key and secret from the environment ("" where unset)."""
+    env = os.environ if env is None else env
+    return env.get(ENV_CONSUMER_KEY, "").strip(), env.get(ENV_CONSUMER_SECRET, "").strip()
+
+
 def from_env(env: Mapping[str, str] | None = None) -> Credentials | None:
-    """The account set in ``TUICOACH_X_*``, ``None`` if none is set; half-set is an error."""
+    """The account set in all four ``TUICOACH_X_*``, else ``None``.
+
+    The app's two keys alone are not an account (``tuicoach login`` uses them);
+    an access token without the rest is a mistake worth naming.
+    """
     env = os.environ if env is None else env
     values = {name: env.get(name, "").strip() for name in ENV_VARS}
     present = [name for name, value in values.items() if value]
-    if not present:
+    if not (values[ENV_ACCESS_TOKEN] or values[ENV_ACCESS_TOKEN_SECRET]):
         return None
     if len(present) < len(ENV_VARS):
         missing = [name for name in ENV_VARS if not values[name]]
@@ -125,6 +141,19 @@ def _keyring_error(exc: Exception) -> KeyringUnavailable:
         f"The system keyring refused ({exc.__class__.__name__}: {exc}). Unlock it and try "
         "again, or set the TUICOACH_X_* environment variables instead."
     )
+
+
+def check_keyring() -> str:
+    """Make sure a keyring is usable before asking the user for anything; return its name."""
+    import keyring
+    import keyring.errors
+
+    try:
+        backend = keyring.get_keyring()
+        backend.get_password(SERVICE, "tuicoach-probe")
+    except (keyring.errors.KeyringError, RuntimeError) as exc:
+        raise _keyring_error(exc) from None
+    return str(getattr(backend, "name", type(backend).__name__))
 
 
 def save(username: str, credentials: Credentials) -> None:
