@@ -135,6 +135,15 @@ DUPLICATE: JSON = {
     "title": "Forbidden",
     "status": 403,
 }
+TOO_LONG: JSON = {
+    "detail": (
+        "Your Tweet text is too long. For more information on how Twitter determines text "
+        "length see https://github.com/twitter/twitter-text."
+    ),
+    "type": "about:blank",
+    "title": "Forbidden",
+    "status": 403,
+}
 CREDITS_DEPLETED: JSON = {
     "title": "CreditsDepleted",
     "detail": "Your enrolled account does not have any credits to fulfill this request.",
@@ -918,6 +927,8 @@ class _Handler(BaseHTTPRequestHandler):
         text = request.get("text")
         if not isinstance(text, str) or not text.strip():
             raise _Reply(400, _invalid("text", str(text), "text must not be empty"))
+        if len(_URL.sub("x" * 23, text)) > 280:  # X's weighting, simplified: a URL is 23
+            raise _Reply(403, TOO_LONG)
         reply_to = None
         reply_id = (request.get("reply") or {}).get("in_reply_to_tweet_id")
         if reply_id is not None:

@@ -35,6 +35,7 @@ from tuicoach.backends.x.credentials import load as load_from_keyring
 
 if TYPE_CHECKING:
     from tuicoach.backends.x.backend import XBackend
+    from tuicoach.domain.models import User
     from tuicoach.backends.x.settings import XSettings
     from tuicoach.store import Store
 
@@ -283,6 +284,7 @@ def open_signed_in(
         **({"sleep": sleep} if sleep is not None else {}),
     }
     username = signed_in.username
+    asked: User | None = None
     if username is None:
         user = whoami(signed_in.credentials, **backend_kwargs)  # type: ignore[arg-type]
         if account and user.username.lower() != normalise_username(account).lower():
@@ -294,6 +296,7 @@ def open_signed_in(
         )
         index.save()
         username = user.username
+        asked = user
     store = Store.open(paths.account_db(folder, username))
     try:
         backend = XBackend.open(
@@ -306,4 +309,6 @@ def open_signed_in(
     except BaseException:
         store.close()
         raise
+    if asked is not None:  # X bills that profile read like any other
+        backend.meter.read(posts=(), users=(asked.id,), now=now())
     return store, backend

@@ -10,11 +10,18 @@ request, the OAuth 1.0a signature covers the URL actually sent.
 
 from __future__ import annotations
 
+import logging
 import os
 import urllib.parse
 from typing import Any
 
 import requests
+
+# oauthlib and requests_oauthlib log signed headers, token responses and signature
+# base strings at DEBUG: the consumer key, the access token and, while signing in,
+# the token secret. Keep them out of any log a user turns on.
+for _name in ("oauthlib", "requests_oauthlib"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 
 DEFAULT_API_BASE = "https://api.twitter.com"
 API_BASE_ENV = "TUICOACH_X_API_BASE"
