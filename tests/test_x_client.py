@@ -22,13 +22,8 @@ from tuicoach.backends.base import AccessError, AuthError, BackendError, Offline
 from tuicoach.backends.x.client import XClient
 from tuicoach.backends.x.credentials import Credentials
 from tuicoach.backends.x.errors import ResponseLost, RetryPolicy, local_hhmm
-from tuicoach.backends.x.transport import (
-    ApiBaseError,
-    XSession,
-    api_base,
-    normalise_base,
-    rebase,
-)
+from tuicoach.backends.x.settings import ApiBaseError, api_base, normalise_base
+from tuicoach.backends.x.transport import XSession, rebase
 
 
 @pytest.fixture

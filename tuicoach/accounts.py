@@ -35,8 +35,8 @@ from tuicoach.backends.x.credentials import load as load_from_keyring
 
 if TYPE_CHECKING:
     from tuicoach.backends.x.backend import XBackend
-    from tuicoach.domain.models import User
     from tuicoach.backends.x.settings import XSettings
+    from tuicoach.domain.models import User
     from tuicoach.store import Store
 
 __all__ = [

@@ -13,16 +13,26 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from tuicoach.backends.x.backend import XBackend
     from tuicoach.backends.x.settings import XSettings
+    from tuicoach.config import Config
     from tuicoach.store import Store
 
 EXIT_X = 3  # X (or the keyring) refused, or could not be reached
 
 
-def x_settings(args: argparse.Namespace) -> XSettings:
-    """The config's ``[x]`` section (defaults until the config has one)."""
-    from tuicoach.backends.x.settings import XSettings
+def config(args: argparse.Namespace) -> Config:
+    """The user's config; a broken one is bad input (exit 2), named by file and key."""
+    from tuicoach.cli import UsageError
+    from tuicoach.config import ConfigError, load_config
 
-    return XSettings()
+    try:
+        return load_config(getattr(args, "config", None))
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def x_settings(args: argparse.Namespace) -> XSettings:
+    """The config's ``[x]`` section."""
+    return config(args).x
 
 
 def fail(message: object) -> int:

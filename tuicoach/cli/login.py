@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     from tuicoach.backends.x import credentials
     from tuicoach.backends.x.auth import PinLogin
     from tuicoach.backends.x.client import whoami
-    from tuicoach.backends.x.transport import ApiBaseError, api_base
+    from tuicoach.backends.x.settings import ApiBaseError, api_base
 
     settings = x_settings(args)
     wanted = normalise_username(args.account) if args.account else None

@@ -11,7 +11,7 @@ import sys
 from datetime import UTC, datetime
 
 from tuicoach.cli import EXIT_FINDINGS, EXIT_OK, UsageError
-from tuicoach.cli._account import fail, open_account
+from tuicoach.cli._account import config, fail, open_account
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,17 +29,13 @@ def run(args: argparse.Namespace) -> int:
     from tuicoach.backends.base import BackendError
     from tuicoach.backends.x.cost import has_url, prices_on, utc_day
     from tuicoach.coach import Coach
-    from tuicoach.config import ConfigError, load_config
     from tuicoach.domain.models import Draft, Severity
 
     if not args.text.strip():
         raise UsageError('nothing to post: give the text, e.g. tuicoach post "Open till 6 today"')
     if args.reply_to is not None and not args.reply_to.isdigit():
         raise UsageError(f"--reply-to {args.reply_to!r}: a tweet id is a number")
-    try:
-        config = load_config(getattr(args, "config", None))
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
+    settings = config(args)
     opened = open_account(args)
     if isinstance(opened, int):
         return opened
@@ -54,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
             usernames = set(reply_to.mentioned_usernames)
             if author is not None:
                 usernames.add(author.username.lower())
-        coach = Coach(config.coach, history)
+        coach = Coach(settings.coach, history)
         report = coach.report(
             Draft(args.text, reply_to=reply_to, reply_usernames=frozenset(usernames)), now=now
         )
@@ -70,8 +66,8 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_FINDINGS
-        prices = prices_on(utc_day(now))
-        if has_url(args.text) and prices is not None:
+        prices = prices_on(utc_day(now), settings.pricing.table)
+        if settings.pricing.link_tip and has_url(args.text) and prices is not None:
             print(
                 f"Note: X charges ${prices.post_create_url:.3f} for a post with a link, "
                 f"${prices.post_create:.3f} without.",

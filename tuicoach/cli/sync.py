@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, datetime
 
 from tuicoach.cli import EXIT_OK
-from tuicoach.cli._account import EXIT_X, open_account
+from tuicoach.cli._account import EXIT_X, config, open_account
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,6 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from tuicoach.backends.x import cost
 
+    table = config(args).pricing.table
     opened = open_account(args)
     if isinstance(opened, int):
         return opened
@@ -31,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
         backend.close()
         store.close()
     now = datetime.now(UTC)
-    prices = cost.prices_on(cost.utc_day(now))
+    prices = cost.prices_on(cost.utc_day(now), table)
     spent = (
         None
         if prices is None

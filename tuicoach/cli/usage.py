@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from tuicoach.cli import EXIT_OK, UsageError
-from tuicoach.cli._account import fail
+from tuicoach.cli._account import config, fail
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -28,6 +28,7 @@ def run(args: argparse.Namespace) -> int:
 
     if not 1 <= args.days <= 366:
         raise UsageError(f"--days {args.days}: give a number of days from 1 to 366")
+    table = config(args).pricing.table
     folder = paths.data_dir(args.data_dir)
     try:
         username = account_username(args.account, folder)
@@ -45,7 +46,6 @@ def run(args: argparse.Namespace) -> int:
             days = cost.usage_days(store, last - timedelta(days=args.days - 1), last)  # type: ignore[arg-type]
     except StoreError as exc:
         return fail(exc)
-    table = cost.DEFAULT_PRICE_TABLE
     if args.json:
         print(json.dumps([_day_json(d, d.cost(table)) for d in days], indent=2))
         return EXIT_OK

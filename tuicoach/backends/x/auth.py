@@ -17,7 +17,8 @@ import tweepy.auth
 from tuicoach.backends.base import AuthError, BackendError
 from tuicoach.backends.x.credentials import Credentials
 from tuicoach.backends.x.errors import map_error
-from tuicoach.backends.x.transport import DEFAULT_API_BASE, DEFAULT_TIMEOUT, normalise_base
+from tuicoach.backends.x.settings import DEFAULT_API_BASE, normalise_base
+from tuicoach.backends.x.transport import DEFAULT_TIMEOUT
 
 
 class _PinHandler(tweepy.OAuth1UserHandler):  # type: ignore[misc]

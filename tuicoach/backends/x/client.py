@@ -33,8 +33,8 @@ from tuicoach.backends.x.errors import (
     map_error,
     rate_limited,
 )
-from tuicoach.backends.x.settings import XSettings
-from tuicoach.backends.x.transport import DEFAULT_API_BASE, DEFAULT_TIMEOUT, XSession, api_base
+from tuicoach.backends.x.settings import DEFAULT_API_BASE, XSettings, api_base
+from tuicoach.backends.x.transport import DEFAULT_TIMEOUT, XSession
 from tuicoach.domain.models import User
 from tuicoach.domain.xapi import Page, PayloadError, page_from_json, user_from_json
 

@@ -46,6 +46,14 @@ DEFAULT_PRICE_TABLE: tuple[Prices, ...] = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class PricingSettings:
+    """The config's ``[pricing]``: the dated price table, and whether to mention link costs."""
+
+    table: tuple[Prices, ...] = DEFAULT_PRICE_TABLE
+    link_tip: bool = True
+
+
 def prices_on(day: date, table: Sequence[Prices] = DEFAULT_PRICE_TABLE) -> Prices | None:
     """The row in force on ``day``, or ``None`` before the table starts."""
     rows = [row for row in table if row.since <= day]

@@ -11,11 +11,12 @@ request, the OAuth 1.0a signature covers the URL actually sent.
 from __future__ import annotations
 
 import logging
-import os
 import urllib.parse
 from typing import Any
 
 import requests
+
+from tuicoach.backends.x.settings import DEFAULT_API_BASE, normalise_base
 
 # oauthlib and requests_oauthlib log signed headers, token responses and signature
 # base strings at DEBUG: the consumer key, the access token and, while signing in,
@@ -23,37 +24,10 @@ import requests
 for _name in ("oauthlib", "requests_oauthlib"):
     logging.getLogger(_name).setLevel(logging.WARNING)
 
-DEFAULT_API_BASE = "https://api.twitter.com"
-API_BASE_ENV = "TUICOACH_X_API_BASE"
 DEFAULT_TIMEOUT = 15.0
 
 # The hosts tweepy and X's docs use; requests to anything else are left alone.
 X_HOSTS = frozenset({"api.twitter.com", "api.x.com"})
-
-
-class ApiBaseError(ValueError):
-    """An ``api_base`` that is not an http(s) URL."""
-
-
-def normalise_base(base: str) -> str:
-    """``https://host[:port][/prefix]`` without a trailing slash, or :class:`ApiBaseError`."""
-    parts = urllib.parse.urlsplit(base.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ApiBaseError(
-            f"API base {base!r} is not an http(s) URL such as {DEFAULT_API_BASE}; "
-            f"fix [x] api_base in the config or ${API_BASE_ENV}"
-        )
-    if parts.query or parts.fragment:
-        raise ApiBaseError(
-            f"API base {base!r} must not have a query or fragment; "
-            f"fix [x] api_base in the config or ${API_BASE_ENV}"
-        )
-    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
-
-
-def api_base(configured: str | None = None) -> str:
-    """``$TUICOACH_X_API_BASE``, else the config's ``[x] api_base``, else X's own."""
-    return normalise_base(os.environ.get(API_BASE_ENV) or configured or DEFAULT_API_BASE)
 
 
 def rebase(url: str, base: str) -> str:
