@@ -12,8 +12,10 @@ from tuicoach.backends.x.cost import (
     DEFAULT_PRICE_TABLE,
     DayUsage,
     Prices,
+    PricingSettings,
     format_dollars,
     has_url,
+    link_cost_note,
     prices_on,
     utc_day,
 )
@@ -163,6 +165,15 @@ def test_a_day_is_priced_by_the_row_in_force() -> None:
 )
 def test_has_url(text: str, expected: bool) -> None:
     assert has_url(text) is expected
+
+
+def test_link_cost_note_is_config_gated() -> None:
+    day = date(2026, 3, 1)
+    note = link_cost_note("Order at https://acme.example/o", PricingSettings(), day)
+    assert note == "X charges $0.200 for a post with a link, $0.015 without."
+    assert link_cost_note("No link here", PricingSettings(), day) is None
+    assert link_cost_note("https://a.com", PricingSettings(link_tip=False), day) is None
+    assert link_cost_note("https://a.com", PricingSettings(), date(2025, 1, 1)) is None
 
 
 def test_utc_day_and_money_words() -> None:

@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from tuicoach.backends.base import BackendError
-    from tuicoach.backends.x.cost import has_url, prices_on, utc_day
+    from tuicoach.backends.x.cost import link_cost_note, utc_day
     from tuicoach.coach import Coach
     from tuicoach.domain.models import Draft, Severity
 
@@ -66,13 +66,8 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_FINDINGS
-        prices = prices_on(utc_day(now), settings.pricing.table)
-        if settings.pricing.link_tip and has_url(args.text) and prices is not None:
-            print(
-                f"Note: X charges ${prices.post_create_url:.3f} for a post with a link, "
-                f"${prices.post_create:.3f} without.",
-                file=sys.stderr,
-            )
+        if note := link_cost_note(args.text, settings.pricing, utc_day(now)):
+            print(f"Note: {note}", file=sys.stderr)
         try:
             if reply_to is not None:
                 tweet = backend.post(args.text, reply_to=reply_to)

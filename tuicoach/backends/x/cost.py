@@ -69,6 +69,19 @@ def has_url(text: str) -> bool:
     return bool(extract_urls(text))
 
 
+def link_cost_note(text: str, pricing: PricingSettings, day: date) -> str | None:
+    """A word for the compose pane or ``tuicoach post`` when a link makes the post dearer."""
+    prices = prices_on(day, pricing.table)
+    if not pricing.link_tip or prices is None or not has_url(text):
+        return None
+    if prices.post_create_url <= prices.post_create:
+        return None
+    return (
+        f"X charges ${prices.post_create_url:.3f} for a post with a link, "
+        f"${prices.post_create:.3f} without."
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class DayUsage:
     """One UTC day's counts."""
