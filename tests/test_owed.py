@@ -145,13 +145,22 @@ def thread() -> tuple[Tweet, Tweet, Tweet]:
         "10", "@roastery is the shop open Sunday?", conversation_id="10", hours_ago=9
     )
     again = tweet(
-        "12", "and Monday?", conversation_id="10", replied_to_id="11", in_reply_to_user_id=ME,
+        "12",
+        "and Monday?",
+        conversation_id="10",
+        replied_to_id="11",
+        in_reply_to_user_id=ME,
         hours_ago=7,
-    )  # fmt: skip
+    )
     more = tweet(  # a reply to themselves that still names the brand, as X fills it in
-        "13", "@roastery also, oat milk?", conversation_id="10", replied_to_id="12",
-        in_reply_to_user_id="7", hours_ago=6, mentions=(Mention(ME_NAME, 0, 9, ME),),
-    )  # fmt: skip
+        "13",
+        "@roastery also, oat milk?",
+        conversation_id="10",
+        replied_to_id="12",
+        in_reply_to_user_id="7",
+        hours_ago=6,
+        mentions=(Mention(ME_NAME, 0, 9, ME),),
+    )
     return first, again, more
 
 
@@ -207,8 +216,15 @@ def test_a_reply_to_that_person_in_another_conversation_does_not_count() -> None
 def test_a_later_reply_to_someone_else_in_the_conversation_does_not_count() -> None:
     first, again, _ = thread()
     answer = reply_from_me("11", first, hours_ago=8, conversation_id="10")
-    other = tweet("40", "@roastery me too!", author="8", conversation_id="10", hours_ago=2,
-                  replied_to_id="10", mentions=(Mention(ME_NAME, 0, 9, ME),))  # fmt: skip
+    other = tweet(
+        "40",
+        "@roastery me too!",
+        author="8",
+        conversation_id="10",
+        hours_ago=2,
+        replied_to_id="10",
+        mentions=(Mention(ME_NAME, 0, 9, ME),),
+    )
     to_other = reply_from_me("41", other, hours_ago=1, conversation_id="10")
     assert owed_ids([first, answer, again, other, to_other]) == ["12"]
 
@@ -261,10 +277,17 @@ def test_waiting_and_conversation_are_reported() -> None:
 def test_conversation_ids_are_derived_through_reply_chains() -> None:
     ask = mention_me("10", hours_ago=9)
     answer = reply_from_me("11", ask, hours_ago=8)
-    again = tweet("12", "@roastery and Monday?", replied_to_id="11", in_reply_to_user_id=ME,
-                  hours_ago=7)  # fmt: skip
-    later = tweet("13", "@sam yes, 8 to 4", author=ME, replied_to_id="11",
-                  in_reply_to_user_id="7", hours_ago=6)  # fmt: skip
+    again = tweet(
+        "12", "@roastery and Monday?", replied_to_id="11", in_reply_to_user_id=ME, hours_ago=7
+    )
+    later = tweet(
+        "13",
+        "@sam yes, 8 to 4",
+        author=ME,
+        replied_to_id="11",
+        in_reply_to_user_id="7",
+        hours_ago=6,
+    )
     tweets = [ask, answer, again, later]
     assert derive_conversation_ids({t.id: t for t in tweets}) == dict.fromkeys(
         ["10", "11", "12", "13"], "10"
@@ -287,11 +310,13 @@ def test_a_named_conversation_is_inherited_down_the_chain() -> None:
 def test_a_missing_middle_splits_the_thread() -> None:
     ask = mention_me("10", hours_ago=9)
     # "11" (the brand's first answer) was never fetched.
-    again = tweet("12", "@roastery and Monday?", replied_to_id="11", in_reply_to_user_id=ME,
-                  hours_ago=7)  # fmt: skip
+    again = tweet(
+        "12", "@roastery and Monday?", replied_to_id="11", in_reply_to_user_id=ME, hours_ago=7
+    )
     more = tweet("13", "hello?", replied_to_id="12", hours_ago=6)
-    later = tweet("14", "@sam yes", author=ME, replied_to_id="10", in_reply_to_user_id="7",
-                  hours_ago=5)  # fmt: skip
+    later = tweet(
+        "14", "@sam yes", author=ME, replied_to_id="10", in_reply_to_user_id="7", hours_ago=5
+    )
     tweets = [ask, again, more, later]
     assert derive_conversation_ids({t.id: t for t in tweets}) == {
         "10": "10",
