@@ -306,8 +306,8 @@ def derive_conversation_ids(tweets: Mapping[str, Tweet]) -> dict[str, str]:
             if current in resolved:
                 root = resolved[current]
                 break
-            parent = tweets.get(current)
-            if parent is None:
+            node = tweets.get(current)
+            if node is None:
                 root = current
                 break
             if current in on_path:
@@ -315,13 +315,13 @@ def derive_conversation_ids(tweets: Mapping[str, Tweet]) -> dict[str, str]:
                 break
             path.append(current)
             on_path.add(current)
-            if parent.conversation_id:
-                root = parent.conversation_id
+            if node.conversation_id:
+                root = node.conversation_id
                 break
-            if parent.replied_to_id is None:
+            if node.replied_to_id is None:
                 root = current
                 break
-            current = parent.replied_to_id
+            current = node.replied_to_id
         for tweet_id in path:
             resolved[tweet_id] = root
     return resolved

@@ -160,6 +160,20 @@ def _tweet_params(tweet: Tweet, local: bool) -> tuple[Any, ...]:
     )
 
 
+def _user_params(user: User) -> tuple[Any, ...]:
+    return (
+        user.id,
+        user.username,
+        user.name,
+        user.description,
+        user.followers_count,
+        user.following_count,
+        user.tweet_count,
+        int(user.verified),
+        int(user.protected),
+    )
+
+
 def _tweet(row: sqlite3.Row | tuple[Any, ...]) -> Tweet:
     (tid, text, created, author, conversation, reply_user, replied, quoted, retweeted,
      mentions, replies, retweets, likes, quotes, impressions, lang) = row  # fmt: skip
@@ -444,8 +458,8 @@ class Store:
 
     def set_account(self, user: User) -> None:
         """Record whose database this is (and keep their profile with the others)."""
-        self.upsert_users([user])
         with self._writing() as db:
+            self._upsert_users(db, [user])
             db.executemany(
                 "INSERT INTO meta (key, value) VALUES (?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -465,34 +479,23 @@ class Store:
     # -- users
 
     def upsert_users(self, users: Iterable[User]) -> None:
-        rows = [
-            (
-                u.id,
-                u.username,
-                u.name,
-                u.description,
-                u.followers_count,
-                u.following_count,
-                u.tweet_count,
-                int(u.verified),
-                int(u.protected),
-            )
-            for u in users
-        ]
+        """Add users, or refresh them; a follower count left out keeps the known one."""
         with self._writing() as db:
-            db.executemany(
-                f"INSERT INTO users ({_USER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (id) DO UPDATE SET username = excluded.username, "
-                "name = excluded.name, description = excluded.description, "
-                "followers_count = coalesce(excluded.followers_count, followers_count), "
-                "following_count = coalesce(excluded.following_count, following_count), "
-                "tweet_count = coalesce(excluded.tweet_count, tweet_count), "
-                "verified = excluded.verified, protected = excluded.protected",
-                rows,
-            )
-        with self._lock:
-            if self._owed_cache is not None:
-                self._owed_cache.tracker.add_usernames({r[0]: r[1] for r in rows})
+            self._upsert_users(db, list(users))
+
+    def _upsert_users(self, db: sqlite3.Connection, users: list[User]) -> None:
+        db.executemany(
+            f"INSERT INTO users ({_USER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET username = excluded.username, "
+            "name = excluded.name, description = excluded.description, "
+            "followers_count = coalesce(excluded.followers_count, followers_count), "
+            "following_count = coalesce(excluded.following_count, following_count), "
+            "tweet_count = coalesce(excluded.tweet_count, tweet_count), "
+            "verified = excluded.verified, protected = excluded.protected",
+            [_user_params(u) for u in users],
+        )
+        if self._owed_cache is not None:  # under the lock: _writing holds it
+            self._owed_cache.tracker.add_usernames({u.id: u.username for u in users})
 
     def user(self, user_id: str) -> User | None:
         return self.users([user_id]).get(user_id)
