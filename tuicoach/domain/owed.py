@@ -605,14 +605,13 @@ class OwedTracker:
         self._refresh()
         marks = marks or {}
         result: list[OwedReply] = []
-        for item in self._open:
-            tweet = item.tweet
-            if tweet.created_at > now or tweet.author_id in muted:
+        for _, tweet, band, conversation, _ in self._open:  # the hot loop: kept plain
+            created = tweet.created_at
+            if created > now or tweet.author_id in muted:
                 continue
-            mark = marks.get(tweet.id)
-            if mark is not None and mark.hides(now):
+            if marks and (mark := marks.get(tweet.id)) is not None and mark.hides(now):
                 continue
-            result.append(OwedReply(tweet, item.band, now - tweet.created_at, item.conversation_id))
+            result.append(OwedReply(tweet, band, now - created, conversation))
         if rank_by_followers:
             counts = followers or {}
             result.sort(  # stable: oldest first stays so among equals
