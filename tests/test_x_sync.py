@@ -14,6 +14,7 @@ from tuicoach.backends.x.backend import XBackend
 from tuicoach.backends.x.cost import usage_days
 from tuicoach.backends.x.credentials import Credentials
 from tuicoach.backends.x.settings import XSettings
+from tuicoach.backends.x.sync import Pacer
 from tuicoach.store import Store
 
 
@@ -214,9 +215,9 @@ def test_a_second_sync_too_soon_asks_nothing(world: World, store: Store, clock: 
     clock.advance(3.0)  # mentions: 300 per 15 min -> every 3 s; home: 180 -> every 5 s
     fetched = {r.stream for r in backend.sync_report().streams if r.next_due is None}
     assert fetched == {"mentions", "own"}
-    clock.advance(2.0)
+    clock.advance(2.0)  # mentions was asked 2 s ago: not yet again
     fetched = {r.stream for r in backend.sync_report().streams if r.next_due is None}
-    assert fetched == {"mentions", "home", "own"}
+    assert fetched == {"home", "own"}
 
 
 def test_the_pace_survives_a_restart(world: World, store: Store, clock: Clock) -> None:
@@ -226,15 +227,33 @@ def test_the_pace_survives_a_restart(world: World, store: Store, clock: Clock) -
     assert len(world.fake.requests()) == requests
 
 
-def test_polling_for_a_window_never_meets_a_429(world: World, store: Store, clock: Clock) -> None:
-    """A user hammering refresh for 15 minutes stays inside X's limits (the fake enforces them)."""
-    backend = backend_for(world, store, clock)
-    for _ in range(900):
-        backend.sync_report()
+@pytest.mark.parametrize(("stream", "limit"), [("home", 180), ("mentions", 300)])
+def test_refreshing_every_second_for_a_window_stays_inside_xs_limit(
+    store: Store, clock: Clock, stream: str, limit: int
+) -> None:
+    """The pacer alone (no network), as a user pressing refresh every second would drive it."""
+    pacer = Pacer(store)
+    start = clock.now
+    fetches = 0
+    while clock.now < start + timedelta(minutes=15):
+        if pacer.next_due(stream, clock.now) is None:
+            fetches += 1
+            pacer.record(stream, now=clock.now, requests=1, fetched=True, rate=None)
         clock.advance(1.0)
+    assert limit * 0.95 <= fetches <= limit
+
+
+def test_polling_with_the_fake_enforcing_limits_never_meets_a_429(
+    world: World, store: Store, clock: Clock
+) -> None:
+    """Home, the tightest limit, refreshed every 2.5 s: only every other refresh asks X."""
+    backend = backend_for(world, store, clock)
+    for _ in range(40):
+        backend.sync_report(("home",))
+        clock.advance(2.5)
     home = world.fake.requests("home")
-    assert all(s.status == 200 for s in world.fake.requests())
-    assert 170 <= len(home) <= 180
+    assert all(s.status == 200 for s in home)
+    assert len(home) == 20  # X allows one request per 5 s
     assert backend.poll_interval >= 5.0
 
 
@@ -349,6 +368,7 @@ def test_a_failure_midway_leaves_the_cursor_where_it_was(
 
 
 def test_more_new_than_one_sync_fetches_is_a_gap(world: World, store: Store, clock: Clock) -> None:
+    populate(world, clock, home=0, mentions=1, own=0)
     backend = backend_for(world, store, clock, page_size=5, catch_up_pages=2)
     backend.sync()
     populate(world, clock, home=0, mentions=12, own=0)

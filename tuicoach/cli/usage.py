@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         with Store.open(db) as store:
             last = cost.utc_day(datetime.now(UTC))
-            days = cost.usage_days(store, last - timedelta(days=args.days - 1), last)  # type: ignore[arg-type]
+            days = cost.usage_days(store, last - timedelta(days=args.days - 1), last)
     except StoreError as exc:
         return fail(exc)
     if args.json:

@@ -86,7 +86,7 @@ class XBackend:
         self.settings = settings
         self._account = account
         self._clock = clock
-        self.meter = Meter(store)  # type: ignore[arg-type]
+        self.meter = Meter(store)
         self._streams = StreamSync(store, client, settings, self.meter, clock)
         self._outbox = Outbox(
             store,

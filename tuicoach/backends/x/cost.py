@@ -113,9 +113,13 @@ class DayUsage:
 class UsageStore(Protocol):
     """What the meter needs from the store."""
 
-    def record_reads(self, kind: str, ids: Iterable[str], *, now: datetime) -> int: ...
-
-    def add_usage(self, metric: str, count: int = 1, *, now: datetime) -> None: ...
+    def record_usage(
+        self,
+        *,
+        now: datetime,
+        reads: Mapping[str, Iterable[str]] | None = None,
+        counts: Mapping[str, int] | None = None,
+    ) -> dict[str, int]: ...
 
     def usage(self, first: date, last: date) -> dict[date, dict[str, int]]: ...
 
@@ -127,17 +131,18 @@ class Meter:
         self._store = store
 
     def read(self, *, posts: Iterable[str], users: Iterable[str], now: datetime) -> tuple[int, int]:
-        """Record one response's items; return the (posts, users) that are billed today."""
-        billed_posts = self._store.record_reads("post", posts, now=now)
-        billed_users = self._store.record_reads("user", users, now=now)
-        self._store.add_usage(REQUESTS, 1, now=now)
-        return billed_posts, billed_users
+        """Record one response and its items; return the (posts, users) X bills for it."""
+        billed = self._store.record_usage(
+            now=now, reads={"post": posts, "user": users}, counts={REQUESTS: 1}
+        )
+        return billed.get("post", 0), billed.get("user", 0)
 
     def request(self, *, now: datetime) -> None:
-        self._store.add_usage(REQUESTS, 1, now=now)
+        self._store.record_usage(now=now, counts={REQUESTS: 1})
 
     def created(self, text: str, *, now: datetime) -> None:
-        self._store.add_usage(POSTS_CREATED_URL if has_url(text) else POSTS_CREATED, 1, now=now)
+        metric = POSTS_CREATED_URL if has_url(text) else POSTS_CREATED
+        self._store.record_usage(now=now, counts={metric: 1})
 
 
 def usage_days(store: UsageStore, first: date, last: date) -> list[DayUsage]:

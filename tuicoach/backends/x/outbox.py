@@ -126,6 +126,7 @@ class Outbox:
                 if (found := self._find(item)) is not None:
                     return self._adopt(item, found)
             item = self._store.outbox_update(item.id, state=OutboxState.SENDING)
+            self._meter.request(now=self._clock())
             try:
                 data = self._client.create_tweet(item.text, reply_to_id=item.reply_to_id)
             except ResponseLost as exc:

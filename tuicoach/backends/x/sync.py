@@ -11,12 +11,14 @@ kept in the store so separate runs respect them too.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from tuicoach.backends.base import AuthError, BackendError, Offline, RateLimited
-from tuicoach.backends.x.client import XClient
+from tuicoach.backends.x.client import RateLimit, XClient
 from tuicoach.backends.x.cost import Meter
 from tuicoach.backends.x.errors import rate_limited
 from tuicoach.backends.x.settings import LIMITS, XSettings, min_interval
@@ -42,43 +44,58 @@ class StreamResult:
     backfill: bool = False
 
 
-def _meta_time(store: Store, key: str) -> datetime | None:
-    value = store.get_meta(key)
-    return datetime.fromisoformat(value) if value else None
-
-
 class Pacer:
-    """When each stream may be asked again, remembered in the store's meta table."""
+    """When each stream may be asked again, kept in the store (one meta entry per stream).
+
+    The entry holds when the stream was last fetched, with how many requests,
+    and the last ``x-rate-limit-*`` headers seen; it is written once per fetch.
+    """
 
     def __init__(self, store: Store) -> None:
         self._store = store
 
+    def _load(self, stream: str) -> dict[str, Any]:
+        raw = self._store.get_meta(f"x.pace.{stream}")
+        try:
+            value = json.loads(raw) if raw else {}
+        except ValueError:
+            value = {}  # unreadable: behave as if never fetched; X's 429 still protects
+        return value if isinstance(value, dict) else {}
+
     def next_due(self, stream: str, now: datetime) -> datetime | None:
         """``None`` if ``stream`` may be fetched now, else the earliest moment it may."""
-        last = _meta_time(self._store, f"x.fetched_at.{stream}")
-        if last is None:
+        pace = self._load(stream)
+        if "fetched_at" not in pace:
             return None
-        requests = int(self._store.get_meta(f"x.requests.{stream}") or 1)
-        due = last + timedelta(seconds=min_interval(stream) * max(1, requests))
+        last = datetime.fromisoformat(pace["fetched_at"])
+        gap = min_interval(stream) * max(1, int(pace.get("requests", 1)))
+        due = last + timedelta(seconds=gap)
         return due if now < due else None
 
     def blocked_until(self, stream: str, now: datetime) -> RateLimited | None:
         """The 429 still in force for ``stream`` (from the last headers), if any."""
-        value = self._store.get_meta(f"x.rate.{stream}")
-        if not value:
+        pace = self._load(stream)
+        if pace.get("remaining") != 0 or "reset" not in pace:
             return None
-        remaining, reset = value.split()
-        until = datetime.fromtimestamp(int(reset), UTC)
-        if int(remaining) > 0 or now >= until:
+        until = datetime.fromtimestamp(int(pace["reset"]), UTC)
+        if now >= until:
             return None
-        return rate_limited(FEATURES[stream], until, LIMITS[stream])
+        return rate_limited(FEATURES[stream], until, pace.get("limit") or LIMITS[stream])
 
-    def fetched(self, stream: str, requests: int, now: datetime) -> None:
-        self._store.set_meta(f"x.fetched_at.{stream}", now.isoformat())
-        self._store.set_meta(f"x.requests.{stream}", str(max(1, requests)))
-
-    def limits(self, stream: str, remaining: int, reset: datetime) -> None:
-        self._store.set_meta(f"x.rate.{stream}", f"{remaining} {int(reset.timestamp())}")
+    def record(
+        self, stream: str, *, now: datetime, requests: int, fetched: bool, rate: RateLimit | None
+    ) -> None:
+        pace = self._load(stream)
+        if fetched:
+            pace["fetched_at"] = now.isoformat()
+            pace["requests"] = max(1, requests)
+        if rate is not None:
+            pace |= {
+                "limit": rate.limit,
+                "remaining": rate.remaining,
+                "reset": int(rate.reset.timestamp()),
+            }
+        self._store.set_meta(f"x.pace.{stream}", json.dumps(pace))
 
 
 class StreamSync:
@@ -132,8 +149,6 @@ class StreamSync:
             except BackendError as exc:
                 error = exc
                 break
-            finally:
-                self._remember_limits(stream)
             pages += 1
             page = got.page
             if newest is None and page.newest_id:
@@ -149,8 +164,13 @@ class StreamSync:
             token = page.next_token
             if not token:
                 break
-        if pages or error is None:
-            self.pacer.fetched(stream, max(1, pages), self._clock())
+        self.pacer.record(
+            stream,
+            now=self._clock(),
+            requests=pages,
+            fetched=bool(pages) or error is None,
+            rate=self._client.rate_limits.get(stream),
+        )
         gap = error is None and token is not None and not backfill
         if newest is not None and error is None:
             # Only a complete fetch moves the cursor: after a failure midway the
@@ -166,11 +186,6 @@ class StreamSync:
             gap=gap,
             backfill=backfill,
         )
-
-    def _remember_limits(self, stream: str) -> None:
-        rate = self._client.rate_limits.get(stream)
-        if rate is not None:
-            self.pacer.limits(stream, rate.remaining, rate.reset)
 
     def _keep(self, stream: str, page: Page) -> int:
         """Store one page; return how many of its tweets are new to ``stream``."""
