@@ -98,7 +98,8 @@ def test_sync_failures_say_what_and_exit_non_zero(world: World, tmp_path: Path) 
     done = tuicoach(environment(world, tmp_path), "sync")
     assert done.returncode == 3
     assert "X rejected the credentials" in done.stderr
-    assert "TUICOACH_X_ACCESS_TOKEN" in done.stderr  # env credentials: check those, not login
+    assert "check the four TUICOACH_X_* variables" in done.stderr  # not `tuicoach login`
+    assert "tuicoach login" not in done.stderr
 
 
 def test_sync_rate_limited_keeps_the_rest(world: World, tmp_path: Path) -> None:
@@ -198,3 +199,11 @@ def test_usage_counts_today(world: World, tmp_path: Path) -> None:
     assert text.returncode == 0
     assert "1 posted (1 with a link)" in text.stdout
     assert f"${expected:,.3f}" in text.stdout
+
+
+def test_owed_reads_the_environments_account(world: World, tmp_path: Path) -> None:
+    env = environment(world, tmp_path)
+    assert tuicoach(env, "sync").returncode == 0
+    done = tuicoach(env, "owed", "--json")
+    assert done.returncode == 0, done.stderr
+    assert [o["text"] for o in json.loads(done.stdout)] == ["@acme_bakery do you have rye today?"]

@@ -35,6 +35,7 @@ from tuicoach.backends.x.credentials import load as load_from_keyring
 
 if TYPE_CHECKING:
     from tuicoach.backends.x.backend import XBackend
+    from tuicoach.backends.x.cost import PricingSettings
     from tuicoach.backends.x.settings import XSettings
     from tuicoach.domain.models import User
     from tuicoach.store import Store
@@ -51,6 +52,7 @@ __all__ = [
     "normalise_username",
     "open_signed_in",
     "resolve",
+    "signed_in_opener",
 ]
 
 INDEX_FILE = "accounts.json"
@@ -256,6 +258,7 @@ def open_signed_in(
     account: str | None = None,
     data_dir: str | os.PathLike[str] | None = None,
     settings: XSettings | None = None,
+    pricing: PricingSettings | None = None,
     env: Mapping[str, str] | None = None,
     sleep: Callable[[float], None] | None = None,
     clock: Callable[[], datetime] | None = None,
@@ -304,6 +307,7 @@ def open_signed_in(
             signed_in.credentials,
             username=username,
             source=signed_in.source,
+            pricing=pricing,
             **backend_kwargs,  # type: ignore[arg-type]
         )
     except BaseException:
@@ -312,3 +316,39 @@ def open_signed_in(
     if asked is not None:  # X bills that profile read like any other
         backend.meter.read(posts=(), users=(asked.id,), now=now())
     return store, backend
+
+
+def signed_in_opener(
+    *,
+    account: str | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+    settings: XSettings | None = None,
+    pricing: PricingSettings | None = None,
+    env: Mapping[str, str] | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> Callable[[], tuple[Store, XBackend]] | None:
+    """For the app's start: is anyone signed in? If so, a function that opens the account.
+
+    The check reads only the environment and the account index (no keyring,
+    no store, no network), so it costs nothing before the first paint; the
+    returned function does the rest and is meant for a worker. It raises
+    :class:`SignInError`, ``StoreError`` or a ``BackendError`` worth showing.
+    """
+    folder = paths.data_dir(data_dir)
+    if from_env(env) is None and account_username(account, folder, env=env) is None:
+        return None
+
+    def open_account() -> tuple[Store, XBackend]:
+        opened = open_signed_in(
+            account=account,
+            data_dir=folder,
+            settings=settings,
+            pricing=pricing,
+            env=env,
+            clock=clock,
+        )
+        if opened is None:
+            raise SignInError("No X account is signed in any more; run `tuicoach login`.")
+        return opened
+
+    return open_account

@@ -46,11 +46,13 @@ def open_account(args: argparse.Namespace) -> tuple[Store, XBackend] | int:
     from tuicoach.backends.base import BackendError
     from tuicoach.store import StoreError
 
+    settings = config(args)
     try:
         opened = open_signed_in(
             account=getattr(args, "account", None),
             data_dir=getattr(args, "data_dir", None),
-            settings=x_settings(args),
+            settings=settings.x,
+            pricing=settings.pricing,
         )
     except (SignInError, BackendError, StoreError) as exc:
         return fail(exc)

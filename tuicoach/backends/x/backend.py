@@ -21,8 +21,9 @@ from tuicoach.backends.base import (
     RateLimited,
     SyncResult,
 )
+from tuicoach.backends.x import cost
 from tuicoach.backends.x.client import XClient, make_client
-from tuicoach.backends.x.cost import Meter
+from tuicoach.backends.x.cost import Meter, PricingSettings
 from tuicoach.backends.x.credentials import Credentials
 from tuicoach.backends.x.errors import RetryPolicy
 from tuicoach.backends.x.outbox import Outbox
@@ -80,8 +81,10 @@ class XBackend:
         settings: XSettings,
         clock: Callable[[], datetime],
         sleep: Callable[[float], None],
+        pricing: PricingSettings | None = None,
     ) -> None:
         self.store = store
+        self.pricing = pricing or PricingSettings()
         self.client = client
         self.settings = settings
         self._account = account
@@ -107,6 +110,7 @@ class XBackend:
         username: str,
         source: str = "keyring",
         settings: XSettings | None = None,
+        pricing: PricingSettings | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         sleep: Callable[[float], None] = time.sleep,
         rng: Callable[[], float] = random.random,
@@ -120,7 +124,9 @@ class XBackend:
         client = make_client(
             credentials, settings, source=source, clock=clock, sleep=sleep, rng=rng
         )
-        return cls(store, client, account, settings=settings, clock=clock, sleep=sleep)
+        return cls(
+            store, client, account, settings=settings, clock=clock, sleep=sleep, pricing=pricing
+        )
 
     # -- the Backend protocol --------------------------------------------------------
 
@@ -171,6 +177,12 @@ class XBackend:
 
     def close(self) -> None:
         self.client.close()
+
+    def spend_today(self) -> str:
+        """Today's (UTC) spend on X's API, short, for the status bar."""
+        usage, spent = cost.today(self.store, now=self._clock(), table=self.pricing.table)
+        reads = usage.post_reads + usage.user_reads
+        return f"X today {cost.format_dollars(spent)} ({reads} reads)"
 
     def rate_limits(self) -> Mapping[str, RateLimited]:
         """Streams now waiting for X's rate limit, for the status bar."""

@@ -22,7 +22,7 @@ import requests
 import tweepy
 
 from tuicoach.backends.base import BackendError, RateLimited
-from tuicoach.backends.x.credentials import ENV_VARS, Credentials
+from tuicoach.backends.x.credentials import Credentials
 from tuicoach.backends.x.errors import (
     DEFAULT_RETRY,
     RELOGIN_HINT,
@@ -57,7 +57,10 @@ EXPANSIONS = (
     "referenced_tweets.id",
 )
 
-ENV_RELOGIN_HINT = f"check {', '.join(ENV_VARS)} (X rejected them)"
+ENV_RELOGIN_HINT = (
+    "check the four TUICOACH_X_* variables in your environment "
+    "(the app's key and secret, the account's access token and secret)"
+)
 
 # Stream -> (what a user calls it, X's per-user requests per 15 minutes).
 ENDPOINTS: dict[str, tuple[str, int]] = {
