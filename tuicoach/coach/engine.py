@@ -1,0 +1,134 @@
+"""The coach's front door: one object the UI, the CLI and the X backend share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+from tuicoach.coach.history import History
+from tuicoach.coach.neardup import Match, NearDuplicateIndex
+from tuicoach.coach.rules import RULES, Context
+from tuicoach.coach.scoring import score
+from tuicoach.coach.settings import DEFAULT_WORDS, CoachSettings
+from tuicoach.coach.text import DraftAnalysis, Lexicon
+from tuicoach.domain.models import Draft, Finding, Report, Tweet
+
+
+class Coach:
+    """Reads drafts against the rulebook, the user's settings and their own history.
+
+    Build it once (the near-duplicate index is built here), feed it each tweet
+    the user posts with :meth:`add_to_history`, and call :meth:`report` as they
+    type: ``near_duplicates=False`` is the cheap pass for every keystroke, the
+    full pass can follow when typing pauses. :meth:`report` may run in a worker
+    thread, but not at the same moment as :meth:`add_to_history`.
+    """
+
+    def __init__(
+        self, settings: CoachSettings | None = None, history: Iterable[Tweet] = ()
+    ) -> None:
+        self.settings = settings or CoachSettings()
+        self.lexicon = Lexicon({name: self.settings.word_list(name) for name in DEFAULT_WORDS})
+        tweets = list(history)
+        self.history = History(tweets)
+        self._index = NearDuplicateIndex(
+            tweets, threshold=self.settings.thresholds.near_duplicate_ratio
+        )
+        self._promotional: dict[str, bool] = {}
+        self._last: tuple[Draft, DraftAnalysis] | None = None
+
+    def add_to_history(self, tweet: Tweet) -> None:
+        """Remember a tweet the user posted, for the account rules and near-duplicates."""
+        self.history.add(tweet)
+        self._index.add(tweet)
+
+    def analyse(self, draft: Draft | str) -> DraftAnalysis:
+        """The draft read once; the last one is kept, as the UI asks twice per pause."""
+        if isinstance(draft, str):
+            draft = Draft(draft)
+        if self._last is not None and self._last[0] == draft:
+            return self._last[1]
+        conversation = set(draft.reply_usernames)
+        if draft.reply_to is not None:
+            conversation |= draft.reply_to.mentioned_usernames
+        analysis = DraftAnalysis(
+            draft.text,
+            self.lexicon,
+            is_reply=draft.is_reply,
+            conversation=frozenset(name.lower() for name in conversation),
+        )
+        self._last = (draft, analysis)
+        return analysis
+
+    def is_promotional(self, tweet: Tweet) -> bool:
+        """The same test as a draft's, remembered per tweet id."""
+        known = self._promotional.get(tweet.id)
+        if known is None:
+            known = DraftAnalysis(tweet.text, self.lexicon, is_reply=tweet.is_reply).promotional
+            self._promotional[tweet.id] = known
+        return known
+
+    def report(
+        self,
+        draft: Draft | str,
+        *,
+        now: datetime,
+        owed_since: Sequence[datetime] = (),
+        near_duplicates: bool = True,
+    ) -> Report:
+        """What the coach says about ``draft`` at time ``now``.
+
+        ``owed_since`` holds when each mention still owed a reply arrived.
+        ``near_duplicates=False`` skips the history search: the cheap pass.
+        A naive ``now`` is taken as UTC, as every time in tuicoach is.
+        """
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=UTC)
+        analysis = self.analyse(draft)
+        context = Context(
+            settings=self.settings,
+            lexicon=self.lexicon,
+            now=now,
+            history=self.history,
+            owed_since=owed_since,
+            is_promotional=self.is_promotional,
+            search=self._search if near_duplicates else None,
+        )
+        findings: list[Finding] = []
+        # A draft with nothing in it gets one finding, not a list of account advice.
+        rules = [RULES["empty"]] if not analysis.visible else list(RULES.values())
+        for rule in rules:
+            chosen = self.settings.rule(rule.id)
+            if not chosen.enabled:
+                continue
+            for hit in rule.check(analysis, context):
+                findings.append(
+                    Finding(
+                        rule=rule.id,
+                        severity=hit.severity or chosen.severity,
+                        message=hit.message,
+                        suggestion=hit.suggestion,
+                        start=hit.start,
+                        end=hit.end,
+                        related=hit.related,
+                    )
+                )
+        findings.sort(key=_order)
+        return Report(
+            text=analysis.text,
+            score=score(findings, self.settings),
+            weighted_length=analysis.parse.weighted_length,
+            valid=analysis.parse.valid,
+            promotional=analysis.promotional,
+            findings=tuple(findings),
+        )
+
+    def _search(self, text: str, since: datetime) -> Match | None:
+        return self._index.search(text, since=since)
+
+
+def _order(finding: Finding) -> tuple[int, int, int, str]:
+    """Errors first, praise last; within a severity, whole-draft findings, then by position."""
+    start = -1 if finding.start is None else finding.start
+    end = -1 if finding.end is None else finding.end
+    return finding.severity.rank, start, end, finding.rule

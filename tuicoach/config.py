@@ -1,0 +1,309 @@
+"""The config file: one TOML file a person can read, copy from and edit.
+
+It lives at :func:`tuicoach.paths.config_file` (``--config``, ``$TUICOACH_CONFIG``,
+or the platform's config folder); a missing file means the defaults. Each
+known top-level table is a :class:`Section` in :data:`SECTIONS`: a reader that
+folds the table into a :class:`Config`, and a writer that prints the effective
+values back as TOML for ``tuicoach config``. Adding a section (``[keymap]``,
+``[theme]``...) is a field on :class:`Config`, two small functions, and one
+line in :data:`SECTIONS`.
+
+Every mistake is a :class:`ConfigError` that names the file and the key::
+
+    config.toml: rules.spam-signals.severity: "loud" is not one of error, warning, tip, good
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import tomllib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from tuicoach import paths
+from tuicoach.coach import DEFAULT_WORDS, RULES, CoachSettings, Thresholds
+from tuicoach.coach.text import phrase_pattern
+from tuicoach.domain.models import Severity
+
+
+class ConfigError(ValueError):
+    """A config file that cannot be used as written: names the file, the key and the problem."""
+
+    def __init__(self, path: Path, key: str | None, problem: str) -> None:
+        where = f"{path}: {key}: " if key else f"{path}: "
+        super().__init__(where + problem)
+        self.path = path
+        self.key = key
+        self.problem = problem
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything the config file says, with defaults for what it leaves out."""
+
+    path: Path
+    exists: bool = False
+    coach: CoachSettings = field(default_factory=CoachSettings)
+
+
+class Table:
+    """A TOML table being read; it knows its dotted key, so errors can name it."""
+
+    def __init__(self, path: Path, key: str, data: Mapping[str, object]) -> None:
+        self.path = path
+        self.key = key
+        self.data = data
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.data)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.data
+
+    def where(self, key: str) -> str:
+        return f"{self.key}.{key}" if self.key else key
+
+    def error(self, key: str, problem: str) -> ConfigError:
+        return ConfigError(self.path, self.where(key), problem)
+
+    def only(self, known: Iterable[str], what: str = "setting") -> None:
+        """Reject keys this table does not know, suggesting the nearest known one."""
+        choices = list(known)
+        for key in self.data:
+            if key not in choices:
+                hint = _did_you_mean(key, choices) or f" (known: {', '.join(choices)})"
+                raise self.error(key, f"unknown {what}{hint}")
+
+    def table(self, key: str) -> Table:
+        value = self.data[key]
+        if not isinstance(value, dict):
+            raise self.error(key, f"expected a table ([{self.where(key)}]), got {_show(value)}")
+        return Table(self.path, self.where(key), value)
+
+    def boolean(self, key: str) -> bool:
+        value = self.data[key]
+        if not isinstance(value, bool):
+            raise self.error(key, f"expected true or false, got {_show(value)}")
+        return value
+
+    def number(self, key: str, *, whole: bool, low: float, high: float | None) -> float:
+        value = self.data[key]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.error(key, f"expected a number, got {_show(value)}")
+        if whole and not isinstance(value, int):
+            raise self.error(key, f"expected a whole number, got {_show(value)}")
+        if value < low or (high is not None and value > high):
+            span = f"at least {low:g}" if high is None else f"between {low:g} and {high:g}"
+            raise self.error(key, f"{_show(value)} is out of range: expected {span}")
+        return value
+
+    def choice(self, key: str, choices: Iterable[str]) -> str:
+        value = self.data[key]
+        options = list(choices)
+        if value not in options:
+            raise self.error(key, f"{_show(value)} is not one of {', '.join(options)}")
+        assert isinstance(value, str)
+        return value
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        value = self.data[key]
+        if not isinstance(value, list):
+            raise self.error(key, f"expected a list of strings, got {_show(value)}")
+        for i, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                raise self.error(f"{key}[{i}]", f"expected a non-empty string, got {_show(item)}")
+        return tuple(value)
+
+
+Reader = Callable[[Config, Table], Config]
+Writer = Callable[[Config], list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    read: Reader
+    write: Writer
+
+
+# --- [rules.ID] ---------------------------------------------------------------
+
+_RULE_KEYS = ("enabled", "severity", "weight")
+
+
+def _read_rules(config: Config, table: Table) -> Config:
+    settings = config.coach
+    for rule_id in table:
+        if rule_id not in RULES:
+            raise table.error(
+                rule_id,
+                f"no such rule{_did_you_mean(rule_id, RULES)}; `tuicoach config` lists them all",
+            )
+        entry = table.table(rule_id)
+        entry.only(_RULE_KEYS)
+        changes: dict[str, object] = {}
+        if "enabled" in entry:
+            changes["enabled"] = entry.boolean("enabled")
+        if "severity" in entry:
+            changes["severity"] = Severity(entry.choice("severity", [s.value for s in Severity]))
+        if "weight" in entry:
+            changes["weight"] = int(entry.number("weight", whole=True, low=0, high=100))
+        settings = settings.with_rule(rule_id, **changes)
+    return replace(config, coach=settings)
+
+
+def _write_rules(config: Config) -> list[str]:
+    lines = [
+        "# Each rule: enabled, severity (error, warning, tip, good), and weight: the points",
+        "# it takes off the score (for a good finding, the bonus it adds).",
+    ]
+    for rule in RULES.values():
+        chosen = config.coach.rule(rule.id)
+        lines += [
+            "",
+            f"[rules.{rule.id}]  # {rule.summary}",
+            f"enabled = {_toml(chosen.enabled)}",
+            f"severity = {_toml(chosen.severity.value)}",
+            f"weight = {chosen.weight}",
+        ]
+    return lines
+
+
+# --- [thresholds] -------------------------------------------------------------
+
+_THRESHOLDS = [f.name for f in fields(Thresholds)]
+
+
+def _read_thresholds(config: Config, table: Table) -> Config:
+    table.only(_THRESHOLDS, "threshold")
+    defaults = Thresholds()
+    changes: dict[str, float] = {}
+    for name in table:
+        low, high = Thresholds.bounds(name)
+        whole = isinstance(getattr(defaults, name), int)
+        value = table.number(name, whole=whole, low=low, high=high)
+        changes[name] = value if whole else float(value)
+    return replace(config, coach=config.coach.with_thresholds(**changes))
+
+
+def _write_thresholds(config: Config) -> list[str]:
+    lines = ["[thresholds]"]
+    for name in _THRESHOLDS:
+        value = getattr(config.coach.thresholds, name)
+        lines.append(f"{name} = {_toml(value)}  # {Thresholds.help(name)}")
+    return lines
+
+
+# --- [words.NAME] -------------------------------------------------------------
+
+_WORD_KEYS = ("replace", "extend", "remove")
+
+
+def _read_words(config: Config, table: Table) -> Config:
+    settings = config.coach
+    for name in table:
+        if name not in DEFAULT_WORDS:
+            raise table.error(name, f"no such word list{_did_you_mean(name, DEFAULT_WORDS)}")
+        entry = table.table(name)
+        entry.only(_WORD_KEYS)
+        words = list(entry.strings("replace") if "replace" in entry else settings.word_list(name))
+        if "extend" in entry:
+            words += [w for w in entry.strings("extend") if w not in words]
+        if "remove" in entry:
+            gone = {w.casefold() for w in entry.strings("remove")}
+            words = [w for w in words if w.casefold() not in gone]
+        for key in ("replace", "extend"):
+            for i, phrase in enumerate(entry.strings(key) if key in entry else ()):
+                try:
+                    phrase_pattern(phrase)
+                except ValueError as exc:
+                    raise entry.error(f"{key}[{i}]", str(exc)) from None
+        settings = settings.with_words(name, tuple(words))
+    return replace(config, coach=settings)
+
+
+def _write_words(config: Config) -> list[str]:
+    lines = [
+        "# Word lists: whole words or phrases, any case; <n> stands for a number.",
+        "# In your file, extend = [...] adds to a list, remove = [...] takes words out,",
+        "# replace = [...] starts it over.",
+    ]
+    for name in DEFAULT_WORDS:
+        lines += ["", f"[words.{name}]", "replace = ["]
+        lines += [f"    {_toml(word)}," for word in config.coach.word_list(name)]
+        lines.append("]")
+    return lines
+
+
+SECTIONS: dict[str, Section] = {
+    "rules": Section(_read_rules, _write_rules),
+    "thresholds": Section(_read_thresholds, _write_thresholds),
+    "words": Section(_read_words, _write_words),
+}
+
+
+# --- loading and printing -----------------------------------------------------
+
+
+def load(path: Path) -> Config:
+    """Read the config at ``path``; a missing file gives the defaults."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Config(path)
+    except OSError as exc:
+        raise ConfigError(path, None, f"cannot read it ({exc.strerror or exc})") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(path, None, "not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, None, f"not valid TOML: {exc}") from None
+    config = Config(path, exists=True)
+    root = Table(path, "", data)
+    root.only(SECTIONS, "table")
+    for name in root:
+        config = SECTIONS[name].read(config, root.table(name))
+    return config
+
+
+def load_config(override: str | os.PathLike[str] | None = None) -> Config:
+    """The user's config: ``--config`` if given, else ``$TUICOACH_CONFIG``, else the default."""
+    return load(paths.config_file(override))
+
+
+def dumps(config: Config) -> str:
+    """The effective settings as TOML a user can paste back into their file."""
+    state = "exists" if config.exists else "not found: these are the defaults"
+    lines = [
+        f"# Config file: {config.path} ({state})",
+        "# The settings in effect. Copy any part into that file to change it.",
+    ]
+    for section in SECTIONS.values():
+        lines += ["", *section.write(config)]
+    return "\n".join(lines) + "\n"
+
+
+def _did_you_mean(key: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _show(value: object) -> str:
+    """A value as it looks in TOML, for error messages."""
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    return _toml(value)
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        # A JSON string is a TOML basic string, once DEL is escaped too.
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+    return str(value)
