@@ -54,7 +54,8 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 def test_the_demo_lives_in_its_own_database(tmp_path: Path) -> None:
     with open_demo_store(tmp_path, OPENED) as demo:
-        assert demo.path == tmp_path / "demo.sqlite3" == paths.account_db(tmp_path, "demo")
+        assert demo.path == tmp_path / "demo.sqlite3" == paths.demo_db(tmp_path)
+        assert paths.account_db(tmp_path, "demo") != demo.path  # a real @demo is not the demo
         assert demo.account() == BRAND
     real_path = paths.account_db(tmp_path, "someone")
     assert real_path != demo.path and not real_path.exists()
@@ -63,11 +64,11 @@ def test_the_demo_lives_in_its_own_database(tmp_path: Path) -> None:
 
 
 def test_a_demo_file_holding_another_account_is_refused_and_left_alone(tmp_path: Path) -> None:
-    with Store.open(paths.account_db(tmp_path, "demo")) as other:
+    with Store.open(paths.demo_db(tmp_path)) as other:
         other.set_account(User(id="42", username="someone"))
     with pytest.raises(StoreError, match="another account"):
         open_demo_store(tmp_path, OPENED)
-    with Store.open(paths.account_db(tmp_path, "demo")) as other:
+    with Store.open(paths.demo_db(tmp_path)) as other:
         assert other.account() == User(id="42", username="someone")
         assert other.stream("mentions") == []
 

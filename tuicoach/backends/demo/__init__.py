@@ -77,7 +77,7 @@ def open_demo_store(data_dir: Path, now: datetime) -> Store:
     """
     now = _aware(now)
     world = load_world()
-    store = Store.open(paths.account_db(data_dir, paths.DEMO_ACCOUNT))
+    store = Store.open(paths.demo_db(data_dir))
     try:
         owner = store.get_meta(META_ACCOUNT_ID)
         if owner is not None and owner != world.account.id:
