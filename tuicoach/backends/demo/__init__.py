@@ -11,9 +11,10 @@ How times stay real
 The data is written relative to a fixed reference instant. The database
 records in ``meta`` the instant its stored world is consistent with, the
 *anchor*: on first use every time is moved by ``now - reference`` and the
-anchor becomes ``now``; on every later open everything stored (seeded tweets,
-the user's own demo posts and released arrivals, marks and snoozes, drafts'
-last edits) moves by ``now - anchor`` and the anchor becomes ``now`` again. So
+anchor becomes ``now``; on every later open every time stored (seeded tweets,
+the user's own demo posts and released arrivals, marks and snoozes, drafts,
+likes) moves by ``now - anchor`` and the anchor becomes ``now`` again, in one
+transaction (:meth:`Store.shift_times`). So
 the practice world keeps its shape across days: the newest own tweet is always
 hours old, the oldest owed mention always a few days, a snooze still ends
 as far ahead as it did, and a reply posted yesterday in demo is still a day old.
@@ -38,7 +39,6 @@ from tuicoach.backends.base import BackendError, SyncResult
 from tuicoach.backends.demo.sample import DemoWorld, load_world, shifted
 from tuicoach.domain import twittertext
 from tuicoach.domain.models import Mention, Tweet, User
-from tuicoach.domain.owed import MarkKind
 from tuicoach.store import META_ACCOUNT_ID, Store, StoreError
 
 __all__ = ["DemoBackend", "open_demo_store"]
@@ -89,9 +89,10 @@ def open_demo_store(data_dir: Path, now: datetime) -> Store:
         anchor = store.get_meta(META_ANCHOR)
         if anchor is None:
             _seed(store, world, now)
+            store.set_meta(META_ANCHOR, _stamp(now))
         else:
-            _shift(store, world, now - datetime.fromisoformat(anchor))
-        store.set_meta(META_ANCHOR, _stamp(now))
+            # One transaction moves the world and its anchor together.
+            store.shift_times(now - datetime.fromisoformat(anchor), meta={META_ANCHOR: _stamp(now)})
         _restart_arrivals(store, world, now)
     except BaseException:
         store.close()
@@ -122,30 +123,6 @@ def _seed(store: Store, world: DemoWorld, now: datetime) -> None:
     for user in world.muted:
         store.mute(user.id, now=now)
     store.set_meta(META_RELEASED, "0")
-
-
-def _shift(store: Store, world: DemoWorld, delta: timedelta) -> None:
-    """Move every stored time by ``delta``: tweets, marks, and drafts' last edits."""
-    if not delta:
-        return
-    stored: dict[str, Tweet] = {}
-    for stream in ("home", "mentions", "own"):
-        stored.update((t.id, t) for t in store.stream(stream))
-    included = (t.id for page in world.streams.values() for t in page.included_tweets)
-    stored.update(store.tweets(i for i in included if i not in stored))
-    store.upsert_tweets(shifted(t, delta) for t in stored.values())
-    for tweet_id, mark in store.marks().items():
-        if mark.kind is MarkKind.SNOOZED and mark.until is not None:
-            store.snooze(tweet_id, mark.until + delta, now=mark.at + delta)
-        else:
-            store.mark_no_reply(tweet_id, mark.reason, now=mark.at + delta)
-    for draft in store.drafts():
-        store.save_draft(
-            draft.text,
-            draft_id=draft.id,
-            reply_to_id=draft.reply_to_id,
-            now=draft.updated_at + delta,
-        )
 
 
 def _released(store: Store) -> int:
