@@ -325,6 +325,38 @@ def test_cursors_and_likes(store: Store) -> None:
     assert not store.liked("1893")
 
 
+def test_shift_times_moves_every_stored_time_and_meta_in_one_step(store: Store) -> None:
+    store.set_account(ME)
+    store.upsert_tweets([tweet("1", "@roastery open today?", minutes_ago=90)], stream="mentions")
+    store.snooze("1", at(-30), now=at(5))
+    draft = store.save_draft("Morning", now=at(20))
+    item = store.outbox_add("Fresh batch!", reply_to_id=None, now=at(3))
+    after_snooze = NOW + timedelta(minutes=31)
+    assert store.owed(now=NOW) == []  # snoozed for now
+    waited = store.owed(now=after_snooze)[0].waiting
+    day = timedelta(days=1)
+
+    store.shift_times(day, meta={"demo.anchor": "tomorrow"})
+
+    assert store.tweet("1").created_at == at(90) + day
+    assert (store.mark("1").at, store.mark("1").until) == (at(5) + day, at(-30) + day)
+    assert store.draft(draft).updated_at == at(20) + day
+    assert store.outbox_item(item.id).created_at == at(3) + day
+    assert store.get_meta("demo.anchor") == "tomorrow"
+    # The owed cache saw the move: a day later, snooze and wait are as they were.
+    assert store.owed(now=NOW + day) == []
+    assert store.owed(now=after_snooze + day)[0].waiting == waited == timedelta(minutes=121)
+
+
+def test_shift_times_is_all_or_nothing(store: Store) -> None:
+    store.upsert_tweets([tweet("1", minutes_ago=10)], stream="home")
+    with pytest.raises(OverflowError):
+        # A time past year 9999 cannot be stored: nothing may move.
+        store.shift_times(timedelta(days=3_000_000), meta={"demo.anchor": "never"})
+    assert store.tweet("1").created_at == at(10)
+    assert store.get_meta("demo.anchor") is None
+
+
 def test_naive_times_are_refused(store: Store) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         store.save_draft("x", now=datetime(2026, 3, 1, 12, 0))

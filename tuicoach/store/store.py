@@ -21,11 +21,11 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, ClassVar
 
 from tuicoach.domain.models import Mention, Metrics, Tweet, User
 from tuicoach.domain.owed import Mark, MarkKind, OwedReply, OwedStats, OwedTracker
@@ -450,21 +450,14 @@ class Store:
 
     def set_meta(self, key: str, value: str) -> None:
         with self._writing() as db:
-            db.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )
+            _put_meta(db, key, value)
 
     def set_account(self, user: User) -> None:
         """Record whose database this is (and keep their profile with the others)."""
         with self._writing() as db:
             self._upsert_users(db, [user])
-            db.executemany(
-                "INSERT INTO meta (key, value) VALUES (?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [(META_ACCOUNT_ID, user.id), (META_ACCOUNT_USERNAME, user.username)],
-            )
+            _put_meta(db, META_ACCOUNT_ID, user.id)
+            _put_meta(db, META_ACCOUNT_USERNAME, user.username)
 
     def account(self) -> User | None:
         """The account this database belongs to, if :meth:`set_account` was called."""
@@ -511,6 +504,43 @@ class Store:
                 ).fetchall()
                 found.update((row[0], _user(row)) for row in rows)
         return found
+
+    # -- moving the clock
+
+    #: Every stored instant, by table. Counters and cursors keyed by id are not times.
+    _TIME_COLUMNS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "tweets": ("created_at",),
+        "marks": ("marked_at", "until"),
+        "muted": ("muted_at",),
+        "drafts": ("created_at", "updated_at"),
+        "outbox": ("created_at",),
+        "likes": ("liked_at",),
+        "cursors": ("updated_at",),
+    }
+
+    def shift_times(self, delta: timedelta, *, meta: Mapping[str, str] | None = None) -> None:
+        """Move every stored time by ``delta``, and set ``meta``, in one transaction.
+
+        The demo uses this to keep its practice world's ages real from day to
+        day; writing its anchor in the same transaction means a crash can never
+        leave the world half moved, nor moved twice.
+        """
+        with self._writing() as db:
+            if delta:
+                for table, columns in self._TIME_COLUMNS.items():
+                    rows = db.execute(f"SELECT rowid, {', '.join(columns)} FROM {table}")
+                    db.executemany(
+                        f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in columns)} "
+                        "WHERE rowid = ?",
+                        [
+                            (*(None if t is None else _ts(_dt(t) + delta) for t in times), rowid)
+                            for rowid, *times in rows.fetchall()
+                        ],
+                    )
+            for key, value in (meta or {}).items():
+                _put_meta(db, key, value)
+        with self._lock:
+            self._owed_cache = None  # every age changed: rebuild on the next ask
 
     # -- tweets
 
@@ -972,6 +1002,14 @@ def _add_count(db: sqlite3.Connection, day: str, metric: str, count: int) -> Non
         "INSERT INTO usage_counts (day, metric, count) VALUES (?, ?, ?) "
         "ON CONFLICT (day, metric) DO UPDATE SET count = count + excluded.count",
         (day, metric, count),
+    )
+
+
+def _put_meta(db: sqlite3.Connection, key: str, value: str) -> None:
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
     )
 
 
