@@ -207,3 +207,15 @@ def test_owed_reads_the_environments_account(world: World, tmp_path: Path) -> No
     done = tuicoach(env, "owed", "--json")
     assert done.returncode == 0, done.stderr
     assert [o["text"] for o in json.loads(done.stdout)] == ["@acme_bakery do you have rye today?"]
+
+
+def test_post_warns_when_replies_are_owed_and_still_posts(world: World, tmp_path: Path) -> None:
+    env = environment(world, tmp_path)
+    world.fake.add_tweet(
+        world.strangers[1], "@acme_bakery my order is late", created_at=time.time() - 3 * 3600
+    )
+    assert tuicoach(env, "sync").returncode == 0
+    done = tuicoach(env, "post", "Our new menu is up")
+    assert done.returncode == 0, done.stderr
+    assert "warning: owed-replies-waiting" in done.stderr
+    assert world.fake.tweets_by(world.me)[-1]["text"] == "Our new menu is up"

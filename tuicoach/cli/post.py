@@ -51,8 +51,11 @@ def run(args: argparse.Namespace) -> int:
             if author is not None:
                 usernames.add(author.username.lower())
         coach = Coach(settings.coach, history)
+        owed = store.owed(now=now)  # a broadcast while people wait for an answer is noted
         report = coach.report(
-            Draft(args.text, reply_to=reply_to, reply_usernames=frozenset(usernames)), now=now
+            Draft(args.text, reply_to=reply_to, reply_usernames=frozenset(usernames)),
+            now=now,
+            owed_since=[o.tweet.created_at for o in owed],
         )
         shown = [f for f in report.findings if f.severity in (Severity.ERROR, Severity.WARNING)]
         for finding in shown:
