@@ -134,7 +134,7 @@ replace = ["heck"]
         ),
         ('[words.profanity]\nextend = ["  "]\n', "words.profanity.extend[0]", "non-empty string"),
         ('[words.profanity]\nadd = ["x"]\n', "words.profanity.add", "unknown setting"),
-        ('[keymap]\nquit = "q"\n', "keymap", "unknown table (known: rules, thresholds, words)"),
+        ('[keymap]\nquit = "q"\n', "keymap", "unknown table (known: rules, thresholds, words"),
         ("thresholds = 3\n", "thresholds", "expected a table ([thresholds]), got 3"),
     ],
 )

@@ -27,6 +27,14 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "tuicoach.cli.config_cmd",
         "print the config file's path and the effective settings",
     ),
+    "login": (
+        "tuicoach.cli.login",
+        "sign in to an X account (OAuth PIN flow; tokens in the keyring)",
+    ),
+    "logout": ("tuicoach.cli.logout", "forget an X account's tokens (its stored tweets stay)"),
+    "sync": ("tuicoach.cli.sync", "fetch new tweets once, and say what it read and cost"),
+    "post": ("tuicoach.cli.post", "post a tweet or a reply, after the coach has read it"),
+    "usage": ("tuicoach.cli.usage", "what X reads and posts cost today (and lately)"),
 }
 
 EXIT_OK = 0

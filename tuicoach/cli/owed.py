@@ -148,6 +148,14 @@ def _open_account_store(args: argparse.Namespace, now: datetime) -> Store:
                 "`tuicoach login`, or practise with `tuicoach owed --demo`"
             )
         return Store.open(db)
+    from tuicoach.accounts import SignInError, account_username
+
+    try:  # the environment's account, else the one signed in last
+        signed_in = account_username(None, data)
+    except SignInError as exc:
+        raise UsageError(str(exc)) from None
+    if signed_in is not None and paths.account_db(data, signed_in).exists():
+        return Store.open(paths.account_db(data, signed_in))
     found = sorted((data / "accounts").glob("*.sqlite3"))
     if not found:
         raise UsageError(

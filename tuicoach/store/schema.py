@@ -121,6 +121,24 @@ CREATE TABLE likes (
 );
 """
 
+_V3_USAGE = """
+-- The X cost meter (backends/x/cost.py): counts per UTC day, e.g. post_reads.
+CREATE TABLE usage_counts (
+    day TEXT NOT NULL,  -- YYYY-MM-DD, UTC
+    metric TEXT NOT NULL,
+    count INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (day, metric)
+) WITHOUT ROWID;
+
+-- Items read on the current UTC day: X bills a repeat read the same day nothing.
+CREATE TABLE usage_reads (
+    day TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('post', 'user')),
+    item_id TEXT NOT NULL,
+    PRIMARY KEY (day, kind, item_id)
+) WITHOUT ROWID;
+"""
+
 #: A step is SQL, or a function for changes SQL alone cannot make (moving data).
 Migration = str | Callable[[sqlite3.Connection], None]
 
@@ -128,6 +146,7 @@ Migration = str | Callable[[sqlite3.Connection], None]
 MIGRATIONS: tuple[Migration, ...] = (
     _V1_CORE,  # 0 -> 1: tweets, users, streams, marks, mutes, drafts, cursors
     _V2_POSTING,  # 1 -> 2: demo posts flag, outbox, likes
+    _V3_USAGE,  # 2 -> 3: the X cost meter's daily counts
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

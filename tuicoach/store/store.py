@@ -21,7 +21,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
@@ -939,6 +939,70 @@ class Store:
         with self._reading() as db:
             row = db.execute("SELECT 1 FROM likes WHERE tweet_id = ?", (tweet_id,)).fetchone()
         return row is not None
+
+    # -- usage: what the X cost meter counts (tuicoach.backends.x.cost)
+
+    def record_usage(
+        self,
+        *,
+        now: datetime,
+        reads: Mapping[str, Iterable[str]] | None = None,
+        counts: Mapping[str, int] | None = None,
+    ) -> dict[str, int]:
+        """Count one exchange with X at ``now``, in one transaction.
+
+        ``reads`` maps a kind (``post``, ``user``) to the ids read; X bills an
+        item once per UTC day, so only ids not yet read that day are counted,
+        under ``<kind>_reads``, and returned per kind. ``counts`` adds to other
+        daily metrics (``requests``, ``posts_created``...). Earlier days' ids
+        are dropped: they no longer matter.
+        """
+        day = _day(now)
+        billed: dict[str, int] = {}
+        with self._writing() as db:
+            for kind, ids in (reads or {}).items():
+                if kind not in ("post", "user"):
+                    raise ValueError(f"unknown kind of read {kind!r}; expected 'post' or 'user'")
+                before = db.total_changes
+                db.executemany(
+                    "INSERT OR IGNORE INTO usage_reads (day, kind, item_id) VALUES (?, ?, ?)",
+                    [(day, kind, item) for item in dict.fromkeys(ids)],
+                )
+                billed[kind] = db.total_changes - before
+                if billed[kind]:
+                    _add_count(db, day, f"{kind}_reads", billed[kind])
+            for metric, count in (counts or {}).items():
+                if not metric:
+                    raise ValueError("a usage metric needs a name")
+                _add_count(db, day, metric, count)
+            db.execute("DELETE FROM usage_reads WHERE day < ?", (day,))
+        return billed
+
+    def usage(self, first: date, last: date) -> dict[date, dict[str, int]]:
+        """Counts per UTC day from ``first`` to ``last`` (days with none are absent)."""
+        with self._reading() as db:
+            rows = db.execute(
+                "SELECT day, metric, count FROM usage_counts WHERE day BETWEEN ? AND ?",
+                (first.isoformat(), last.isoformat()),
+            ).fetchall()
+        found: dict[date, dict[str, int]] = {}
+        for day, metric, count in rows:
+            found.setdefault(date.fromisoformat(day), {})[metric] = int(count)
+        return found
+
+
+def _day(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError(f"times must be timezone-aware, got {moment!r}")
+    return moment.astimezone(UTC).date().isoformat()
+
+
+def _add_count(db: sqlite3.Connection, day: str, metric: str, count: int) -> None:
+    db.execute(
+        "INSERT INTO usage_counts (day, metric, count) VALUES (?, ?, ?) "
+        "ON CONFLICT (day, metric) DO UPDATE SET count = count + excluded.count",
+        (day, metric, count),
+    )
 
 
 def _put_meta(db: sqlite3.Connection, key: str, value: str) -> None:
