@@ -200,6 +200,30 @@ def test_steady_state_reads_about_one_post_per_new_tweet(
     assert metered.user_reads == world.fake.billed_reads("user")
 
 
+def test_replies_to_old_tweets_on_later_days_cost_one_read_each(
+    world: World, store: Store, clock: Clock
+) -> None:
+    """X bills an item again on each new UTC day: the parent of a reply must not come along."""
+    populate(world, clock, home=10, mentions=5, own=10)
+    backend = backend_for(world, store, clock, page_size=100)
+    backend.sync()
+    billed_before = world.fake.billed_reads("post")
+    ours = world.fake.tweets_by(world.me)
+
+    replies = []
+    for day in range(4):
+        clock.advance(24 * 3600)
+        customer = world.strangers[day % len(world.strangers)]
+        replies.append(
+            world.fake.add_tweet(customer, "@acme_bakery still great!", reply_to=ours[day])
+        )
+        backend.sync()
+
+    stored = store.tweet(replies[-1]["id"])
+    assert stored is not None and stored.replied_to_id == ours[3]["id"]  # the link is kept
+    assert world.fake.billed_reads("post") - billed_before == 4
+
+
 # -- inside X's limits ---------------------------------------------------------------------------
 
 

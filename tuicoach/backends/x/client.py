@@ -50,11 +50,14 @@ TWEET_FIELDS = (
     "referenced_tweets",
 )
 USER_FIELDS = ("description", "protected", "public_metrics", "verified")
+# Users only. `referenced_tweets` already names each parent and quoted tweet, and
+# X sends `conversation_id`: the `referenced_tweets.id` expansion would add the
+# parents' full text, and X bills those as post reads again on every new UTC day
+# (a reply to last week's tweet would cost two reads instead of one).
 EXPANSIONS = (
     "author_id",
     "entities.mentions.username",
     "in_reply_to_user_id",
-    "referenced_tweets.id",
 )
 
 ENV_RELOGIN_HINT = (
