@@ -94,7 +94,7 @@ def history(count: int, author_id: str) -> list[Tweet]:
 
 async def measure(data: Path, drafts: list[str], gap: float) -> dict[str, Any]:
     clock = fixed_clock(NOW)
-    app = TuicoachApp(connect=demo_connect(data, clock), clock=clock, sync_every=None)
+    app = TuicoachApp(connect=demo_connect(data, clock), clock=clock, sync=False)
     key_ms: list[float] = []
     final_ms: list[float] = []
     lag_ms: list[float] = []

@@ -6,6 +6,7 @@ the user would see (pane titles, what the coach says) and what the store keeps.
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ WIDE = (160, 45)
 def make_app(data: Path, **options: Any) -> TuicoachApp:
     clock = fixed_clock(NOW)
     options.setdefault("connect", demo_connect(data, clock))
-    return TuicoachApp(clock=clock, theme="espresso", sync_every=None, **options)
+    return TuicoachApp(clock=clock, theme="espresso", sync=False, **options)
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -60,11 +61,16 @@ async def test_four_panes_side_by_side_with_their_titles(tmp_path: Path) -> None
         await settle(pilot)
         owed = len(app.snapshot.owed) if app.snapshot else 0
         assert owed > 0
-        titles = [app.main.pane(name).border_title for name in ("timeline", "mentions", "compose", "coach")]
+        titles = [
+            app.main.pane(name).border_title
+            for name in ("timeline", "mentions", "compose", "coach")
+        ]
         assert titles == ["Timeline", f"Mentions · {owed} owed", "Compose", "Coach"]
-        regions = [app.main.pane(name).region for name in ("timeline", "mentions", "compose", "coach")]
+        regions = [
+            app.main.pane(name).region for name in ("timeline", "mentions", "compose", "coach")
+        ]
         assert [r.y for r in regions] == [regions[0].y] * 4  # one row
-        assert all(a.right <= b.x for a, b in zip(regions, regions[1:], strict=False))
+        assert all(a.right <= b.x for a, b in itertools.pairwise(regions))
         assert regions[-1].right <= 160
         assert app.main.query_one("#timeline", TweetList).rows  # the timeline is filled
 
@@ -101,7 +107,9 @@ async def test_replying_to_an_owed_mention_drops_the_count(tmp_path: Path) -> No
         compose = app.main.query_one(ComposePane)
         assert compose.text == f"{target.handle} "  # the handle is pre-filled
         assert target.handle in str(compose.query_one("#reply-context").render())
-        await type_text(pilot, "so sorry about that, we are on it. Could you DM us your order number?")
+        await type_text(
+            pilot, "so sorry about that, we are on it. Could you DM us your order number?"
+        )
         await settle(pilot)
         await pilot.press("alt+s")
         await settle(pilot)
@@ -228,7 +236,7 @@ async def test_a_broken_theme_gives_one_notice_and_the_default(tmp_path: Path) -
         clock=fixed_clock(NOW),
         theme="sunset",
         theme_dirs=[themes],
-        sync_every=None,
+        sync=False,
     )
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
@@ -338,7 +346,10 @@ async def test_the_palette_offers_app_actions_and_keeps_themes(tmp_path: Path) -
     app = make_app(tmp_path)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        for query, expected in (("owed", "Owed replies only"), ("theme", "Change the current theme")):
+        for query, expected in (
+            ("owed", "Owed replies only"),
+            ("theme", "Change the current theme"),
+        ):
             await pilot.press("ctrl+p")
             await type_text(pilot, query)
             await settle(pilot)
@@ -356,7 +367,7 @@ async def test_at_80x24_every_pane_is_reachable_and_fits(tmp_path: Path, key: st
         await settle(pilot)
         seen = set()
         for _ in range(4):
-            await pilot.press(key if key == "tab" else key)
+            await pilot.press(key)
             await pilot.pause()
             active = app.main.active
             seen.add(active)

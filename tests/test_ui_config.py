@@ -22,22 +22,13 @@ def write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def test_theme_keymap_and_refresh_are_read_and_printed_back(tmp_path: Path) -> None:
-    path = write(
-        tmp_path,
-        '[theme]\nname = "oat"\n[keymap]\nreply = "r , ctrl+r"\nsend = "f5"\n'
-        "[ui]\nrefresh_seconds = 120\n",
-    )
+def test_theme_and_keymap_are_read_and_printed_back(tmp_path: Path) -> None:
+    path = write(tmp_path, '[theme]\nname = "oat"\n[keymap]\nreply = "r , ctrl+r"\nsend = "f5"\n')
     config = load(path)
     assert config.theme == "oat"
     assert config.keymap == {"reply": "r,ctrl+r", "send": "f5"}
-    assert config.refresh_seconds == 120
-    again = load(write(tmp_path, dumps(config).split("\n", 2)[2]))
-    assert (again.theme, dict(again.keymap), again.refresh_seconds) == (
-        "oat",
-        {"reply": "r,ctrl+r", "send": "f5"},
-        120,
-    )
+    again = load(write(tmp_path, dumps(config)))
+    assert (again.theme, dict(again.keymap)) == ("oat", {"reply": "r,ctrl+r", "send": "f5"})
 
 
 def test_no_config_file_needs_no_reading(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
+from tuicoach import paths
 from tuicoach.store import Store
 from tuicoach.ui.app import TuicoachApp
 from tuicoach.ui.launch import demo_connect, fixed_clock
@@ -27,7 +28,7 @@ NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 def make_app(data: Path) -> TuicoachApp:
     clock = fixed_clock(NOW)
-    return TuicoachApp(connect=demo_connect(data, clock), clock=clock, sync_every=None)
+    return TuicoachApp(connect=demo_connect(data, clock), clock=clock, sync=False)
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -134,9 +135,21 @@ async def test_a_draft_survives_kill_9(tmp_path: Path) -> None:
         "TUICOACH_CONFIG": str(tmp_path / "config.toml"),
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "tuicoach", "--demo", "--data-dir", str(data),
-         "--now", NOW.isoformat()],
-        stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "tuicoach",
+            "--demo",
+            "--data-dir",
+            str(data),
+            "--now",
+            NOW.isoformat(),
+        ],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        start_new_session=True,
     )
     os.close(slave)
     try:
@@ -146,7 +159,7 @@ async def test_a_draft_survives_kill_9(tmp_path: Path) -> None:
         # Type only once the draft has the focus (its state line says so).
         assert b"new tweet" in _read_until(master, b"new tweet", 30)
         os.write(master, b"written before the crash")
-        store = Store.open(data / "demo.sqlite3")
+        store = Store.open(paths.demo_db(data))
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             if [d.text for d in store.drafts()] == ["written before the crash"]:

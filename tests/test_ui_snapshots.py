@@ -26,7 +26,7 @@ SnapCompare = Callable[..., bool]
 
 def demo_app(data: Path) -> TuicoachApp:
     clock = fixed_clock(NOW)
-    return TuicoachApp(connect=demo_connect(data, clock), clock=clock, theme="espresso", sync_every=None)
+    return TuicoachApp(connect=demo_connect(data, clock), clock=clock, theme="espresso", sync=False)
 
 
 def steps(*keys: str, text: str = "") -> Callable[[Pilot[Any]], Awaitable[None]]:

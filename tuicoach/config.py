@@ -22,14 +22,15 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime
 from pathlib import Path
 
 from tuicoach import paths
+from tuicoach.backends.x.cost import Prices, PricingSettings
+from tuicoach.backends.x.settings import DEFAULT_API_BASE, ApiBaseError, XSettings, normalise_base
 from tuicoach.coach import DEFAULT_WORDS, RULES, CoachSettings, Thresholds
 from tuicoach.coach.text import phrase_pattern
 from tuicoach.domain.models import Severity
-
-DEFAULT_REFRESH_SECONDS = 60
 
 
 class ConfigError(ValueError):
@@ -50,9 +51,10 @@ class Config:
     path: Path
     exists: bool = False
     coach: CoachSettings = field(default_factory=CoachSettings)
+    x: XSettings = field(default_factory=XSettings)
+    pricing: PricingSettings = field(default_factory=PricingSettings)
     theme: str | None = None  # None: the app's default theme
     keymap: Mapping[str, str] = field(default_factory=dict)  # binding id -> "key,key"
-    refresh_seconds: int = DEFAULT_REFRESH_SECONDS
 
 
 class Table:
@@ -243,7 +245,101 @@ def _write_words(config: Config) -> list[str]:
     return lines
 
 
-# --- [theme], [keymap], [ui]: the app ------------------------------------------
+# --- [x] ----------------------------------------------------------------------
+
+# name -> (whole number?, low, high, what it is)
+_X_NUMBERS: dict[str, tuple[bool, float, float | None, str]] = {
+    "timeout": (False, 0.1, 300, "seconds to wait for X to connect, and for each answer"),
+    "retries": (True, 1, 10, "tries for a read that fails for a passing reason"),
+    "page_size": (True, 5, 100, "tweets per request (X allows 5 to 100)"),
+    "backfill_pages": (True, 1, 50, "first sync: at most this many requests per stream"),
+    "catch_up_pages": (True, 1, 50, "later syncs: at most this many requests per stream"),
+    "poll_seconds": (False, 1, None, "how often the app refreshes (never faster than X allows)"),
+}
+
+
+def _read_x(config: Config, table: Table) -> Config:
+    table.only(["api_base", *_X_NUMBERS])
+    changes: dict[str, object] = {}
+    if "api_base" in table:
+        value = table.data["api_base"]
+        if not isinstance(value, str):
+            raise table.error("api_base", f"expected a URL in quotes, got {_show(value)}")
+        try:
+            changes["api_base"] = normalise_base(value)
+        except ApiBaseError as exc:
+            raise table.error("api_base", str(exc)) from None
+    for name, (whole, low, high, _) in _X_NUMBERS.items():
+        if name in table:
+            value = table.number(name, whole=whole, low=low, high=high)
+            changes[name] = int(value) if whole else float(value)
+    return replace(config, x=replace(config.x, **changes))  # type: ignore[arg-type]
+
+
+def _write_x(config: Config) -> list[str]:
+    x = config.x
+    lines = [
+        "# The X account. $TUICOACH_X_API_BASE, when set, wins over api_base.",
+        "[x]",
+        f"api_base = {_toml(x.api_base or DEFAULT_API_BASE)}",
+    ]
+    lines += [f"{name} = {_toml(getattr(x, name))}  # {h}" for name, (*_, h) in _X_NUMBERS.items()]
+    return lines
+
+
+# --- [pricing] ----------------------------------------------------------------
+
+_PRICE_KEYS = ("post_read", "user_read", "post_create", "post_create_url")
+
+
+def _read_pricing(config: Config, table: Table) -> Config:
+    table.only(["link_tip", "table"])
+    pricing = config.pricing
+    if "link_tip" in table:
+        pricing = replace(pricing, link_tip=table.boolean("link_tip"))
+    if "table" in table:
+        rows = table.data["table"]
+        if not isinstance(rows, list) or not rows:
+            raise table.error("table", "expected one or more [[pricing.table]] rows")
+        prices = []
+        for i, row in enumerate(rows):
+            if not isinstance(row, dict):
+                raise table.error(f"table[{i}]", f"expected a table, got {_show(row)}")
+            entry = Table(table.path, table.where(f"table[{i}]"), row)
+            entry.only(["since", *_PRICE_KEYS])
+            missing = [k for k in ("since", *_PRICE_KEYS) if k not in entry]
+            if missing:
+                raise entry.error(missing[0], "missing (each row needs since and every price)")
+            since = row["since"]
+            if isinstance(since, str):
+                try:
+                    since = date.fromisoformat(since)
+                except ValueError:
+                    since = None
+            if not isinstance(since, date) or isinstance(since, datetime):
+                raise entry.error(
+                    "since", f"expected a date such as 2026-02-01, got {_show(row['since'])}"
+                )
+            costs = {k: float(entry.number(k, whole=False, low=0, high=100)) for k in _PRICE_KEYS}
+            prices.append(Prices(since, **costs))
+        pricing = replace(pricing, table=tuple(sorted(prices, key=lambda p: p.since)))
+    return replace(config, pricing=pricing)
+
+
+def _write_pricing(config: Config) -> list[str]:
+    lines = [
+        "# X's pay-per-use prices in US dollars, each row from its date (UTC) on;",
+        "# a repeat read of the same item on the same UTC day is free.",
+        "[pricing]",
+        f"link_tip = {_toml(config.pricing.link_tip)}  # say when a link makes a post cost more",
+    ]
+    for row in config.pricing.table:
+        lines += ["", "[[pricing.table]]", f"since = {row.since.isoformat()}"]
+        lines += [f"{k} = {getattr(row, k)}" for k in _PRICE_KEYS]
+    return lines
+
+
+# --- [theme], [keymap]: the app ------------------------------------------
 
 
 def _read_theme(config: Config, table: Table) -> Config:
@@ -301,28 +397,14 @@ def _write_keymap(config: Config) -> list[str]:
     return lines
 
 
-def _read_ui(config: Config, table: Table) -> Config:
-    table.only(["refresh_seconds"])
-    if "refresh_seconds" not in table:
-        return config
-    seconds = table.number("refresh_seconds", whole=True, low=15, high=3600)
-    return replace(config, refresh_seconds=int(seconds))
-
-
-def _write_ui(config: Config) -> list[str]:
-    return [
-        "[ui]",
-        f"refresh_seconds = {config.refresh_seconds}  # how often the app fetches what is new",
-    ]
-
-
 SECTIONS: dict[str, Section] = {
     "rules": Section(_read_rules, _write_rules),
     "thresholds": Section(_read_thresholds, _write_thresholds),
     "words": Section(_read_words, _write_words),
+    "x": Section(_read_x, _write_x),
+    "pricing": Section(_read_pricing, _write_pricing),
     "theme": Section(_read_theme, _write_theme),
     "keymap": Section(_read_keymap, _write_keymap),
-    "ui": Section(_read_ui, _write_ui),
 }
 
 

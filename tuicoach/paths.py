@@ -15,7 +15,6 @@ import platformdirs
 APP_NAME = "tuicoach"
 CONFIG_ENV = "TUICOACH_CONFIG"
 DATA_DIR_ENV = "TUICOACH_DATA_DIR"
-DEMO_ACCOUNT = "demo"
 
 
 def config_file(override: str | os.PathLike[str] | None = None) -> Path:
@@ -44,9 +43,13 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
 _UNSAFE = re.compile(r"[^a-z0-9_]")
 
 
+def demo_db(data: Path) -> Path:
+    """The demo brand's database: its own file, outside ``accounts/``, so it never
+    mixes with a real account's (not even one whose username is "demo")."""
+    return data / "demo.sqlite3"
+
+
 def account_db(data: Path, username: str) -> Path:
-    """The database of one account. The demo has its own, never shared with a real one."""
-    if username == DEMO_ACCOUNT:
-        return data / "demo.sqlite3"
+    """The database of one real account."""
     # X usernames are [A-Za-z0-9_]{1,15}; anything else is folded so it stays one file name.
     return data / "accounts" / f"{_UNSAFE.sub('_', username.lower())}.sqlite3"

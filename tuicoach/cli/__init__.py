@@ -29,6 +29,14 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "tuicoach.cli.config_cmd",
         "print the config file's path and the effective settings",
     ),
+    "login": (
+        "tuicoach.cli.login",
+        "sign in to an X account (OAuth PIN flow; tokens in the keyring)",
+    ),
+    "logout": ("tuicoach.cli.logout", "forget an X account's tokens (its stored tweets stay)"),
+    "sync": ("tuicoach.cli.sync", "fetch new tweets once, and say what it read and cost"),
+    "post": ("tuicoach.cli.post", "post a tweet or a reply, after the coach has read it"),
+    "usage": ("tuicoach.cli.usage", "what X reads and posts cost today (and lately)"),
 }
 
 EXIT_OK = 0
@@ -73,6 +81,8 @@ def _moment(text: str) -> datetime:
 
 def _app_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of the app itself (``tuicoach`` with no subcommand)."""
+    from tuicoach.accounts import add_account_argument
+
     parser.add_argument(
         "--demo",
         action="store_true",
@@ -85,6 +95,7 @@ def _app_arguments(parser: argparse.ArgumentParser) -> None:
         type=_moment,
         help="fix the app's clock (for screenshots and demos)",
     )
+    add_account_argument(parser)
     # For benchmarks/startup.py: exit once the four panes are on screen ("ready"),
     # or once the account's data is in them ("loaded").
     parser.add_argument("--exit-when", choices=("ready", "loaded"), help=argparse.SUPPRESS)

@@ -1,13 +1,258 @@
-"""Placeholder: being written; replace this whole module."""
+"""``tuicoach owed``: the people still waiting for an answer, most needed first.
+
+Reads the signed-in account's store, the demo brand's (``--demo``), or a file
+of X API v2 tweet objects (``--tweets``), to audit an export with no account.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import json
+import shutil
+import sys
+import unicodedata
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tuicoach.domain.owed import OwedReply, OwedStats
+    from tuicoach.store import Store
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    source = parser.add_argument_group("where the tweets come from (default: your account)")
+    source.add_argument("--demo", action="store_true", help="the demo brand's practice account")
+    source.add_argument(
+        "--account",
+        metavar="NAME",
+        help="a signed-in account, when there are several (default: the only one)",
+    )
+    source.add_argument(
+        "--tweets",
+        metavar="FILE",
+        help="a file of X API v2 tweet objects, one per line ('-' reads standard input)",
+    )
+    source.add_argument(
+        "--account-id", metavar="ID", help="with --tweets: the user id replies are owed by"
+    )
+    source.add_argument(
+        "--account-username",
+        metavar="NAME",
+        help="with --tweets: that user's name, so an @NAME in a tweet's text counts too",
+    )
+    parser.add_argument(
+        "--now",
+        metavar="ISO-8601",
+        help="the time to compute ages at, e.g. 2026-03-01T09:30:00Z (default: the clock)",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.add_argument(
+        "--stats",
+        action="store_true",
+        help="print the reply rate, median first-reply time and oldest owed age instead",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    from tuicoach.cli import UsageError
+    from tuicoach.domain.owed import OwedTracker
+    from tuicoach.domain.xapi import LineError, PayloadError, parse_time, tweets_from_lines
+    from tuicoach.store import StoreError
+
+    try:
+        now = parse_time(args.now, "--now") if args.now else datetime.now(UTC)
+    except PayloadError as exc:
+        raise UsageError(f"--now: {exc.problem}") from None
+
+    if args.tweets is not None:
+        if args.demo or args.account:
+            raise UsageError("--tweets reads a file: leave out --demo and --account")
+        if not args.account_id:
+            raise UsageError("--tweets needs --account-id: the id of the user replies are owed by")
+        try:
+            tweets = tweets_from_lines(_read_lines(args.tweets))
+        except LineError as exc:
+            raise UsageError(f"{args.tweets}: {exc}") from None
+        except OSError as exc:
+            raise UsageError(f"cannot read {args.tweets}: {exc.strerror or exc}") from None
+        except UnicodeDecodeError:
+            raise UsageError(f"{args.tweets} is not UTF-8 text") from None
+        tracker = OwedTracker(
+            tweets, account_id=args.account_id, account_username=args.account_username
+        )
+        owed = tracker.owed(now=now)
+        stats = tracker.stats(now=now) if args.stats else None
+        usernames: dict[str, str] = {}
+    else:
+        if args.account_id or args.account_username:
+            raise UsageError(
+                "--account-id and --account-username go with --tweets; "
+                "a store knows its own account"
+            )
+        try:
+            with _open_account_store(args, now) as store:
+                account = store.account()
+                if account is None:
+                    raise UsageError(
+                        f"{store.path} does not say which account it belongs to; "
+                        "sign in again with `tuicoach login`"
+                    )
+                owed = store.owed(
+                    account_id=account.id, account_username=account.username or None, now=now
+                )
+                stats = (
+                    store.owed_stats(
+                        account_id=account.id, account_username=account.username or None, now=now
+                    )
+                    if args.stats
+                    else None
+                )
+                authors = {o.tweet.author_id for o in owed}
+                usernames = {u.id: u.username for u in store.users(authors).values()}
+        except StoreError as exc:
+            raise UsageError(str(exc)) from None
+
+    if stats is not None:
+        print(json.dumps(stats.to_json(), indent=2) if args.json else _stats_text(stats))
+    elif args.json:
+        print(json.dumps([o.to_json() for o in owed], indent=2, ensure_ascii=False))
+    else:
+        width = shutil.get_terminal_size((100, 24)).columns
+        print(_list_text(owed, usernames, width))
+    return 0
+
+
+def _open_account_store(args: argparse.Namespace, now: datetime) -> Store:
+    """The store ``tuicoach owed`` reads: the demo brand's, or a signed-in account's."""
+    from tuicoach import paths
+    from tuicoach.cli import UsageError
+    from tuicoach.store import Store
+
+    data = paths.data_dir(getattr(args, "data_dir", None))
+    if args.demo:
+        try:  # by name, so this module stands without the demo backend
+            demo = importlib.import_module("tuicoach.backends.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name not in ("tuicoach.backends", "tuicoach.backends.demo"):
+                raise
+            raise UsageError("this build of tuicoach has no demo brand") from None
+        store: Store = demo.open_demo_store(data, now)
+        return store
+    if args.account:
+        db = paths.account_db(data, args.account.lstrip("@"))
+        if not db.exists():
+            raise UsageError(
+                f"no account @{args.account.lstrip('@')} in {data}: sign in with "
+                "`tuicoach login`, or practise with `tuicoach owed --demo`"
+            )
+        return Store.open(db)
+    from tuicoach.accounts import SignInError, account_username
+
+    try:  # the environment's account, else the one signed in last
+        signed_in = account_username(None, data)
+    except SignInError as exc:
+        raise UsageError(str(exc)) from None
+    if signed_in is not None and paths.account_db(data, signed_in).exists():
+        return Store.open(paths.account_db(data, signed_in))
+    found = sorted((data / "accounts").glob("*.sqlite3"))
+    if not found:
+        raise UsageError(
+            f"no signed-in account in {data}: sign in with `tuicoach login`, "
+            "or see the demo brand with `tuicoach owed --demo`"
+        )
+    if len(found) > 1:
+        names = ", ".join(p.stem for p in found)
+        raise UsageError(f"{len(found)} accounts in {data} ({names}): choose one with --account")
+    return Store.open(found[0])
+
+
+def _read_lines(name: str) -> list[str]:
+    if name == "-":
+        return sys.stdin.read().splitlines()
+    return Path(name).read_text(encoding="utf-8").splitlines()
+
+
+# --- Text -----------------------------------------------------------------------
+
+
+def age(waited: timedelta) -> str:
+    """The largest whole unit: ``45m``, ``3h``, ``2d``."""
+    seconds = max(0, int(waited.total_seconds()))
+    if seconds < 3600:
+        return f"{seconds // 60}m"
+    if seconds < 86400:
+        return f"{seconds // 3600}h"
+    return f"{seconds // 86400}d"
+
+
+def duration(span: timedelta) -> str:
+    """Two units, for stats: ``1h 12m``, ``2d 4h``, ``40s``."""
+    seconds = max(0, int(span.total_seconds()))
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m"
+    if seconds < 86400:
+        return f"{seconds // 3600}h {seconds % 3600 // 60}m"
+    return f"{seconds // 86400}d {seconds % 86400 // 3600}h"
+
+
+def _cells(char: str) -> int:
+    if unicodedata.combining(char) or char in "\u200d\ufe0f":
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+
+def one_line(text: str, width: int) -> str:
+    """The text on one line, control characters dropped, cut with "…" to ``width`` cells."""
+    flat = " ".join(text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").split())
+    flat = "".join(c for c in flat if unicodedata.category(c) != "Cc")
+    if sum(_cells(c) for c in flat) <= width:
+        return flat
+    kept: list[str] = []
+    used = 0
+    for char in flat:
+        used += _cells(char)
+        if used > width - 1:
+            break
+        kept.append(char)
+    return "".join(kept).rstrip() + "…"
+
+
+def _list_text(owed: list[OwedReply], usernames: dict[str, str], width: int) -> str:
+    if not owed:
+        return "No replies owed: everyone who spoke to you has had an answer."
+    oldest = max(o.waiting for o in owed)
+    noun = "reply" if len(owed) == 1 else "replies"
+    lines = [f"{len(owed)} {noun} owed; the longest wait is {age(oldest)}.", ""]
+    authors = {
+        o.tweet.author_id: "@" + usernames.get(o.tweet.author_id, o.tweet.author_id) for o in owed
+    }
+    author_width = min(16, max(len(a) for a in authors.values()))
+    for item in owed:
+        author = authors[item.tweet.author_id]
+        head = f"{age(item.waiting):>4}  {author:<{author_width}}  {item.band.value:<12}  "
+        lines.append(head + one_line(item.tweet.text, max(10, width - len(head) - 1)))
+    return "\n".join(lines)
+
+
+def _stats_text(stats: OwedStats) -> str:
+    days = stats.window.days
+    rows: list[tuple[str, Any]] = []
+    oldest = f" (longest wait {duration(stats.oldest_owed)})" if stats.oldest_owed else ""
+    rows.append(("Owed now", f"{stats.owed}{oldest}"))
+    if stats.reply_rate is None:
+        rows.append(("Reply rate", f"nobody addressed you in the last {days} days"))
+    else:
+        rows.append(
+            (
+                "Reply rate",
+                f"{stats.reply_rate:.0%} ({stats.answered} of {stats.addressed} tweets "
+                f"addressed to you in the last {days} days)",
+            )
+        )
+    first = stats.median_first_reply
+    rows.append(("Median first reply", "no replies yet" if first is None else duration(first)))
+    return "\n".join(f"{label + ':':<20}{value}" for label, value in rows)

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 Clock = Callable[[], datetime]
 DRAFT_SAVE_DELAY = 0.5  # seconds after the last key; "at most a second behind"
 TIMELINE_PAGE = 200
+DEMO_SYNC_SECONDS = 20.0  # the demo's practice mentions arrive about a minute apart
 
 
 def _commands() -> type[Provider]:
@@ -107,8 +108,8 @@ class TuicoachApp(App[None]):
         theme: str = DEFAULT_THEME,
         keymap: Mapping[str, str] | None = None,
         theme_dirs: Sequence[Path] = (),
-        sync_every: float | None = 60.0,
-        cost_meter: Callable[[], str | None] | None = None,
+        sync: bool = True,
+        sync_every: float | None = None,
         exit_when: str | None = None,
     ) -> None:
         super().__init__()
@@ -117,10 +118,10 @@ class TuicoachApp(App[None]):
         self.coach_settings = coach_settings
         self.clock = clock
         self.keymap: dict[str, str] = dict(keymap or {})
+        # Automatic syncs: every ``sync_every`` seconds if given, else at the backend's
+        # own pace (``poll_interval``: X's limits), else every DEMO_SYNC_SECONDS.
+        self.sync = sync
         self.sync_every = sync_every
-        # The cost-meter hook: a callable returning today's spend as a short text
-        # ("$0.42 today"), or None. Read after every sync and post; wired by the X backend.
-        self.cost_meter = cost_meter
         # "ready": exit at the first frame; "loaded": once the store's data is shown.
         self.exit_when = exit_when
 
@@ -245,10 +246,12 @@ class TuicoachApp(App[None]):
         self._show_snapshot(opened.snapshot)
         if opened.draft is not None:
             self._restore_draft(opened.draft, opened.drafts_count)
-        if self.sync_every:
-            self.set_interval(self.sync_every, self.action_refresh)
+        if self.sync:
+            backend = opened.account.backend
+            pace = getattr(backend, "poll_interval", DEMO_SYNC_SECONDS)
+            every = float(self.sync_every or pace)
+            self.set_interval(every, self.action_refresh)
         self.set_interval(60, self._tick)
-        screen.query_one("#mentions", TweetList).focus()
         self._rescore()
         if self.exit_when == "loaded":
             self.call_after_refresh(self.exit)
@@ -386,9 +389,11 @@ class TuicoachApp(App[None]):
         self.notify(f"{message} {way_out}".strip(), title=title, severity="warning", timeout=15)
 
     def _read_cost(self) -> None:
-        if self.cost_meter is not None:
+        """The cost-meter hook: the account's reading of today's API spend, if it has one."""
+        meter = self.account.cost_meter if self.account is not None else None
+        if meter is not None:
             try:
-                self.main.query_one(StatusBar).cost = self.cost_meter()
+                self.main.query_one(StatusBar).cost = meter()
             except Exception as exc:  # a broken meter must not break the app
                 self.main.query_one(StatusBar).cost = f"cost meter: {exc}"
 
@@ -401,15 +406,22 @@ class TuicoachApp(App[None]):
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
     def _sync(self) -> None:
         assert self.account is not None and self.coach is not None
-        result = self.account.backend.sync()
+        new, failure = 0, None
+        try:
+            new = self.account.backend.sync().total_new
+        except BackendError as error:  # what did arrive is stored: show it, then the problem
+            failure = error
         snapshot = data.read_snapshot(self.account, self.coach, self.clock(), self._coach_lock)
-        self.call_from_thread(self._synced, result.total_new, snapshot)
+        self.call_from_thread(self._synced, new, snapshot, failure)
 
-    def _synced(self, new: int, snapshot: data.Snapshot) -> None:
+    def _synced(self, new: int, snapshot: data.Snapshot, failure: BackendError | None) -> None:
         status = self.main.query_one(StatusBar)
-        status.problem = False
-        status.sync_state = f"synced {self.clock().astimezone().strftime('%H:%M')}"
         self._read_cost()
+        if failure is not None:
+            self.show_backend_error(failure)
+        else:
+            status.problem = False
+            status.sync_state = f"synced {self.clock().astimezone().strftime('%H:%M')}"
         before = len(self.snapshot.owed) if self.snapshot else 0
         self._show_snapshot(snapshot)
         arrived = len(snapshot.owed) - before

@@ -21,6 +21,8 @@ from tuicoach.ui.keys import BINDING_IDS
 from tuicoach.ui.themes import DEFAULT_THEME
 
 if TYPE_CHECKING:
+    from tuicoach.backends.x.cost import PricingSettings
+    from tuicoach.backends.x.settings import XSettings
     from tuicoach.coach import CoachSettings
     from tuicoach.config import Config
     from tuicoach.ui.session import Account
@@ -47,25 +49,44 @@ def demo_connect(data_dir: Path, clock: Clock) -> Callable[[], Account]:
 
 
 def signed_in_connect(
-    args: argparse.Namespace, data_dir: Path, clock: Clock
+    args: argparse.Namespace, data_dir: Path, clock: Clock, settings: AppSettings
 ) -> Callable[[], Account] | None:
-    """The signed-in X account, or None when nobody is signed in.
+    """The signed-in X account (issue 5), or None when nobody is signed in.
 
-    The hook for the X backend (issue 5): return a connect function that opens
-    ``paths.account_db(data_dir, username)`` and the X backend. Until then the
-    app offers the demo and ``tuicoach login``.
+    Deciding reads only the environment and the account index; opening the
+    store and the backend is left to the returned function, which the app
+    runs in a worker after the first frame.
     """
-    return None
+    from tuicoach.accounts import signed_in_opener
+
+    opener = signed_in_opener(
+        account=getattr(args, "account", None),
+        data_dir=data_dir,
+        settings=settings.x,
+        pricing=settings.pricing,
+        clock=clock,
+    )
+    if opener is None:
+        return None
+
+    def connect() -> Account:
+        from tuicoach.ui.session import Account
+
+        store, backend = opener()
+        return Account(store, backend, cost_meter=backend.spend_today)
+
+    return connect
 
 
 @dataclass(frozen=True, slots=True)
 class AppSettings:
     """What the app takes from the config file."""
 
-    coach: CoachSettings | None = None  # None: the coach's defaults
+    coach: CoachSettings | None = None  # None: the defaults, for all three
+    x: XSettings | None = None
+    pricing: PricingSettings | None = None
     theme: str | None = None
     keymap: Mapping[str, str] = field(default_factory=dict)
-    refresh_seconds: int = 60  # the config's default, DEFAULT_REFRESH_SECONDS
 
 
 def check_keymap_ids(config: Config) -> None:
@@ -96,7 +117,7 @@ def read_settings(path: Path) -> AppSettings:
 
     config = load(path)
     check_keymap_ids(config)
-    return AppSettings(config.coach, config.theme, config.keymap, config.refresh_seconds)
+    return AppSettings(config.coach, config.x, config.pricing, config.theme, config.keymap)
 
 
 def build_app(args: argparse.Namespace) -> TuicoachApp:
@@ -106,7 +127,10 @@ def build_app(args: argparse.Namespace) -> TuicoachApp:
     now: datetime | None = getattr(args, "now", None)
     clock: Clock = fixed_clock(now) if now is not None else (lambda: datetime.now(UTC))
     demo = demo_connect(data_dir, clock)
-    connect = demo if getattr(args, "demo", False) else signed_in_connect(args, data_dir, clock)
+    if getattr(args, "demo", False):
+        connect: Callable[[], Account] | None = demo
+    else:
+        connect = signed_in_connect(args, data_dir, clock, settings)
     return TuicoachApp(
         connect=connect,
         demo=demo,
@@ -116,7 +140,7 @@ def build_app(args: argparse.Namespace) -> TuicoachApp:
         keymap=settings.keymap,
         theme_dirs=[paths.user_themes_dir(config_path)],
         # A fixed clock means a still picture: nothing new should arrive.
-        sync_every=None if now is not None else settings.refresh_seconds,
+        sync=now is None,
         exit_when=getattr(args, "exit_when", None),
     )
 

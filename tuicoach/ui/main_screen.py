@@ -40,6 +40,7 @@ class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = list(SCREEN_BINDINGS)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE_AT, "-wide")]  # noqa: RUF012 (Textual's own)
 
+    AUTO_FOCUS = "#mentions"  # the morning starts with who is waiting for an answer
     active: reactive[str] = reactive("mentions")
 
     def compose(self) -> ComposeResult:
@@ -88,7 +89,13 @@ class MainScreen(Screen[None]):
 
     def action_show_pane(self, name: str) -> None:
         self.active = name
-        self.call_after_refresh(self.query_one(PANE_FOCUS[name]).focus)
+        # Focus now, not after a refresh: keys typed right after "n" or "r" must land
+        # in the draft, not in the list (where "r" and "n" are bindings of their own).
+        target = next(iter(self.query(PANE_FOCUS[name])), None)
+        if target is not None:
+            self.set_focus(target)
+        else:  # the text area is mounted just after the first frame
+            self.call_after_refresh(self.action_show_pane, name)
 
     def action_next_pane(self) -> None:
         self.action_show_pane(PANES[(PANES.index(self.active) + 1) % len(PANES)])

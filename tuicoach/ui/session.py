@@ -7,7 +7,7 @@ touch a widget. Each returns immutable rows and numbers the handlers show.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -34,6 +34,9 @@ class Account:
 
     store: Store
     backend: Backend
+    # Today's spend on the X API as a short text for the status bar ("X today $0.42
+    # (84 reads)"), or None: the demo costs nothing.
+    cost_meter: Callable[[], str] | None = None
 
     @property
     def user(self) -> User:

@@ -1,0 +1,138 @@
+"""No secret on disk, in a log, or on the screen: a whole session, then a search for each one.
+
+The session signs in with the PIN flow (tokens into an in-memory keyring),
+syncs, posts, loses a post's answer, meets a 401, a 429 and a stall, and reads
+the cost meter, with every logger of every library writing DEBUG to a file.
+Then the config file, every file in the data folder (the SQLite database, its
+-wal and -shm, the account index), the log and all captured output are searched
+for each of the four secrets, raw bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from fake_x_api import FakeX, MemoryKeyring, make_world, memory_keyring
+
+from tuicoach import cli
+from tuicoach.accounts import open_signed_in
+from tuicoach.backends.base import BackendError
+from tuicoach.backends.x import credentials
+from tuicoach.backends.x.settings import XSettings
+
+
+class Answers(io.StringIO):
+    def __init__(self, *answers: str | Callable[[], str]) -> None:
+        super().__init__()
+        self._answers = list(answers)
+
+    def readline(self, size: int | None = -1) -> str:
+        answer = self._answers.pop(0) if self._answers else ""
+        return (answer() if callable(answer) else answer) + "\n" if answer else ""
+
+    def isatty(self) -> bool:
+        return False
+
+
+@pytest.fixture
+def debug_log(tmp_path: Path) -> Iterator[Path]:
+    """Every library's DEBUG records into a file, as a user chasing a bug would set up."""
+    path = tmp_path / "debug.log"
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setLevel(logging.DEBUG)
+    root = logging.getLogger()
+    previous = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield path
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous)
+        handler.close()
+
+
+@pytest.fixture
+def vault() -> Iterator[MemoryKeyring]:
+    with memory_keyring() as backend:
+        yield backend
+
+
+def raw_files(folder: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_whole_session_leaves_no_secret_anywhere(
+    tmp_path: Path,
+    vault: MemoryKeyring,
+    debug_log: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    data = tmp_path / "data"
+    config = tmp_path / "config.toml"
+    config.write_text("# tuicoach settings\n")
+    with FakeX() as fake:
+        world = make_world(fake)
+        fake.add_tweet(world.strangers[0], "@acme_bakery any rye left?")
+        fake.add_tweet(world.me, "Rye is out at 8")
+        for name in credentials.ENV_VARS:
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("TUICOACH_X_API_BASE", fake.url)
+        monkeypatch.setenv("TUICOACH_DATA_DIR", str(data))
+        monkeypatch.setenv("TUICOACH_CONFIG", str(config))
+
+        def pin() -> str:
+            fake.authorizing_user = "acme_bakery"
+            return fake.approve(
+                f"{fake.url}/oauth/authorize?oauth_token={next(iter(fake.request_tokens))}"
+            )
+
+        monkeypatch.setattr(sys, "stdin", Answers(world.app_key, world.app_secret, pin))
+        assert cli.main(["login"]) == 0
+        saved = credentials.load("acme_bakery")
+        assert saved is not None
+        secrets = {*saved.secrets(), world.app_secret}
+
+        fake.rate_limit("mentions", reset=int(time.time()) + 300)
+        assert cli.main(["sync"]) == 3  # mentions rate limited, the rest fetched
+        assert cli.main(["post", "Rye and spelt today"]) == 0
+        fake.lose_response("create_tweet")
+        assert cli.main(["post", "Sourdough at noon"]) == 0
+        fake.fail("create_tweet", 401)
+        assert cli.main(["post", "Baguettes at 4"]) == 3
+        assert cli.main(["usage"]) == 0
+
+        # Ten minutes on, with the store open while a sync writes: search the -wal too.
+        later = datetime.now(UTC) + timedelta(minutes=10)
+        opened = open_signed_in(settings=XSettings(timeout=0.2, retries=1), clock=lambda: later)
+        assert opened is not None
+        store, backend = opened
+        fake.stall("home")
+        try:
+            backend.post("Open late on Friday")
+            with pytest.raises(BackendError) as caught:
+                backend.sync()
+            print(caught.value)  # the message a user sees, searched below
+            while_open = raw_files(data)
+            assert any(p.name.endswith("-wal") for p in while_open)
+        finally:
+            backend.close()
+            store.close()
+
+    out, err = capsys.readouterr()
+    found = raw_files(tmp_path) | while_open
+    assert config in found and debug_log in found
+    assert any(p.suffix == ".sqlite3" for p in found)
+    assert debug_log.stat().st_size > 0  # the libraries did log
+    for secret in secrets:
+        assert secret not in out + err
+        for path, content in found.items():
+            assert secret.encode() not in content, f"a secret is in {path}"

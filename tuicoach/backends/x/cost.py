@@ -1,0 +1,170 @@
+"""The pay-per-use meter: what tuicoach read and wrote on X each UTC day, and what it cost.
+
+X bills per item (since February 2026 about $0.005 a post read, $0.010 a user
+read, $0.015 a post created, $0.200 one with a URL), and a repeat read of the
+same item within a UTC day is free. The store counts reads of distinct items
+per UTC day and writes per kind; the prices come from a dated table in the
+config, so a price change is one new row, and old days keep their old price.
+
+Imports only the standard library and the store, so the app's status bar can
+show today's spend without loading tweepy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
+
+from tuicoach.domain.twittertext import extract_urls
+
+# Metric names in the store's daily usage counters.
+POST_READS = "post_reads"
+USER_READS = "user_reads"
+POSTS_CREATED = "posts_created"
+POSTS_CREATED_URL = "posts_created_url"
+REQUESTS = "requests"
+METRICS = (POST_READS, USER_READS, POSTS_CREATED, POSTS_CREATED_URL, REQUESTS)
+
+
+@dataclass(frozen=True, slots=True)
+class Prices:
+    """X's prices in US dollars from ``since`` (a UTC day) until the next row."""
+
+    since: date
+    post_read: float
+    user_read: float
+    post_create: float
+    post_create_url: float
+
+
+DEFAULT_PRICE_TABLE: tuple[Prices, ...] = (
+    Prices(
+        date(2026, 2, 1), post_read=0.005, user_read=0.010, post_create=0.015, post_create_url=0.200
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PricingSettings:
+    """The config's ``[pricing]``: the dated price table, and whether to mention link costs."""
+
+    table: tuple[Prices, ...] = DEFAULT_PRICE_TABLE
+    link_tip: bool = True
+
+
+def prices_on(day: date, table: Sequence[Prices] = DEFAULT_PRICE_TABLE) -> Prices | None:
+    """The row in force on ``day``, or ``None`` before the table starts."""
+    rows = [row for row in table if row.since <= day]
+    return max(rows, key=lambda row: row.since) if rows else None
+
+
+def utc_day(moment: datetime) -> date:
+    return moment.astimezone(UTC).date()
+
+
+def has_url(text: str) -> bool:
+    """X prices a post with a URL differently."""
+    return bool(extract_urls(text))
+
+
+def link_cost_note(text: str, pricing: PricingSettings, day: date) -> str | None:
+    """A word for the compose pane or ``tuicoach post`` when a link makes the post dearer."""
+    prices = prices_on(day, pricing.table)
+    if not pricing.link_tip or prices is None or not has_url(text):
+        return None
+    if prices.post_create_url <= prices.post_create:
+        return None
+    return (
+        f"X charges ${prices.post_create_url:.3f} for a post with a link, "
+        f"${prices.post_create:.3f} without."
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DayUsage:
+    """One UTC day's counts."""
+
+    day: date
+    post_reads: int = 0
+    user_reads: int = 0
+    posts_created: int = 0
+    posts_created_url: int = 0
+    requests: int = 0
+
+    @classmethod
+    def from_counts(cls, day: date, counts: Mapping[str, int]) -> DayUsage:
+        return cls(day, **{m: int(counts.get(m, 0)) for m in METRICS})
+
+    def cost(self, table: Sequence[Prices] = DEFAULT_PRICE_TABLE) -> float | None:
+        """Dollars, or ``None`` when the table has no price for this day."""
+        prices = prices_on(self.day, table)
+        if prices is None:
+            return None
+        return (
+            self.post_reads * prices.post_read
+            + self.user_reads * prices.user_read
+            + self.posts_created * prices.post_create
+            + self.posts_created_url * prices.post_create_url
+        )
+
+
+class UsageStore(Protocol):
+    """What the meter needs from the store."""
+
+    def record_usage(
+        self,
+        *,
+        now: datetime,
+        reads: Mapping[str, Iterable[str]] | None = None,
+        counts: Mapping[str, int] | None = None,
+    ) -> dict[str, int]: ...
+
+    def usage(self, first: date, last: date) -> dict[date, dict[str, int]]: ...
+
+
+class Meter:
+    """Counts what one account spends, in its store."""
+
+    def __init__(self, store: UsageStore) -> None:
+        self._store = store
+
+    def read(self, *, posts: Iterable[str], users: Iterable[str], now: datetime) -> tuple[int, int]:
+        """Record one response and its items; return the (posts, users) X bills for it."""
+        billed = self._store.record_usage(
+            now=now, reads={"post": posts, "user": users}, counts={REQUESTS: 1}
+        )
+        return billed.get("post", 0), billed.get("user", 0)
+
+    def request(self, *, now: datetime) -> None:
+        self._store.record_usage(now=now, counts={REQUESTS: 1})
+
+    def created(self, text: str, *, now: datetime) -> None:
+        metric = POSTS_CREATED_URL if has_url(text) else POSTS_CREATED
+        self._store.record_usage(now=now, counts={metric: 1})
+
+
+def usage_days(store: UsageStore, first: date, last: date) -> list[DayUsage]:
+    """Every UTC day from ``first`` to ``last``, zeros included, oldest first."""
+    counts = store.usage(first, last)
+    days = (last - first).days + 1
+    return [
+        DayUsage.from_counts(day, counts.get(day, {}))
+        for day in (first + timedelta(days=n) for n in range(days))
+    ]
+
+
+def today(
+    store: UsageStore, *, now: datetime | None = None, table: Sequence[Prices] = DEFAULT_PRICE_TABLE
+) -> tuple[DayUsage, float | None]:
+    """Today's (UTC) usage and spend in dollars: what the status bar shows."""
+    day = utc_day(now or datetime.now(UTC))
+    usage = usage_days(store, day, day)[0]
+    return usage, usage.cost(table)
+
+
+def format_dollars(amount: float | None) -> str:
+    if amount is None:
+        return "price unknown"
+    return f"${amount:,.3f}" if amount < 1 else f"${amount:,.2f}"

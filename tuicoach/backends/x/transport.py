@@ -1,0 +1,59 @@
+"""The HTTP session under tweepy: the configured API base, and a timeout on every request.
+
+tweepy's ``Client.request`` builds every URL from a hard-coded
+``https://api.twitter.com`` and passes no timeout, so a stalled connection would
+hang the app for ever. Instead of patching tweepy, :class:`XSession` replaces
+``client.session``: it rewrites X's hosts to the configured base and fills in a
+default timeout. Because the rewrite happens before ``requests`` prepares the
+request, the OAuth 1.0a signature covers the URL actually sent.
+"""
+
+from __future__ import annotations
+
+import logging
+import urllib.parse
+from typing import Any
+
+import requests
+
+from tuicoach.backends.x.settings import DEFAULT_API_BASE, normalise_base
+
+# oauthlib and requests_oauthlib log signed headers, token responses and signature
+# base strings at DEBUG: the consumer key, the access token and, while signing in,
+# the token secret. Keep them out of any log a user turns on.
+for _name in ("oauthlib", "requests_oauthlib"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
+
+DEFAULT_TIMEOUT = 15.0
+
+# The hosts tweepy and X's docs use; requests to anything else are left alone.
+X_HOSTS = frozenset({"api.twitter.com", "api.x.com"})
+
+
+def rebase(url: str, base: str) -> str:
+    """Move a URL on one of X's hosts onto ``base``, keeping path and query."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.hostname not in X_HOSTS:
+        return url
+    target = urllib.parse.urlsplit(base)
+    return urllib.parse.urlunsplit(
+        (target.scheme, target.netloc, target.path + parts.path, parts.query, parts.fragment)
+    )
+
+
+class XSession(requests.Session):
+    """A ``requests.Session`` that talks to ``base`` and never waits longer than ``timeout``."""
+
+    def __init__(self, base: str = DEFAULT_API_BASE, timeout: float = DEFAULT_TIMEOUT) -> None:
+        super().__init__()
+        self.base = normalise_base(base)
+        self.timeout = timeout
+
+    def request(
+        self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any
+    ) -> requests.Response:
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self.timeout
+        if isinstance(url, bytes):
+            url = url.decode()
+        return super().request(method, rebase(url, self.base), *args, **kwargs)

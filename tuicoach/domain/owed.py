@@ -1,0 +1,729 @@
+"""Owed replies: the people who spoke to the business and are still waiting.
+
+The definition is the rulebook's ("Owed replies"). A tweet is *addressed* to the
+user when someone else @mentions them, replies to one of their tweets, or quotes
+one. It is *owed* a reply while the user has answered neither that tweet nor
+that person later in the same conversation, has not marked it "no reply needed"
+or snoozed it, and has not muted its author.
+
+Owed tweets come in three bands, most needed first, oldest first within a band:
+questions and complaints, then everything else, then thank-you notes and
+emoji-only replies (owed a like at most). The words that decide a band are in
+the lexicons just below, kept together so they can be read and argued with.
+
+Where the rulebook is silent, this module decides so:
+
+- a retweet does not address anyone: its "RT @you" copies, it does not speak;
+- an own reply to the tweet answers it whenever it was posted; an own tweet
+  answers the person only if it is later, in the same conversation, and
+  replies to or @mentions them;
+- when a thread cannot be joined up (a missing parent), the tweets on either
+  side count as different conversations: one reply too many shown beats one
+  hidden;
+- tweets dated after ``now`` have not happened yet and are left out.
+
+Computing the list means looking at every tweet, so :class:`OwedTracker` keeps
+what it learned: add tweets as they arrive, ask for the list as often as the
+screen needs it. :func:`compute_owed` is the one-shot form.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from operator import itemgetter
+from typing import Any, NamedTuple
+
+from tuicoach.domain.models import Tweet, isoformat
+
+# --- Lexicons -----------------------------------------------------------------
+# Matched as whole words or phrases, case-insensitively, after links and
+# @mentions are removed and typographic apostrophes straightened. When a tweet
+# both thanks and asks or complains ("thanks, but where's my order?"), the need
+# wins: mistaking a complaint for thanks costs more than the reverse.
+
+#: Phrases that open a question even without a "?" ("where is my parcel").
+#: Only counted at the start of a clause, so "I know how do-it-yourself works"
+#: stays a statement.
+QUESTION_OPENERS = (
+    "any news", "any update", "any word", "anyone know", "are you", "can i", "can someone",
+    "can you", "could i", "could you", "did you", "do i", "do you", "does anyone", "does it",
+    "how can", "how come", "how do", "how does", "how long", "how much", "is it", "is there",
+    "what is", "what's", "whats", "when can", "when does", "when is", "when will", "where are",
+    "where is", "where's", "wheres", "which one", "who can", "why can't", "why did", "why does",
+    "why has", "why is", "why won't", "will i", "will you", "would you",
+)  # fmt: skip
+
+#: Words and phrases of a complaint or a request for help.
+COMPLAINT_WORDS = (
+    "awful", "broke", "broken", "can't log in", "canceled", "cancelled", "charged twice", "crash",
+    "crashed", "crashes", "crashing", "damaged", "dead end", "delay", "delayed", "didn't arrive",
+    "disappointed", "disappointing", "disgrace", "does not work", "doesn't work", "error", "fault",
+    "faulty", "fix", "freezes", "frozen", "frustrated", "frustrating", "furious", "hate",
+    "help me", "help!", "horrible", "is down", "isn't working", "issue", "issues", "late", "lost",
+    "messed up", "missing", "need help", "never arrived", "not happy", "not working", "outage",
+    "overcharged", "please help", "problem", "problems", "refund", "ridiculous", "rubbish", "slow",
+    "still", "stop working", "stopped working", "stops working", "sucks", "sux", "terrible",
+    "unacceptable", "useless", "worst", "wrong",
+)  # fmt: skip
+
+#: Emoji that carry a complaint on their own.
+COMPLAINT_EMOJI = ("😡", "😠", "🤬", "😤", "😩", "😫", "👎", "💩", "🙄")
+
+#: Phrases that say a problem is over; removed before complaint words are
+#: looked for, so "problem solved" is not a problem.
+RESOLVED_PHRASES = (
+    "all fixed", "all good", "all sorted", "fixed it", "fixed now", "issue resolved",
+    "issue solved", "no complaints", "no issue", "no issues", "no problem", "no problems",
+    "no worries", "not a problem", "problem resolved", "problem solved", "working now",
+    "works now",
+)  # fmt: skip
+
+#: Words of a thank-you note or plain praise.
+THANKS_WORDS = (
+    "amazing", "appreciate", "appreciated", "awesome", "brilliant", "cheers", "excellent",
+    "fantastic", "grateful", "great", "kudos", "legend", "love", "loved", "perfect",
+    "problem solved", "sorted", "thank", "thank you", "thankyou", "thanks", "thx", "ty",
+    "wonderful", "you rock", "you're the best",
+)  # fmt: skip
+
+#: Emoji of thanks and warmth.
+THANKS_EMOJI = ("🙏", "❤", "😍", "👍", "🙌", "👏", "😊", "🙂", "😀", "😁", "🥰", "💙", "💕", "🤩")
+
+
+def _phrases(words: Iterable[str]) -> re.Pattern[str]:
+    alternatives = sorted((re.escape(w) for w in words), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
+
+
+_QUESTION_OPENER = re.compile(
+    r"(?:^|[.!;:,]\s*|\b(?:but|so|and|also|ok|okay)\s+)(?:"
+    + "|".join(re.escape(w) for w in QUESTION_OPENERS)
+    + r")(?!\w)"
+)
+_COMPLAINT = _phrases(COMPLAINT_WORDS)
+_RESOLVED = _phrases(RESOLVED_PHRASES)
+_THANKS = _phrases(THANKS_WORDS)
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_ANY_MENTION = re.compile(r"(?<![\w@＠])[@＠](\w{1,15})(?!\w)")
+_EMOJI_GLUE = frozenset("\u200d\ufe0f\u20e3")  # joiner, emoji presentation, keycap
+_APOSTROPHES = str.maketrans("’‘", "''")
+_COMPLAINT_EMOJI = re.compile("|".join(COMPLAINT_EMOJI))
+_THANKS_EMOJI = re.compile("|".join(THANKS_EMOJI))
+
+
+class Band(StrEnum):
+    """How much an owed tweet needs an answer; the order of the owed list."""
+
+    NEEDS_ANSWER = "needs-answer"
+    NORMAL = "normal"
+    THANKS = "thanks"
+
+    @property
+    def rank(self) -> int:
+        """Sort key: the most needed first."""
+        return _BAND_RANK[self]
+
+
+_BAND_RANK = {Band.NEEDS_ANSWER: 0, Band.NORMAL: 1, Band.THANKS: 2}
+
+
+def _clean(text: str) -> str:
+    """Lower case, no links or @mentions, straight apostrophes, single spaces."""
+    if "&" in text:
+        text = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    if "http" in text or "www." in text:
+        text = _LINK.sub(" ", text)
+    if "@" in text or "＠" in text:
+        text = _ANY_MENTION.sub(" ", text)
+    return " ".join(text.translate(_APOSTROPHES).split()).casefold()
+
+
+def _emoji_only(text: str) -> bool:
+    """True when nothing but emoji (and punctuation) is left of the text."""
+    seen = False
+    for char in text:
+        if char.isspace() or char in _EMOJI_GLUE:
+            continue
+        category = unicodedata.category(char)
+        if category == "So":
+            seen = True
+        elif category != "Sk" and not category.startswith("P"):
+            return False
+    return seen
+
+
+def classify(text: str) -> Band:
+    """The band of a tweet addressed to the user, from its words alone."""
+    cleaned = _clean(text)
+    if "?" in cleaned or _QUESTION_OPENER.search(cleaned):
+        return Band.NEEDS_ANSWER
+    unresolved = _RESOLVED.sub(" ", cleaned)
+    if _COMPLAINT.search(unresolved) or _COMPLAINT_EMOJI.search(cleaned):
+        return Band.NEEDS_ANSWER
+    if _THANKS.search(cleaned) or _THANKS_EMOJI.search(cleaned) or _emoji_only(cleaned):
+        return Band.THANKS
+    return Band.NORMAL
+
+
+# --- Marks and results ----------------------------------------------------------
+
+
+class MarkKind(StrEnum):
+    NO_REPLY = "no-reply"
+    SNOOZED = "snoozed"
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """The user's decision about one addressed tweet.
+
+    "No reply needed" is a first-class answer (RULEBOOK: engagement "doesn't
+    necessarily mean respond to every tweet"), so it carries the reason.
+    A snooze hides the tweet until ``until``, then it is owed again.
+    """
+
+    kind: MarkKind
+    at: datetime
+    reason: str = ""
+    until: datetime | None = None
+
+    @classmethod
+    def no_reply(cls, reason: str, *, at: datetime) -> Mark:
+        return cls(MarkKind.NO_REPLY, at, reason=reason)
+
+    @classmethod
+    def snoozed(cls, until: datetime, *, at: datetime) -> Mark:
+        return cls(MarkKind.SNOOZED, at, until=until)
+
+    def hides(self, now: datetime) -> bool:
+        """Whether the tweet stays off the owed list at ``now``."""
+        if self.kind is MarkKind.NO_REPLY:
+            return True
+        return self.until is not None and self.until > now
+
+
+class OwedReply(NamedTuple):
+    """One tweet still waiting for the user's answer.
+
+    A named tuple rather than a frozen dataclass: the list is rebuilt on every
+    refresh, often tens of thousands long, and tuples are built several
+    times faster.
+    """
+
+    tweet: Tweet
+    band: Band
+    waiting: timedelta
+    conversation_id: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The shape ``tuicoach owed --json`` prints."""
+        return {
+            "id": self.tweet.id,
+            "author_id": self.tweet.author_id,
+            "text": self.tweet.text,
+            "created_at": isoformat(self.tweet.created_at),
+            "waiting_seconds": int(self.waiting.total_seconds()),
+            "band": self.band.value,
+            "conversation_id": self.conversation_id,
+        }
+
+
+DEFAULT_WINDOW = timedelta(days=30)
+
+
+@dataclass(frozen=True, slots=True)
+class OwedStats:
+    """How well the user keeps up, over the tweets addressed to them in ``window``.
+
+    Tweets dismissed as "no reply needed" and tweets from muted accounts are
+    left out of ``addressed``: the user decided they are owed nothing.
+    ``owed`` and ``oldest_owed`` describe the owed list now, whatever its age.
+    """
+
+    addressed: int
+    answered: int
+    median_first_reply: timedelta | None
+    owed: int
+    oldest_owed: timedelta | None
+    window: timedelta = DEFAULT_WINDOW
+
+    @property
+    def reply_rate(self) -> float | None:
+        """Share of addressed tweets answered, or ``None`` when nobody wrote."""
+        return self.answered / self.addressed if self.addressed else None
+
+    def to_json(self) -> dict[str, Any]:
+        def seconds(value: timedelta | None) -> int | None:
+            return None if value is None else int(value.total_seconds())
+
+        return {
+            "addressed": self.addressed,
+            "answered": self.answered,
+            "reply_rate": self.reply_rate,
+            "median_first_reply_seconds": seconds(self.median_first_reply),
+            "owed": self.owed,
+            "oldest_owed_seconds": seconds(self.oldest_owed),
+            "window_days": self.window.days,
+        }
+
+
+# --- Conversations --------------------------------------------------------------
+
+
+def _id_order(tweet_id: str) -> tuple[int, str]:
+    """Numeric order for X's decimal ids, and a total order for anything else."""
+    return (len(tweet_id), tweet_id)
+
+
+def derive_conversation_ids(tweets: Mapping[str, Tweet]) -> dict[str, str]:
+    """Each known tweet's conversation, following ``replied_to`` where X did not say.
+
+    A tweet that names its conversation keeps it. Otherwise the chain of
+    replies is followed up to a tweet that names one, a tweet that replies to
+    nothing (the root), or a parent we do not have: then the missing parent's
+    id is the best name for the conversation, shared by everything below it.
+    Iterative and cycle-safe: a loop of replies (only bad data makes one) is
+    named after its smallest id.
+    """
+    resolved: dict[str, str] = {}
+    for start, tweet in tweets.items():
+        if start in resolved:
+            continue
+        if tweet.conversation_id:  # the common case: X said
+            resolved[start] = tweet.conversation_id
+            continue
+        path: list[str] = []
+        on_path: set[str] = set()
+        current = start
+        while True:
+            if current in resolved:
+                root = resolved[current]
+                break
+            node = tweets.get(current)
+            if node is None:
+                root = current
+                break
+            if current in on_path:
+                root = min(path[path.index(current) :], key=_id_order)
+                break
+            path.append(current)
+            on_path.add(current)
+            if node.conversation_id:
+                root = node.conversation_id
+                break
+            if node.replied_to_id is None:
+                root = current
+                break
+            current = node.replied_to_id
+        for tweet_id in path:
+            resolved[tweet_id] = root
+    return resolved
+
+
+# --- The tracker ----------------------------------------------------------------
+
+
+class _Addressed(NamedTuple):
+    """A tweet addressed to the user, and when (if ever) they first answered it."""
+
+    priority: tuple[int, datetime, int, str]  # band, age, then id: a total order
+    tweet: Tweet
+    band: Band
+    conversation_id: str
+    answered_at: datetime | None
+
+
+_PRIORITY = itemgetter(0)
+
+
+def _follower_magnitude(count: int | None) -> int:
+    """Orders of magnitude: 1-9 followers is 0, 10-99 is 1, and so on; none is -1."""
+    return int(math.log10(count)) if count and count > 0 else -1
+
+
+class OwedTracker:
+    """Tweets seen so far, and the owed list they add up to.
+
+    Built once from every known tweet, then kept up to date as tweets
+    arrive: a new mention joins the list in its place, a new own reply
+    answers what it answers. A tweet that changes the structure around it
+    (the missing parent of tweets already here, an edit to what a tweet
+    replies to, a new name for someone who wrote) makes the next question
+    rebuild the relations from scratch instead: always correct, and rare.
+    Asking with a new clock, new marks or new mutes costs one pass over the
+    tweets still waiting.
+
+    ``usernames`` (user id -> username) lets an own tweet that answers someone
+    by ``@name`` in its text count as answering that person.
+    """
+
+    def __init__(
+        self,
+        tweets: Iterable[Tweet] = (),
+        *,
+        account_id: str,
+        account_username: str | None = None,
+        usernames: Mapping[str, str] | None = None,
+    ) -> None:
+        self.account_id = account_id
+        self.account_username = account_username
+        self._self_mention = (
+            re.compile(r"(?<![\w@＠])[@＠]" + re.escape(account_username) + r"(?!\w)", re.I)
+            if account_username
+            else None
+        )
+        # What each tweet says on its own.
+        self._tweets: dict[str, Tweet] = {}
+        self._mentions_user: dict[str, bool] = {}  # others' tweets
+        self._spoken_to: dict[str, tuple[str, ...]] = {}  # own tweets: user ids and "@name"s
+        self._bands: dict[str, Band] = {}  # classified lazily: only addressed tweets need it
+        self._usernames: dict[str, str] = {}
+        self._ids_by_name: dict[str, set[str]] = {}
+        # The relations between tweets, valid while not dirty.
+        self._dirty = True
+        self._conversation: dict[str, str] = {}
+        self._referenced: set[str] = set()  # ids other tweets reply to or quote
+        self._first_direct: dict[str, datetime] = {}  # tweet id -> first own reply to it
+        self._to_person: dict[tuple[str, str], list[datetime]] = {}  # (conversation, person)
+        self._entries: dict[str, _Addressed] = {}
+        self._by_author: dict[tuple[str, str], list[str]] = {}  # (conversation, author id)
+        self._entry_authors: set[str] = set()
+        self._addressed: list[_Addressed] = []  # in priority order
+        self._open: list[_Addressed] = []  # the unanswered ones, in priority order
+        self.add_usernames(usernames or {})
+        self.add(tweets)
+
+    def __len__(self) -> int:
+        return len(self._tweets)
+
+    def add(self, tweets: Iterable[Tweet]) -> None:
+        """Take in new tweets, or newer versions of known ones."""
+        for tweet in tweets:
+            if self._dirty or not self._link(tweet):
+                self._note(tweet)
+                self._dirty = True
+
+    def add_usernames(self, usernames: Mapping[str, str]) -> None:
+        """Learn who is who, for own replies that name people only in their text."""
+        for user_id, username in usernames.items():
+            name = username.lower()
+            old = self._usernames.get(user_id)
+            if old == name:
+                continue
+            self._usernames[user_id] = name
+            if old is not None:
+                self._ids_by_name[old].discard(user_id)
+            self._ids_by_name.setdefault(name, set()).add(user_id)
+            if user_id in self._entry_authors:
+                self._dirty = True
+
+    # -- what a tweet says on its own
+
+    def _note(self, tweet: Tweet) -> None:
+        tweet_id = tweet.id
+        self._tweets[tweet_id] = tweet
+        self._bands.pop(tweet_id, None)
+        if tweet.author_id == self.account_id:
+            self._spoken_to[tweet_id] = _spoken_to(tweet)
+            self._mentions_user.pop(tweet_id, None)
+            return
+        self._spoken_to.pop(tweet_id, None)
+        username = (self.account_username or "").lower()
+        self._mentions_user[tweet_id] = any(
+            m.id == self.account_id or m.username.lower() == username for m in tweet.mentions
+        ) or bool(self._self_mention and self._self_mention.search(tweet.text))
+
+    def _is_addressed(self, tweet: Tweet) -> bool:
+        """Someone else mentioned the user, or replied to or quoted one of their tweets."""
+        own = self._spoken_to
+        return tweet.retweeted_id is None and (
+            self._mentions_user.get(tweet.id, False)
+            or tweet.in_reply_to_user_id == self.account_id
+            or (tweet.replied_to_id is not None and tweet.replied_to_id in own)
+            or (tweet.quoted_id is not None and tweet.quoted_id in own)
+        )
+
+    # -- relations
+
+    def _first_answer(self, tweet: Tweet, conversation: str) -> datetime | None:
+        """The user's first reply to the tweet, or to its author later in the conversation."""
+        answered_at = self._first_direct.get(tweet.id)
+        name = self._usernames.get(tweet.author_id)
+        people = (tweet.author_id,) if name is None else (tweet.author_id, "@" + name)
+        for person in people:
+            spoken = self._to_person.get((conversation, person))
+            if spoken:
+                later = bisect.bisect_right(spoken, tweet.created_at)
+                if later < len(spoken) and (answered_at is None or spoken[later] < answered_at):
+                    answered_at = spoken[later]
+        return answered_at
+
+    def _entry(self, tweet: Tweet, conversation: str) -> _Addressed:
+        band = self._bands.get(tweet.id)
+        if band is None:
+            band = self._bands[tweet.id] = classify(tweet.text)
+        priority = (band.rank, tweet.created_at, len(tweet.id), tweet.id)
+        answered_at = self._first_answer(tweet, conversation)
+        return _Addressed(priority, tweet, band, conversation, answered_at)
+
+    def _index(self, entry: _Addressed) -> None:
+        tweet = entry.tweet
+        self._entries[tweet.id] = entry
+        self._by_author.setdefault((entry.conversation_id, tweet.author_id), []).append(tweet.id)
+        self._entry_authors.add(tweet.author_id)
+
+    def _rebuild(self) -> None:
+        """Work out every relation from the tweets alone."""
+        tweets = self._tweets
+        self._conversation = conversations = derive_conversation_ids(tweets)
+        self._referenced = {
+            ref for t in tweets.values() for ref in (t.replied_to_id, t.quoted_id) if ref
+        }
+        first_direct: dict[str, datetime] = {}
+        to_person: dict[tuple[str, str], list[datetime]] = {}
+        self._first_direct, self._to_person = first_direct, to_person
+        for tweet_id, people in self._spoken_to.items():
+            tweet = tweets[tweet_id]
+            created = tweet.created_at
+            if (parent := tweet.replied_to_id) is not None:
+                earlier = first_direct.get(parent)
+                if earlier is None or created < earlier:
+                    first_direct[parent] = created
+            conversation = conversations[tweet_id]
+            for person in people:
+                to_person.setdefault((conversation, person), []).append(created)
+        for times in to_person.values():
+            if len(times) > 1:
+                times.sort()
+
+        self._entries, self._by_author, self._entry_authors = {}, {}, set()
+        addressed = []
+        for tweet_id in self._mentions_user:
+            tweet = tweets[tweet_id]
+            if self._is_addressed(tweet):
+                entry = self._entry(tweet, conversations[tweet_id])
+                self._index(entry)
+                addressed.append(entry)
+        addressed.sort(key=_PRIORITY)
+        self._addressed = addressed
+        self._open = [a for a in addressed if a.answered_at is None]
+        self._dirty = False
+
+    def _link(self, tweet: Tweet) -> bool:
+        """Fit one tweet into the relations as they stand; False when only a rebuild can."""
+        tweet_id = tweet.id
+        known = self._tweets.get(tweet_id)
+        if known is not None:  # a newer version: fine if only its counts changed
+            if not _same_links(known, tweet):
+                return False
+            self._tweets[tweet_id] = tweet
+            if (entry := self._entries.get(tweet_id)) is not None:
+                self._replace(entry, entry._replace(tweet=tweet))
+            return True
+        if tweet_id in self._referenced:  # the missing parent of tweets we have
+            return False
+
+        self._note(tweet)
+        parent = tweet.replied_to_id
+        conversation = tweet.conversation_id or (
+            self._conversation.get(parent, parent) if parent else tweet_id
+        )
+        self._conversation[tweet_id] = conversation
+        self._referenced.update(ref for ref in (parent, tweet.quoted_id) if ref)
+        if tweet_id not in self._spoken_to:
+            if self._is_addressed(tweet):
+                entry = self._entry(tweet, conversation)
+                self._index(entry)
+                bisect.insort(self._addressed, entry, key=_PRIORITY)
+                if entry.answered_at is None:
+                    bisect.insort(self._open, entry, key=_PRIORITY)
+            return True
+
+        created = tweet.created_at
+        if parent is not None:
+            earlier = self._first_direct.get(parent)
+            if earlier is None or created < earlier:
+                self._first_direct[parent] = created
+            if (entry := self._entries.get(parent)) is not None:
+                self._answer(entry, created)
+        for person in self._spoken_to[tweet_id]:
+            bisect.insort(self._to_person.setdefault((conversation, person), []), created)
+            authors = self._ids_by_name.get(person[1:], ()) if person[0] == "@" else (person,)
+            for author in authors:
+                for addressed_id in self._by_author.get((conversation, author), ()):
+                    entry = self._entries[addressed_id]
+                    if entry.tweet.created_at < created:
+                        self._answer(entry, created)
+        return True
+
+    def _answer(self, entry: _Addressed, at: datetime) -> None:
+        if entry.answered_at is None or at < entry.answered_at:
+            self._replace(entry, entry._replace(answered_at=at))
+
+    def _replace(self, old: _Addressed, new: _Addressed) -> None:
+        """Swap an entry in place; priorities are equal, so the order holds."""
+        self._entries[new.tweet.id] = new
+        at = bisect.bisect_left(self._addressed, old.priority, key=_PRIORITY)
+        self._addressed[at] = new
+        if old.answered_at is None:
+            at = bisect.bisect_left(self._open, old.priority, key=_PRIORITY)
+            if new.answered_at is None:
+                self._open[at] = new
+            else:
+                del self._open[at]
+
+    def _refresh(self) -> None:
+        if self._dirty:
+            self._rebuild()
+
+    def owed(
+        self,
+        *,
+        now: datetime,
+        marks: Mapping[str, Mark] | None = None,
+        muted: frozenset[str] = frozenset(),
+        rank_by_followers: bool = False,
+        followers: Mapping[str, int] | None = None,
+    ) -> list[OwedReply]:
+        """The owed list at ``now``, most needed first.
+
+        Tweets dated after ``now`` have not happened yet and are left out.
+        With ``rank_by_followers`` (off by default: RULEBOOK, "they're all
+        influencers to me"), bands still come first; within a band, authors
+        with an order of magnitude more followers come first (1-9, 10-99,
+        100-999, ...; unknown counts last), and the oldest first among equals,
+        so 120 followers never jumps 90 and nobody waits behind a celebrity
+        for a mere few followers more.
+        """
+        self._refresh()
+        marks = marks or {}
+        result: list[OwedReply] = []
+        for _, tweet, band, conversation, _ in self._open:  # the hot loop: kept plain
+            created = tweet.created_at
+            if created > now or tweet.author_id in muted:
+                continue
+            if marks and (mark := marks.get(tweet.id)) is not None and mark.hides(now):
+                continue
+            result.append(OwedReply(tweet, band, now - created, conversation))
+        if rank_by_followers:
+            counts = followers or {}
+            result.sort(  # stable: oldest first stays so among equals
+                key=lambda o: (o.band.rank, -_follower_magnitude(counts.get(o.tweet.author_id)))
+            )
+        return result
+
+    def stats(
+        self,
+        *,
+        now: datetime,
+        marks: Mapping[str, Mark] | None = None,
+        muted: frozenset[str] = frozenset(),
+        window: timedelta = DEFAULT_WINDOW,
+    ) -> OwedStats:
+        """Reply rate and median first-reply time over ``window``; the owed list's age."""
+        self._refresh()
+        marks = marks or {}
+        since = now - window
+        addressed = 0
+        delays: list[timedelta] = []
+        for item in self._addressed:
+            tweet = item.tweet
+            if not since <= tweet.created_at <= now or tweet.author_id in muted:
+                continue
+            mark = marks.get(tweet.id)
+            if mark is not None and mark.kind is MarkKind.NO_REPLY:
+                continue
+            addressed += 1
+            if item.answered_at is not None:
+                delays.append(max(item.answered_at - tweet.created_at, timedelta(0)))
+        owed = self.owed(now=now, marks=marks, muted=muted)
+        return OwedStats(
+            addressed=addressed,
+            answered=len(delays),
+            median_first_reply=_median(delays),
+            owed=len(owed),
+            oldest_owed=max((o.waiting for o in owed), default=None),
+            window=window,
+        )
+
+
+def _same_links(old: Tweet, new: Tweet) -> bool:
+    """Whether two versions of a tweet relate to others, and read, the same."""
+    return (
+        old.text == new.text
+        and old.author_id == new.author_id
+        and old.created_at == new.created_at
+        and old.conversation_id == new.conversation_id
+        and old.in_reply_to_user_id == new.in_reply_to_user_id
+        and old.replied_to_id == new.replied_to_id
+        and old.quoted_id == new.quoted_id
+        and old.retweeted_id == new.retweeted_id
+        and old.mentions == new.mentions
+    )
+
+
+def _spoken_to(tweet: Tweet) -> tuple[str, ...]:
+    """Whom an own tweet speaks to: the user it replies to, and everyone it @mentions."""
+    people = {m.id for m in tweet.mentions if m.id}
+    people.update("@" + m.username.lower() for m in tweet.mentions)
+    if "@" in tweet.text or "＠" in tweet.text:
+        people.update("@" + name.lower() for name in _ANY_MENTION.findall(tweet.text))
+    if tweet.in_reply_to_user_id:
+        people.add(tweet.in_reply_to_user_id)
+    return tuple(people)
+
+
+def _median(values: list[timedelta]) -> timedelta | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def compute_owed(
+    tweets: Iterable[Tweet],
+    *,
+    account_id: str,
+    account_username: str | None = None,
+    marks: Mapping[str, Mark] | None = None,
+    muted: frozenset[str] = frozenset(),
+    now: datetime,
+    rank_by_followers: bool = False,
+    followers: Mapping[str, int] | None = None,
+    usernames: Mapping[str, str] | None = None,
+) -> list[OwedReply]:
+    """The owed list from scratch; see :class:`OwedTracker` to ask repeatedly."""
+    tracker = OwedTracker(
+        tweets, account_id=account_id, account_username=account_username, usernames=usernames
+    )
+    return tracker.owed(
+        now=now, marks=marks, muted=muted, rank_by_followers=rank_by_followers, followers=followers
+    )
+
+
+def owed_stats(
+    tweets: Iterable[Tweet],
+    *,
+    account_id: str,
+    account_username: str | None = None,
+    marks: Mapping[str, Mark] | None = None,
+    muted: frozenset[str] = frozenset(),
+    now: datetime,
+    window: timedelta = DEFAULT_WINDOW,
+    usernames: Mapping[str, str] | None = None,
+) -> OwedStats:
+    """:class:`OwedStats` from scratch."""
+    tracker = OwedTracker(
+        tweets, account_id=account_id, account_username=account_username, usernames=usernames
+    )
+    return tracker.stats(now=now, marks=marks, muted=muted, window=window)

@@ -1,0 +1,210 @@
+"""The database's shape, one version at a time.
+
+``MIGRATIONS[n]`` takes a database from version ``n`` to ``n + 1``; the
+version lives in ``PRAGMA user_version``. A database from any earlier version
+is brought up to date by running the steps it lacks, in one transaction.
+
+To change the schema, append a step: never edit one that has shipped, since
+users' databases already ran it. ``SCHEMA_VERSION`` follows by itself, and
+``tests/test_store_migrations.py`` checks every earlier version upgrades.
+
+Times are ISO 8601 UTC text with microseconds (``2026-03-01T09:30:00.000000Z``):
+fixed width, so text order is time order.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+
+#: Written to ``PRAGMA application_id`` ("TUIC"), so a stranger's SQLite file
+#: is recognised and left alone.
+APPLICATION_ID = 0x54554943
+
+_V1_CORE = """
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    username TEXT NOT NULL,
+    name TEXT NOT NULL DEFAULT '',
+    description TEXT NOT NULL DEFAULT '',
+    followers_count INTEGER,
+    following_count INTEGER,
+    tweet_count INTEGER,
+    verified INTEGER NOT NULL DEFAULT 0,
+    protected INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE tweets (
+    id TEXT PRIMARY KEY,
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    author_id TEXT NOT NULL,
+    conversation_id TEXT,
+    in_reply_to_user_id TEXT,
+    replied_to_id TEXT,
+    quoted_id TEXT,
+    retweeted_id TEXT,
+    mentions TEXT NOT NULL DEFAULT '[]',  -- JSON: [[username, start, end, id or null], ...]
+    reply_count INTEGER NOT NULL DEFAULT 0,
+    retweet_count INTEGER NOT NULL DEFAULT 0,
+    like_count INTEGER NOT NULL DEFAULT 0,
+    quote_count INTEGER NOT NULL DEFAULT 0,
+    impression_count INTEGER,
+    lang TEXT
+);
+CREATE INDEX tweets_by_time ON tweets (created_at, id);
+CREATE INDEX tweets_by_conversation ON tweets (conversation_id);
+CREATE INDEX tweets_by_parent ON tweets (replied_to_id);
+
+-- Which lists a tweet was fetched in: 'home', 'mentions', 'own'.
+CREATE TABLE tweet_streams (
+    stream TEXT NOT NULL,
+    tweet_id TEXT NOT NULL REFERENCES tweets (id) ON DELETE CASCADE,
+    PRIMARY KEY (stream, tweet_id)
+) WITHOUT ROWID;
+CREATE INDEX tweet_streams_by_tweet ON tweet_streams (tweet_id);
+
+-- No tweet foreign key: a mark outlives the tweet being pruned and re-fetched.
+CREATE TABLE marks (
+    tweet_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('no-reply', 'snoozed')),
+    reason TEXT NOT NULL DEFAULT '',
+    marked_at TEXT NOT NULL,
+    until TEXT
+);
+
+CREATE TABLE muted (
+    user_id TEXT PRIMARY KEY,
+    muted_at TEXT NOT NULL
+);
+
+CREATE TABLE drafts (
+    id INTEGER PRIMARY KEY,
+    text TEXT NOT NULL,
+    reply_to_id TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+CREATE TABLE cursors (
+    stream TEXT PRIMARY KEY,
+    newest_id TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+"""
+
+_V2_POSTING = """
+-- Posts made in demo mode live only here; the flag keeps them apart.
+ALTER TABLE tweets ADD COLUMN local INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    text TEXT NOT NULL,
+    reply_to_id TEXT,
+    state TEXT NOT NULL DEFAULT 'pending'
+        CHECK (state IN ('pending', 'sending', 'sent', 'failed')),
+    created_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    tweet_id TEXT,
+    last_error TEXT
+);
+CREATE INDEX outbox_by_state ON outbox (state, id);
+
+CREATE TABLE likes (
+    tweet_id TEXT PRIMARY KEY,
+    liked_at TEXT NOT NULL
+);
+"""
+
+_V3_USAGE = """
+-- The X cost meter (backends/x/cost.py): counts per UTC day, e.g. post_reads.
+CREATE TABLE usage_counts (
+    day TEXT NOT NULL,  -- YYYY-MM-DD, UTC
+    metric TEXT NOT NULL,
+    count INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (day, metric)
+) WITHOUT ROWID;
+
+-- Items read on the current UTC day: X bills a repeat read the same day nothing.
+CREATE TABLE usage_reads (
+    day TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('post', 'user')),
+    item_id TEXT NOT NULL,
+    PRIMARY KEY (day, kind, item_id)
+) WITHOUT ROWID;
+"""
+
+#: A step is SQL, or a function for changes SQL alone cannot make (moving data).
+Migration = str | Callable[[sqlite3.Connection], None]
+
+#: ``MIGRATIONS[n]`` upgrades version ``n`` to ``n + 1``. Append only.
+MIGRATIONS: tuple[Migration, ...] = (
+    _V1_CORE,  # 0 -> 1: tweets, users, streams, marks, mutes, drafts, cursors
+    _V2_POSTING,  # 1 -> 2: demo posts flag, outbox, likes
+    _V3_USAGE,  # 2 -> 3: the X cost meter's daily counts
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class NewerSchema(Exception):
+    """The database was written by a newer tuicoach than this one."""
+
+    def __init__(self, version: int) -> None:
+        super().__init__(f"schema version {version}, newer than {SCHEMA_VERSION}")
+        self.version = version
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a script into statements, as SQLite itself would (triggers included).
+
+    ``executescript`` would be simpler, but it commits first, and a migration
+    must be all or nothing.
+    """
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending.strip()
+            pending = ""
+    if pending.strip() and not pending.strip().startswith("--"):
+        raise ValueError(f"incomplete SQL statement in migration: {pending.strip()[:60]!r}")
+
+
+def version_of(connection: sqlite3.Connection) -> int:
+    version: int = connection.execute("PRAGMA user_version").fetchone()[0]
+    return version
+
+
+def upgrade(connection: sqlite3.Connection, *, target: int = SCHEMA_VERSION) -> int:
+    """Bring the database to ``target`` in one transaction; return the version it had.
+
+    The version is read again inside the write transaction, so two processes
+    opening one old database at once upgrade it once. ``connection`` must be in
+    autocommit mode (``isolation_level=None``); on any failure nothing changes.
+    """
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        found = version_of(connection)
+        if found > SCHEMA_VERSION:
+            raise NewerSchema(found)
+        for step in MIGRATIONS[found:target]:
+            if callable(step):
+                step(connection)
+            else:
+                for statement in _statements(step):
+                    connection.execute(statement)
+        if found < target:
+            connection.execute(f"PRAGMA user_version = {int(target)}")
+            connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    return found

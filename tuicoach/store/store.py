@@ -1,0 +1,1019 @@
+"""The local store: one SQLite database per account, shared by the app's threads.
+
+One :class:`Store` holds one connection, guarded by a lock, so the UI thread
+and worker threads can share it; each call is one short transaction. Another
+process (a ``tuicoach`` command in a second terminal) may use the same file at
+the same time: WAL mode lets readers and one writer proceed together, and the
+busy timeout makes a second writer wait its turn.
+
+Every SQLite failure leaves here as a :class:`StoreError` that names the file
+and what to do. A file that is not a tuicoach database, is damaged, or is newer
+than this tuicoach is never recreated or written to; a write that fails (disk
+full, read-only) is rolled back whole.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+from types import TracebackType
+from typing import Any, ClassVar
+
+from tuicoach.domain.models import Mention, Metrics, Tweet, User
+from tuicoach.domain.owed import Mark, MarkKind, OwedReply, OwedStats, OwedTracker
+from tuicoach.store import schema
+
+#: The lists a tweet can be fetched in.
+STREAMS = frozenset({"home", "mentions", "own"})
+#: ``meta`` keys naming the account the database belongs to.
+META_ACCOUNT_ID = "account_id"
+META_ACCOUNT_USERNAME = "account_username"
+
+BUSY_TIMEOUT_SECONDS = 5.0
+
+
+class StoreError(Exception):
+    """The database cannot be used; ``str(error)`` says why and what to do."""
+
+    def __init__(self, message: str, path: Path) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+@dataclass(frozen=True, slots=True)
+class DraftRecord:
+    id: int
+    text: str
+    reply_to_id: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class OutboxState(StrEnum):
+    """Where a post is on its way out.
+
+    ``sending`` means a request may have reached X: an item left in that state
+    by a crash must be checked against the timeline before it is sent again,
+    never blindly re-posted.
+    """
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    id: int
+    text: str
+    reply_to_id: str | None
+    state: OutboxState
+    created_at: datetime
+    attempts: int = 0
+    tweet_id: str | None = None
+    last_error: str | None = None
+
+
+# --- Times ----------------------------------------------------------------------
+
+
+def _ts(moment: datetime) -> str:
+    """Fixed-width UTC text, so that text order is time order."""
+    if moment.tzinfo is None:
+        raise ValueError(f"times must be timezone-aware, got {moment!r}")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _dt(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _dt_or_none(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+# --- Rows -----------------------------------------------------------------------
+
+_TWEET_COLUMNS = (
+    "id, text, created_at, author_id, conversation_id, in_reply_to_user_id, replied_to_id, "
+    "quoted_id, retweeted_id, mentions, reply_count, retweet_count, like_count, quote_count, "
+    "impression_count, lang"
+)
+#: On a refetch, these take the new value; the nullable ones below keep what an
+#: earlier, fuller fetch knew when the new one leaves them out.
+_REPLACED = (
+    "text", "created_at", "author_id", "mentions", "reply_count", "retweet_count",
+    "like_count", "quote_count",
+)  # fmt: skip
+_KEPT_IF_MISSING = (
+    "conversation_id", "in_reply_to_user_id", "replied_to_id", "quoted_id", "retweeted_id",
+    "impression_count", "lang",
+)  # fmt: skip
+_TWEET_UPSERT = (
+    f"INSERT INTO tweets ({_TWEET_COLUMNS}, local) VALUES ({', '.join('?' * 17)}) "
+    "ON CONFLICT (id) DO UPDATE SET "
+    + ", ".join(
+        [f"{c} = excluded.{c}" for c in _REPLACED]
+        + [f"{c} = coalesce(excluded.{c}, {c})" for c in _KEPT_IF_MISSING]
+        + ["local = max(local, excluded.local)"]
+    )
+)
+_USER_COLUMNS = (
+    "id, username, name, description, followers_count, following_count, tweet_count, "
+    "verified, protected"
+)
+_OUTBOX_COLUMNS = "id, text, reply_to_id, state, created_at, attempts, tweet_id, last_error"
+
+
+def _tweet_params(tweet: Tweet, local: bool) -> tuple[Any, ...]:
+    mentions = json.dumps(
+        [[m.username, m.start, m.end, m.id] for m in tweet.mentions], ensure_ascii=False
+    )
+    m = tweet.metrics
+    return (
+        tweet.id,
+        tweet.text,
+        _ts(tweet.created_at),
+        tweet.author_id,
+        tweet.conversation_id,
+        tweet.in_reply_to_user_id,
+        tweet.replied_to_id,
+        tweet.quoted_id,
+        tweet.retweeted_id,
+        mentions,
+        m.replies,
+        m.retweets,
+        m.likes,
+        m.quotes,
+        m.impressions,
+        tweet.lang,
+        int(local),
+    )
+
+
+def _user_params(user: User) -> tuple[Any, ...]:
+    return (
+        user.id,
+        user.username,
+        user.name,
+        user.description,
+        user.followers_count,
+        user.following_count,
+        user.tweet_count,
+        int(user.verified),
+        int(user.protected),
+    )
+
+
+def _tweet(row: sqlite3.Row | tuple[Any, ...]) -> Tweet:
+    (tid, text, created, author, conversation, reply_user, replied, quoted, retweeted,
+     mentions, replies, retweets, likes, quotes, impressions, lang) = row  # fmt: skip
+    return Tweet(
+        id=tid,
+        text=text,
+        created_at=_dt(created),
+        author_id=author,
+        conversation_id=conversation,
+        in_reply_to_user_id=reply_user,
+        replied_to_id=replied,
+        quoted_id=quoted,
+        retweeted_id=retweeted,
+        mentions=tuple(
+            Mention(username=u, start=s, end=e, id=i) for u, s, e, i in json.loads(mentions)
+        ),
+        metrics=Metrics(replies, retweets, likes, quotes, impressions),
+        lang=lang,
+    )
+
+
+def _user(row: tuple[Any, ...]) -> User:
+    uid, username, name, description, followers, following, tweets, verified, protected = row
+    return User(
+        id=uid,
+        username=username,
+        name=name,
+        description=description,
+        followers_count=followers,
+        following_count=following,
+        tweet_count=tweets,
+        verified=bool(verified),
+        protected=bool(protected),
+    )
+
+
+def _outbox_item(row: tuple[Any, ...]) -> OutboxItem:
+    item_id, text, reply_to, state, created, attempts, tweet_id, error = row
+    return OutboxItem(
+        item_id, text, reply_to, OutboxState(state), _dt(created), attempts, tweet_id, error
+    )
+
+
+def _mark(row: tuple[Any, ...]) -> Mark:
+    kind, reason, marked_at, until = row
+    return Mark(MarkKind(kind), _dt(marked_at), reason=reason, until=_dt_or_none(until))
+
+
+def _now(now: datetime | None) -> datetime:
+    return now if now is not None else datetime.now(UTC)
+
+
+def _check_stream(stream: str) -> str:
+    if stream not in STREAMS:
+        raise ValueError(f"unknown stream {stream!r}; expected one of {sorted(STREAMS)}")
+    return stream
+
+
+# --- Errors ---------------------------------------------------------------------
+
+_WAY_OUT = "or point --data-dir (or TUICOACH_DATA_DIR) at another folder"
+
+
+def _code(exc: sqlite3.Error) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
+def _error(path: Path, exc: sqlite3.Error, *, opening: bool) -> StoreError:
+    """A message a person can act on, for what SQLite reported."""
+    code = _code(exc)
+    detail = str(exc)
+    if code == sqlite3.SQLITE_FULL:
+        message = (
+            f"could not save to {path}: the disk is full. Nothing was half-written; "
+            "free some space and try again."
+        )
+    elif code == sqlite3.SQLITE_READONLY:
+        message = (
+            f"could not save to {path}: the database is read-only. Nothing was changed; "
+            f"make the file and its folder writable, {_WAY_OUT}."
+        )
+    elif code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        message = (
+            f"{path} is busy: another tuicoach has been writing to it for over "
+            f"{BUSY_TIMEOUT_SECONDS:g} seconds. Try again in a moment, or close the other one."
+        )
+    elif code in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
+        message = _foreign(path, detail)
+    elif code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH):
+        message = (
+            f"cannot open {path} ({detail}). Check that you may read and write it and its "
+            f"folder, {_WAY_OUT}."
+        )
+    elif code == sqlite3.SQLITE_IOERR:
+        message = (
+            f"the disk failed while reading or writing {path} ({detail}). Nothing was "
+            "half-written; check the disk, and restore the file from a backup if this repeats."
+        )
+    else:
+        what = "open" if opening else "use"
+        message = f"cannot {what} {path}: {detail}. Restore it from a backup, {_WAY_OUT}."
+    return StoreError(message, path)
+
+
+def _foreign(path: Path, detail: str) -> str:
+    return (
+        f"{path} is not a tuicoach database, or it is damaged ({detail}). tuicoach has not "
+        f"changed it. Restore it from a backup, move it aside to start afresh, {_WAY_OUT}."
+    )
+
+
+# --- The store ------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _TrackerCache:
+    key: tuple[str, str | None]
+    data_version: int
+    tracker: OwedTracker
+
+
+class Store:
+    """One account's tweets, users, marks, drafts, outbox and sync cursors."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+        """Use :meth:`open`; this takes a connection already checked and migrated."""
+        self._path = path
+        self._conn: sqlite3.Connection | None = connection
+        self._lock = threading.RLock()
+        self._owed_cache: _TrackerCache | None = None
+
+    # -- opening and closing
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> Store:
+        """Open (creating if absent) and upgrade the database at ``path``.
+
+        An existing file is only ever opened, never replaced.
+        """
+        path = Path(path).expanduser()
+        if path.is_dir():
+            raise StoreError(
+                f"{path} is a folder, not a database file. Move it aside, {_WAY_OUT}.", path
+            )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the folder {path.parent} ({exc.strerror}). "
+                f"Check its permissions, {_WAY_OUT}.",
+                path,
+            ) from None
+        if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+            raise StoreError(
+                f"cannot open {path}: permission denied. Give your user read and write "
+                f"access to it, {_WAY_OUT}.",
+                path,
+            )
+        try:
+            connection = sqlite3.connect(
+                path,
+                timeout=BUSY_TIMEOUT_SECONDS,
+                isolation_level=None,  # transactions are explicit: BEGIN ... COMMIT
+                check_same_thread=False,  # shared between threads, under the store's lock
+            )
+        except sqlite3.Error as exc:
+            raise _error(path, exc, opening=True) from None
+        try:
+            cls._prepare(path, connection)
+        except BaseException:
+            connection.close()
+            raise
+        return cls(path, connection)
+
+    @staticmethod
+    def _prepare(path: Path, connection: sqlite3.Connection) -> None:
+        try:
+            connection.execute("PRAGMA foreign_keys = ON")
+            # Reading the header first: a file of garbage fails here, before any write.
+            version = schema.version_of(connection)
+            app_id = connection.execute("PRAGMA application_id").fetchone()[0]
+            if app_id not in (0, schema.APPLICATION_ID) or (
+                version == 0
+                and connection.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
+            ):
+                raise StoreError(_foreign(path, "it holds another program's tables"), path)
+            if version > schema.SCHEMA_VERSION:
+                raise schema.NewerSchema(version)
+            connection.execute("PRAGMA journal_mode = WAL")
+            if version < schema.SCHEMA_VERSION:
+                schema.upgrade(connection)
+        except schema.NewerSchema as exc:
+            raise StoreError(
+                f"{path} was written by a newer tuicoach (database version {exc.version}; "
+                f"this tuicoach knows up to {schema.SCHEMA_VERSION}). It was left as it is: "
+                f"upgrade tuicoach (pip install -U tuicoach), {_WAY_OUT}.",
+                path,
+            ) from None
+        except sqlite3.Error as exc:
+            raise _error(path, exc, opening=True) from None
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+                self._owed_cache = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({str(self._path)!r})"
+
+    # -- transactions
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise StoreError(f"the store at {self._path} is closed", self._path)
+        return self._conn
+
+    @contextmanager
+    def _reading(self, *, snapshot: bool = False) -> Iterator[sqlite3.Connection]:
+        """The connection, for reads; ``snapshot`` sees one moment across queries."""
+        with self._lock:
+            connection = self._connection()
+            try:
+                if snapshot:
+                    connection.execute("BEGIN")
+                try:
+                    yield connection
+                finally:
+                    if snapshot and connection.in_transaction:
+                        connection.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise _error(self._path, exc, opening=False) from None
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it is saved, or none of it."""
+        with self._lock:
+            connection = self._connection()
+            try:
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    yield connection
+                    connection.execute("COMMIT")
+                except BaseException:
+                    if connection.in_transaction:
+                        connection.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as exc:
+                raise _error(self._path, exc, opening=False) from None
+
+    # -- meta and account
+
+    def get_meta(self, key: str) -> str | None:
+        with self._reading() as db:
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._writing() as db:
+            _put_meta(db, key, value)
+
+    def set_account(self, user: User) -> None:
+        """Record whose database this is (and keep their profile with the others)."""
+        with self._writing() as db:
+            self._upsert_users(db, [user])
+            _put_meta(db, META_ACCOUNT_ID, user.id)
+            _put_meta(db, META_ACCOUNT_USERNAME, user.username)
+
+    def account(self) -> User | None:
+        """The account this database belongs to, if :meth:`set_account` was called."""
+        account_id = self.get_meta(META_ACCOUNT_ID)
+        if account_id is None:
+            return None
+        user = self.user(account_id)
+        if user is None:
+            return User(id=account_id, username=self.get_meta(META_ACCOUNT_USERNAME) or "")
+        return user
+
+    # -- users
+
+    def upsert_users(self, users: Iterable[User]) -> None:
+        """Add users, or refresh them; a follower count left out keeps the known one."""
+        with self._writing() as db:
+            self._upsert_users(db, list(users))
+
+    def _upsert_users(self, db: sqlite3.Connection, users: list[User]) -> None:
+        db.executemany(
+            f"INSERT INTO users ({_USER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET username = excluded.username, "
+            "name = excluded.name, description = excluded.description, "
+            "followers_count = coalesce(excluded.followers_count, followers_count), "
+            "following_count = coalesce(excluded.following_count, following_count), "
+            "tweet_count = coalesce(excluded.tweet_count, tweet_count), "
+            "verified = excluded.verified, protected = excluded.protected",
+            [_user_params(u) for u in users],
+        )
+        if self._owed_cache is not None:  # under the lock: _writing holds it
+            self._owed_cache.tracker.add_usernames({u.id: u.username for u in users})
+
+    def user(self, user_id: str) -> User | None:
+        return self.users([user_id]).get(user_id)
+
+    def users(self, ids: Iterable[str]) -> dict[str, User]:
+        wanted = list(dict.fromkeys(ids))
+        found: dict[str, User] = {}
+        with self._reading() as db:
+            for chunk in _chunks(wanted):
+                marks = ", ".join("?" * len(chunk))
+                rows = db.execute(
+                    f"SELECT {_USER_COLUMNS} FROM users WHERE id IN ({marks})", chunk
+                ).fetchall()
+                found.update((row[0], _user(row)) for row in rows)
+        return found
+
+    # -- moving the clock
+
+    #: Every stored instant, by table. Counters and cursors keyed by id are not times.
+    _TIME_COLUMNS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "tweets": ("created_at",),
+        "marks": ("marked_at", "until"),
+        "muted": ("muted_at",),
+        "drafts": ("created_at", "updated_at"),
+        "outbox": ("created_at",),
+        "likes": ("liked_at",),
+        "cursors": ("updated_at",),
+    }
+
+    def shift_times(self, delta: timedelta, *, meta: Mapping[str, str] | None = None) -> None:
+        """Move every stored time by ``delta``, and set ``meta``, in one transaction.
+
+        The demo uses this to keep its practice world's ages real from day to
+        day; writing its anchor in the same transaction means a crash can never
+        leave the world half moved, nor moved twice.
+        """
+        with self._writing() as db:
+            if delta:
+                for table, columns in self._TIME_COLUMNS.items():
+                    rows = db.execute(f"SELECT rowid, {', '.join(columns)} FROM {table}")
+                    db.executemany(
+                        f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in columns)} "
+                        "WHERE rowid = ?",
+                        [
+                            (*(None if t is None else _ts(_dt(t) + delta) for t in times), rowid)
+                            for rowid, *times in rows.fetchall()
+                        ],
+                    )
+            for key, value in (meta or {}).items():
+                _put_meta(db, key, value)
+        with self._lock:
+            self._owed_cache = None  # every age changed: rebuild on the next ask
+
+    # -- tweets
+
+    def upsert_tweets(
+        self, tweets: Iterable[Tweet], *, stream: str | None = None, local: bool = False
+    ) -> None:
+        """Add tweets, or refresh ones already here (metrics, edits), and file them in ``stream``.
+
+        Idempotent. Fields a source left out (``conversation_id`` from a page
+        without it) do not erase what an earlier fetch knew; ``local`` (posted
+        in demo mode) sticks once set.
+        """
+        if stream is not None:
+            _check_stream(stream)
+        batch = list(tweets)
+        if not batch:
+            return
+        with self._writing() as db:
+            db.executemany(
+                _TWEET_UPSERT,
+                [_tweet_params(t, local) for t in batch],
+            )
+            if stream is not None:
+                db.executemany(
+                    "INSERT OR IGNORE INTO tweet_streams (stream, tweet_id) VALUES (?, ?)",
+                    [(stream, t.id) for t in batch],
+                )
+        with self._lock:
+            if self._owed_cache is not None:
+                # Our own commits do not move PRAGMA data_version: tell the tracker
+                # what is now stored (merged with what was there before).
+                stored = self.tweets(t.id for t in batch)
+                self._owed_cache.tracker.add(stored.values())
+
+    @staticmethod
+    def _tweets_by_id(db: sqlite3.Connection, ids: list[str]) -> dict[str, Tweet]:
+        found: dict[str, Tweet] = {}
+        for chunk in _chunks(ids):
+            marks = ", ".join("?" * len(chunk))
+            rows = db.execute(
+                f"SELECT {_TWEET_COLUMNS} FROM tweets WHERE id IN ({marks})", chunk
+            ).fetchall()
+            found.update((row[0], _tweet(row)) for row in rows)
+        return found
+
+    def tweet(self, tweet_id: str) -> Tweet | None:
+        with self._reading() as db:
+            return self._tweets_by_id(db, [tweet_id]).get(tweet_id)
+
+    def tweets(self, ids: Iterable[str]) -> dict[str, Tweet]:
+        with self._reading() as db:
+            return self._tweets_by_id(db, list(dict.fromkeys(ids)))
+
+    def streams_of(self, tweet_id: str) -> frozenset[str]:
+        """The lists a tweet was fetched in."""
+        with self._reading() as db:
+            rows = db.execute(
+                "SELECT stream FROM tweet_streams WHERE tweet_id = ?", (tweet_id,)
+            ).fetchall()
+        return frozenset(r[0] for r in rows)
+
+    def is_local(self, tweet_id: str) -> bool:
+        """Whether the tweet was posted in demo mode, and so exists only here."""
+        with self._reading() as db:
+            row = db.execute("SELECT local FROM tweets WHERE id = ?", (tweet_id,)).fetchone()
+        return bool(row and row[0])
+
+    _TIMELINE = (
+        f"SELECT {_TWEET_COLUMNS} FROM tweets AS t WHERE EXISTS ("
+        "SELECT 1 FROM tweet_streams AS s WHERE s.tweet_id = t.id AND s.stream IN ('home', 'own'))"
+    )
+
+    def timeline(self, *, limit: int = 100, before: Tweet | None = None) -> list[Tweet]:
+        """Home and own tweets, newest first; pass the last one as ``before`` for the next page.
+
+        Keyset pagination on (created_at, id): a page costs the same at the
+        ten-thousandth tweet as at the first, and new tweets arriving between
+        pages neither repeat nor skip one.
+        """
+        query = self._TIMELINE
+        params: list[Any] = []
+        if before is not None:
+            query += " AND (t.created_at, t.id) < (?, ?)"
+            params += [_ts(before.created_at), before.id]
+        query += " ORDER BY t.created_at DESC, t.id DESC LIMIT ?"
+        params.append(limit)
+        with self._reading() as db:
+            return [_tweet(row) for row in db.execute(query, params).fetchall()]
+
+    def timeline_count(self) -> int:
+        with self._reading() as db:
+            count: int = db.execute(
+                "SELECT count(DISTINCT tweet_id) FROM tweet_streams WHERE stream IN ('home', 'own')"
+            ).fetchone()[0]
+        return count
+
+    def stream(
+        self, name: str, *, limit: int | None = None, since: datetime | None = None
+    ) -> list[Tweet]:
+        """The tweets of one stream, newest first; ``since`` keeps those at or after it."""
+        query = (
+            f"SELECT {', '.join('t.' + c for c in _TWEET_COLUMNS.split(', '))} "
+            "FROM tweet_streams AS s JOIN tweets AS t ON t.id = s.tweet_id WHERE s.stream = ?"
+        )
+        params: list[Any] = [_check_stream(name)]
+        if since is not None:
+            query += " AND t.created_at >= ?"
+            params.append(_ts(since))
+        query += " ORDER BY t.created_at DESC, t.id DESC"
+        if limit is not None:
+            query += " LIMIT ?"
+            params.append(limit)
+        with self._reading() as db:
+            return [_tweet(row) for row in db.execute(query, params).fetchall()]
+
+    def conversation(self, conversation_id: str) -> list[Tweet]:
+        """A whole thread, oldest first, including replies that did not say their conversation."""
+        with self._reading() as db:
+            rows = db.execute(
+                "WITH RECURSIVE thread (id) AS ("
+                " SELECT id FROM tweets"
+                " WHERE conversation_id = :c OR id = :c OR replied_to_id = :c"
+                " UNION SELECT t.id FROM tweets AS t JOIN thread ON t.replied_to_id = thread.id"
+                f") SELECT {_TWEET_COLUMNS} FROM tweets WHERE id IN (SELECT id FROM thread)"
+                " ORDER BY created_at, id",
+                {"c": conversation_id},
+            ).fetchall()
+        return [_tweet(row) for row in rows]
+
+    # -- marks and mutes
+
+    def mark_no_reply(self, tweet_id: str, reason: str, *, now: datetime) -> None:
+        self._set_mark(tweet_id, Mark.no_reply(reason, at=now))
+
+    def snooze(self, tweet_id: str, until: datetime, *, now: datetime | None = None) -> None:
+        self._set_mark(tweet_id, Mark.snoozed(until, at=_now(now)))
+
+    def _set_mark(self, tweet_id: str, mark: Mark) -> None:
+        until = None if mark.until is None else _ts(mark.until)
+        with self._writing() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO marks (tweet_id, kind, reason, marked_at, until) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (tweet_id, mark.kind.value, mark.reason, _ts(mark.at), until),
+            )
+
+    def clear_mark(self, tweet_id: str) -> None:
+        with self._writing() as db:
+            db.execute("DELETE FROM marks WHERE tweet_id = ?", (tweet_id,))
+
+    def mark(self, tweet_id: str) -> Mark | None:
+        with self._reading() as db:
+            row = db.execute(
+                "SELECT kind, reason, marked_at, until FROM marks WHERE tweet_id = ?", (tweet_id,)
+            ).fetchone()
+        return None if row is None else _mark(row)
+
+    def marks(self) -> dict[str, Mark]:
+        with self._reading() as db:
+            return self._marks(db)
+
+    @staticmethod
+    def _marks(db: sqlite3.Connection) -> dict[str, Mark]:
+        rows = db.execute("SELECT tweet_id, kind, reason, marked_at, until FROM marks").fetchall()
+        return {row[0]: _mark(row[1:]) for row in rows}
+
+    def mute(self, user_id: str, *, now: datetime | None = None) -> None:
+        with self._writing() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO muted (user_id, muted_at) VALUES (?, ?)",
+                (user_id, _ts(_now(now))),
+            )
+
+    def unmute(self, user_id: str) -> None:
+        with self._writing() as db:
+            db.execute("DELETE FROM muted WHERE user_id = ?", (user_id,))
+
+    def muted(self) -> frozenset[str]:
+        with self._reading() as db:
+            return self._muted(db)
+
+    @staticmethod
+    def _muted(db: sqlite3.Connection) -> frozenset[str]:
+        return frozenset(r[0] for r in db.execute("SELECT user_id FROM muted").fetchall())
+
+    # -- owed replies
+
+    def _owed_tracker(
+        self, db: sqlite3.Connection, account_id: str, account_username: str | None
+    ) -> OwedTracker:
+        """The tracker over every stored tweet, rebuilt only when another process wrote."""
+        key = (account_id, account_username)
+        data_version: int = db.execute("PRAGMA data_version").fetchone()[0]
+        cache = self._owed_cache
+        if cache is None or cache.key != key or cache.data_version != data_version:
+            tweets = [_tweet(r) for r in db.execute(f"SELECT {_TWEET_COLUMNS} FROM tweets")]
+            usernames = dict(db.execute("SELECT id, username FROM users").fetchall())
+            tracker = OwedTracker(
+                tweets,
+                account_id=account_id,
+                account_username=account_username,
+                usernames=usernames,
+            )
+            cache = self._owed_cache = _TrackerCache(key, data_version, tracker)
+        return cache.tracker
+
+    def _account_or(
+        self, account_id: str | None, account_username: str | None
+    ) -> tuple[str, str | None]:
+        if account_id is not None:
+            return account_id, account_username
+        stored = self.get_meta(META_ACCOUNT_ID)
+        if stored is None:
+            raise StoreError(
+                f"{self._path} does not say whose account it holds; sign in again to set it.",
+                self._path,
+            )
+        return stored, account_username or self.get_meta(META_ACCOUNT_USERNAME)
+
+    def owed(
+        self,
+        *,
+        account_id: str | None = None,
+        account_username: str | None = None,
+        now: datetime,
+        rank_by_followers: bool = False,
+    ) -> list[OwedReply]:
+        """The owed list over everything stored, with the stored marks and mutes.
+
+        The account defaults to the one recorded with :meth:`set_account`.
+        """
+        account_id, account_username = self._account_or(account_id, account_username)
+        with self._reading(snapshot=True) as db:
+            tracker = self._owed_tracker(db, account_id, account_username)
+            followers: dict[str, int] = {}
+            if rank_by_followers:
+                followers = dict(
+                    db.execute(
+                        "SELECT id, followers_count FROM users WHERE followers_count IS NOT NULL"
+                    ).fetchall()
+                )
+            return tracker.owed(
+                now=now,
+                marks=self._marks(db),
+                muted=self._muted(db),
+                rank_by_followers=rank_by_followers,
+                followers=followers,
+            )
+
+    def owed_stats(
+        self,
+        *,
+        account_id: str | None = None,
+        account_username: str | None = None,
+        now: datetime,
+    ) -> OwedStats:
+        account_id, account_username = self._account_or(account_id, account_username)
+        with self._reading(snapshot=True) as db:
+            tracker = self._owed_tracker(db, account_id, account_username)
+            return tracker.stats(now=now, marks=self._marks(db), muted=self._muted(db))
+
+    # -- drafts
+
+    def save_draft(
+        self,
+        text: str,
+        *,
+        draft_id: int | None = None,
+        reply_to_id: str | None = None,
+        now: datetime,
+    ) -> int:
+        """Save a new draft, or update ``draft_id``; returns the draft's id.
+
+        If ``draft_id`` was deleted meanwhile (in another window), the text is
+        saved as a new draft rather than lost.
+        """
+        stamp = _ts(now)
+        with self._writing() as db:
+            if draft_id is not None:
+                updated = db.execute(
+                    "UPDATE drafts SET text = ?, reply_to_id = ?, updated_at = ? WHERE id = ?",
+                    (text, reply_to_id, stamp, draft_id),
+                ).rowcount
+                if updated:
+                    return draft_id
+            cursor = db.execute(
+                "INSERT INTO drafts (text, reply_to_id, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?)",
+                (text, reply_to_id, stamp, stamp),
+            )
+            new_id = cursor.lastrowid
+            assert new_id is not None
+            return new_id
+
+    _DRAFT = "SELECT id, text, reply_to_id, created_at, updated_at FROM drafts"
+
+    def drafts(self) -> list[DraftRecord]:
+        """All drafts, the most recently edited first."""
+        with self._reading() as db:
+            rows = db.execute(self._DRAFT + " ORDER BY updated_at DESC, id DESC").fetchall()
+        return [DraftRecord(r[0], r[1], r[2], _dt(r[3]), _dt(r[4])) for r in rows]
+
+    def draft(self, draft_id: int) -> DraftRecord | None:
+        with self._reading() as db:
+            r = db.execute(self._DRAFT + " WHERE id = ?", (draft_id,)).fetchone()
+        return None if r is None else DraftRecord(r[0], r[1], r[2], _dt(r[3]), _dt(r[4]))
+
+    def delete_draft(self, draft_id: int) -> None:
+        with self._writing() as db:
+            db.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
+
+    # -- outbox
+
+    def outbox_add(self, text: str, *, reply_to_id: str | None, now: datetime) -> OutboxItem:
+        with self._writing() as db:
+            cursor = db.execute(
+                "INSERT INTO outbox (text, reply_to_id, state, created_at) VALUES (?, ?, ?, ?)",
+                (text, reply_to_id, OutboxState.PENDING.value, _ts(now)),
+            )
+            item_id = cursor.lastrowid
+            assert item_id is not None
+        return OutboxItem(item_id, text, reply_to_id, OutboxState.PENDING, now)
+
+    def outbox_pending(self) -> list[OutboxItem]:
+        """Items not yet confirmed nor given up (``pending`` and ``sending``), oldest first."""
+        with self._reading() as db:
+            rows = db.execute(
+                f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE state IN ('pending', 'sending') "
+                "ORDER BY id"
+            ).fetchall()
+        return [_outbox_item(r) for r in rows]
+
+    def outbox_item(self, item_id: int) -> OutboxItem | None:
+        with self._reading() as db:
+            row = db.execute(
+                f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE id = ?", (item_id,)
+            ).fetchone()
+        return None if row is None else _outbox_item(row)
+
+    def outbox_update(
+        self,
+        item_id: int,
+        *,
+        state: OutboxState | str,
+        tweet_id: str | None = None,
+        error: str | None = None,
+    ) -> OutboxItem:
+        """Move an item on. Entering ``sending`` counts an attempt; ``sent`` clears the error."""
+        state = OutboxState(state)
+        with self._writing() as db:
+            row = db.execute(
+                "UPDATE outbox SET state = :state, "
+                "attempts = attempts + (:state = 'sending'), "
+                "tweet_id = coalesce(:tweet_id, tweet_id), "
+                "last_error = CASE WHEN :error IS NOT NULL THEN :error "
+                "WHEN :state = 'sent' THEN NULL ELSE last_error END "
+                f"WHERE id = :id RETURNING {_OUTBOX_COLUMNS}",
+                {"state": state.value, "tweet_id": tweet_id, "error": error, "id": item_id},
+            ).fetchone()
+        if row is None:
+            raise KeyError(f"no outbox item {item_id} in {self._path}")
+        return _outbox_item(row)
+
+    # -- sync cursors
+
+    def cursor(self, stream: str) -> str | None:
+        with self._reading() as db:
+            row = db.execute(
+                "SELECT newest_id FROM cursors WHERE stream = ?", (_check_stream(stream),)
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_cursor(self, stream: str, newest_id: str, *, now: datetime) -> None:
+        with self._writing() as db:
+            db.execute(
+                "INSERT INTO cursors (stream, newest_id, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (stream) DO UPDATE SET newest_id = excluded.newest_id, "
+                "updated_at = excluded.updated_at",
+                (_check_stream(stream), newest_id, _ts(now)),
+            )
+
+    # -- likes
+
+    def like(self, tweet_id: str, *, now: datetime | None = None) -> None:
+        with self._writing() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO likes (tweet_id, liked_at) VALUES (?, ?)",
+                (tweet_id, _ts(_now(now))),
+            )
+
+    def unlike(self, tweet_id: str) -> None:
+        with self._writing() as db:
+            db.execute("DELETE FROM likes WHERE tweet_id = ?", (tweet_id,))
+
+    def liked(self, tweet_id: str) -> bool:
+        with self._reading() as db:
+            row = db.execute("SELECT 1 FROM likes WHERE tweet_id = ?", (tweet_id,)).fetchone()
+        return row is not None
+
+    # -- usage: what the X cost meter counts (tuicoach.backends.x.cost)
+
+    def record_usage(
+        self,
+        *,
+        now: datetime,
+        reads: Mapping[str, Iterable[str]] | None = None,
+        counts: Mapping[str, int] | None = None,
+    ) -> dict[str, int]:
+        """Count one exchange with X at ``now``, in one transaction.
+
+        ``reads`` maps a kind (``post``, ``user``) to the ids read; X bills an
+        item once per UTC day, so only ids not yet read that day are counted,
+        under ``<kind>_reads``, and returned per kind. ``counts`` adds to other
+        daily metrics (``requests``, ``posts_created``...). Earlier days' ids
+        are dropped: they no longer matter.
+        """
+        day = _day(now)
+        billed: dict[str, int] = {}
+        with self._writing() as db:
+            for kind, ids in (reads or {}).items():
+                if kind not in ("post", "user"):
+                    raise ValueError(f"unknown kind of read {kind!r}; expected 'post' or 'user'")
+                before = db.total_changes
+                db.executemany(
+                    "INSERT OR IGNORE INTO usage_reads (day, kind, item_id) VALUES (?, ?, ?)",
+                    [(day, kind, item) for item in dict.fromkeys(ids)],
+                )
+                billed[kind] = db.total_changes - before
+                if billed[kind]:
+                    _add_count(db, day, f"{kind}_reads", billed[kind])
+            for metric, count in (counts or {}).items():
+                if not metric:
+                    raise ValueError("a usage metric needs a name")
+                _add_count(db, day, metric, count)
+            db.execute("DELETE FROM usage_reads WHERE day < ?", (day,))
+        return billed
+
+    def usage(self, first: date, last: date) -> dict[date, dict[str, int]]:
+        """Counts per UTC day from ``first`` to ``last`` (days with none are absent)."""
+        with self._reading() as db:
+            rows = db.execute(
+                "SELECT day, metric, count FROM usage_counts WHERE day BETWEEN ? AND ?",
+                (first.isoformat(), last.isoformat()),
+            ).fetchall()
+        found: dict[date, dict[str, int]] = {}
+        for day, metric, count in rows:
+            found.setdefault(date.fromisoformat(day), {})[metric] = int(count)
+        return found
+
+
+def _day(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError(f"times must be timezone-aware, got {moment!r}")
+    return moment.astimezone(UTC).date().isoformat()
+
+
+def _add_count(db: sqlite3.Connection, day: str, metric: str, count: int) -> None:
+    db.execute(
+        "INSERT INTO usage_counts (day, metric, count) VALUES (?, ?, ?) "
+        "ON CONFLICT (day, metric) DO UPDATE SET count = count + excluded.count",
+        (day, metric, count),
+    )
+
+
+def _put_meta(db: sqlite3.Connection, key: str, value: str) -> None:
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+
+
+def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
+    """Stay under SQLite's limit on ``?`` parameters per statement."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
