@@ -81,10 +81,9 @@ class HelpScreen(ModalScreen[None]):
                 parts.append(Content.from_markup("\n[b $accent]$where[/]", where=where))
             parts.append(
                 Content.from_markup(
-                    "  [b $primary]$keys[/]$pad$description  [dim]$id[/]",
-                    keys=key.keys,
-                    pad=" " * max(1, 18 - len(key.keys)),
-                    description=key.description,
+                    "  [b $primary]$keys[/]$description[dim]$id[/]",
+                    keys=key.keys.ljust(18),
+                    description=key.description.ljust(18),
                     id=key.id,
                 )
             )
@@ -96,8 +95,9 @@ class HelpScreen(ModalScreen[None]):
                         "[dim]Timeline: your home timeline and your own tweets.  "
                         "Mentions: everyone who spoke to you; ● marks a reply you owe.  "
                         "Compose: your draft.  Coach: what the coach thinks of it, live.\n"
-                        "Remap any key in the [b][keymap][/b] table of the config, by the id "
-                        "on the right. ctrl+p opens the command palette (every action, themes).[/]"
+                        "Remap any key in the [b]$table[/b] table of the config, by the id "
+                        "on the right. ctrl+p opens the command palette (every action, themes).[/]",
+                        table="[keymap]",
                     )
                 )
                 yield Static(Content("\n").join(parts))
@@ -220,7 +220,10 @@ class ConversationScreen(ModalScreen[Row | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"Thread · {len(self.rows)} tweets", classes="modal-title")
+            count = len(self.rows)
+            yield Static(
+                f"Thread · {count} tweet{'' if count == 1 else 's'}", classes="modal-title"
+            )
             yield TweetList(clock=self.clock, empty_text="This thread is not in the store.")
             yield Static(
                 "j/k move · r replies to the highlighted tweet · escape closes",

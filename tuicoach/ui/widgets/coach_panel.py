@@ -78,9 +78,12 @@ class ScoreGauge(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.score: int | None = None
+        self.pending = False
 
-    def show_score(self, score: int | None) -> None:
-        self.score = score
+    def show_score(self, score: int | None, *, pending: bool = False) -> None:
+        if (score, pending) == (self.score, self.pending):
+            return
+        self.score, self.pending = score, pending
         wanted = "-empty" if score is None else score_class(score)
         if not self.has_class(wanted):  # restyle only when the colour changes
             self.remove_class("-good", "-fair", "-bad", "-empty")
@@ -90,16 +93,20 @@ class ScoreGauge(Static):
     def render(self) -> RenderResult:
         width = max(self.content_region.width, 12)
         if self.score is None:
-            return Content("Score  —  write something to be coached")
+            return Content("Score  —")
         label = f"Score {self.score:>3}  "
-        bar_width = max(width - len(label), 4)
+        # "…" at the end while the search through earlier tweets is still running.
+        bar_width = max(width - len(label) - 2, 4)
         filled = round(bar_width * self.score / 100)
         return Content.assemble(
-            (label, "bold"), "━" * filled, ("─" * (bar_width - filled), "$text-disabled")
+            (label, "bold"),
+            "━" * filled,
+            ("─" * (bar_width - filled), "$text-disabled"),
+            (" …" if self.pending else "  ", "$text-muted"),
         )
 
 
-def findings_lines(report: Report | None, width: int, *, pending: bool = False) -> list[Content]:
+def findings_lines(report: Report | None, width: int) -> list[Content]:
     """The findings, grouped by severity: rule id, message, excerpt, suggestion, earlier tweet.
 
     Lines under a finding are wrapped to ``width`` with a hanging indent, so the
@@ -128,8 +135,6 @@ def findings_lines(report: Report | None, width: int, *, pending: bool = False) 
             lines.extend(_finding(report.text, finding, width))
     if not lines:
         lines.append(Content.styled("Nothing to flag.", "$success"))
-    if pending:
-        lines.append(Content.styled("checking your earlier tweets…", "dim italic"))
     return lines
 
 
@@ -170,23 +175,24 @@ class FindingsView(Widget):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.report: Report | None = None
-        self.pending = False
         self._lines_for: Report | None = None
-        self._lines_key: tuple[int, bool] = (0, False)
+        self._lines_width = 0
         self._lines_cache: list[Content] = []
 
-    def show(self, report: Report | None, *, pending: bool) -> None:
-        before = len(self._lines(self.content_region.width or 40))
+    def show(self, report: Report | None) -> None:
+        width = self.content_region.width or 40
+        before = [(line.plain, line.spans) for line in self._lines(width)]
         self.report = report
-        self.pending = pending
-        # A new layout only when the findings take more or fewer lines.
-        self.refresh(layout=len(self._lines(self.content_region.width or 40)) != before)
+        after = [(line.plain, line.spans) for line in self._lines(width)]
+        # Most keys change nothing here: then nothing is redrawn. A new layout only
+        # when the findings take more or fewer lines.
+        if after != before:
+            self.refresh(layout=len(after) != len(before))
 
     def _lines(self, width: int) -> list[Content]:
-        key = (width, self.pending)
-        if self._lines_for is not self.report or key != self._lines_key:
-            self._lines_for, self._lines_key = self.report, key
-            self._lines_cache = findings_lines(self.report, width, pending=self.pending)
+        if self._lines_for is not self.report or width != self._lines_width:
+            self._lines_for, self._lines_width = self.report, width
+            self._lines_cache = findings_lines(self.report, width)
         return self._lines_cache
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
@@ -243,9 +249,16 @@ class CoachPane(Vertical):
         yield Static(stats_content(None), id="account-strip")
 
     def show_report(self, report: Report | None, *, pending: bool = False) -> None:
+        """Show a report; ``pending`` while the near-duplicate search is still running.
+
+        The pending mark is a "…" at the end of the gauge, not a line among the
+        findings: a line that comes and goes with every key would re-lay-out the
+        whole screen each time.
+        """
         empty = report is None or not report.text.strip()
-        self.query_one(ScoreGauge).show_score(None if empty else report.score if report else None)
-        self.query_one(FindingsView).show(report, pending=pending)
+        score = None if empty or report is None else report.score
+        self.query_one(ScoreGauge).show_score(score, pending=pending and score is not None)
+        self.query_one(FindingsView).show(report)
 
     def show_stats(self, stats: AccountStats | None) -> None:
         self.query_one("#account-strip", Static).update(stats_content(stats))

@@ -71,21 +71,23 @@ class StatusBar(Widget):
     cost: reactive[str | None] = reactive(None)
 
     def render(self) -> RenderResult:
+        width = self.content_region.width
+        right = Content.from_markup("[b]?[/b] keys  [b]^p[/b] commands")
+        # The long words first; in a narrow terminal the short ones, so "? keys" stays.
+        for demo_words in (" practice account, nothing is posted", " nothing is posted", ""):
+            left = self._left(demo_words)
+            gap = width - left.cell_length - right.cell_length
+            if gap >= 2:
+                return Content.assemble(left, " " * gap, right)
+        return left
+
+    def _left(self, demo_words: str) -> Content:
         parts: list[Content | tuple[str, str] | str] = []
         if self.account:
             parts.append((self.account, "bold $text"))
         if self.demo:
-            parts += [
-                " ",
-                (" DEMO ", "bold reverse $accent"),
-                " practice account, nothing is posted",
-            ]
+            parts += [" ", (" DEMO ", "bold reverse $accent"), demo_words]
         parts += ["  │  ", (self.sync_state, "bold $warning" if self.problem else "")]
         if self.cost:
             parts += ["  │  ", self.cost]
-        left = Content.assemble(*parts)
-        right = Content.from_markup("[b]?[/b] keys  [b]^p[/b] all commands")
-        gap = self.content_region.width - left.cell_length - right.cell_length
-        if gap < 2:
-            return left
-        return Content.assemble(left, " " * gap, right)
+        return Content.assemble(*parts)
