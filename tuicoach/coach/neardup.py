@@ -208,7 +208,7 @@ class NearDuplicateIndex:
                 self._count.update(entry.keys)
                 for key in entry.keys:
                     if key not in self._code:
-                        self._code[key] = chr(0x10000 + len(self._code) % 0x100000)
+                        self._code[key] = chr(0x100 + len(self._code) % 0xD700)
                 entry.codes = self._codes(entry.keys)
                 texts, letters = self._by_length[entry.length]
                 texts.append(entry)
@@ -319,8 +319,9 @@ class NearDuplicateIndex:
         weighs, in one fixed order; the longest common subsequence of two such
         strings is then exactly the weight of their shared keys, and rapidfuzz
         computes it for many texts in one call. Keys the index has not seen
-        are left out (no text shares them). Past a million keys characters are
-        reused, which can only overstate what is shared, never understate it.
+        are left out (no text shares them). The characters come from the Basic
+        Multilingual Plane, two bytes each; past 55,040 keys they are reused,
+        which can only overstate what is shared, never understate it.
         """
         code = self._code
         return "".join(sorted(code[key] * (len(key) + 1) for key in keys if key in code))
