@@ -94,8 +94,10 @@ def brute_force_search(
     """The plain scan: ``process.extractOne`` with ``token_set_ratio`` over every tweet.
 
     The reference the index is measured against, in tests and in the benchmark.
+    On a tie the most recent tweet wins: "you said this two days ago" is the
+    useful thing to tell someone, not the first time they said it.
     """
-    candidates = list(tweets)
+    candidates = sorted(tweets, key=lambda t: t.created_at, reverse=True)
     query = normalise(text)
     if not query:
         return None
@@ -237,7 +239,7 @@ class NearDuplicateIndex:
             # Only a text scoring at least as well could still win: that narrows the search.
             floor = self.threshold if best is None else best[0]
             other = self._best(query, self._candidates(draft, lookups, floor), since, floor)
-            if other is not None and (best is None or (other[0], -other[1]) > (best[0], -best[1])):
+            if other is not None and (best is None or self._rank(other) > self._rank(best)):
                 best = other
         if best is None:
             return None
@@ -346,29 +348,32 @@ class NearDuplicateIndex:
     def _best(
         self, query: str, candidates: Iterable[_Text], since: datetime | None, cutoff: float
     ) -> tuple[float, int] | None:
-        """The best real score among the candidates, and its tweet (the first added on a tie)."""
+        """The best real score among the candidates, and its tweet (the most recent on a tie)."""
         ranked = []
         for entry in set(candidates):
-            first = self._first_since(entry, since)
-            if first is not None:
-                ranked.append((first, entry.text))
+            latest = self._latest_since(entry, since)
+            if latest is not None:
+                ranked.append((self._tweets[latest].created_at, latest, entry.text))
         if not ranked:
             return None
-        ranked.sort()
+        ranked.sort(key=lambda r: (r[0], -r[1]), reverse=True)  # newest first, as the scan
         found = process.extractOne(
-            query, [text for _, text in ranked], scorer=fuzz.token_set_ratio, score_cutoff=cutoff
+            query, [text for *_, text in ranked], scorer=fuzz.token_set_ratio, score_cutoff=cutoff
         )
         if found is None:
             return None
-        return found[1], ranked[found[2]][0]
+        return found[1], ranked[found[2]][1]
 
-    def _first_since(self, entry: _Text, since: datetime | None) -> int | None:
-        """The first tweet added with this text, created at or after ``since``."""
-        if since is None:
-            return entry.tweets[0]
-        if entry.latest is None or entry.latest < since:
+    def _rank(self, best: tuple[float, int]) -> tuple[float, datetime, int]:
+        """Higher is better: the score, then the more recent tweet, then the one added first."""
+        score, position = best
+        return score, self._tweets[position].created_at, -position
+
+    def _latest_since(self, entry: _Text, since: datetime | None) -> int | None:
+        """The most recent tweet with this text, if it was created at or after ``since``."""
+        if entry.latest is None or (since is not None and entry.latest < since):
             return None
-        return next(i for i in entry.tweets if self._tweets[i].created_at >= since)
+        return max(entry.tweets, key=lambda i: (self._tweets[i].created_at, -i))
 
 
 def _pairs(order: list[str], allowed: float) -> list[tuple[list[str], int]]:
