@@ -4,8 +4,9 @@ For each history size it generates a small business's tweets (a coffee roaster:
 offers, menu news, events, tips, replies to customers, with near-copies of
 earlier tweets mixed in, as real accounts repeat themselves), then times
 ``Coach.report`` (the whole report, near-duplicate search included) on a mix
-of near-copies and fresh drafts, and times the plain scan
-(``neardup.brute_force_search``) over the same 90-day window in the same run.
+of near-copies and fresh drafts, and times the plain scan in the same run:
+``process.extractOne`` with ``token_set_ratio``, as ``neardup.brute_force_search``
+does, over the same 90-day window, normalised once.
 
 All generated tweets fall inside the 90-day window: the worst case for the
 search, since nothing can be skipped by date.
@@ -30,10 +31,10 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from tuicoach.coach import Coach
-from tuicoach.coach.neardup import brute_force_search, normalise
+from tuicoach.coach.neardup import normalise
 from tuicoach.domain.models import Tweet
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -271,7 +272,8 @@ def measure(size: int, count: int, seed: int) -> Row:
     build_s = time.perf_counter() - started
     threshold = coach.settings.thresholds.near_duplicate_ratio
     since = NOW - timedelta(days=coach.settings.thresholds.near_duplicate_days)
-    window = [t for t in tweets if t.created_at >= since]
+    # The scan gets the history normalised once, as any sensible scan would keep it.
+    window = [normalise(t.text) for t in tweets if t.created_at >= since]
     for text in texts[:5]:  # warm up caches, compiled patterns
         coach.report(text, now=NOW)
 
@@ -283,7 +285,9 @@ def measure(size: int, count: int, seed: int) -> Row:
         report = coach.report(text, now=NOW)
         coach_ms.append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()
-        truth = brute_force_search(text, window, threshold=threshold)
+        truth = process.extractOne(
+            normalise(text), window, scorer=fuzz.token_set_ratio, score_cutoff=threshold
+        )
         scan_ms.append((time.perf_counter() - started) * 1000)
 
         reported = [f.related for f in report.by_rule("near-duplicate") if f.related]

@@ -81,6 +81,26 @@ def test_a_promotional_repeat_within_a_week_is_an_error() -> None:
     assert result.score <= 40
 
 
+def test_an_exact_old_copy_does_not_hide_a_close_repeat_this_week() -> None:
+    draft = SALE.replace("all our beans", "all our beans and brewers")
+    this_week = SALE.replace("this week", "this week only")
+    coach = Coach(
+        history=[
+            tweet(draft, timedelta(days=40), tweet_id="old"),
+            tweet(this_week, timedelta(days=2), tweet_id="new"),
+        ]
+    )
+    (finding,) = coach.report(draft, now=NOW).by_rule("near-duplicate")
+    assert finding.severity is Severity.ERROR
+    assert finding.related is not None and finding.related.id == "new"
+
+
+def test_the_most_recent_of_equal_copies_is_named() -> None:
+    copies = [tweet(SOURDOUGH, timedelta(days=d), tweet_id=f"d{d}") for d in (60, 30, 4)]
+    (finding,) = Coach(history=copies).report(SOURDOUGH, now=NOW).by_rule("near-duplicate")
+    assert finding.related is not None and finding.related.id == "d4"
+
+
 def test_a_promotional_repeat_after_a_week_or_of_a_non_promotion_is_a_warning() -> None:
     old = Coach(history=[tweet(SALE, timedelta(days=10))])
     assert old.report(SALE, now=NOW).by_rule("near-duplicate")[0].severity is Severity.WARNING

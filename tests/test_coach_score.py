@@ -32,8 +32,16 @@ def weights(**by_rule: int) -> CoachSettings:
         ([finding("write-only", Severity.WARNING), finding("hard-sell", Severity.TIP)], 75),
         # a rule costs its weight once, however often it fires
         ([finding("hard-sell", Severity.TIP)] * 3, 90),
-        # bonuses lift a penalised draft, but never above 100
+        # bonuses lift a penalised draft, by at most half of what it lost
         ([finding("write-only", Severity.WARNING), finding("personal-touch", Severity.GOOD)], 92),
+        (
+            [
+                finding("hard-sell", Severity.TIP),
+                finding("personal-touch", Severity.GOOD),
+                finding("invites-conversation", Severity.GOOD),
+            ],
+            95,
+        ),
         (
             [
                 finding("personal-touch", Severity.GOOD),
@@ -113,4 +121,16 @@ def test_praise_lifts_a_draft_with_a_tip() -> None:
         "personal-touch",
         "invites-conversation",
     }
-    assert result.score == 100 - 10 + 4 + 3
+    assert result.score == 100 - 10 + 5  # the 7 of praise wins back half the penalty
+
+
+def test_a_draft_with_a_warning_never_reads_100() -> None:
+    result = Coach().report(
+        "Could you DM us your email so we can tell you first? ^JD",
+        now=NOW,
+        owed_since=[NOW.replace(hour=1)],
+    )
+    assert result.has_warnings and {"personal-touch", "invites-conversation"} <= {
+        f.rule for f in result.findings
+    }
+    assert result.score < 100

@@ -140,11 +140,13 @@ def test_an_error_finding_stops_the_post_unless_forced(world: World, tmp_path: P
     env = environment(world, tmp_path)
     world.fake.add_tweet(
         world.me,
-        "Big sale today: 20% off all sourdough loaves! Order now at https://acme.example/shop",
+        "Big sale today: 20% off all sourdough loaves! Order now at https://acme.example.com/shop",
         created_at=time.time() - 86400,
     )
     assert tuicoach(env, "sync").returncode == 0
-    again = "Big sale today: 20% off all sourdough loaves!! Order now at https://acme.example/shop"
+    again = (
+        "Big sale today: 20% off all sourdough loaves!! Order now at https://acme.example.com/shop"
+    )
     stopped = tuicoach(env, "post", again)
     assert stopped.returncode == 1
     assert "near-duplicate" in stopped.stderr
@@ -184,7 +186,7 @@ def test_bad_usage_is_exit_2(world: World, tmp_path: Path, args: list[str], word
 def test_usage_counts_today(world: World, tmp_path: Path) -> None:
     env = environment(world, tmp_path)
     assert tuicoach(env, "sync").returncode == 0
-    assert tuicoach(env, "post", "See you at the market: https://acme.example/m").returncode == 0
+    assert tuicoach(env, "post", "Market today: https://acme.example.com/m").returncode == 0
     done = tuicoach(env, "usage", "--json", "--days", "2")
     assert done.returncode == 0, done.stderr
     yesterday, today = json.loads(done.stdout)

@@ -158,7 +158,7 @@ def test_a_day_is_priced_by_the_row_in_force() -> None:
     ("text", "expected"),
     [
         ("Fresh bread today", False),
-        ("Order at https://acme.example/order", True),
+        ("Order at https://acme.example.com/order", True),
         ("see acme.com for hours", True),
         ("email me at hi@acme", False),
     ],
@@ -169,7 +169,7 @@ def test_has_url(text: str, expected: bool) -> None:
 
 def test_link_cost_note_is_config_gated() -> None:
     day = date(2026, 3, 1)
-    note = link_cost_note("Order at https://acme.example/o", PricingSettings(), day)
+    note = link_cost_note("Order at https://acme.example.com/o", PricingSettings(), day)
     assert note == "X charges $0.200 for a post with a link, $0.015 without."
     assert link_cost_note("No link here", PricingSettings(), day) is None
     assert link_cost_note("https://a.com", PricingSettings(link_tip=False), day) is None

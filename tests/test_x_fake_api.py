@@ -219,10 +219,10 @@ def test_scripted_faults_run_in_order_then_stop(world: World) -> None:
 
 def test_a_duplicate_tweet_is_refused_like_x_unless_told_otherwise(world: World) -> None:
     client = tweepy_client(world)
-    client.create_tweet(text="Fresh rolls at https://acme.example/rolls")
+    client.create_tweet(text="Fresh rolls at https://acme.example.com/rolls")
     with pytest.raises(tweepy.Forbidden, match="duplicate content"):
-        client.create_tweet(text="Fresh rolls at https://acme.example/rolls")
+        client.create_tweet(text="Fresh rolls at https://acme.example.com/rolls")
     world.fake.reject_duplicates = False
-    client.create_tweet(text="Fresh rolls at https://acme.example/rolls")
+    client.create_tweet(text="Fresh rolls at https://acme.example.com/rolls")
     texts = [t["text"] for t in world.fake.tweets_by(world.me)]
     assert len([t for t in texts if t.startswith("Fresh rolls at https://t.co/")]) == 2

@@ -73,7 +73,7 @@ def test_the_meter_and_todays_spend(store: Store) -> None:
     assert meter.read(posts=["1", "2", "3"], users=["a"], now=NOON) == (3, 1)
     assert meter.read(posts=["3", "4"], users=["a", "b"], now=NOON) == (1, 1)
     meter.created("Fresh bread", now=NOON)
-    meter.created("Order: https://acme.example/o", now=NOON)
+    meter.created("Order: https://acme.example.com/o", now=NOON)
     usage, spent = today(store, now=NOON)
     assert (usage.post_reads, usage.user_reads) == (4, 2)
     assert (usage.posts_created, usage.posts_created_url, usage.requests) == (1, 1, 2)

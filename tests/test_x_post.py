@@ -62,7 +62,7 @@ def test_post(world: World, store: Store, clock: Clock) -> None:
 
 
 def test_a_post_with_a_link_is_metered_as_one(world: World, store: Store, clock: Clock) -> None:
-    backend_for(world, store, clock).post("Order at https://acme.example/order")
+    backend_for(world, store, clock).post("Order at https://acme.example.com/order")
     day = usage_days(store, clock.now.date(), clock.now.date())[0]  # type: ignore[arg-type]
     assert (day.posts_created, day.posts_created_url) == (0, 1)
 

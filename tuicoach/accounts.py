@@ -235,8 +235,8 @@ def account_username(
         record = index.by_id(env_credentials.user_id)
         if record is None:
             raise SignInError(
-                "tuicoach has not yet seen the account the TUICOACH_X_* variables sign in; "
-                "run `tuicoach sync` once so it learns who that is."
+                "the account the TUICOACH_X_* variables sign in to is not known here yet; "
+                "run `tuicoach sync` once so tuicoach learns who it is."
             )
         return record.username
     if account:

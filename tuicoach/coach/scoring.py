@@ -1,8 +1,10 @@
 """The score: 100, less the weight of each rule that found a problem, plus small bonuses.
 
 A rule costs its weight once however many times it fires: it is one piece of
-advice, and typing a second offer phrase shouldn't sink the score twice. Any
-``error`` caps the score (40 by default): such a draft cannot be posted as is.
+advice, and typing a second offer phrase shouldn't sink the score twice.
+Praise softens a problem but never erases it: bonuses win back at most half of
+the penalties, so a draft with a warning never reads 100. Any ``error`` caps
+the score (40 by default): such a draft cannot be posted as is.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ def score(findings: Iterable[Finding], settings: CoachSettings) -> int:
         else:
             penalties[finding.rule] = weight
             has_error = has_error or finding.severity is Severity.ERROR
-    total = max(0, min(100, 100 - sum(penalties.values()) + sum(bonuses.values())))
+    penalty = sum(penalties.values())
+    bonus = min(sum(bonuses.values()), penalty // 2)
+    total = max(0, min(100, 100 - penalty + bonus))
     if has_error:
         total = min(total, settings.thresholds.error_cap)
     return total

@@ -27,14 +27,16 @@ def near_duplicate(draft: DraftAnalysis, ctx: Context) -> Iterator[Hit]:
     match = ctx.search(draft.text, ctx.now - timedelta(days=limits.near_duplicate_days))
     if match is None:
         return
+    promotional_repeat = False
+    if draft.promotional and limits.near_duplicate_error_days > 0:
+        # The closest copy may be an old one; an offer repeated within the week is
+        # what makes this an error, so look there too, and name that one.
+        window = timedelta(days=limits.near_duplicate_error_days)
+        recent = ctx.search(draft.text, ctx.now - window)
+        if recent is not None and ctx.now - recent.tweet.created_at < window:
+            promotional_repeat = ctx.is_promotional(recent.tweet)
+            match = recent if promotional_repeat else match
     earlier = match.tweet
-    apart = ctx.now - earlier.created_at
-    promotional_repeat = (
-        limits.near_duplicate_error_days > 0
-        and apart < timedelta(days=limits.near_duplicate_error_days)
-        and draft.promotional
-        and ctx.is_promotional(earlier)
-    )
     seen = (
         f"This is {match.score:.0f}% the same as your tweet of {day(earlier.created_at, ctx.now)}"
         f" ({quoted(earlier.text, 50)})"
