@@ -7,9 +7,6 @@ search has 10,000 to look through), then the Pilot types drafts into the
 Compose pane one key at a time, a key every ``--gap`` seconds as a quick
 typist would. For each draft it measures:
 
-- per key: how long ``pilot.press`` took: the key handled, the cheap coach
-  pass, the counter and a repaint, plus the Pilot's own waiting (an upper
-  bound);
 - while typing: how late the UI's event loop wakes from a 2 ms sleep; any work
   that blocks it (a slow handler, a worker hogging the GIL) shows here, and it
   is what "never delays a keystroke" is about;
@@ -159,8 +156,6 @@ def main() -> None:
         "history": result["history"],
         "drafts": len(finals),
         "keys": len(keys),
-        "key_p50_ms": round(statistics.median(keys), 2),
-        "key_p95_ms": round(pct(keys, 0.95), 2),
         "loop_lag_p50_ms": round(statistics.median(lags), 2),
         "loop_lag_p99_ms": round(pct(lags, 0.99), 2),
         "loop_lag_max_ms": round(max(lags), 2),
@@ -174,10 +169,6 @@ def main() -> None:
     print(
         f"{summary['history']} tweets of history, {summary['drafts']} drafts, "
         f"{summary['keys']} keys typed {args.gap * 1000:.0f} ms apart"
-    )
-    print(
-        f"  pilot.press per key (upper bound):       p50 {summary['key_p50_ms']:6.1f} ms"
-        f"  p95 {summary['key_p95_ms']:6.1f} ms"
     )
     print(
         f"  UI event loop lag while typing:          p50 {summary['loop_lag_p50_ms']:6.1f} ms"
