@@ -15,7 +15,7 @@ import pytest
 from textual.pilot import Pilot
 
 from tuicoach.backends.base import Offline, RateLimited
-from tuicoach.domain.models import Tweet
+from tuicoach.domain.models import Finding, Report, Severity, Tweet
 from tuicoach.domain.owed import MarkKind
 from tuicoach.ui.app import TuicoachApp
 from tuicoach.ui.launch import demo_connect, fixed_clock
@@ -382,3 +382,57 @@ async def test_at_80x24_every_pane_is_reachable_and_fits(tmp_path: Path, key: st
             assert active == ["timeline", "mentions", "compose", "coach"][int(key) - 1]
         if active == "compose":  # the coach stays in view while writing
             assert app.main.query_one(CoachPane).region.bottom <= 24
+
+
+def _report(*findings: tuple[str, Severity]) -> Report:
+    return Report(
+        text="draft",
+        score=40,
+        weighted_length=5,
+        valid=True,
+        promotional=False,
+        findings=tuple(
+            Finding(rule, sev, f"{rule} seen", "try another way") for rule, sev in findings
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("findings", "clicks_to_send"),
+    [
+        ((("ask-to-promote", Severity.WARNING),), 1),  # one confirmation
+        ((("near-duplicate", Severity.ERROR), ("burst", Severity.WARNING)), 2),  # two steps
+        ((("too-long", Severity.ERROR),), None),  # X would refuse it: no way through
+    ],
+)
+async def test_sending_asks_once_for_warnings_twice_for_errors(
+    findings: tuple[tuple[str, Severity], ...], clicks_to_send: int | None
+) -> None:
+    from textual.app import App
+    from textual.widgets import Button
+
+    from tuicoach.ui.screens import ConfirmSendScreen
+
+    answers: list[bool | None] = []
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(ConfirmSendScreen(_report(*findings), reply=True), answers.append)
+
+    app = Host()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        if clicks_to_send is None:
+            assert not app.screen.query("#go")
+            await pilot.press("escape")
+            assert answers == [False]
+            return
+        go = app.screen.query_one("#go", Button)
+        for _ in range(clicks_to_send):
+            assert answers == []
+            assert app.screen.focused is app.screen.query_one("#keep", Button)  # safe default
+            while go.has_class("-active"):  # a button ignores a second click within 0.2 s
+                await pilot.pause(0.05)
+            await pilot.click("#go")
+            await pilot.pause()
+        assert answers == [True]

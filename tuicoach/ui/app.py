@@ -19,11 +19,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from textual import on, work
 from textual.app import App
-from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -37,14 +36,14 @@ from tuicoach.ui.themes import DEFAULT_THEME, bundled_themes_dir, load_themes
 from tuicoach.ui.themes import variable_defaults as theme_variable_defaults
 from tuicoach.ui.widgets.coach_panel import CoachPane
 from tuicoach.ui.widgets.compose import ComposePane
-from tuicoach.ui.widgets.status import PANE_TITLES, StatusBar
+from tuicoach.ui.widgets.status import PANE_TITLES, PaneTabs, StatusBar
 from tuicoach.ui.widgets.tweet_list import Row, TweetList
 
 if TYPE_CHECKING:
     from textual.command import Provider
     from textual.widgets import TextArea
 
-    from tuicoach.coach import Coach
+    from tuicoach.coach import Coach, CoachSettings
 
 Clock = Callable[[], datetime]
 DRAFT_SAVE_DELAY = 0.5  # seconds after the last key; "at most a second behind"
@@ -76,10 +75,7 @@ class TuicoachApp(App[None]):
 
     TITLE = "tuicoach"
     CSS_PATH = Path(__file__).with_name("app.tcss")
-    COMMANDS: ClassVar = App.COMMANDS | {_commands}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="quit-anywhere"),
-    ]
+    COMMANDS: ClassVar = App.COMMANDS | {_commands}  # Textual's own stay: themes, keys, quit
 
     # -- messages from workers ----------------------------------------------------------------
 
@@ -104,14 +100,14 @@ class TuicoachApp(App[None]):
         *,
         connect: Callable[[], data.Account] | None,
         demo: Callable[[], data.Account] | None = None,
-        coach_settings: Any = None,
+        coach_settings: CoachSettings | None = None,
         clock: Clock = utc_now,
         theme: str = DEFAULT_THEME,
         keymap: Mapping[str, str] | None = None,
         theme_dirs: Sequence[Path] = (),
         sync: bool = True,
         sync_every: float | None = None,
-        exit_when: str | None = None,
+        exit_when: Literal["ready", "loaded"] | None = None,
     ) -> None:
         super().__init__()
         self.connect = connect
@@ -283,8 +279,6 @@ class TuicoachApp(App[None]):
             pane.border_subtitle = "/ owed only"
             mentions.empty_text = "No mentions yet."
             mentions.set_rows(snapshot.mentions)
-        from tuicoach.ui.widgets.status import PaneTabs
-
         screen.query_one(PaneTabs).owed = owed
         screen.query_one(CoachPane).show_stats(snapshot.stats)
 
@@ -628,8 +622,13 @@ class TuicoachApp(App[None]):
     # -- drafts --------------------------------------------------------------------------------
 
     def _set_draft_text(self, text: str) -> None:
-        self._restoring = True
-        self.main.query_one(ComposePane).set_text(text)
+        """Put ``text`` in the draft without counting it as an edit (nothing to save)."""
+        compose = self.main.query_one(ComposePane)
+        if compose.text == text:
+            compose.show_length(text)
+            return
+        self._restoring = True  # the Changed this causes is ours, not the user's
+        compose.set_text(text)
 
     def _restore_draft(self, draft: data.SavedDraft, count: int) -> None:
         self.draft_id = draft.id
