@@ -134,7 +134,12 @@ replace = ["heck"]
         ),
         ('[words.profanity]\nextend = ["  "]\n', "words.profanity.extend[0]", "non-empty string"),
         ('[words.profanity]\nadd = ["x"]\n', "words.profanity.add", "unknown setting"),
-        ('[keymap]\nquit = "q"\n', "keymap", "unknown table (known: rules, thresholds, words"),
+        ('[keymaps]\nquit = "q"\n', "keymaps", "unknown table (did you mean keymap?)"),
+        ("[colours]\nx = 1\n", "colours", "unknown table (known: rules, thresholds, words, x"),
+        ("[keymap]\nreply = 3\n", "keymap.reply", 'expected keys in quotes, like "r"'),
+        ('[keymap]\nreply = "ctrl+"\n', "keymap.reply", "'ctrl+' is not a key name"),
+        ('[theme]\nname = ""\n', "theme.name", "expected a theme name"),
+        ('[theme]\ncolour = "oat"\n', "theme.colour", "unknown setting"),
         ("thresholds = 3\n", "thresholds", "expected a table ([thresholds]), got 3"),
     ],
 )

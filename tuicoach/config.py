@@ -18,6 +18,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -52,6 +53,8 @@ class Config:
     coach: CoachSettings = field(default_factory=CoachSettings)
     x: XSettings = field(default_factory=XSettings)
     pricing: PricingSettings = field(default_factory=PricingSettings)
+    theme: str | None = None  # None: the app's default theme
+    keymap: Mapping[str, str] = field(default_factory=dict)  # binding id -> "key,key"
 
 
 class Table:
@@ -336,12 +339,72 @@ def _write_pricing(config: Config) -> list[str]:
     return lines
 
 
+# --- [theme], [keymap]: the app ------------------------------------------
+
+
+def _read_theme(config: Config, table: Table) -> Config:
+    table.only(["name"])
+    if "name" not in table:
+        return config
+    name = table.data["name"]
+    if not isinstance(name, str) or not name.strip():
+        raise table.error("name", f'expected a theme name like "espresso", got {_show(name)}')
+    return replace(config, theme=name.strip())
+
+
+def _write_theme(config: Config) -> list[str]:
+    return [
+        "# Shipped: espresso, oat, midnight; Textual's own (textual-dark, nord, ...); or a",
+        f"# TOML file of your own in {paths.user_themes_dir(config.path)}.",
+        "[theme]",
+        f"name = {_toml(config.theme or 'espresso')}",
+    ]
+
+
+# A key is a name ("enter", "f5", "question_mark"), one printable character, or
+# either with modifiers ("ctrl+enter", "alt+s", "shift+tab"). Whether the id
+# names a binding is checked by the app, which owns the bindings.
+_KEY = re.compile(r"^(?:(?:ctrl|alt|shift|super|meta|hyper)\+)*(?:[a-z0-9_]{2,}|\S)$")
+
+
+def _read_keymap(config: Config, table: Table) -> Config:
+    keymap = dict(config.keymap)
+    for binding_id in table:
+        value = table.data[binding_id]
+        if not isinstance(value, str) or not value.strip():
+            raise table.error(
+                binding_id, f'expected keys in quotes, like "r" or "r,ctrl+r", got {_show(value)}'
+            )
+        keys = [key.strip() for key in value.split(",")]
+        for key in keys:
+            if not _KEY.match(key):
+                raise table.error(
+                    binding_id,
+                    f'{key!r} is not a key name; write e.g. "x", "ctrl+x", "alt+enter", '
+                    '"f5" or "question_mark"',
+                )
+        keymap[binding_id] = ",".join(keys)
+    return replace(config, keymap=keymap)
+
+
+def _write_keymap(config: Config) -> list[str]:
+    lines = [
+        "# Remap keys by binding id (press ? in the app to see every id and its keys):",
+        '# reply = "r,ctrl+r" gives reply two keys.',
+        "[keymap]",
+    ]
+    lines += [f"{binding_id} = {_toml(keys)}" for binding_id, keys in config.keymap.items()]
+    return lines
+
+
 SECTIONS: dict[str, Section] = {
     "rules": Section(_read_rules, _write_rules),
     "thresholds": Section(_read_thresholds, _write_thresholds),
     "words": Section(_read_words, _write_words),
     "x": Section(_read_x, _write_x),
     "pricing": Section(_read_pricing, _write_pricing),
+    "theme": Section(_read_theme, _write_theme),
+    "keymap": Section(_read_keymap, _write_keymap),
 }
 
 

@@ -1,9 +1,10 @@
 """The ``tuicoach`` command: the app by default, and subcommands for the shell.
 
-Each subcommand lives in its own module with ``add_arguments(parser)`` and
-``run(args) -> int``. Modules import only the standard library at the top, so
-``tuicoach --help`` and the app's start-up stay fast; each ``run`` imports
-what it needs.
+``tuicoach`` (or ``tuicoach --demo``) opens the Textual app; ``tuicoach.ui`` is
+imported only then. Each subcommand lives in its own module with
+``add_arguments(parser)`` and ``run(args) -> int``. Modules import only the
+standard library at the top, so ``tuicoach --help`` and the app's start-up
+stay fast; each ``run`` imports what it needs.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from types import ModuleType
 
 from tuicoach import __version__
@@ -67,13 +69,47 @@ def _load(name: str) -> ModuleType:
     return importlib.import_module(SUBCOMMANDS[name][0])
 
 
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO-8601 time, e.g. 2026-03-02T09:30:00Z"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _app_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of the app itself (``tuicoach`` with no subcommand)."""
+    from tuicoach.accounts import add_account_argument
+
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the demo: a practice account with sample data (no network, nothing posted)",
+    )
+    parser.add_argument("--theme", metavar="NAME", help="colour theme (default: from the config)")
+    parser.add_argument(
+        "--now",
+        metavar="ISO-8601",
+        type=_moment,
+        help="fix the app's clock (for screenshots and demos)",
+    )
+    add_account_argument(parser)
+    # For benchmarks/startup.py: exit once the four panes are on screen ("ready"),
+    # or once the account's data is in them ("loaded").
+    parser.add_argument("--exit-when", choices=("ready", "loaded"), help=argparse.SUPPRESS)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tuicoach",
-        description="A terminal client for business accounts on X, with a coach.",
+        description="A terminal client for business accounts on X, with a coach. "
+        "With no command it opens the app; try `tuicoach --demo`.",
     )
     parser.add_argument("--version", action="version", version=f"tuicoach {__version__}")
     _common(parser, suppress=False)
+    _app_arguments(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (_, help_text) in SUBCOMMANDS.items():
         sub = subparsers.add_parser(
@@ -87,10 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return EXIT_OK
     try:
+        if args.command is None:
+            return _run_app(args)
         result: int = _load(args.command).run(args)
     except UsageError as exc:
         print(f"tuicoach: {exc}", file=sys.stderr)
@@ -98,3 +133,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     return result
+
+
+def _run_app(args: argparse.Namespace) -> int:
+    from tuicoach.ui.launch import run
+
+    return run(args)

@@ -1,0 +1,94 @@
+"""The app's config sections ([theme], [keymap], [ui]) and how `tuicoach` reacts to mistakes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tuicoach.config import ConfigError, dumps, load
+from tuicoach.ui.keys import BINDING_IDS, key_help
+from tuicoach.ui.launch import AppSettings, read_settings
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_theme_and_keymap_are_read_and_printed_back(tmp_path: Path) -> None:
+    path = write(tmp_path, '[theme]\nname = "oat"\n[keymap]\nreply = "r , ctrl+r"\nsend = "f5"\n')
+    config = load(path)
+    assert config.theme == "oat"
+    assert config.keymap == {"reply": "r,ctrl+r", "send": "f5"}
+    again = load(write(tmp_path, dumps(config)))
+    assert (again.theme, dict(again.keymap)) == ("oat", {"reply": "r,ctrl+r", "send": "f5"})
+
+
+def test_no_config_file_needs_no_reading(tmp_path: Path) -> None:
+    assert read_settings(tmp_path / "none.toml") == AppSettings()
+
+
+def test_an_unknown_binding_id_is_a_config_error_naming_the_key(tmp_path: Path) -> None:
+    path = write(tmp_path, '[keymap]\nrepyl = "x"\n')
+    with pytest.raises(ConfigError) as caught:
+        read_settings(path)
+    assert caught.value.key == "keymap.repyl"
+    assert str(caught.value).startswith(f"{path}: keymap.repyl: ")
+    assert "did you mean reply?" in str(caught.value)
+
+
+def test_every_binding_has_a_unique_id_and_help() -> None:
+    rows = key_help({})
+    assert len({row.id for row in rows}) == len(rows) == len(BINDING_IDS)
+    assert all(row.description and row.keys for row in rows)
+    remapped = {row.id: row.keys for row in key_help({"reply": "e,ctrl+r"})}
+    assert remapped["reply"] == "e ctrl+r"
+
+
+def run_tuicoach(*args: str, config: Path, data: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TUICOACH_CONFIG": str(config)}
+    return subprocess.run(
+        [sys.executable, "-m", "tuicoach", "--data-dir", str(data), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '[keymap]\nrepyl = "x"\n',
+            "keymap.repyl: no key binding has this id; did you mean reply?",
+        ),
+        ('[keymap]\nreply = "ctrl+"\n', "keymap.reply: 'ctrl+' is not a key name"),
+        ("[theme]\nname = 3\n", "theme.name: expected a theme name"),
+    ],
+)
+def test_the_app_does_not_start_on_a_broken_config(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    config = write(tmp_path, text)
+    result = run_tuicoach("--demo", config=config, data=tmp_path / "data")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(f"tuicoach: {config}: ")
+    assert expected in result.stderr
+    assert not (tmp_path / "data").exists()  # nothing was opened or created
+
+
+def test_help_shows_the_app_options(tmp_path: Path) -> None:
+    result = run_tuicoach("--help", config=tmp_path / "c.toml", data=tmp_path)
+    assert result.returncode == 0
+    for option in ("--demo", "--theme", "--now"):
+        assert option in result.stdout
+    assert "--exit-when" not in result.stdout  # the benchmark's switch stays out of the way

@@ -1,0 +1,120 @@
+"""The command palette's tuicoach commands, beside Textual's own (themes, keys, quit).
+
+The app's ``COMMANDS`` is ``App.COMMANDS | {TuicoachCommands}``, so switching
+themes from the palette keeps working.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from tuicoach.ui.app import TuicoachApp
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    title: str
+    help: str
+    action: str  # an action of the app, e.g. "reply" or "show_pane('coach')"
+    binding_id: str | None = None
+
+
+COMMANDS = (
+    Command("Reply", "Reply to the highlighted tweet", "reply", "reply"),
+    Command(
+        "No reply needed",
+        "Mark the highlighted mention as not needing a reply",
+        "mark_no_reply",
+        "mark-no-reply",
+    ),
+    Command(
+        "Snooze", "Hide the highlighted mention from the owed list for a while", "snooze", "snooze"
+    ),
+    Command("Undo", "Undo the last mark or snooze", "undo", "undo"),
+    Command("Like", "Like the highlighted tweet", "like", "like"),
+    Command(
+        "Open thread",
+        "Show the conversation around the highlighted tweet",
+        "open_conversation",
+        "open-conversation",
+    ),
+    Command(
+        "Copy tweet text",
+        "Copy the highlighted tweet's text to the clipboard",
+        "copy_text",
+        "copy-text",
+    ),
+    Command(
+        "Copy tweet link",
+        "Copy the highlighted tweet's link to the clipboard",
+        "copy_link",
+        "copy-link",
+    ),
+    Command(
+        "Owed replies only",
+        "Show only the mentions still owed a reply, most needed first (again: all)",
+        "toggle_owed",
+        "filter-owed",
+    ),
+    Command("Compose", "Go to the draft", "compose", "compose"),
+    Command(
+        "New tweet", "Start a new draft (the current one stays in Drafts)", "new_tweet", "new-tweet"
+    ),
+    Command("Send", "Send the draft (the coach asks first if it has concerns)", "send", "send"),
+    Command("Drafts", "Open, or delete, a saved draft", "drafts", "drafts"),
+    Command("Refresh", "Fetch what is new now", "refresh", "refresh"),
+    Command(
+        "Go to Timeline",
+        "Show and focus the Timeline pane",
+        "focus_pane('timeline')",
+        "pane-timeline",
+    ),
+    Command(
+        "Go to Mentions",
+        "Show and focus the Mentions pane",
+        "focus_pane('mentions')",
+        "pane-mentions",
+    ),
+    Command(
+        "Go to Compose", "Show and focus the Compose pane", "focus_pane('compose')", "pane-compose"
+    ),
+    Command("Go to Coach", "Show and focus the Coach pane", "focus_pane('coach')", "pane-coach"),
+    Command("Show keys", "Every key and its id for the [keymap] config table", "help", "help"),
+)
+
+
+class TuicoachCommands(Provider):
+    """Every action of the app, with its current key in the help line."""
+
+    @property
+    def _app(self) -> TuicoachApp:
+        return self.app  # type: ignore[return-value]
+
+    def _help(self, command: Command) -> str:
+        keys = self._app.keys_for(command.binding_id) if command.binding_id else ""
+        return f"{command.help}  ({keys})" if keys else command.help
+
+    async def discover(self) -> Hits:
+        for command in COMMANDS:
+            yield DiscoveryHit(
+                command.title,
+                partial(self._app.run_action, command.action),
+                help=self._help(command),
+            )
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for command in COMMANDS:
+            score = matcher.match(command.title)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(command.title),
+                    partial(self._app.run_action, command.action),
+                    help=self._help(command),
+                )

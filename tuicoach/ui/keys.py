@@ -1,0 +1,102 @@
+"""Every key binding of the app, each with an id that a ``[keymap]`` table can remap.
+
+The bindings live here, not scattered over widgets, so that the help screen,
+the command palette and the keymap check all read one list. Widgets take
+their ``BINDINGS`` from the groups below.
+
+Nothing is reachable only through a chord a terminal or tmux swallows
+(ctrl+s, ctrl+j, ctrl+o): sending is ``alt+s`` *or* ``ctrl+enter`` *or* the
+Send button *or* the command palette.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+LIST_BINDINGS = (
+    Binding("j,down", "cursor_down", "Down", id="cursor-down", show=False),
+    Binding("k,up", "cursor_up", "Up", id="cursor-up", show=False),
+    Binding("pagedown,space", "page_down", "Page down", id="page-down", show=False),
+    Binding("pageup,b", "page_up", "Page up", id="page-up", show=False),
+    Binding("g,home", "first", "First", id="first", show=False),
+    Binding("G,end", "last", "Last", id="last", show=False),
+    Binding("r", "app.reply", "Reply", id="reply"),
+    Binding("m", "app.mark_no_reply", "No reply needed", id="mark-no-reply"),
+    Binding("z", "app.snooze", "Snooze", id="snooze"),
+    Binding("u", "app.undo", "Undo", id="undo"),
+    Binding("l", "app.like", "Like", id="like"),
+    Binding("enter,o", "open", "Thread", id="open-conversation"),
+    Binding("y", "app.copy_text", "Copy text", id="copy-text", show=False),
+    Binding("Y", "app.copy_link", "Copy link", id="copy-link", show=False),
+)
+
+SCREEN_BINDINGS = (
+    Binding("tab", "next_pane", "Next pane", id="next-pane", show=False),
+    Binding("shift+tab", "previous_pane", "Previous pane", id="previous-pane", show=False),
+    Binding("1", "show_pane('timeline')", "Timeline", id="pane-timeline", show=False),
+    Binding("2", "show_pane('mentions')", "Mentions", id="pane-mentions", show=False),
+    Binding("3", "show_pane('compose')", "Compose", id="pane-compose", show=False),
+    Binding("4", "show_pane('coach')", "Coach", id="pane-coach", show=False),
+    Binding("c", "app.compose", "Compose", id="compose"),
+    Binding("n", "app.new_tweet", "New tweet", id="new-tweet", show=False),
+    Binding("slash", "app.toggle_owed", "Owed only", id="filter-owed"),
+    Binding("d", "app.drafts", "Drafts", id="drafts"),
+    Binding("R", "app.refresh", "Refresh", id="refresh", show=False),
+    Binding("question_mark", "app.help", "Keys", id="help"),
+    Binding("q", "app.quit", "Quit", id="quit"),
+)
+
+COMPOSE_BINDINGS = (
+    Binding("alt+s,ctrl+enter", "app.send", "Send", id="send", priority=True),
+    Binding("escape", "app.leave_compose", "Back to list", id="leave-compose"),
+    Binding("alt+n", "app.new_tweet", "New tweet", id="new-tweet-from-compose", show=False),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyHelp:
+    """One line of the help screen: what a binding does, where, and its keys now."""
+
+    id: str
+    where: str
+    description: str
+    keys: str
+
+
+GROUPS: tuple[tuple[str, tuple[Binding, ...]], ...] = (
+    ("Anywhere", SCREEN_BINDINGS),
+    ("Timeline and Mentions", LIST_BINDINGS),
+    ("Compose", COMPOSE_BINDINGS),
+)
+
+BINDING_IDS: frozenset[str] = frozenset(
+    binding.id for _, group in GROUPS for binding in group if binding.id
+)
+
+
+def key_help(keymap: Mapping[str, str]) -> list[KeyHelp]:
+    """Every binding with the keys it has under ``keymap``, for the help screen."""
+    rows: list[KeyHelp] = []
+    for where, group in GROUPS:
+        for binding in group:
+            assert binding.id is not None
+            keys = keymap.get(binding.id, binding.key)
+            rows.append(KeyHelp(binding.id, where, binding.description, _display(keys)))
+    return rows
+
+
+_NAMES = {
+    "question_mark": "?",
+    "slash": "/",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "space": "space",
+    "shift+tab": "shift+tab",
+}
+
+
+def _display(keys: str) -> str:
+    return " ".join(_NAMES.get(key.strip(), key.strip()) for key in keys.split(","))

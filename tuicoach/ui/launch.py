@@ -1,0 +1,156 @@
+"""From ``tuicoach [--demo]`` to a running app: read the config, pick the account, run.
+
+The CLI imports this module only when it launches the app. The store is not
+opened here: the app opens it in a worker after the first paint, so the four
+panes are on screen as soon as Textual can draw them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tuicoach import paths
+from tuicoach.ui.app import TuicoachApp
+from tuicoach.ui.keys import BINDING_IDS
+from tuicoach.ui.themes import DEFAULT_THEME
+
+if TYPE_CHECKING:
+    from tuicoach.backends.x.cost import PricingSettings
+    from tuicoach.backends.x.settings import XSettings
+    from tuicoach.coach import CoachSettings
+    from tuicoach.config import Config
+    from tuicoach.ui.session import Account
+
+Clock = Callable[[], datetime]
+
+
+def fixed_clock(moment: datetime) -> Clock:
+    """A clock that always says ``moment`` (``--now``: screenshots, demos, tests)."""
+    return lambda: moment
+
+
+def demo_connect(data_dir: Path, clock: Clock) -> Callable[[], Account]:
+    """Open (creating on first use) the demo account's own database, and its backend."""
+
+    def connect() -> Account:
+        from tuicoach.backends.demo import DemoBackend, open_demo_store
+        from tuicoach.ui.session import Account
+
+        store = open_demo_store(data_dir, clock())
+        return Account(store, DemoBackend(store, now=clock))
+
+    return connect
+
+
+def signed_in_connect(
+    args: argparse.Namespace, data_dir: Path, clock: Clock, settings: AppSettings
+) -> Callable[[], Account] | None:
+    """The signed-in X account (issue 5), or None when nobody is signed in.
+
+    Deciding reads only the environment and the account index; opening the
+    store and the backend is left to the returned function, which the app
+    runs in a worker after the first frame.
+    """
+    from tuicoach.accounts import signed_in_opener
+
+    opener = signed_in_opener(
+        account=getattr(args, "account", None),
+        data_dir=data_dir,
+        settings=settings.x,
+        pricing=settings.pricing,
+        clock=clock,
+    )
+    if opener is None:
+        return None
+
+    def connect() -> Account:
+        from tuicoach.ui.session import Account
+
+        store, backend = opener()
+        return Account(store, backend, cost_meter=backend.spend_today)
+
+    return connect
+
+
+@dataclass(frozen=True, slots=True)
+class AppSettings:
+    """What the app takes from the config file."""
+
+    coach: CoachSettings | None = None  # None: the defaults, for all three
+    x: XSettings | None = None
+    pricing: PricingSettings | None = None
+    theme: str | None = None
+    keymap: Mapping[str, str] = field(default_factory=dict)
+
+
+def check_keymap_ids(config: Config) -> None:
+    """Every ``[keymap]`` id must name a binding: a typo is a config error, not a silent no-op."""
+    from tuicoach.config import ConfigError
+
+    for binding_id in config.keymap:
+        if binding_id not in BINDING_IDS:
+            close = difflib.get_close_matches(binding_id, sorted(BINDING_IDS), n=1)
+            hint = f"did you mean {close[0]}? " if close else ""
+            raise ConfigError(
+                config.path,
+                f"keymap.{binding_id}",
+                f"no key binding has this id; {hint}press ? in the app to see them all",
+            )
+
+
+def read_settings(path: Path) -> AppSettings:
+    """The config, checked before the app starts, so a mistake is an error naming the key.
+
+    With no config file (a first run) there is nothing to read, and the
+    coach's modules, which the config module imports, load later in a worker,
+    after the first frame.
+    """
+    if not path.exists():
+        return AppSettings()
+    from tuicoach.config import load
+
+    config = load(path)
+    check_keymap_ids(config)
+    return AppSettings(config.coach, config.x, config.pricing, config.theme, config.keymap)
+
+
+def build_app(args: argparse.Namespace) -> TuicoachApp:
+    config_path = paths.config_file(getattr(args, "config", None))
+    data_dir = paths.data_dir(getattr(args, "data_dir", None))
+    settings = read_settings(config_path)
+    now: datetime | None = getattr(args, "now", None)
+    clock: Clock = fixed_clock(now) if now is not None else (lambda: datetime.now(UTC))
+    demo = demo_connect(data_dir, clock)
+    if getattr(args, "demo", False):
+        connect: Callable[[], Account] | None = demo
+    else:
+        connect = signed_in_connect(args, data_dir, clock, settings)
+    return TuicoachApp(
+        connect=connect,
+        demo=demo,
+        coach_settings=settings.coach,
+        clock=clock,
+        theme=getattr(args, "theme", None) or settings.theme or DEFAULT_THEME,
+        keymap=settings.keymap,
+        theme_dirs=[paths.user_themes_dir(config_path)],
+        # A fixed clock means a still picture: nothing new should arrive.
+        sync=now is None,
+        exit_when=getattr(args, "exit_when", None),
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from tuicoach.cli import UsageError
+
+    try:
+        app = build_app(args)
+    except ValueError as exc:  # ConfigError, and a theme or keymap that cannot be used
+        raise UsageError(str(exc)) from None
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,426 @@
+"""The small screens over the main one: keys, reasons, snoozes, threads, drafts, confirmations.
+
+Each is a ``ModalScreen`` that returns its answer through ``dismiss``; none of
+them touches the store. The app does that with the answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tuicoach.domain.models import Finding, Report, Severity
+from tuicoach.ui import format as fmt
+from tuicoach.ui.keys import KeyHelp
+from tuicoach.ui.session import DraftItem
+from tuicoach.ui.widgets.tweet_list import Row, TweetList
+
+MODAL_CSS = """
+{name} {{
+    align: center middle;
+    & > Vertical {{
+        width: 72;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $primary;
+        background: $surface;
+        padding: 0 1;
+    }}
+    .modal-title {{ text-style: bold; color: $primary; padding: 0 0 1 0; }}
+    .modal-quote {{ color: $text-muted; padding: 0 0 1 2; max-height: 5; }}
+    .modal-hint {{ color: $text-muted; padding: 1 0 0 0; }}
+    OptionList {{ height: auto; max-height: 12; border: none; padding: 0; }}
+    .buttons {{ height: auto; align-horizontal: right; padding: 1 0 0 0; }}
+    .buttons Button {{ margin-left: 2; }}
+}}
+"""
+
+
+def _quote(row: Row) -> Content:
+    return Content.from_markup(
+        "[b]$handle[/b]: $text", handle=row.handle, text=fmt.one_line(row.tweet.text)
+    )
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key, as the keymap has it now, grouped by where it works."""
+
+    DEFAULT_CSS = (
+        MODAL_CSS.format(name="HelpScreen")
+        + """
+    HelpScreen > Vertical { width: 80; height: 90%; }
+    HelpScreen VerticalScroll { height: 1fr; }
+    """
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close", show=True),
+    ]
+
+    def __init__(self, keys: Sequence[KeyHelp]) -> None:
+        super().__init__()
+        self.keys = keys
+
+    def compose(self) -> ComposeResult:
+        parts: list[Content] = []
+        where = ""
+        for key in self.keys:
+            if key.where != where:
+                where = key.where
+                parts.append(Content.from_markup("\n[b $accent]$where[/]", where=where))
+            parts.append(
+                Content.from_markup(
+                    "  [b $primary]$keys[/]$description[dim]$id[/]",
+                    keys=key.keys.ljust(18),
+                    description=key.description.ljust(18),
+                    id=key.id,
+                )
+            )
+        with Vertical():
+            yield Static("Keys", classes="modal-title")
+            with VerticalScroll():
+                yield Static(
+                    Content.from_markup(
+                        "[dim]Timeline: your home timeline and your own tweets.  "
+                        "Mentions: everyone who spoke to you; ● marks a reply you owe.  "
+                        "Compose: your draft.  Coach: what the coach thinks of it, live.\n"
+                        "Remap any key in the [b]$table[/b] table of the config, by the id "
+                        "on the right. ctrl+p opens the command palette (every action, themes).[/]",
+                        table="[keymap]",
+                    )
+                )
+                yield Static(Content("\n").join(parts))
+            yield Static("escape closes", classes="modal-hint")
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(None)
+
+
+MARK_REASONS = (
+    "Spam or a bot",
+    "Answered elsewhere (DM, email, phone)",
+    "A thank-you: a like is enough",
+    "Not for us to answer",
+)
+
+
+class MarkScreen(ModalScreen[str | None]):
+    """Ask why no reply is needed; returns the reason, or None to cancel."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="MarkScreen") + "MarkScreen Input { margin: 1 0 0 0; }"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, row: Row) -> None:
+        super().__init__()
+        self.row = row
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("No reply needed: why?", classes="modal-title")
+            yield Static(_quote(self.row), classes="modal-quote")
+            yield OptionList(*[Option(reason) for reason in MARK_REASONS], id="reasons")
+            yield Input(placeholder="…or type your own reason and press enter", id="reason")
+            yield Static("enter picks · escape cancels · u undoes it later", classes="modal-hint")
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(MARK_REASONS[event.option_index])
+
+    @on(Input.Submitted)
+    def _typed(self, event: Input.Submitted) -> None:
+        reason = event.value.strip()
+        if reason:
+            self.dismiss(reason)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass(frozen=True, slots=True)
+class SnoozeChoice:
+    label: str
+    until: datetime
+
+
+def snooze_choices(now: datetime) -> list[SnoozeChoice]:
+    """1 hour, 4 hours, tomorrow morning and next Monday morning (local time), from ``now``."""
+    local = now.astimezone()
+    tomorrow = (local + timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
+    days_to_monday = (7 - local.weekday()) % 7 or 7
+    monday = (local + timedelta(days=days_to_monday)).replace(
+        hour=9, minute=0, second=0, microsecond=0
+    )
+    return [
+        SnoozeChoice("1 hour", now + timedelta(hours=1)),
+        SnoozeChoice("4 hours", now + timedelta(hours=4)),
+        SnoozeChoice("Tomorrow, 9:00", tomorrow),
+        SnoozeChoice("Next Monday, 9:00", monday),
+    ]
+
+
+class SnoozeScreen(ModalScreen[datetime | None]):
+    """Ask until when; returns that time, or None to cancel."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="SnoozeScreen")
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, row: Row, now: datetime) -> None:
+        super().__init__()
+        self.row = row
+        self.choices = snooze_choices(now)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("Snooze until…", classes="modal-title")
+            yield Static(_quote(self.row), classes="modal-quote")
+            yield OptionList(*[Option(choice.label) for choice in self.choices])
+            yield Static(
+                "It leaves the owed list and comes back then · escape cancels", classes="modal-hint"
+            )
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.choices[event.option_index].until)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConversationScreen(ModalScreen[Row | None]):
+    """The whole thread around a tweet; ``r`` replies to the highlighted one."""
+
+    DEFAULT_CSS = (
+        MODAL_CSS.format(name="ConversationScreen")
+        + """
+    ConversationScreen > Vertical { width: 90; height: 90%; }
+    ConversationScreen TweetList { height: 1fr; }
+    """
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "close", "Close"),
+        Binding("r", "reply_here", "Reply to this", priority=True),
+    ]
+
+    def __init__(self, rows: Sequence[Row], focus_id: str, clock: Callable[[], datetime]) -> None:
+        super().__init__()
+        self.rows = rows
+        self.focus_id = focus_id
+        self.clock = clock
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            count = len(self.rows)
+            yield Static(
+                f"Thread · {count} tweet{'' if count == 1 else 's'}", classes="modal-title"
+            )
+            yield TweetList(clock=self.clock, empty_text="This thread is not in the store.")
+            yield Static(
+                "j/k move · r replies to the highlighted tweet · escape closes",
+                classes="modal-hint",
+            )
+
+    def on_mount(self) -> None:
+        tweets = self.query_one(TweetList)
+        tweets.set_rows(self.rows, keep=self.focus_id)
+        tweets.focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_reply_here(self) -> None:
+        self.dismiss(self.query_one(TweetList).current)
+
+
+class DraftsScreen(ModalScreen[int | None]):
+    """Saved drafts, newest first: enter opens one, ``x`` deletes one (through ``on_delete``)."""
+
+    DEFAULT_CSS = (
+        MODAL_CSS.format(name="DraftsScreen")
+        + """
+    DraftsScreen OptionList { max-height: 20; }
+    """
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "close", "Close"),
+        Binding("x,delete", "delete", "Delete draft"),
+    ]
+
+    def __init__(
+        self, drafts: Sequence[DraftItem], now: datetime, on_delete: Callable[[int], None]
+    ) -> None:
+        super().__init__()
+        self.drafts = list(drafts)
+        self.now = now
+        self.on_delete = on_delete
+
+    def _option(self, draft: DraftItem) -> Option:
+        reply = f"↩ {draft.reply_handle} · " if draft.reply_handle else ""
+        prompt = Content.from_markup(
+            "[dim]$age · $reply[/]$text",
+            age=fmt.age(draft.updated_at, self.now),
+            reply=reply,
+            text=fmt.one_line(draft.text)[:200] or "(empty)",
+        )
+        return Option(prompt, id=str(draft.id))
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("Drafts", classes="modal-title")
+            yield OptionList(*[self._option(d) for d in self.drafts], id="drafts")
+            yield Static(
+                "enter opens · x deletes · escape closes" if self.drafts else "No saved drafts.",
+                classes="modal-hint",
+            )
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.drafts[event.option_index].id)
+
+    def action_delete(self) -> None:
+        options = self.query_one(OptionList)
+        index = options.highlighted
+        if index is None or not self.drafts:
+            return
+        draft = self.drafts.pop(index)
+        options.remove_option_at_index(index)
+        self.on_delete(draft.id)
+        self.notify("Draft deleted.")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+BLOCKING_RULES = frozenset({"empty", "too-long"})  # X itself would refuse these
+
+
+class ConfirmSendScreen(ModalScreen[bool]):
+    """Warnings: one confirmation. Errors: two deliberate steps. Empty or too long: no way."""
+
+    DEFAULT_CSS = (
+        MODAL_CSS.format(name="ConfirmSendScreen")
+        + """
+    ConfirmSendScreen #findings { max-height: 14; }
+    """
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,n", "keep_editing", "Keep editing"),
+    ]
+
+    def __init__(self, report: Report, *, reply: bool) -> None:
+        super().__init__()
+        self.report = report
+        self.reply = reply
+        errors = [f for f in report.findings if f.severity is Severity.ERROR]
+        self.blocked = any(f.rule in BLOCKING_RULES for f in errors)
+        self.errors = bool(errors)
+        self.step = 1
+
+    def _listed(self) -> list[Finding]:
+        wanted = (Severity.ERROR,) if self.errors else (Severity.WARNING,)
+        return [f for f in self.report.findings if f.severity in wanted]
+
+    def compose(self) -> ComposeResult:
+        verb = "reply" if self.reply else "tweet"
+        if self.blocked:
+            title = f"This {verb} cannot be posted yet"
+        elif self.errors:
+            title = f"The coach found a problem it calls an error in this {verb}"
+        else:
+            title = f"Send this {verb} despite the coach's warnings?"
+        lines = [
+            Content.from_markup(
+                "[b]$rule[/b]: $message", rule=finding.rule, message=finding.message
+            )
+            for finding in self._listed()
+        ]
+        with Vertical():
+            yield Static(title, classes="modal-title", id="title")
+            yield Static(Content("\n").join(lines), id="findings")
+            with Horizontal(classes="buttons"):
+                yield Button("Keep editing", id="keep", variant="primary")
+                if not self.blocked:
+                    label = "Override…" if self.errors else "Send anyway"
+                    yield Button(label, id="go", variant="warning" if self.errors else "default")
+            hint = (
+                "Fix it in Compose: X refuses empty tweets and tweets over 280."
+                if self.blocked
+                else "escape keeps editing"
+            )
+            yield Static(hint, classes="modal-hint", id="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#keep", Button).focus()
+
+    @on(Button.Pressed, "#keep")
+    def action_keep_editing(self) -> None:
+        self.dismiss(False)
+
+    @on(Button.Pressed, "#go")
+    def _go(self) -> None:
+        if self.errors and self.step == 1:
+            # The second, deliberate step: say what overriding means, ask again.
+            self.step = 2
+            self.query_one("#title", Static).update("Post it with the error anyway?")
+            self.query_one("#go", Button).label = "Post anyway"
+            self.query_one("#hint", Static).update(
+                "The coach calls this an error because it can hurt the account. "
+                "Post anyway only if you are sure."
+            )
+            self.query_one("#keep", Button).focus()
+            return
+        self.dismiss(True)
+
+
+class NoAccountScreen(Screen[str]):
+    """What ``tuicoach`` shows with no signed-in account: the demo, or how to sign in."""
+
+    DEFAULT_CSS = """
+    NoAccountScreen {
+        align: center middle;
+        & > Vertical {
+            width: 72; max-width: 100%; height: auto;
+            border: round $primary; padding: 1 2; background: $surface;
+        }
+        .title { text-style: bold; color: $primary; padding-bottom: 1; }
+        .buttons { height: auto; padding-top: 1; }
+        .buttons Button { margin-right: 2; }
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("d", "choose('demo')", "Open the demo"),
+        Binding("q,escape", "choose('quit')", "Quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("No X account is signed in", classes="title")
+            yield Static(
+                Content.from_markup(
+                    "tuicoach can open a [b]demo[/b]: a small coffee roaster's account with a "
+                    "timeline, mentions waiting for replies, and the coach. Nothing is posted "
+                    "anywhere; it is a place to practise.\n\n"
+                    "To use your own account, quit and run [b]tuicoach login[/b], "
+                    "then start [b]tuicoach[/b] again."
+                )
+            )
+            with Horizontal(classes="buttons"):
+                yield Button("Open the demo (d)", id="demo", variant="primary")
+                yield Button("Quit (q)", id="quit")
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.action_choose(event.button.id or "quit")
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice)

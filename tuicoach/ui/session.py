@@ -1,0 +1,250 @@
+"""What the app reads from the store and the coach, as plain values for the panes.
+
+These functions run in worker threads (the store is thread-safe); they never
+touch a widget. Each returns immutable rows and numbers the handlers show.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from tuicoach.domain.models import Draft, Report, Tweet, User
+from tuicoach.ui import format as fmt
+from tuicoach.ui.widgets.coach_panel import AccountStats
+from tuicoach.ui.widgets.tweet_list import Row
+
+if TYPE_CHECKING:
+    # Imported where used, in workers: the coach and the store stay off the start-up path.
+    from tuicoach.backends.base import Backend
+    from tuicoach.coach import Coach
+    from tuicoach.domain.owed import Mark
+    from tuicoach.store import DraftRecord, Store
+
+MENTIONS_SHOWN = 500  # the newest mentions listed (the owed ones are always listed)
+RECENT_FOR_BALANCE = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """An open account: its store and the backend that fills it and posts from it."""
+
+    store: Store
+    backend: Backend
+    # Today's spend on the X API as a short text for the status bar ("X today $0.42
+    # (84 reads)"), or None: the demo costs nothing.
+    cost_meter: Callable[[], str] | None = None
+
+    @property
+    def user(self) -> User:
+        return self.backend.account
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The Mentions pane and the account strip, read at one moment."""
+
+    mentions: tuple[Row, ...]  # newest first
+    owed: tuple[Row, ...]  # priority order
+    owed_since: tuple[datetime, ...]
+    stats: AccountStats
+
+
+@dataclass(frozen=True, slots=True)
+class SavedDraft:
+    id: int
+    text: str
+    reply_to: Row | None
+
+
+@dataclass(frozen=True, slots=True)
+class DraftItem:
+    """A saved draft as the drafts list shows it."""
+
+    id: int
+    text: str
+    updated_at: datetime
+    reply_handle: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """Everything the first screen needs, read off the UI thread."""
+
+    account: Account
+    coach: Coach
+    timeline: list[Row]
+    snapshot: Snapshot
+    draft: SavedDraft | None
+    drafts_count: int
+
+
+def open_session(
+    account: Account, coach_settings: Any, now: datetime, page: int, lock: threading.Lock
+) -> Opened:
+    from tuicoach.coach import Coach
+
+    store = account.store
+    coach = Coach(coach_settings, history=store.stream("own"))
+    timeline = timeline_page(account, None, page)
+    snapshot = read_snapshot(account, coach, now, lock)
+    records = store.drafts()
+    draft = saved_draft(account, records[0]) if records else None
+    return Opened(account, coach, timeline, snapshot, draft, len(records))
+
+
+def _rows(
+    account: Account,
+    tweets: Sequence[Tweet],
+    *,
+    bands: dict[str, str] | None = None,
+    notes: dict[str, str] | None = None,
+) -> list[Row]:
+    users = account.store.users({t.author_id for t in tweets})
+    me = account.user.id
+    bands = bands or {}
+    notes = notes or {}
+    return [
+        Row(
+            tweet,
+            users.get(tweet.author_id),
+            band=bands.get(tweet.id),
+            note=notes.get(tweet.id),
+            own=tweet.author_id == me,
+        )
+        for tweet in tweets
+    ]
+
+
+def timeline_page(account: Account, before: Tweet | None, limit: int) -> list[Row]:
+    """One page of the timeline (home and own tweets), newest first, after ``before``."""
+    return _rows(account, account.store.timeline(limit=limit, before=before))
+
+
+def _note(mark: Mark, now: datetime) -> str | None:
+    from tuicoach.domain.owed import MarkKind
+
+    if mark.kind is MarkKind.NO_REPLY:
+        return f"no reply needed: {mark.reason}" if mark.reason else "no reply needed"
+    if mark.until is not None and mark.until > now:
+        return f"snoozed, back in {fmt.duration(mark.until - now)}"
+    return None
+
+
+def read_snapshot(account: Account, coach: Coach, now: datetime, lock: threading.Lock) -> Snapshot:
+    """Mentions with their owed bands and marks, the owed list, and the account strip."""
+    store, user = account.store, account.user
+    owed = store.owed(account_id=user.id, account_username=user.username, now=now)
+    bands = {reply.tweet.id: reply.band.value for reply in owed}
+    notes = {
+        tweet_id: note
+        for tweet_id, mark in store.marks().items()
+        if (note := _note(mark, now)) is not None
+    }
+    mentions = store.stream("mentions", limit=MENTIONS_SHOWN)
+    listed = {t.id for t in mentions}
+    extra = [reply.tweet for reply in owed if reply.tweet.id not in listed]
+    if extra:  # owed replies the mentions stream did not carry (replies, quotes)
+        mentions = sorted([*mentions, *extra], key=lambda t: (t.created_at, t.id), reverse=True)
+    mention_rows = _rows(account, mentions, bands=bands, notes=notes)
+    by_id = {row.tweet.id: row for row in mention_rows}
+    owed_rows = tuple(by_id[reply.tweet.id] for reply in owed)
+    with lock:
+        stats = account_stats(coach, now, [reply.waiting for reply in owed])
+    return Snapshot(
+        tuple(mention_rows),
+        owed_rows,
+        tuple(reply.tweet.created_at for reply in owed),
+        stats,
+    )
+
+
+def account_stats(coach: Coach, now: datetime, waiting: Iterable[timedelta]) -> AccountStats:
+    waits = list(waiting)
+    recent = coach.history.last(RECENT_FOR_BALANCE, until=now)
+    latest = coach.history.latest(until=now)
+    return AccountStats(
+        promotional_recent=sum(coach.is_promotional(t) for t in recent),
+        recent=len(recent),
+        owed=len(waits),
+        oldest_owed=max(waits) if waits else None,
+        since_last_post=now - latest.created_at if latest else None,
+        posts_last_hour=len(coach.history.between(now - timedelta(hours=1), now)),
+    )
+
+
+def conversation(account: Account, tweet: Tweet) -> list[Row]:
+    """The thread around ``tweet``, oldest first (at least the tweet itself)."""
+    tweets = account.store.conversation(tweet.conversation_id or tweet.id)
+    if not any(t.id == tweet.id for t in tweets):
+        tweets = [*tweets, tweet]
+    return _rows(account, tweets)
+
+
+def tweet_link(row: Row) -> str:
+    name = row.author.username if row.author is not None else "i/web"
+    return f"https://x.com/{name}/status/{row.tweet.id}"
+
+
+def make_draft(text: str, reply_to: Row | None) -> Draft:
+    if reply_to is None:
+        return Draft(text)
+    names = {u.lower() for u in reply_to.tweet.mentioned_usernames}
+    if reply_to.author is not None:
+        names.add(reply_to.author.username.lower())
+    return Draft(text, reply_to=reply_to.tweet, reply_usernames=frozenset(names))
+
+
+def cheap_report(coach: Coach, draft: Draft, now: datetime, snapshot: Snapshot | None) -> Report:
+    owed_since = snapshot.owed_since if snapshot else ()
+    return coach.report(draft, now=now, owed_since=owed_since, near_duplicates=False)
+
+
+def full_report(coach: Coach, draft: Draft, now: datetime, snapshot: Snapshot | None) -> Report:
+    owed_since = snapshot.owed_since if snapshot else ()
+    return coach.report(draft, now=now, owed_since=owed_since, near_duplicates=True)
+
+
+# -- drafts ---------------------------------------------------------------------------------
+
+
+def save_draft(
+    account: Account, text: str, draft_id: int | None, reply_to_id: str | None, now: datetime
+) -> int | None:
+    """Save the draft (an empty one is deleted instead); returns its id, or None."""
+    if not text.strip():
+        if draft_id is not None:
+            account.store.delete_draft(draft_id)
+        return None
+    return account.store.save_draft(text, draft_id=draft_id, reply_to_id=reply_to_id, now=now)
+
+
+def saved_draft(account: Account, record: DraftRecord) -> SavedDraft:
+    reply: Row | None = None
+    if record.reply_to_id is not None:
+        tweet = account.store.tweet(record.reply_to_id)
+        if tweet is not None:
+            reply = _rows(account, [tweet])[0]
+    return SavedDraft(record.id, record.text, reply)
+
+
+def drafts(account: Account) -> list[DraftItem]:
+    records = account.store.drafts()
+    replied = account.store.tweets(r.reply_to_id for r in records if r.reply_to_id)
+    users = account.store.users({t.author_id for t in replied.values()})
+    items = []
+    for record in records:
+        handle = None
+        if record.reply_to_id and (tweet := replied.get(record.reply_to_id)):
+            author = users.get(tweet.author_id)
+            handle = f"@{author.username}" if author else None
+        items.append(DraftItem(record.id, record.text, record.updated_at, handle))
+    return items
+
+
+def draft_by_id(account: Account, draft_id: int) -> SavedDraft | None:
+    record = account.store.draft(draft_id)
+    return saved_draft(account, record) if record else None

@@ -1,0 +1,93 @@
+"""The one-line bars: the pane switcher (narrow terminals) and the status bar.
+
+The status bar says who is signed in, whether this is the demo, how the last
+sync went in one word ("synced", "offline", "rate limited until 14:05"), and,
+when the app is given a cost meter, today's spend on the X API.
+"""
+
+from __future__ import annotations
+
+from textual.app import RenderResult
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widget import Widget
+
+PANES = ("timeline", "mentions", "compose", "coach")
+PANE_TITLES = {
+    "timeline": "Timeline",
+    "mentions": "Mentions",
+    "compose": "Compose",
+    "coach": "Coach",
+}
+
+
+class PaneTabs(Widget):
+    """``1 Timeline  2 Mentions · 7 owed  3 Compose  4 Coach``, for narrow terminals."""
+
+    DEFAULT_CSS = """
+    PaneTabs {
+        height: 1;
+        background: $panel;
+        color: $text-muted;
+    }
+    """
+
+    active: reactive[str] = reactive("mentions")
+    owed: reactive[int | None] = reactive(None)
+
+    def render(self) -> RenderResult:
+        parts: list[Content | tuple[str, str] | str] = []
+        for number, pane in enumerate(PANES, start=1):
+            title = PANE_TITLES[pane]
+            if pane == "mentions" and self.owed:
+                title += f" · {self.owed} owed"
+            click = f"@click=screen.show_pane('{pane}')"
+            markup = (
+                f"[{click}][bold reverse $primary] $n $title [/][/]"
+                if pane == self.active
+                else f"[{click}] $n $title [/]"
+            )
+            parts.append(Content.from_markup(markup, n=str(number), title=title))
+            parts.append(" ")
+        return Content.assemble(*parts)
+
+
+class StatusBar(Widget):
+    """Account, demo badge, sync state and the cost meter, on one line."""
+
+    DEFAULT_CSS = """
+    StatusBar {
+        height: 1;
+        background: $panel;
+        color: $text-muted;
+        padding: 0 1;
+    }
+    """
+
+    account: reactive[str] = reactive("")
+    demo: reactive[bool] = reactive(False)
+    sync_state: reactive[str] = reactive("opening…")
+    problem: reactive[bool] = reactive(False)
+    cost: reactive[str | None] = reactive(None)
+
+    def render(self) -> RenderResult:
+        width = self.content_region.width
+        right = Content.from_markup("[b]?[/b] keys  [b]^p[/b] commands")
+        # The long words first; in a narrow terminal the short ones, so "? keys" stays.
+        for demo_words in (" practice account, nothing is posted", " nothing is posted", ""):
+            left = self._left(demo_words)
+            gap = width - left.cell_length - right.cell_length
+            if gap >= 2:
+                return Content.assemble(left, " " * gap, right)
+        return left
+
+    def _left(self, demo_words: str) -> Content:
+        parts: list[Content | tuple[str, str] | str] = []
+        if self.account:
+            parts.append((self.account, "bold $text"))
+        if self.demo:
+            parts += [" ", (" DEMO ", "bold reverse $accent"), demo_words]
+        parts += ["  │  ", (self.sync_state, "bold $warning" if self.problem else "")]
+        if self.cost:
+            parts += ["  │  ", self.cost]
+        return Content.assemble(*parts)

@@ -1,0 +1,441 @@
+"""A list of tweets that stays smooth at ten thousand: the Timeline and Mentions panes.
+
+``ListView`` mounts a widget per item and ``OptionList`` measures every option
+up front; both lag long before 10,000 tweets. This is a Line-API
+``ScrollView``: every row is the same height (a header, two lines of text, a
+gap) except the highlighted one, which opens to show the whole tweet. So any
+row's position is arithmetic, nothing is measured ahead of time, and only the
+rows on screen are ever rendered (and cached).
+
+Tweet text is data: it goes into segments as plain text and is never parsed as
+markup, so ``[b]`` in a tweet shows as typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import ClassVar
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import BindingType
+from textual.cache import LRUCache
+from textual.content import Content
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tuicoach.domain.models import Tweet, User
+from tuicoach.ui import format as fmt
+from tuicoach.ui.keys import LIST_BINDINGS
+
+BAND_LABELS = {"needs-answer": "needs answer", "normal": "owed", "thanks": "thanks"}
+PREVIEW_LINES = 2
+ROW_HEIGHT = PREVIEW_LINES + 2  # header, text lines, gap
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One tweet as a list shows it: who wrote it and, for mentions, what it is owed."""
+
+    tweet: Tweet
+    author: User | None = None
+    band: str | None = None  # owed band, if a reply is owed
+    note: str | None = None  # why it is not owed any more: "no reply needed: spam", "snoozed …"
+    own: bool = False
+
+    @property
+    def handle(self) -> str:
+        if self.author is not None:
+            return f"@{self.author.username}"
+        return f"user {self.tweet.author_id}"
+
+    @property
+    def owed(self) -> bool:
+        return self.band is not None
+
+
+class TweetList(ScrollView, can_focus=True):
+    """A virtualised, keyboard-driven list of :class:`Row`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = list(LIST_BINDINGS)
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "tweet-list--author",
+        "tweet-list--meta",
+        "tweet-list--text",
+        "tweet-list--cursor",
+        "tweet-list--cursor-bar",
+        "tweet-list--owed-needs-answer",
+        "tweet-list--owed-normal",
+        "tweet-list--owed-thanks",
+        "tweet-list--note",
+        "tweet-list--empty",
+    }
+
+    DEFAULT_CSS = """
+    TweetList {
+        background: $surface;
+        overflow-x: hidden;
+        scrollbar-size-vertical: 1;
+        & > .tweet-list--author { text-style: bold; color: $text; }
+        & > .tweet-list--meta { color: $text-muted; }
+        & > .tweet-list--text { color: $text; }
+        & > .tweet-list--cursor { background: $boost; }
+        & > .tweet-list--cursor-bar { color: $text-muted; }
+        & > .tweet-list--owed-needs-answer { color: $owed-needs-answer; text-style: bold; }
+        & > .tweet-list--owed-normal { color: $owed-normal; text-style: bold; }
+        & > .tweet-list--owed-thanks { color: $owed-thanks; }
+        & > .tweet-list--note { color: $text-muted; text-style: italic; }
+        & > .tweet-list--empty { color: $text-muted; text-style: italic; }
+    }
+    TweetList:focus {
+        & > .tweet-list--cursor { background: $primary 25%; }
+        & > .tweet-list--cursor-bar { color: $primary; }
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class Highlighted(Message):
+        """The cursor moved to another row."""
+
+        def __init__(self, tweet_list: TweetList, row: Row) -> None:
+            super().__init__()
+            self.tweet_list = tweet_list
+            self.row = row
+
+        @property
+        def control(self) -> TweetList:
+            return self.tweet_list
+
+    class Selected(Highlighted):
+        """Enter (or a double click) on a row."""
+
+    class NearEnd(Message):
+        """The cursor came close to the last loaded row: time to fetch the next page."""
+
+        def __init__(self, tweet_list: TweetList) -> None:
+            super().__init__()
+            self.tweet_list = tweet_list
+
+        @property
+        def control(self) -> TweetList:
+            return self.tweet_list
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        empty_text: str = "Nothing here yet.",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._rows: list[Row] = []
+        self._index_of: dict[str, int] = {}
+        self._clock = clock
+        self.empty_text = empty_text
+        self._row_cache: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(256)
+        self._wrap_cache: LRUCache[tuple[str, int], list[str]] = LRUCache(64)
+        self._now = clock()
+        self._frame: tuple[int, Style] = (0, Style())
+
+    # -- data ---------------------------------------------------------------------------------
+
+    @property
+    def rows(self) -> Sequence[Row]:
+        return self._rows
+
+    @property
+    def current(self) -> Row | None:
+        if 0 <= self.cursor < len(self._rows):
+            return self._rows[self.cursor]
+        return None
+
+    def set_rows(self, rows: Sequence[Row], *, keep: str | None = None) -> None:
+        """Replace every row; the cursor stays on its tweet (or on ``keep``) if still here."""
+        current = self.current
+        target = keep or (current.tweet.id if current else None)
+        self._rows = list(rows)
+        self._index_of = {row.tweet.id: i for i, row in enumerate(self._rows)}
+        self._row_cache.clear()
+        index = self._index_of.get(target, None) if target else None
+        if index is None:
+            index = min(self.cursor, max(len(self._rows) - 1, 0))
+        self._now = self._clock()
+        self.cursor = index
+
+    def append_rows(self, rows: Sequence[Row]) -> None:
+        """Add the next page at the end (rows already present are skipped)."""
+        for row in rows:
+            if row.tweet.id not in self._index_of:
+                self._index_of[row.tweet.id] = len(self._rows)
+                self._rows.append(row)
+        self._update_virtual_size()
+        self.refresh()
+
+    def replace_row(self, row: Row) -> None:
+        """Update one row in place (a like, a mark) without moving anything."""
+        index = self._index_of.get(row.tweet.id)
+        if index is not None:
+            self._rows[index] = row
+            self._row_cache.clear()
+            self.refresh()
+
+    def select_tweet(self, tweet_id: str) -> bool:
+        index = self._index_of.get(tweet_id)
+        if index is None:
+            return False
+        self.cursor = index
+        return True
+
+    def tick(self) -> None:
+        """Re-read the clock so ages stay true ("3m" becomes "4m")."""
+        self._now = self._clock()
+        self._row_cache.clear()
+        self.refresh()
+
+    # -- geometry -----------------------------------------------------------------------------
+
+    def _text_width(self) -> int:
+        return max(self.scrollable_content_region.width - 2, 8)
+
+    def _wrapped(self, row: Row) -> list[str]:
+        width = self._text_width()
+        key = (row.tweet.id, width)
+        lines = self._wrap_cache.get(key)
+        if lines is None:
+            lines = []
+            for paragraph in row.tweet.text.splitlines() or [""]:
+                wrapped = Content(paragraph).wrap(width)
+                lines.extend(line.plain.rstrip() for line in wrapped)
+            self._wrap_cache[key] = lines
+        return lines
+
+    def _extra(self) -> int:
+        """How many more lines the open (highlighted) row takes than a closed one."""
+        row = self.current
+        if row is None:
+            return 0
+        return max(0, len(self._wrapped(row)) - PREVIEW_LINES)
+
+    def _top_of(self, index: int) -> int:
+        top = index * ROW_HEIGHT
+        return top + self._extra() if index > self.cursor else top
+
+    def _height_of(self, index: int) -> int:
+        return ROW_HEIGHT + (self._extra() if index == self.cursor else 0)
+
+    def _locate(self, y: int) -> tuple[int, int]:
+        """The row at virtual line ``y``, and the line within it."""
+        cursor_top = self.cursor * ROW_HEIGHT
+        if y < cursor_top:
+            return divmod(y, ROW_HEIGHT)
+        if y < cursor_top + self._height_of(self.cursor):
+            return self.cursor, y - cursor_top
+        return divmod(y - self._extra(), ROW_HEIGHT)
+
+    def _update_virtual_size(self) -> None:
+        height = len(self._rows) * ROW_HEIGHT + self._extra() if self._rows else 1
+        self.virtual_size = Size(self.scrollable_content_region.width, height)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._row_cache.clear()
+        self._update_virtual_size()
+        self.scroll_to_cursor()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._row_cache.clear()
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self._row_cache.clear()
+        self.refresh()
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self._row_cache.clear()
+        self.refresh()
+
+    # -- cursor -------------------------------------------------------------------------------
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self._rows) - 1)) if self._rows else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._update_virtual_size()
+        self.scroll_to_cursor()
+        self.refresh()
+        if (row := self.current) is not None:
+            self.post_message(self.Highlighted(self, row))
+        if self._rows and new >= len(self._rows) - 25:
+            self.post_message(self.NearEnd(self))
+
+    def scroll_to_cursor(self) -> None:
+        if not self._rows or not self.is_mounted:
+            return
+        region = Region(
+            0,
+            self._top_of(self.cursor),
+            self.scrollable_content_region.width,
+            self._height_of(self.cursor),
+        )
+        self.scroll_to_region(region, animate=False, force=True, immediate=True)
+
+    def _page(self) -> int:
+        return max(1, self.scrollable_content_region.height // ROW_HEIGHT - 1)
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_page_down(self) -> None:
+        self.cursor += self._page()
+
+    def action_page_up(self) -> None:
+        self.cursor -= self._page()
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self._rows) - 1
+
+    def action_open(self) -> None:
+        if (row := self.current) is not None:
+            self.post_message(self.Selected(self, row))
+
+    async def _on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or not self._rows:
+            return
+        index, _ = self._locate(offset.y + round(self.scroll_offset.y))
+        if index < len(self._rows):
+            self.cursor = index
+            if event.chain >= 2:
+                self.action_open()
+
+    # -- rendering ----------------------------------------------------------------------------
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Looked up once a frame, not once a line: both walk the styles.
+        self._frame = (self.scrollable_content_region.width, self.rich_style)
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        width, base = self._frame
+        if not self._rows:
+            if y == 1:
+                style = base + self.get_component_rich_style("tweet-list--empty")
+                return Strip([Segment(f"  {self.empty_text}", style)]).adjust_cell_length(
+                    width, base
+                )
+            return Strip.blank(width, base)
+        index, line = self._locate(y + round(self.scroll_offset.y))
+        if index >= len(self._rows):
+            return Strip.blank(width, base)
+        strips = self._render_row(index, width)
+        return strips[line] if line < len(strips) else Strip.blank(width, base)
+
+    def _header(self, row: Row, when: str, base: Style, width: int, is_cursor: bool) -> Strip:
+        """Marker, @handle, name, age, owed band or note, and counts, dropping what does not fit."""
+        style = self.get_component_rich_style
+        meta = base + style("tweet-list--meta")
+        left: list[Segment] = []
+        if row.band is not None:
+            band_style = base + style(f"tweet-list--owed-{row.band}")
+            left.append(Segment("● ", band_style))
+        elif is_cursor:
+            left.append(Segment("▌ ", base + style("tweet-list--cursor-bar")))
+        else:
+            left.append(Segment("  ", base))
+        left.append(Segment(row.handle, base + style("tweet-list--author")))
+        name = f" {row.author.name}" if row.author is not None and row.author.name else ""
+        age = f" · {when}"
+        tag, tag_style = "", meta
+        if row.band is not None:
+            tag = f" · {BAND_LABELS.get(row.band, row.band)}"
+            tag_style = base + style(f"tweet-list--owed-{row.band}")
+        elif row.note:
+            tag, tag_style = f" · {row.note}", base + style("tweet-list--note")
+        metrics = row.tweet.metrics
+        counts = f"  ↩{fmt.count(metrics.replies)} ♥{fmt.count(metrics.likes)} "
+        used = sum(s.cell_length for s in left) + cell_len(age)
+        # Keep the band (it is why the row is here), then the name, then the counts.
+        if used + cell_len(tag) > width:
+            tag = tag[: max(0, width - used - 1)] + "…" if width - used > 4 else ""
+        used += cell_len(tag)
+        if used + cell_len(name) > width - 1:
+            name = ""
+        used += cell_len(name)
+        if used + cell_len(counts) > width:
+            counts = ""
+        segments = [
+            *left,
+            Segment(name, meta),
+            Segment(age, meta),
+            Segment(tag, tag_style),
+        ]
+        if counts:
+            segments.append(Segment(" " * (width - used - cell_len(counts)), base))
+            segments.append(Segment(counts, meta))
+        return Strip(segments).crop(0, width).adjust_cell_length(width, base)
+
+    def _render_row(self, index: int, width: int) -> list[Strip]:
+        row = self._rows[index]
+        is_cursor = index == self.cursor
+        when = fmt.age(row.tweet.created_at, self._now)
+        key = (index, width, is_cursor, self.has_focus, when)
+        cached = self._row_cache.get(key)
+        if cached is not None:
+            return cached
+
+        style = self.get_component_rich_style
+        base = self._frame[1]
+        if is_cursor:
+            base = base + style("tweet-list--cursor")
+        text = style("tweet-list--text")
+        bar = (
+            Segment("▌ ", base + style("tweet-list--cursor-bar"))
+            if is_cursor
+            else Segment("  ", base)
+        )
+
+        header_strip = self._header(row, when, base, width, is_cursor)
+        strips = [header_strip]
+
+        wrapped = self._wrapped(row)
+        if is_cursor:
+            lines = wrapped + [""] * max(0, PREVIEW_LINES - len(wrapped))
+        else:
+            lines = _preview(row.tweet.text, wrapped, self._text_width())
+        body_style = base + text
+        for line in lines:
+            strips.append(Strip([bar, Segment(line, body_style)]).adjust_cell_length(width, base))
+        strips.append(Strip.blank(width, self._frame[1]))
+        self._row_cache[key] = strips
+        return strips
+
+
+def _preview(text: str, wrapped: list[str], width: int) -> list[str]:
+    """Exactly PREVIEW_LINES lines of a closed row, the last one ending in "…" when cut."""
+    if len(wrapped) <= PREVIEW_LINES:
+        return wrapped + [""] * (PREVIEW_LINES - len(wrapped))
+    lines = wrapped[:PREVIEW_LINES]
+    last = Content(lines[-1]).truncate(width - 1).plain.rstrip()
+    lines[-1] = last + "…"
+    return lines
+
+
+def waiting_note(until: datetime, now: datetime) -> str:
+    """The note on a snoozed mention: "snoozed, back in 3h"."""
+    return f"snoozed, back in {fmt.duration(max(until - now, timedelta()))}"
