@@ -17,6 +17,7 @@ from textual.pilot import Pilot
 from tuicoach.backends.base import Offline, RateLimited
 from tuicoach.domain.models import Finding, Report, Severity, Tweet
 from tuicoach.domain.owed import MarkKind
+from tuicoach.store import Store
 from tuicoach.ui.app import TuicoachApp
 from tuicoach.ui.launch import demo_connect, fixed_clock
 from tuicoach.ui.session import Account
@@ -125,6 +126,21 @@ async def test_replying_to_an_owed_mention_drops_the_count(tmp_path: Path) -> No
         replies = [t for t in store(app).stream("own") if t.replied_to_id == target.tweet.id]
         assert len(replies) == 1 and replies[0].text.startswith(target.handle)
         assert compose.text == ""  # the draft is gone, sent
+
+
+async def test_quitting_closes_the_store_and_leaves_a_whole_database_file(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert app.snapshot is not None
+        owed = len(app.snapshot.owed)
+        await pilot.press("q")
+    database = tmp_path / "demo.sqlite3"
+    assert not Path(f"{database}-wal").exists()  # folded back in on close
+    copy = tmp_path / "copy.sqlite3"
+    copy.write_bytes(database.read_bytes())  # what a backup of the one file gets
+    with Store.open(copy) as backup:
+        assert len(backup.owed(now=NOW)) == owed
 
 
 async def test_mark_no_reply_with_a_reason_then_undo_persists(tmp_path: Path) -> None:

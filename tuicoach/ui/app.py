@@ -734,6 +734,12 @@ class TuicoachApp(App[None]):
         self._flush_draft()
         self.exit()
 
+    def on_unmount(self) -> None:
+        """On the way out, however the app ends: close the account, so the database file is
+        whole on disk (not half in its write-ahead log) for a backup or a copy."""
+        if self.account is not None:
+            self.account.close()
+
     # -- the coach ------------------------------------------------------------------------------
 
     def _rescore(self) -> None:

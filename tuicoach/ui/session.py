@@ -42,6 +42,11 @@ class Account:
     def user(self) -> User:
         return self.backend.account
 
+    def close(self) -> None:
+        """Let go of the network and the database; the store folds its journal back in."""
+        self.backend.close()
+        self.store.close()  # the X backend leaves its store open; closing twice is fine
+
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
