@@ -123,6 +123,25 @@ def test_reopening_a_day_later_keeps_the_world_s_shape(tmp_path: Path) -> None:
         assert later + timedelta(days=30) - seeded_newest.created_at == age
 
 
+def test_a_reply_late_in_a_session_is_just_now_when_the_demo_reopens(tmp_path: Path) -> None:
+    late = OPENED + timedelta(minutes=40)
+    with open_demo_store(tmp_path, OPENED) as first:
+        clock = Clock(OPENED)
+        backend = DemoBackend(first, now=clock)
+        target = owed(first, OPENED)[0]
+        clock.now = late
+        reply = backend.post("So sorry, DMing you now ^JD", reply_to=target.tweet)
+        waits = {o.tweet.id: o.waiting for o in owed(first, late)}
+        clock.now = late + timedelta(minutes=5)
+        backend.close()  # the app closes its account on the way out
+    reopened = OPENED + timedelta(days=1)
+    with open_demo_store(tmp_path, reopened) as again:
+        assert reopened - again.tweet(reply.id).created_at == timedelta(minutes=5)
+        assert target.tweet.id not in {o.tweet.id for o in owed(again, reopened)}
+        five = timedelta(minutes=5)
+        assert {o.tweet.id: o.waiting - five for o in owed(again, reopened)} == waits
+
+
 def test_the_owed_list_is_a_morning_s_work_in_every_band(store: Store) -> None:
     owed_now = owed(store, OPENED)
     assert Counter(o.band for o in owed_now) == INTENDED_BANDS

@@ -16,9 +16,12 @@ the user's own demo posts and released arrivals, marks and snoozes, drafts,
 likes) moves by ``now - anchor`` and the anchor becomes ``now`` again, in one
 transaction (:meth:`Store.shift_times`). So
 the practice world keeps its shape across days: the newest own tweet is always
-hours old, the oldest owed mention always a few days, a snooze still ends
-as far ahead as it did, and a reply posted yesterday in demo is still a day old.
-While the demo stays open nothing moves: real time passes and ages grow.
+hours old, the oldest owed mention always a few days, and a snooze still ends
+as far ahead as it did. While the demo is open nothing moves: real time passes
+and ages grow, and every sync, post and like (and closing) brings the anchor
+up to that moment, so the world freezes where it was left: a reply made at the
+end of yesterday's session is "just now" when it opens again, never in the
+future (where the coach and the owed list would not yet see it).
 
 Practice arrivals count from when the demo opened: the n-th arrives its
 offset in ``arrivals.json`` after the first open; after a reopen, the next
@@ -188,6 +191,7 @@ class DemoBackend:
             if due:
                 self._store.upsert_tweets(due, stream="mentions")
                 self._store.set_meta(META_RELEASED, str(released + len(due)))
+            self._seen(now)
             return SyncResult(new={"mentions": len(due)}, reads=0)
 
     def post(self, text: str, *, reply_to: Tweet | None = None) -> Tweet:
@@ -223,13 +227,25 @@ class DemoBackend:
             )
             self._store.upsert_tweets([tweet], stream="own", local=True)
             self._store.set_meta(META_LAST_POST_ID, tweet_id)
+            self._seen(now)
         return tweet
 
     def like(self, tweet_id: str) -> None:
-        self._store.like(tweet_id, now=_aware(self._now()))
+        with self._lock:
+            now = _aware(self._now())
+            self._store.like(tweet_id, now=now)
+            self._seen(now)
 
     def close(self) -> None:
+        with self._lock:
+            self._seen(_aware(self._now()))
         self._store.close()
+
+    def _seen(self, now: datetime) -> None:
+        """The stored world is consistent with ``now``: the next open moves it from here."""
+        anchor = self._store.get_meta(META_ANCHOR)
+        if anchor is None or datetime.fromisoformat(anchor) < now:
+            self._store.set_meta(META_ANCHOR, _stamp(now))
 
     # -- helpers
 
