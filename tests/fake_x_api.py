@@ -249,6 +249,7 @@ class FakeX:
         self._windows: dict[tuple[str, str], tuple[float, int]] = {}
         self._ids = itertools.count(1_890_000_000_000_000_000, 1_000_003)
         self._release = threading.Event()
+        self._stopped = False
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -265,6 +266,9 @@ class FakeX:
         return self
 
     def stop(self) -> None:
+        """Go away as a lost network does: nothing listens, and a kept-alive connection
+        a client still holds is closed at its next request instead of being served."""
+        self._stopped = True
         self._release.set()
         if self._server is not None:
             self._server.shutdown()
@@ -592,6 +596,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _handle(self, method: str) -> None:
         fake = self.fake
+        if fake._stopped:
+            self._no_answer("drop")
+            return
         parsed = urllib.parse.urlsplit(self.path)
         path = parsed.path.rstrip("/")
         query = dict(urllib.parse.parse_qsl(parsed.query, keep_blank_values=True))

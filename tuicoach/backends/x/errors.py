@@ -225,6 +225,7 @@ def call_with_retries(
     error = map_error(last, feature, relogin_hint=relogin_hint, now=now)
     tries = max(1, policy.attempts)
     raise Offline(
-        f"{error} (tried {tries} times). Nothing already stored is lost; "
+        f"{error} (tried {'once' if tries == 1 else f'{tries} times'}). "
+        "Nothing already stored is lost; "
         "it will work again once X can be reached"
     ) from last

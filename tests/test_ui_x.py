@@ -1,0 +1,119 @@
+"""The app on a real account: the X backend, signed in from the environment, against
+the fake X API on 127.0.0.1. Sync, the cost meter, a rate limit, losing the network,
+and opening again with no network, from the store.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from fake_x_api import FakeX, World, make_world
+from textual.pilot import Pilot
+
+from tuicoach.backends.x.credentials import ENV_VARS
+from tuicoach.backends.x.settings import XSettings
+from tuicoach.ui.app import TuicoachApp
+from tuicoach.ui.launch import AppSettings, signed_in_connect
+from tuicoach.ui.widgets.status import StatusBar
+from tuicoach.ui.widgets.tweet_list import TweetList
+
+WIDE = (160, 45)
+
+
+class Clock:
+    """One clock for the fake, the backend and the app; the test moves it."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def epoch(self) -> float:
+        return self.now.timestamp()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def world(clock: Clock, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    with FakeX(clock=clock.epoch) as fake:
+        world = make_world(fake)
+        for i in range(6):
+            fake.add_tweet(world.friends[i % len(world.friends)], f"Market stall news {i}")
+        ours = fake.add_tweet(world.me, "Rye sourdough is back on Saturdays")
+        fake.add_tweet(world.strangers[0], "@acme_bakery do you have rye today?")
+        fake.add_tweet(world.strangers[1], "@acme_bakery is it vegan?", reply_to=ours)
+        for name, value in zip(ENV_VARS, world.secrets, strict=True):
+            monkeypatch.setenv(name, value)
+        yield world
+
+
+def make_app(world: World, data: Path, clock: Clock) -> TuicoachApp:
+    settings = AppSettings(x=XSettings(api_base=world.fake.url, timeout=0.5, retries=1))
+    connect = signed_in_connect(argparse.Namespace(account=None), data, clock, settings)
+    assert connect is not None, "the environment's credentials sign an account in"
+    return TuicoachApp(connect=connect, clock=clock, theme="espresso", sync=False)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def refresh(pilot: Pilot[None], clock: Clock) -> None:
+    clock.now += timedelta(minutes=5)  # past the pace X's limits set
+    await pilot.press("R")
+    await settle(pilot)
+
+
+def texts(app: TuicoachApp, list_id: str) -> list[str]:
+    return [row.tweet.text for row in app.main.query_one(list_id, TweetList).rows]
+
+
+async def test_a_signed_in_account_syncs_meters_and_rides_out_failures(
+    world: World, clock: Clock, tmp_path: Path
+) -> None:
+    app = make_app(world, tmp_path, clock)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        status = app.main.query_one(StatusBar)
+        assert (status.account, status.demo) == ("@acme_bakery", False)
+
+        await refresh(pilot, clock)
+        assert status.sync_state.startswith("synced"), status.sync_state
+        assert "Market stall news 5" in texts(app, "#timeline")
+        assert app.snapshot is not None
+        owed = {row.tweet.text for row in app.snapshot.owed}
+        assert owed == {"@acme_bakery do you have rye today?", "@acme_bakery is it vegan?"}
+        assert app.main.pane("mentions").border_title == "Mentions · 2 owed"
+        assert status.cost is not None and status.cost.startswith("X today $")
+
+        until = clock.now + timedelta(minutes=20)
+        world.fake.rate_limit("mentions", reset=int(until.timestamp()))
+        await refresh(pilot, clock)
+        assert status.sync_state == f"rate limited until {until.astimezone():%H:%M}"
+        assert "Market stall news 5" in texts(app, "#timeline")  # the rest keeps working
+
+        world.fake.stop()
+        await refresh(pilot, clock)
+        assert status.sync_state == "offline" and status.problem
+        assert "Market stall news 5" in texts(app, "#timeline")
+        assert len(app.snapshot.owed) == 2
+
+    # Opening again with no network: the last data, from the store.
+    again = make_app(world, tmp_path, clock)
+    async with again.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert "Market stall news 5" in texts(again, "#timeline")
+        assert again.snapshot is not None and len(again.snapshot.owed) == 2
+        await refresh(pilot, clock)
+        assert again.main.query_one(StatusBar).sync_state == "offline"
