@@ -108,6 +108,7 @@ async def test_a_signed_in_account_syncs_meters_and_rides_out_failures(
         assert status.sync_state == "offline" and status.problem
         assert "Market stall news 5" in texts(app, "#timeline")
         assert len(app.snapshot.owed) == 2
+        seen = app.export_screenshot() + "".join(n.message for n in app._notifications)
 
     # Opening again with no network: the last data, from the store.
     again = make_app(world, tmp_path, clock)
@@ -117,3 +118,10 @@ async def test_a_signed_in_account_syncs_meters_and_rides_out_failures(
         assert again.snapshot is not None and len(again.snapshot.owed) == 2
         await refresh(pilot, clock)
         assert again.main.query_one(StatusBar).sync_state == "offline"
+
+    # Nothing secret on the screen, in a notice, or in any file the app wrote.
+    written = b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
+    assert "rate limited" in seen and written  # the search looks at real material
+    for secret in world.secrets:
+        assert secret not in seen
+        assert secret.encode() not in written
