@@ -293,3 +293,27 @@ def test_a_damaged_store_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert str(path) in result.stderr and "not a tuicoach database" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_config_can_rank_bigger_audiences_first_within_each_band(tmp_path: Path) -> None:
+    from tuicoach.backends.demo.sample import load_world
+
+    def demo_owed(*more: str) -> list[dict[str, object]]:
+        args = ("owed", "--demo", "--json", "--now", NOW, "--data-dir", str(tmp_path), *more)
+        result = tuicoach(*args)
+        assert result.returncode == 0, result.stderr
+        return list(json.loads(result.stdout))
+
+    config = tmp_path / "config.toml"
+    config.write_text("[owed]\nrank_by_followers = true\n")
+    plain, ranked = demo_owed(), demo_owed("--config", str(config))
+
+    followers = {
+        u.id: u.followers_count or 0 for page in load_world().streams.values() for u in page.users
+    }
+    assert sorted(o["id"] for o in plain) == sorted(o["id"] for o in ranked)
+    assert [o["band"] for o in plain] == [o["band"] for o in ranked]  # need still comes first
+    assert [o["id"] for o in plain] != [o["id"] for o in ranked]
+    for band in {str(o["band"]) for o in ranked}:
+        sizes = [len(str(followers[str(o["author_id"])])) for o in ranked if o["band"] == band]
+        assert sizes == sorted(sizes, reverse=True), band  # orders of magnitude, biggest first

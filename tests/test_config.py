@@ -140,6 +140,8 @@ replace = ["heck"]
         ('[keymap]\nreply = "ctrl+"\n', "keymap.reply", "'ctrl+' is not a key name"),
         ('[theme]\nname = ""\n', "theme.name", "expected a theme name"),
         ('[theme]\ncolour = "oat"\n', "theme.colour", "unknown setting"),
+        ('[owed]\nrank_by_followers = "yes"\n', "owed.rank_by_followers", "expected true or false"),
+        ("[owed]\nby_followers = true\n", "owed.by_followers", "did you mean rank_by_followers"),
         ("thresholds = 3\n", "thresholds", "expected a table ([thresholds]), got 3"),
     ],
 )
@@ -195,3 +197,10 @@ def test_dumps_shows_every_rule_threshold_and_list_of_the_defaults(tmp_path: Pat
     assert parsed["thresholds"]["near_duplicate_ratio"] == 85
     assert set(parsed["words"]) == set(DEFAULT_WORDS)
     assert parsed["words"]["sensitive-topic"]["replace"] == list(DEFAULT_WORDS["sensitive-topic"])
+
+
+def test_owed_can_rank_by_followers(tmp_path: Path) -> None:
+    assert load(write(tmp_path, "")).rank_by_followers is False
+    config = load(write(tmp_path, "[owed]\nrank_by_followers = true\n"))
+    assert config.rank_by_followers is True
+    assert "rank_by_followers = true" in dumps(config)

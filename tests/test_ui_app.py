@@ -143,6 +143,18 @@ async def test_quitting_closes_the_store_and_leaves_a_whole_database_file(tmp_pa
         assert len(backup.owed(now=NOW)) == owed
 
 
+async def test_the_owed_list_follows_the_config_s_follower_ranking(tmp_path: Path) -> None:
+    connect = demo_connect(tmp_path, fixed_clock(NOW), rank_by_followers=True)
+    app = make_app(tmp_path, connect=connect)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert app.snapshot is not None
+        shown = [row.tweet.id for row in app.snapshot.owed]
+        ranked = store(app).owed(now=NOW, rank_by_followers=True)
+        assert shown == [o.tweet.id for o in ranked]
+        assert shown != [o.tweet.id for o in store(app).owed(now=NOW)]
+
+
 async def test_mark_no_reply_with_a_reason_then_undo_persists(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=WIDE) as pilot:

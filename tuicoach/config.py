@@ -55,6 +55,7 @@ class Config:
     pricing: PricingSettings = field(default_factory=PricingSettings)
     theme: str | None = None  # None: the app's default theme
     keymap: Mapping[str, str] = field(default_factory=dict)  # binding id -> "key,key"
+    rank_by_followers: bool = False  # [owed]: within a band, bigger audiences first
 
 
 class Table:
@@ -339,6 +340,26 @@ def _write_pricing(config: Config) -> list[str]:
     return lines
 
 
+# --- [owed] -----------------------------------------------------------------
+
+
+def _read_owed(config: Config, table: Table) -> Config:
+    table.only(["rank_by_followers"])
+    if "rank_by_followers" not in table:
+        return config
+    return replace(config, rank_by_followers=table.boolean("rank_by_followers"))
+
+
+def _write_owed(config: Config) -> list[str]:
+    return [
+        "# Replies owed are ordered by need (questions and complaints first), then by",
+        '# waiting time. Everyone counts the same ("they\'re all influencers to me");',
+        "# true puts bigger audiences first within each band.",
+        "[owed]",
+        f"rank_by_followers = {_toml(config.rank_by_followers)}",
+    ]
+
+
 # --- [theme], [keymap]: the app ------------------------------------------
 
 
@@ -403,6 +424,7 @@ SECTIONS: dict[str, Section] = {
     "words": Section(_read_words, _write_words),
     "x": Section(_read_x, _write_x),
     "pricing": Section(_read_pricing, _write_pricing),
+    "owed": Section(_read_owed, _write_owed),
     "theme": Section(_read_theme, _write_theme),
     "keymap": Section(_read_keymap, _write_keymap),
 }

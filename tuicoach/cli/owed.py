@@ -57,6 +57,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from tuicoach.cli import UsageError
+    from tuicoach.config import ConfigError, load_config
     from tuicoach.domain.owed import OwedTracker
     from tuicoach.domain.xapi import LineError, PayloadError, parse_time, tweets_from_lines
     from tuicoach.store import StoreError
@@ -65,6 +66,10 @@ def run(args: argparse.Namespace) -> int:
         now = parse_time(args.now, "--now") if args.now else datetime.now(UTC)
     except PayloadError as exc:
         raise UsageError(f"--now: {exc.problem}") from None
+    try:
+        by_followers = load_config(args.config).rank_by_followers
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
 
     if args.tweets is not None:
         if args.demo or args.account:
@@ -82,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
         tracker = OwedTracker(
             tweets, account_id=args.account_id, account_username=args.account_username
         )
-        owed = tracker.owed(now=now)
+        owed = tracker.owed(now=now, rank_by_followers=by_followers)
         stats = tracker.stats(now=now) if args.stats else None
         usernames: dict[str, str] = {}
     else:
@@ -100,7 +105,10 @@ def run(args: argparse.Namespace) -> int:
                         "sign in again with `tuicoach login`"
                     )
                 owed = store.owed(
-                    account_id=account.id, account_username=account.username or None, now=now
+                    account_id=account.id,
+                    account_username=account.username or None,
+                    now=now,
+                    rank_by_followers=by_followers,
                 )
                 stats = (
                     store.owed_stats(

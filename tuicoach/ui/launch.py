@@ -35,7 +35,9 @@ def fixed_clock(moment: datetime) -> Clock:
     return lambda: moment
 
 
-def demo_connect(data_dir: Path, clock: Clock) -> Callable[[], Account]:
+def demo_connect(
+    data_dir: Path, clock: Clock, *, rank_by_followers: bool = False
+) -> Callable[[], Account]:
     """Open (creating on first use) the demo account's own database, and its backend."""
 
     def connect() -> Account:
@@ -43,7 +45,7 @@ def demo_connect(data_dir: Path, clock: Clock) -> Callable[[], Account]:
         from tuicoach.ui.session import Account
 
         store = open_demo_store(data_dir, clock())
-        return Account(store, DemoBackend(store, now=clock))
+        return Account(store, DemoBackend(store, now=clock), rank_by_followers=rank_by_followers)
 
     return connect
 
@@ -73,7 +75,12 @@ def signed_in_connect(
         from tuicoach.ui.session import Account
 
         store, backend = opener()
-        return Account(store, backend, cost_meter=backend.spend_today)
+        return Account(
+            store,
+            backend,
+            cost_meter=backend.spend_today,
+            rank_by_followers=settings.rank_by_followers,
+        )
 
     return connect
 
@@ -87,6 +94,7 @@ class AppSettings:
     pricing: PricingSettings | None = None
     theme: str | None = None
     keymap: Mapping[str, str] = field(default_factory=dict)
+    rank_by_followers: bool = False
 
 
 def check_keymap_ids(config: Config) -> None:
@@ -117,7 +125,14 @@ def read_settings(path: Path) -> AppSettings:
 
     config = load(path)
     check_keymap_ids(config)
-    return AppSettings(config.coach, config.x, config.pricing, config.theme, config.keymap)
+    return AppSettings(
+        config.coach,
+        config.x,
+        config.pricing,
+        config.theme,
+        config.keymap,
+        config.rank_by_followers,
+    )
 
 
 def build_app(args: argparse.Namespace) -> TuicoachApp:
@@ -126,7 +141,7 @@ def build_app(args: argparse.Namespace) -> TuicoachApp:
     settings = read_settings(config_path)
     now: datetime | None = getattr(args, "now", None)
     clock: Clock = fixed_clock(now) if now is not None else (lambda: datetime.now(UTC))
-    demo = demo_connect(data_dir, clock)
+    demo = demo_connect(data_dir, clock, rank_by_followers=settings.rank_by_followers)
     if getattr(args, "demo", False):
         connect: Callable[[], Account] | None = demo
     else:

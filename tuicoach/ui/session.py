@@ -37,6 +37,8 @@ class Account:
     # Today's spend on the X API as a short text for the status bar ("X today $0.42
     # (84 reads)"), or None: the demo costs nothing.
     cost_meter: Callable[[], str] | None = None
+    # The config's [owed] rank_by_followers: within a band, bigger audiences first.
+    rank_by_followers: bool = False
 
     @property
     def user(self) -> User:
@@ -142,7 +144,12 @@ def _note(mark: Mark, now: datetime) -> str | None:
 def read_snapshot(account: Account, coach: Coach, now: datetime, lock: threading.Lock) -> Snapshot:
     """Mentions with their owed bands and marks, the owed list, and the account strip."""
     store, user = account.store, account.user
-    owed = store.owed(account_id=user.id, account_username=user.username, now=now)
+    owed = store.owed(
+        account_id=user.id,
+        account_username=user.username,
+        now=now,
+        rank_by_followers=account.rank_by_followers,
+    )
     bands = {reply.tweet.id: reply.band.value for reply in owed}
     notes = {
         tweet_id: note
