@@ -17,6 +17,7 @@ import argparse
 import fcntl
 import json
 import os
+import signal
 import statistics
 import struct
 import subprocess
@@ -63,9 +64,16 @@ def timed_run(argv: list[str], env: dict[str, str]) -> float:
     process = subprocess.Popen(
         argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
     )
-    code = process.wait(timeout=60)
+    try:
+        code = process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        # It runs in a session of its own: take the whole group down, or it lingers.
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise SystemExit(f"{argv} did not finish within 60 s") from None
+    finally:
+        os.close(slave)
     elapsed = time.perf_counter() - started
-    os.close(slave)
     os.close(master)
     reader.join(timeout=1)
     if code != 0:
