@@ -123,6 +123,16 @@ def test_users_round_trip(store: Store) -> None:
     assert store.user("42") == replace(sam, name="Sam")  # count not sent: kept
 
 
+def test_lookups_by_id_in_several_statements(store: Store) -> None:
+    ids = [str(i) for i in range(1, 1201)]  # asked 500 at a time: three statements
+    store.upsert_users(User(i, f"user_{i}") for i in ids)
+    store.upsert_tweets(tweet(i, author=i) for i in ids)
+    asked = [*ids, "0", *ids[:10]]  # one unknown id, some asked twice
+    assert sorted(store.users(asked), key=int) == ids
+    assert sorted(store.tweets(asked), key=int) == ids
+    assert store.tweets(asked)["1200"].author_id == "1200"
+
+
 def test_account_and_meta(store: Store) -> None:
     assert store.account() is None
     store.set_account(ME)
