@@ -74,8 +74,8 @@ def _as_json(username: str, report: object, spent: float | None) -> dict[str, ob
 
 def _print(username: str, report: object, spent: float | None, now: datetime) -> None:
     from tuicoach.backends.x.backend import SyncReport
+    from tuicoach.backends.x.client import FEATURES
     from tuicoach.backends.x.cost import format_dollars
-    from tuicoach.backends.x.sync import FEATURES
 
     assert isinstance(report, SyncReport)
     print(f"@{username}")

@@ -65,12 +65,8 @@ ENV_RELOGIN_HINT = (
     "(the app's key and secret, the account's access token and secret)"
 )
 
-# Stream -> (what a user calls it, X's per-user requests per 15 minutes).
-ENDPOINTS: dict[str, tuple[str, int]] = {
-    "home": ("the home timeline", 180),
-    "mentions": ("mentions", 300),
-    "own": ("your own tweets", 900),
-}
+# Stream -> what a user calls it (X's limits per stream: settings.LIMITS).
+FEATURES = {"home": "the home timeline", "mentions": "mentions", "own": "your own tweets"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +193,7 @@ class XClient:
 
     def timeline(self, stream: str, **params: Any) -> Fetched:
         """One page of ``home``, ``mentions`` or ``own`` tweets, with every field tuicoach uses."""
-        feature = ENDPOINTS[stream][0]
+        feature = FEATURES[stream]
         fields: dict[str, Any] = {
             "tweet_fields": list(TWEET_FIELDS),
             "user_fields": list(USER_FIELDS),
@@ -229,7 +225,7 @@ class XClient:
         rate = self.rate_limits.get(stream)
         if rate is None or rate.remaining > 0 or rate.reset <= now:
             return None
-        return rate_limited(ENDPOINTS[stream][0], rate.reset, rate.limit)
+        return rate_limited(FEATURES[stream], rate.reset, rate.limit)
 
     # -- writes ---------------------------------------------------------------------
 
