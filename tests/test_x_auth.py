@@ -11,7 +11,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import keyring
+import keyring.backend
 import keyring.backends.fail
+import keyring.errors
 import pytest
 from fake_x_api import FakeX, MemoryKeyring, World, make_world, memory_keyring
 
@@ -283,6 +285,35 @@ def test_every_keyring_call_maps_no_keyring(tmp_path: Path) -> None:
     index.save()
     with pytest.raises(KeyringUnavailable):
         resolve(None, tmp_path)
+
+
+class LockedKeyring(keyring.backend.KeyringBackend):
+    priority = 1  # type: ignore[assignment]
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise keyring.errors.KeyringLocked("the login keyring is locked")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise keyring.errors.KeyringLocked("the login keyring is locked")
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise keyring.errors.KeyringLocked("the login keyring is locked")
+
+
+def test_a_locked_keyring_says_to_unlock_it() -> None:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(LockedKeyring())
+    try:
+        for call in (
+            credentials.check_keyring,
+            lambda: credentials.save("a", Credentials("k", "s", "1-t", "ts")),
+            lambda: credentials.load("a"),
+            lambda: credentials.delete("a"),
+        ):
+            with pytest.raises(KeyringUnavailable, match=r"refused \(KeyringLocked: .*Unlock it"):
+                call()
+    finally:
+        keyring.set_keyring(previous)
 
 
 # -- the environment ----------------------------------------------------------------------
