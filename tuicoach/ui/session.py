@@ -198,14 +198,12 @@ def make_draft(text: str, reply_to: Row | None) -> Draft:
     return Draft(text, reply_to=reply_to.tweet, reply_usernames=frozenset(names))
 
 
-def cheap_report(coach: Coach, draft: Draft, now: datetime, snapshot: Snapshot | None) -> Report:
+def report(
+    coach: Coach, draft: Draft, now: datetime, snapshot: Snapshot | None, *, full: bool
+) -> Report:
+    """The coach's report; ``full=False`` is the cheap pass (no near-duplicate search)."""
     owed_since = snapshot.owed_since if snapshot else ()
-    return coach.report(draft, now=now, owed_since=owed_since, near_duplicates=False)
-
-
-def full_report(coach: Coach, draft: Draft, now: datetime, snapshot: Snapshot | None) -> Report:
-    owed_since = snapshot.owed_since if snapshot else ()
-    return coach.report(draft, now=now, owed_since=owed_since, near_duplicates=True)
+    return coach.report(draft, now=now, owed_since=owed_since, near_duplicates=full)
 
 
 # -- drafts ---------------------------------------------------------------------------------
