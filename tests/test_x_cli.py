@@ -11,31 +11,22 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from fake_x_api import FakeX, World, make_world
-
-from tuicoach.backends.x.credentials import ENV_VARS
+from fake_x_api import World
+from x_helpers import env_of
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeX]:
-    with FakeX() as server:
-        yield server
-
-
-@pytest.fixture
-def world(fake: FakeX) -> World:
-    w = make_world(fake)
-    fake.add_tweet(w.friends[0], "Good morning, bakers")
-    fake.add_tweet(w.strangers[0], "@acme_bakery do you have rye today?")
-    fake.add_tweet(w.me, "Rye and spelt on the shelves from 8")
-    return w
+def world(world: World) -> World:
+    world.fake.add_tweet(world.friends[0], "Good morning, bakers")
+    world.fake.add_tweet(world.strangers[0], "@acme_bakery do you have rye today?")
+    world.fake.add_tweet(world.me, "Rye and spelt on the shelves from 8")
+    return world
 
 
 def environment(world: World, tmp_path: Path, *, signed_in: bool = True) -> dict[str, str]:
@@ -48,7 +39,7 @@ def environment(world: World, tmp_path: Path, *, signed_in: bool = True) -> dict
         "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
     }
     if signed_in:
-        env |= dict(zip(ENV_VARS, world.secrets, strict=True))
+        env |= env_of(world)
     return env
 
 
