@@ -11,8 +11,10 @@ then it runs on the test's :class:`~x_helpers.Clock` like the backend does.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -31,6 +33,24 @@ def shared_fixture(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"reference data not found at {path} (set TUICOACH_SHARED to its folder)")
     return path
+
+
+def run_tuicoach(
+    *args: str, env: Mapping[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python -m tuicoach ARGS`` in a real process, importing this checkout (installed or not).
+
+    ``env`` is its whole environment (default: this process's) and ``stdin``
+    its input (default: empty, never the terminal's).
+    """
+    return subprocess.run(
+        [sys.executable, "-m", "tuicoach", *args],
+        input="" if stdin is None else stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**(os.environ if env is None else env), "PYTHONPATH": str(REPO)},
+    )
 
 
 @pytest.fixture

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
+import conftest
 import pytest
 
 from tuicoach.config import ConfigError, dumps, load
 from tuicoach.ui.keys import BINDING_IDS, key_help
 from tuicoach.ui.launch import AppSettings, read_settings
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -53,15 +51,8 @@ def test_every_binding_has_a_unique_id_and_help() -> None:
 
 
 def run_tuicoach(*args: str, config: Path, data: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO), "TUICOACH_CONFIG": str(config)}
-    return subprocess.run(
-        [sys.executable, "-m", "tuicoach", "--data-dir", str(data), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
+    env = {**os.environ, "TUICOACH_CONFIG": str(config)}
+    return conftest.run_tuicoach("--data-dir", str(data), *args, env=env)
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from conftest import REPO
 from textual.pilot import Pilot
 
 from tuicoach import paths
@@ -22,7 +23,6 @@ from tuicoach.ui.launch import demo_connect, fixed_clock
 from tuicoach.ui.widgets.compose import ComposePane
 from tuicoach.ui.widgets.tweet_list import TweetList
 
-REPO = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 

@@ -14,6 +14,7 @@ import keyring.backend
 import keyring.backends.fail
 import keyring.errors
 import pytest
+from conftest import REPO
 from fake_x_api import FakeX, MemoryKeyring, World
 from x_helpers import Answers, browser_approves, env_of
 
@@ -23,8 +24,6 @@ from tuicoach.backends.base import AuthError
 from tuicoach.backends.x import credentials
 from tuicoach.backends.x.auth import PinLogin
 from tuicoach.backends.x.credentials import Credentials, KeyringUnavailable
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture

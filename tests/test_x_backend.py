@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 from fake_x_api import World
 from x_helpers import Clock, backend_for, env_of
 
@@ -98,7 +99,7 @@ def test_light_modules_load_no_network_or_keyring(module: str) -> None:
         capture_output=True,
         text=True,
         check=True,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+        env={**os.environ, "PYTHONPATH": str(REPO)},
     ).stdout
     heavy = {m.split(".")[0] for m in json.loads(out)} & {
         "tweepy",

@@ -9,16 +9,14 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import run_tuicoach
 from fake_x_api import World
 from x_helpers import env_of
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -32,7 +30,6 @@ def world(world: World) -> World:
 def environment(world: World, tmp_path: Path, *, signed_in: bool = True) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TUICOACH_", "PYTHON_KEY"))}
     env |= {
-        "PYTHONPATH": str(REPO),
         "TUICOACH_DATA_DIR": str(tmp_path / "data"),
         "TUICOACH_CONFIG": str(tmp_path / "config.toml"),
         "TUICOACH_X_API_BASE": world.fake.url,
@@ -44,13 +41,7 @@ def environment(world: World, tmp_path: Path, *, signed_in: bool = True) -> dict
 
 
 def tuicoach(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tuicoach", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_tuicoach(*args, env=env)
 
 
 def test_sync_fetches_once_and_says_what_it_read(world: World, tmp_path: Path) -> None:
