@@ -35,6 +35,13 @@ def shared_fixture(*parts: str) -> Path:
     return path
 
 
+def write_config(tmp_path: Path, text: str) -> Path:
+    """A config file holding ``text``."""
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def run_tuicoach(
     *args: str, env: Mapping[str, str] | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
