@@ -1,4 +1,4 @@
-"""What the account commands (login, logout, sync, post, usage) share.
+"""What the subcommands share: the config, and signing in (login, logout, sync, post, usage).
 
 Stdlib-only at the top, like every CLI module: what they need is imported when
 they run.
