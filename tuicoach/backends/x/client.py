@@ -149,7 +149,6 @@ class XClient:
         self._clock = clock
         self.user_id = credentials.user_id
         self.rate_limits: dict[str, RateLimit] = {}
-        self.requests_made = 0
 
     def close(self) -> None:
         self.session.close()
@@ -158,7 +157,6 @@ class XClient:
 
     def _read(self, key: str, feature: str, call: Callable[[], requests.Response]) -> Any:
         def attempt() -> Any:
-            self.requests_made += 1
             try:
                 response = call()
             except tweepy.TooManyRequests as exc:
@@ -240,7 +238,6 @@ class XClient:
         reached X, this raises :class:`ResponseLost`, so the outbox checks the
         account's tweets before it sends again.
         """
-        self.requests_made += 1
         try:
             response = self._tweepy.create_tweet(text=text, in_reply_to_tweet_id=reply_to_id)
             body = response.json()
