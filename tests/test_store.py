@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -33,13 +32,6 @@ def tweet(
     **fields: object,
 ) -> Tweet:
     return Tweet(id=tweet_id, text=text, created_at=at(minutes_ago), author_id=author, **fields)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store.open(tmp_path / "data" / "accounts" / "roastery.sqlite3")
-    yield opened
-    opened.close()
 
 
 FULL = Tweet(
