@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     if args.reply_to is not None and not args.reply_to.isdigit():
         raise UsageError(f"--reply-to {args.reply_to!r}: a tweet id is a number")
     settings = config(args)
-    opened = open_account(args)
+    opened = open_account(args, settings)
     if isinstance(opened, int):
         return opened
     store, backend = opened
