@@ -192,10 +192,7 @@ def tweet_link(row: Row) -> str:
 def make_draft(text: str, reply_to: Row | None) -> Draft:
     if reply_to is None:
         return Draft(text)
-    names = {u.lower() for u in reply_to.tweet.mentioned_usernames}
-    if reply_to.author is not None:
-        names.add(reply_to.author.username.lower())
-    return Draft(text, reply_to=reply_to.tweet, reply_usernames=frozenset(names))
+    return Draft.answering(text, reply_to.tweet, reply_to.author)
 
 
 def report(
