@@ -1,15 +1,27 @@
-"""Shared test helpers.
+"""Shared test helpers and fixtures.
 
 Reference data lives outside the project, in ``../shared/fixtures`` (or where
 ``TUICOACH_SHARED`` points); tests that need it skip, saying so, when absent.
+
+The X tests share a fake X API (``fake_x_api``) with an account on it
+(``world``); it keeps the wall clock unless the module is marked ``x_clock``,
+then it runs on the test's :class:`~x_helpers.Clock` like the backend does.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
+from fake_x_api import FakeX, MemoryKeyring, World, make_world, memory_keyring
+from x_helpers import Clock
+
+from tuicoach.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("TUICOACH_SHARED", REPO.parent / "shared"))
@@ -21,3 +33,65 @@ def shared_fixture(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"reference data not found at {path} (set TUICOACH_SHARED to its folder)")
     return path
+
+
+def write_config(tmp_path: Path, text: str) -> Path:
+    """A config file holding ``text``."""
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run_tuicoach(
+    *args: str, env: Mapping[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python -m tuicoach ARGS`` in a real process, importing this checkout (installed or not).
+
+    ``env`` is its whole environment (default: this process's) and ``stdin``
+    its input (default: empty, never the terminal's).
+    """
+    return subprocess.run(
+        [sys.executable, "-m", "tuicoach", *args],
+        input="" if stdin is None else stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**(os.environ if env is None else env), "PYTHONPATH": str(REPO)},
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """An empty store in a real SQLite file."""
+    with Store.open(tmp_path / "acme_bakery.sqlite3") as opened:
+        yield opened
+
+
+# -- the X tests ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def fake(request: pytest.FixtureRequest) -> Iterator[FakeX]:
+    """The fake X API on 127.0.0.1: on the wall clock, or on ``clock`` where marked ``x_clock``."""
+    now: Callable[[], float] = time.time
+    if request.node.get_closest_marker("x_clock") is not None:
+        now = request.getfixturevalue("clock").epoch
+    with FakeX(clock=now) as server:
+        yield server
+
+
+@pytest.fixture
+def world(fake: FakeX) -> World:
+    return make_world(fake)
+
+
+@pytest.fixture
+def vault() -> Iterator[MemoryKeyring]:
+    """An in-memory keyring in place of the system's, for the test's length."""
+    with memory_keyring() as backend:
+        yield backend

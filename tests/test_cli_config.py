@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
-from conftest import REPO
+from conftest import run_tuicoach
 
 
 def tuicoach(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tuicoach", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "PYTHONPATH": str(REPO), **env},
-    )
+    return run_tuicoach(*args, env={**os.environ, **env})
 
 
 def test_prints_the_path_and_the_defaults_when_missing(tmp_path: Path) -> None:

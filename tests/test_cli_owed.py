@@ -5,17 +5,16 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import run_tuicoach
 
 from tuicoach import paths
 from tuicoach.domain.models import Mention, Tweet, User
 from tuicoach.store import Store
 
-REPO = Path(__file__).resolve().parents[1]
 NOW = "2026-03-01T12:00:00Z"
 NOW_DT = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -23,16 +22,9 @@ NOW_DT = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 def tuicoach(
     *args: str, columns: int = 100, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": str(columns)}
+    env = {**os.environ, "COLUMNS": str(columns)}
     env.pop("TUICOACH_DATA_DIR", None)
-    return subprocess.run(
-        [sys.executable, "-m", "tuicoach", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        input=stdin,
-        timeout=60,
-    )
+    return run_tuicoach(*args, env=env, stdin=stdin)
 
 
 LINES = [

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
-from conftest import REPO
+from conftest import run_tuicoach
 
 SALE = "Please RT!! Our spring sale is ON, 20% off everything, shop now https://shop.example.com"
 NOW = "2026-03-10T12:00:00Z"
@@ -19,20 +18,8 @@ def tuicoach(
     *args: str, stdin: str | None = None, tmp_path: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run the CLI with a config file that does not exist, unless ``env`` says otherwise."""
-    return subprocess.run(
-        [sys.executable, "-m", "tuicoach", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={
-            **os.environ,
-            "PYTHONPATH": str(REPO),
-            "TUICOACH_CONFIG": str(tmp_path / "no-config.toml"),
-            "NO_COLOR": "1",
-            **(env or {}),
-        },
-    )
+    defaults = {"TUICOACH_CONFIG": str(tmp_path / "no-config.toml"), "NO_COLOR": "1"}
+    return run_tuicoach(*args, env={**os.environ, **defaults, **(env or {})}, stdin=stdin)
 
 
 def history_file(tmp_path: Path, lines: list[object]) -> Path:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tuicoach.coach import RULES, Coach, CoachSettings
-from tuicoach.domain.models import Draft, Report, Severity, Tweet
+from tuicoach.domain.models import Draft, Mention, Report, Severity, Tweet, User
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 COACH = Coach()
@@ -328,6 +328,23 @@ def test_too_long_points_at_the_overflow_after_a_link() -> None:
     assert finding.severity is Severity.ERROR
     assert (finding.start, finding.end) == (len(text) - 4, len(text))
     assert "284/280" in finding.message
+
+
+def test_a_reply_may_name_the_people_of_its_thread() -> None:
+    parent = Tweet(
+        id="1",
+        text="@shop @Ann @bob is it open?",
+        created_at=NOW,
+        author_id="9",
+        mentions=(Mention("shop", 0, 5), Mention("Ann", 6, 10), Mention("bob", 11, 15)),
+    )
+    draft = Draft.answering("Yes! Thanks @Cat, @ann, @bob and @shop", parent, User("9", "Cat"))
+    assert draft.reply_to == parent
+    assert draft.reply_usernames == {"cat", "ann", "bob", "shop"}
+    assert not COACH.report(draft, now=NOW).by_rule("mass-mention")
+    outsiders = Draft.answering("Yes! Thanks @dan, @eve, @fay and @gus", parent, None)
+    assert outsiders.reply_usernames == {"ann", "bob", "shop"}
+    assert COACH.report(outsiders, now=NOW).by_rule("mass-mention")
 
 
 def test_an_empty_draft_gets_only_the_empty_finding() -> None:

@@ -6,16 +6,11 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from conftest import write_config
 
 from tuicoach.coach import DEFAULT_WORDS, CoachSettings
 from tuicoach.config import SECTIONS, Config, ConfigError, dumps, load, load_config
 from tuicoach.domain.models import Severity
-
-
-def write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def test_a_missing_file_means_defaults(tmp_path: Path) -> None:
@@ -25,14 +20,14 @@ def test_a_missing_file_means_defaults(tmp_path: Path) -> None:
 
 
 def test_an_empty_file_means_defaults(tmp_path: Path) -> None:
-    config = load(write(tmp_path, ""))
+    config = load(write_config(tmp_path, ""))
     assert config.exists and config.coach == CoachSettings()
 
 
 def test_override_and_environment_pick_the_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    env_file = write(tmp_path, "[thresholds]\nmax_hashtags = 4\n")
+    env_file = write_config(tmp_path, "[thresholds]\nmax_hashtags = 4\n")
     monkeypatch.setenv("TUICOACH_CONFIG", str(env_file))
     assert load_config().coach.thresholds.max_hashtags == 4
     other = tmp_path / "other.toml"
@@ -42,7 +37,7 @@ def test_override_and_environment_pick_the_file(
 
 def test_rules_thresholds_and_words(tmp_path: Path) -> None:
     config = load(
-        write(
+        write_config(
             tmp_path,
             """
 [rules.we-we-we]
@@ -148,7 +143,7 @@ replace = ["heck"]
 def test_each_mistake_names_the_file_and_the_key(
     tmp_path: Path, toml: str, key: str, problem: str
 ) -> None:
-    path = write(tmp_path, toml)
+    path = write_config(tmp_path, toml)
     with pytest.raises(ConfigError) as caught:
         load(path)
     message = str(caught.value)
@@ -158,7 +153,7 @@ def test_each_mistake_names_the_file_and_the_key(
 
 
 def test_invalid_toml_names_the_file_and_line(tmp_path: Path) -> None:
-    path = write(tmp_path, "[thresholds]\nmax_hashtags = \n")
+    path = write_config(tmp_path, "[thresholds]\nmax_hashtags = \n")
     with pytest.raises(ConfigError) as caught:
         load(path)
     assert str(caught.value).startswith(f"{path}: not valid TOML")
@@ -174,7 +169,7 @@ def test_an_unreadable_file_is_an_error(tmp_path: Path) -> None:
 
 
 def test_dumps_is_toml_that_round_trips(tmp_path: Path) -> None:
-    path = write(
+    path = write_config(
         tmp_path,
         "[rules.burst]\nenabled = false\n[thresholds]\nburst_minutes = 45\n"
         '[words.acronyms]\nextend = ["BREW"]\n[words.hard-sell]\nextend = ["say \\"yes\\" now"]\n',
@@ -186,7 +181,7 @@ def test_dumps_is_toml_that_round_trips(tmp_path: Path) -> None:
     assert set(parsed) == set(SECTIONS)
     assert parsed["rules"]["burst"]["enabled"] is False
     assert parsed["thresholds"]["burst_minutes"] == 45
-    again = load(write(tmp_path, text))
+    again = load(write_config(tmp_path, text))
     assert again.coach == config.coach
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -33,13 +32,6 @@ def tweet(
     **fields: object,
 ) -> Tweet:
     return Tweet(id=tweet_id, text=text, created_at=at(minutes_ago), author_id=author, **fields)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store.open(tmp_path / "data" / "accounts" / "roastery.sqlite3")
-    yield opened
-    opened.close()
 
 
 FULL = Tweet(
@@ -121,6 +113,16 @@ def test_users_round_trip(store: Store) -> None:
     assert store.users(["42", "100", "404"]) == {"42": sam, "100": ME}
     store.upsert_users([replace(sam, name="Sam", followers_count=None)])
     assert store.user("42") == replace(sam, name="Sam")  # count not sent: kept
+
+
+def test_lookups_by_id_in_several_statements(store: Store) -> None:
+    ids = [str(i) for i in range(1, 1201)]  # asked 500 at a time: three statements
+    store.upsert_users(User(i, f"user_{i}") for i in ids)
+    store.upsert_tweets(tweet(i, author=i) for i in ids)
+    asked = [*ids, "0", *ids[:10]]  # one unknown id, some asked twice
+    assert sorted(store.users(asked), key=int) == ids
+    assert sorted(store.tweets(asked), key=int) == ids
+    assert store.tweets(asked)["1200"].author_id == "1200"
 
 
 def test_account_and_meta(store: Store) -> None:

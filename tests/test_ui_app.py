@@ -7,12 +7,12 @@ the user would see (pane titles, what the coach says) and what the store keeps.
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
+from ui_helpers import NOW, make_app, settle, type_text
 
 from tuicoach.backends.base import Offline, RateLimited
 from tuicoach.domain.models import Finding, Report, Severity, Tweet
@@ -26,21 +26,7 @@ from tuicoach.ui.widgets.compose import ComposePane
 from tuicoach.ui.widgets.status import StatusBar
 from tuicoach.ui.widgets.tweet_list import TweetList
 
-NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 WIDE = (160, 45)
-
-
-def make_app(data: Path, **options: Any) -> TuicoachApp:
-    clock = fixed_clock(NOW)
-    options.setdefault("connect", demo_connect(data, clock))
-    return TuicoachApp(clock=clock, theme="espresso", sync=False, **options)
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Let workers finish, and the messages they posted be handled (twice: workers chain)."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def mentions(app: TuicoachApp) -> TweetList:
@@ -50,10 +36,6 @@ def mentions(app: TuicoachApp) -> TweetList:
 def store(app: TuicoachApp) -> Any:
     assert app.account is not None
     return app.account.store
-
-
-async def type_text(pilot: Pilot[None], text: str) -> None:
-    await pilot.press(*[{" ": "space"}.get(c, c) for c in text])
 
 
 async def test_four_panes_side_by_side_with_their_titles(tmp_path: Path) -> None:

@@ -4,30 +4,25 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
+import conftest
 import pytest
+from conftest import write_config
 
 from tuicoach.config import ConfigError, dumps, load
 from tuicoach.ui.keys import BINDING_IDS, key_help
 from tuicoach.ui.launch import AppSettings, read_settings
 
-REPO = Path(__file__).resolve().parents[1]
-
-
-def write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
 
 def test_theme_and_keymap_are_read_and_printed_back(tmp_path: Path) -> None:
-    path = write(tmp_path, '[theme]\nname = "oat"\n[keymap]\nreply = "r , ctrl+r"\nsend = "f5"\n')
+    path = write_config(
+        tmp_path, '[theme]\nname = "oat"\n[keymap]\nreply = "r , ctrl+r"\nsend = "f5"\n'
+    )
     config = load(path)
     assert config.theme == "oat"
     assert config.keymap == {"reply": "r,ctrl+r", "send": "f5"}
-    again = load(write(tmp_path, dumps(config)))
+    again = load(write_config(tmp_path, dumps(config)))
     assert (again.theme, dict(again.keymap)) == ("oat", {"reply": "r,ctrl+r", "send": "f5"})
 
 
@@ -36,7 +31,7 @@ def test_no_config_file_needs_no_reading(tmp_path: Path) -> None:
 
 
 def test_an_unknown_binding_id_is_a_config_error_naming_the_key(tmp_path: Path) -> None:
-    path = write(tmp_path, '[keymap]\nrepyl = "x"\n')
+    path = write_config(tmp_path, '[keymap]\nrepyl = "x"\n')
     with pytest.raises(ConfigError) as caught:
         read_settings(path)
     assert caught.value.key == "keymap.repyl"
@@ -53,15 +48,8 @@ def test_every_binding_has_a_unique_id_and_help() -> None:
 
 
 def run_tuicoach(*args: str, config: Path, data: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO), "TUICOACH_CONFIG": str(config)}
-    return subprocess.run(
-        [sys.executable, "-m", "tuicoach", "--data-dir", str(data), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
+    env = {**os.environ, "TUICOACH_CONFIG": str(config)}
+    return conftest.run_tuicoach("--data-dir", str(data), *args, env=env)
 
 
 @pytest.mark.parametrize(
@@ -78,7 +66,7 @@ def run_tuicoach(*args: str, config: Path, data: Path) -> subprocess.CompletedPr
 def test_the_app_does_not_start_on_a_broken_config(
     tmp_path: Path, text: str, expected: str
 ) -> None:
-    config = write(tmp_path, text)
+    config = write_config(tmp_path, text)
     result = run_tuicoach("--demo", config=config, data=tmp_path / "data")
     assert result.returncode == 2, result.stderr
     assert result.stderr.startswith(f"tuicoach: {config}: ")

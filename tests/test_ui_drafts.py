@@ -10,31 +10,16 @@ import struct
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
+from conftest import REPO
 from textual.pilot import Pilot
+from ui_helpers import NOW, make_app, settle, type_text
 
 from tuicoach import paths
 from tuicoach.store import Store
-from tuicoach.ui.app import TuicoachApp
-from tuicoach.ui.launch import demo_connect, fixed_clock
 from tuicoach.ui.widgets.compose import ComposePane
 from tuicoach.ui.widgets.tweet_list import TweetList
-
-REPO = Path(__file__).resolve().parents[1]
-NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
-
-
-def make_app(data: Path) -> TuicoachApp:
-    clock = fixed_clock(NOW)
-    return TuicoachApp(connect=demo_connect(data, clock), clock=clock, sync=False)
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def saved(pilot: Pilot[None], store: Store, text: str, seconds: float = 5.0) -> bool:
@@ -45,10 +30,6 @@ async def saved(pilot: Pilot[None], store: Store, text: str, seconds: float = 5.
             return True
         await pilot.pause(0.05)
     return False
-
-
-async def type_text(pilot: Pilot[None], text: str) -> None:
-    await pilot.press(*[{" ": "space"}.get(c, c) for c in text])
 
 
 async def test_a_reply_draft_is_saved_while_typing_and_restored_after_restart(

@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 from textual.app import App
 from textual.color import Color
 
@@ -21,8 +22,6 @@ from tuicoach.ui.themes import (
     load_themes,
     variable_defaults,
 )
-
-REPO = Path(__file__).resolve().parents[1]
 
 GOOD = """
 name = "mine"

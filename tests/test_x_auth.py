@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
@@ -11,9 +10,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import keyring
+import keyring.backend
 import keyring.backends.fail
+import keyring.errors
 import pytest
-from fake_x_api import FakeX, MemoryKeyring, World, make_world, memory_keyring
+from conftest import REPO
+from fake_x_api import FakeX, MemoryKeyring, World
+from x_helpers import Answers, browser_approves, env_of
 
 from tuicoach import cli
 from tuicoach.accounts import AccountIndex, SignInError, resolve
@@ -22,25 +25,6 @@ from tuicoach.backends.x import credentials
 from tuicoach.backends.x.auth import PinLogin
 from tuicoach.backends.x.credentials import Credentials, KeyringUnavailable
 
-REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeX]:
-    with FakeX() as server:
-        yield server
-
-
-@pytest.fixture
-def world(fake: FakeX) -> World:
-    return make_world(fake)
-
-
-@pytest.fixture
-def vault() -> Iterator[MemoryKeyring]:
-    with memory_keyring() as backend:
-        yield backend
-
 
 @pytest.fixture
 def x_env(fake: FakeX, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -48,36 +32,6 @@ def x_env(fake: FakeX, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TUICOACH_X_API_BASE", fake.url)
     for name in credentials.ENV_VARS:
         monkeypatch.delenv(name, raising=False)
-
-
-class Answers(io.StringIO):
-    """A stdin whose lines are computed when asked for (the PIN exists only then)."""
-
-    def __init__(self, *answers: str | Callable[[], str]) -> None:
-        super().__init__()
-        self._answers = list(answers)
-        self.asked = 0
-
-    def readline(self, size: int | None = -1) -> str:
-        if not self._answers:
-            return ""
-        self.asked += 1
-        answer = self._answers.pop(0)
-        return (answer() if callable(answer) else answer) + "\n"
-
-    def isatty(self) -> bool:
-        return False
-
-
-def browser_approves(fake: FakeX, username: str) -> Callable[[], str]:
-    """What the user does in the browser: open the printed page, approve, read the PIN."""
-
-    def pin() -> str:
-        fake.authorizing_user = username
-        token = next(reversed(fake.request_tokens))
-        return fake.approve(f"{fake.url}/oauth/authorize?oauth_token={token}")
-
-    return pin
 
 
 def login(
@@ -285,11 +239,36 @@ def test_every_keyring_call_maps_no_keyring(tmp_path: Path) -> None:
         resolve(None, tmp_path)
 
 
+class LockedKeyring(keyring.backend.KeyringBackend):
+    priority = 1  # type: ignore[assignment]
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise keyring.errors.KeyringLocked("the login keyring is locked")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise keyring.errors.KeyringLocked("the login keyring is locked")
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise keyring.errors.KeyringLocked("the login keyring is locked")
+
+
+def test_a_locked_keyring_says_to_unlock_it() -> None:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(LockedKeyring())
+    try:
+        for call in (
+            credentials.check_keyring,
+            lambda: credentials.save("a", Credentials("k", "s", "1-t", "ts")),
+            lambda: credentials.load("a"),
+            lambda: credentials.delete("a"),
+        ):
+            with pytest.raises(KeyringUnavailable, match=r"refused \(KeyringLocked: .*Unlock it"):
+                call()
+    finally:
+        keyring.set_keyring(previous)
+
+
 # -- the environment ----------------------------------------------------------------------
-
-
-def env_of(world: World) -> dict[str, str]:
-    return dict(zip(credentials.ENV_VARS, world.secrets, strict=True))
 
 
 @pytest.mark.usefixtures("no_keyring")

@@ -7,36 +7,21 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fake_x_api import FakeX, World, make_world
-from test_x_sync import Clock, backend_for
+from conftest import REPO
+from fake_x_api import World
+from x_helpers import Clock, backend_for, env_of
 
 from tuicoach import paths
 from tuicoach.accounts import AccountIndex, AccountRecord, signed_in_opener
 from tuicoach.backends.base import Backend, SyncResult
 from tuicoach.backends.x.backend import XBackend
-from tuicoach.backends.x.credentials import ENV_VARS
 from tuicoach.backends.x.settings import XSettings
 from tuicoach.store import Store
 
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def fake(clock: Clock) -> Iterator[FakeX]:
-    with FakeX(clock=clock.epoch) as server:
-        yield server
-
-
-@pytest.fixture
-def world(fake: FakeX) -> World:
-    return make_world(fake)
+pytestmark = pytest.mark.x_clock
 
 
 def test_xbackend_has_every_member_of_the_protocol(
@@ -76,7 +61,7 @@ def test_opener_costs_nothing_and_opens_in_a_worker(
     monkeypatch.setenv("TUICOACH_X_API_BASE", world.fake.url)
     assert signed_in_opener(data_dir=tmp_path, env={}) is None
 
-    env = dict(zip(ENV_VARS, world.secrets, strict=True))
+    env = env_of(world)
     opener = signed_in_opener(
         data_dir=tmp_path, env=env, clock=clock, settings=XSettings(timeout=2)
     )
@@ -114,7 +99,7 @@ def test_light_modules_load_no_network_or_keyring(module: str) -> None:
         capture_output=True,
         text=True,
         check=True,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+        env={**os.environ, "PYTHONPATH": str(REPO)},
     ).stdout
     heavy = {m.split(".")[0] for m in json.loads(out)} & {
         "tweepy",

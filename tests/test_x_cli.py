@@ -9,57 +9,39 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from fake_x_api import FakeX, World, make_world
-
-from tuicoach.backends.x.credentials import ENV_VARS
-
-REPO = Path(__file__).resolve().parents[1]
+from conftest import run_tuicoach
+from fake_x_api import World
+from x_helpers import env_of
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeX]:
-    with FakeX() as server:
-        yield server
-
-
-@pytest.fixture
-def world(fake: FakeX) -> World:
-    w = make_world(fake)
-    fake.add_tweet(w.friends[0], "Good morning, bakers")
-    fake.add_tweet(w.strangers[0], "@acme_bakery do you have rye today?")
-    fake.add_tweet(w.me, "Rye and spelt on the shelves from 8")
-    return w
+def world(world: World) -> World:
+    world.fake.add_tweet(world.friends[0], "Good morning, bakers")
+    world.fake.add_tweet(world.strangers[0], "@acme_bakery do you have rye today?")
+    world.fake.add_tweet(world.me, "Rye and spelt on the shelves from 8")
+    return world
 
 
 def environment(world: World, tmp_path: Path, *, signed_in: bool = True) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TUICOACH_", "PYTHON_KEY"))}
     env |= {
-        "PYTHONPATH": str(REPO),
         "TUICOACH_DATA_DIR": str(tmp_path / "data"),
         "TUICOACH_CONFIG": str(tmp_path / "config.toml"),
         "TUICOACH_X_API_BASE": world.fake.url,
         "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
     }
     if signed_in:
-        env |= dict(zip(ENV_VARS, world.secrets, strict=True))
+        env |= env_of(world)
     return env
 
 
 def tuicoach(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tuicoach", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_tuicoach(*args, env=env)
 
 
 def test_sync_fetches_once_and_says_what_it_read(world: World, tmp_path: Path) -> None:

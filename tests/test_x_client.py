@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -15,8 +14,8 @@ from fake_x_api import (
     OAUTH1_PERMISSIONS,
     FakeX,
     World,
-    make_world,
 )
+from x_helpers import Sleeps
 
 from tuicoach.backends.base import AccessError, AuthError, BackendError, Offline, RateLimited
 from tuicoach.backends.x.client import XClient
@@ -24,24 +23,6 @@ from tuicoach.backends.x.credentials import Credentials
 from tuicoach.backends.x.errors import ResponseLost, RetryPolicy, local_hhmm
 from tuicoach.backends.x.settings import ApiBaseError, api_base, normalise_base
 from tuicoach.backends.x.transport import XSession, rebase
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeX]:
-    with FakeX() as server:
-        yield server
-
-
-@pytest.fixture
-def world(fake: FakeX) -> World:
-    return make_world(fake)
-
-
-class Sleeps(list[float]):
-    """An injected ``sleep`` that records instead of waiting."""
-
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
 
 
 def client_for(world: World, *, attempts: int = 4, timeout: float = 2.0, **kw: object) -> XClient:

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from conftest import write_config
 
 from tuicoach.backends.x.cost import (
     DEFAULT_PRICE_TABLE,
@@ -23,12 +24,6 @@ from tuicoach.backends.x.settings import XSettings, min_interval
 from tuicoach.config import ConfigError, dumps, load
 
 
-def write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def test_defaults(tmp_path: Path) -> None:
     config = load(tmp_path / "missing.toml")
     assert config.x == XSettings()
@@ -38,7 +33,7 @@ def test_defaults(tmp_path: Path) -> None:
 
 def test_x_section(tmp_path: Path) -> None:
     config = load(
-        write(
+        write_config(
             tmp_path,
             '[x]\napi_base = "http://127.0.0.1:8080/"\ntimeout = 5\nbackfill_pages = 3\n'
             "poll_seconds = 2\n",
@@ -52,7 +47,7 @@ def test_x_section(tmp_path: Path) -> None:
 
 def test_pricing_section(tmp_path: Path) -> None:
     config = load(
-        write(
+        write_config(
             tmp_path,
             """
 [pricing]
@@ -113,7 +108,7 @@ post_create_url = 0.200
     ],
 )
 def test_mistakes_name_the_file_and_key(tmp_path: Path, toml: str, key: str, problem: str) -> None:
-    path = write(tmp_path, toml)
+    path = write_config(tmp_path, toml)
     with pytest.raises(ConfigError) as caught:
         load(path)
     assert str(caught.value).startswith(f"{path}: {key}: ")
@@ -122,7 +117,7 @@ def test_mistakes_name_the_file_and_key(tmp_path: Path, toml: str, key: str, pro
 
 def test_dumps_round_trips_x_and_pricing(tmp_path: Path) -> None:
     config = load(
-        write(
+        write_config(
             tmp_path,
             '[x]\napi_base = "https://proxy.example/x"\nretries = 2\n[pricing]\nlink_tip = false\n',
         )
@@ -131,7 +126,7 @@ def test_dumps_round_trips_x_and_pricing(tmp_path: Path) -> None:
     parsed = tomllib.loads(text)
     assert parsed["x"]["api_base"] == "https://proxy.example/x"
     assert parsed["pricing"]["table"][0]["since"] == date(2026, 2, 1)
-    again = load(write(tmp_path, text))
+    again = load(write_config(tmp_path, text))
     assert again.x == config.x
     assert again.pricing == config.pricing
 

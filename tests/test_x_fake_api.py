@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import requests
 import tweepy
 from conftest import shared_fixture
-from fake_x_api import UNAUTHORIZED, FakeX, World, make_world
+from fake_x_api import UNAUTHORIZED, World
 
 from tuicoach.backends.x.transport import XSession
 
@@ -31,18 +30,11 @@ RECORDED = {
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeX]:
-    with FakeX() as server:
-        yield server
-
-
-@pytest.fixture
-def world(fake: FakeX) -> World:
-    w = make_world(fake)
+def world(world: World) -> World:
     for i in range(12):
-        fake.add_tweet(w.friends[i % 3], f"Morning bake number {i} @acme_bakery")
-    fake.add_tweet(w.me, "Sourdough is back on Fridays")
-    return w
+        world.fake.add_tweet(world.friends[i % 3], f"Morning bake number {i} @acme_bakery")
+    world.fake.add_tweet(world.me, "Sourdough is back on Fridays")
+    return world
 
 
 def tweepy_client(world: World) -> tweepy.Client:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -13,12 +12,6 @@ from tuicoach.backends.x.cost import Meter, today, usage_days
 from tuicoach.store import SCHEMA_VERSION, Store, schema
 
 NOON = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "acme.sqlite3") as opened:
-        yield opened
 
 
 def test_a_repeat_read_the_same_utc_day_is_free(store: Store) -> None:
@@ -44,14 +37,10 @@ def test_the_day_is_the_utc_day_whatever_the_local_zone(store: Store) -> None:
     assert days[date(2026, 3, 2)]["post_reads"] == 1
 
 
-def test_only_todays_read_ids_are_kept(store: Store, tmp_path: Path) -> None:
+def test_only_todays_read_ids_are_kept(store: Store) -> None:
     store.record_usage(now=NOON, reads={"post": [str(i) for i in range(50)]})
     store.record_usage(now=NOON + timedelta(days=1), reads={"post": ["x"]})
-    rows = (
-        sqlite3.connect(tmp_path / "acme.sqlite3")
-        .execute("SELECT count(*) FROM usage_reads")
-        .fetchone()[0]
-    )
+    rows = sqlite3.connect(store.path).execute("SELECT count(*) FROM usage_reads").fetchone()[0]
     assert rows == 1
 
 

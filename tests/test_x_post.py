@@ -3,41 +3,24 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from fake_x_api import DUPLICATE, OAUTH1_PERMISSIONS, FakeX, World, make_world
-from test_x_sync import Clock, Sleeps, backend_for
+from fake_x_api import DUPLICATE, OAUTH1_PERMISSIONS, FakeX, World
+from x_helpers import Clock, Sleeps, backend_for
 
 from tuicoach.backends.base import AccessError, Offline
 from tuicoach.backends.x.cost import usage_days
 from tuicoach.backends.x.errors import ResponseLost
 from tuicoach.store import OutboxState, Store
 
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
+pytestmark = pytest.mark.x_clock
 
 
 @pytest.fixture
-def fake(clock: Clock) -> Iterator[FakeX]:
-    with FakeX(clock=clock.epoch) as server:
-        server.reject_duplicates = False  # so a second send would really make a second tweet
-        yield server
-
-
-@pytest.fixture
-def world(fake: FakeX) -> World:
-    return make_world(fake)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "acme_bakery.sqlite3") as opened:
-        yield opened
+def fake(fake: FakeX) -> FakeX:
+    fake.reject_duplicates = False  # so a second send would really make a second tweet
+    return fake
 
 
 def texts_on_x(world: World) -> list[str]:

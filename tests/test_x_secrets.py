@@ -10,35 +10,22 @@ for each of the four secrets, raw bytes.
 
 from __future__ import annotations
 
-import io
 import logging
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from fake_x_api import FakeX, MemoryKeyring, make_world, memory_keyring
+from fake_x_api import FakeX, MemoryKeyring, make_world
+from x_helpers import Answers, browser_approves
 
 from tuicoach import cli
 from tuicoach.accounts import open_signed_in
 from tuicoach.backends.base import BackendError
 from tuicoach.backends.x import credentials
 from tuicoach.backends.x.settings import XSettings
-
-
-class Answers(io.StringIO):
-    def __init__(self, *answers: str | Callable[[], str]) -> None:
-        super().__init__()
-        self._answers = list(answers)
-
-    def readline(self, size: int | None = -1) -> str:
-        answer = self._answers.pop(0) if self._answers else ""
-        return (answer() if callable(answer) else answer) + "\n" if answer else ""
-
-    def isatty(self) -> bool:
-        return False
 
 
 @pytest.fixture
@@ -57,12 +44,6 @@ def debug_log(tmp_path: Path) -> Iterator[Path]:
         root.removeHandler(handler)
         root.setLevel(previous)
         handler.close()
-
-
-@pytest.fixture
-def vault() -> Iterator[MemoryKeyring]:
-    with memory_keyring() as backend:
-        yield backend
 
 
 def raw_files(folder: Path) -> dict[Path, bytes]:
@@ -88,13 +69,7 @@ def test_a_whole_session_leaves_no_secret_anywhere(
         monkeypatch.setenv("TUICOACH_X_API_BASE", fake.url)
         monkeypatch.setenv("TUICOACH_DATA_DIR", str(data))
         monkeypatch.setenv("TUICOACH_CONFIG", str(config))
-
-        def pin() -> str:
-            fake.authorizing_user = "acme_bakery"
-            return fake.approve(
-                f"{fake.url}/oauth/authorize?oauth_token={next(iter(fake.request_tokens))}"
-            )
-
+        pin = browser_approves(fake, "acme_bakery")
         monkeypatch.setattr(sys, "stdin", Answers(world.app_key, world.app_secret, pin))
         assert cli.main(["login"]) == 0
         saved = credentials.load("acme_bakery")

@@ -2,86 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-from fake_x_api import CLIENT_NOT_ENROLLED, FakeX, World, make_world
+from fake_x_api import CLIENT_NOT_ENROLLED, FakeX, World
+from x_helpers import Clock, Sleeps, backend_for
 
 from tuicoach.backends.base import AccessError, AuthError, Offline, RateLimited
-from tuicoach.backends.x.backend import XBackend
 from tuicoach.backends.x.cost import usage_days
-from tuicoach.backends.x.credentials import Credentials
-from tuicoach.backends.x.settings import XSettings
 from tuicoach.backends.x.sync import Pacer
 from tuicoach.store import Store
 
-
-class Clock:
-    """The one clock the fake, the backend and the meter share; tests move it."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def epoch(self) -> float:
-        return self.now.timestamp()
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-
-
-class Sleeps(list[float]):
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def fake(clock: Clock) -> Iterator[FakeX]:
-    with FakeX(clock=clock.epoch) as server:
-        yield server
-
-
-@pytest.fixture
-def world(fake: FakeX) -> World:
-    return make_world(fake)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "acme_bakery.sqlite3") as opened:
-        yield opened
-
-
-def backend_for(
-    world: World, store: Store, clock: Clock, sleeps: Sleeps | None = None, **settings: object
-) -> XBackend:
-    options: dict[str, object] = {
-        "api_base": world.fake.url,
-        "timeout": 0.3,
-        "retries": 3,
-        "page_size": 20,
-        "backfill_pages": 2,
-        "catch_up_pages": 3,
-        **settings,
-    }
-    return XBackend.open(
-        store,
-        Credentials(*world.secrets),
-        username="acme_bakery",
-        settings=XSettings(**options),  # type: ignore[arg-type]
-        clock=clock,
-        sleep=sleeps if sleeps is not None else Sleeps(),
-        rng=lambda: 0.5,
-    )
+pytestmark = pytest.mark.x_clock
 
 
 def populate(world: World, clock: Clock, *, home: int, mentions: int, own: int) -> None:

@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import tempfile
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -281,15 +282,11 @@ def open_signed_in(
         return None
     settings = settings or XSettings()
     now = clock or (lambda: datetime.now(UTC))
-    backend_kwargs = {
-        "settings": settings,
-        "clock": now,
-        **({"sleep": sleep} if sleep is not None else {}),
-    }
+    sleep = sleep or time.sleep
     username = signed_in.username
     asked: User | None = None
     if username is None:
-        user = whoami(signed_in.credentials, **backend_kwargs)  # type: ignore[arg-type]
+        user = whoami(signed_in.credentials, settings=settings, clock=now, sleep=sleep)
         if account and user.username.lower() != normalise_username(account).lower():
             raise _env_conflict(user.username, normalise_username(account))
         index = AccountIndex.load(folder)
@@ -307,8 +304,10 @@ def open_signed_in(
             signed_in.credentials,
             username=username,
             source=signed_in.source,
+            settings=settings,
             pricing=pricing,
-            **backend_kwargs,  # type: ignore[arg-type]
+            clock=now,
+            sleep=sleep,
         )
     except BaseException:
         store.close()

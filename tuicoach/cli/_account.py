@@ -1,4 +1,4 @@
-"""What the account commands (login, logout, sync, post, usage) share.
+"""What the subcommands share: the config, and signing in (login, logout, sync, post, usage).
 
 Stdlib-only at the top, like every CLI module: what they need is imported when
 they run.
@@ -40,13 +40,15 @@ def fail(message: object) -> int:
     return EXIT_X
 
 
-def open_account(args: argparse.Namespace) -> tuple[Store, XBackend] | int:
-    """The signed-in account, or an exit status after saying what is wrong."""
+def open_account(args: argparse.Namespace, settings: Config) -> tuple[Store, XBackend] | int:
+    """The signed-in account, or an exit status after saying what is wrong.
+
+    ``settings`` is the config the command has read (:func:`config`).
+    """
     from tuicoach.accounts import SignInError, open_signed_in
     from tuicoach.backends.base import BackendError
     from tuicoach.store import StoreError
 
-    settings = config(args)
     try:
         opened = open_signed_in(
             account=getattr(args, "account", None),

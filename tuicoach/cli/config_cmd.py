@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from tuicoach.cli._account import config
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = (
@@ -14,12 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tuicoach.cli import UsageError
-    from tuicoach.config import ConfigError, dumps, load_config
+    from tuicoach.config import dumps
 
-    try:
-        config = load_config(getattr(args, "config", None))
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
-    sys.stdout.write(dumps(config))
+    sys.stdout.write(dumps(config(args)))
     return 0

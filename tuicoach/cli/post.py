@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     if args.reply_to is not None and not args.reply_to.isdigit():
         raise UsageError(f"--reply-to {args.reply_to!r}: a tweet id is a number")
     settings = config(args)
-    opened = open_account(args)
+    opened = open_account(args, settings)
     if isinstance(opened, int):
         return opened
     store, backend = opened
@@ -44,19 +44,14 @@ def run(args: argparse.Namespace) -> int:
         now = datetime.now(UTC)
         history = store.stream("own", limit=2000)
         reply_to = store.tweet(args.reply_to) if args.reply_to else None
-        usernames: set[str] = set()
-        if reply_to is not None:
-            author = store.user(reply_to.author_id)
-            usernames = set(reply_to.mentioned_usernames)
-            if author is not None:
-                usernames.add(author.username.lower())
+        draft = (
+            Draft.answering(args.text, reply_to, store.user(reply_to.author_id))
+            if reply_to is not None
+            else Draft(args.text)
+        )
         coach = Coach(settings.coach, history)
         owed = store.owed(now=now)  # a broadcast while people wait for an answer is noted
-        report = coach.report(
-            Draft(args.text, reply_to=reply_to, reply_usernames=frozenset(usernames)),
-            now=now,
-            owed_since=[o.tweet.created_at for o in owed],
-        )
+        report = coach.report(draft, now=now, owed_since=[o.tweet.created_at for o in owed])
         shown = [f for f in report.findings if f.severity in (Severity.ERROR, Severity.WARNING)]
         for finding in shown:
             print(f"{finding.severity.value}: {finding.rule}: {finding.message}", file=sys.stderr)

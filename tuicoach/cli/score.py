@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from tuicoach.cli._account import config
+
 if TYPE_CHECKING:
     from tuicoach.coach import Coach
     from tuicoach.domain.models import Finding, Report
@@ -58,7 +60,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from tuicoach.cli import EXIT_FINDINGS, EXIT_OK, UsageError
     from tuicoach.coach import Coach
-    from tuicoach.config import ConfigError, load_config
 
     if args.jsonl and args.text is not None:
         raise UsageError("give either a TEXT to score or --jsonl to read many, not both")
@@ -67,11 +68,7 @@ def run(args: argparse.Namespace) -> int:
     if args.input is not None and not args.jsonl:
         raise UsageError("--input goes with --jsonl (a single draft is given as TEXT)")
     now = _parse_now(args.now) if args.now is not None else datetime.now(UTC)
-    try:
-        config = load_config(getattr(args, "config", None))
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
-    coach = Coach(config.coach, _read_history(args.history) if args.history else ())
+    coach = Coach(config(args).coach, _read_history(args.history) if args.history else ())
 
     if args.jsonl:
         if args.input is None:

@@ -21,8 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from tuicoach.backends.x import cost
 
-    table = config(args).pricing.table
-    opened = open_account(args)
+    settings = config(args)
+    opened = open_account(args, settings)
     if isinstance(opened, int):
         return opened
     store, backend = opened
@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
         backend.close()
         store.close()
     now = datetime.now(UTC)
-    prices = cost.prices_on(cost.utc_day(now), table)
+    prices = cost.prices_on(cost.utc_day(now), settings.pricing.table)
     spent = (
         None
         if prices is None
@@ -74,8 +74,8 @@ def _as_json(username: str, report: object, spent: float | None) -> dict[str, ob
 
 def _print(username: str, report: object, spent: float | None, now: datetime) -> None:
     from tuicoach.backends.x.backend import SyncReport
+    from tuicoach.backends.x.client import FEATURES
     from tuicoach.backends.x.cost import format_dollars
-    from tuicoach.backends.x.sync import FEATURES
 
     assert isinstance(report, SyncReport)
     print(f"@{username}")

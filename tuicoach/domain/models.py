@@ -112,6 +112,14 @@ class Draft:
     reply_to: Tweet | None = None
     reply_usernames: frozenset[str] = frozenset()
 
+    @classmethod
+    def answering(cls, text: str, tweet: Tweet, author: User | None) -> Draft:
+        """A reply to ``tweet``, whose ``author`` (if known) and mentions are the conversation."""
+        names = set(tweet.mentioned_usernames)
+        if author is not None:
+            names.add(author.username.lower())
+        return cls(text, reply_to=tweet, reply_usernames=frozenset(names))
+
     @property
     def is_reply(self) -> bool:
         return self.reply_to is not None

@@ -466,18 +466,23 @@ class OwedTracker:
         return answered_at
 
     def _entry(self, tweet: Tweet, conversation: str) -> _Addressed:
+        """An addressed tweet's entry, indexed by id and author; the caller files it in order."""
         band = self._bands.get(tweet.id)
         if band is None:
             band = self._bands[tweet.id] = classify(tweet.text)
         priority = (band.rank, tweet.created_at, len(tweet.id), tweet.id)
         answered_at = self._first_answer(tweet, conversation)
-        return _Addressed(priority, tweet, band, conversation, answered_at)
-
-    def _index(self, entry: _Addressed) -> None:
-        tweet = entry.tweet
+        entry = _Addressed(priority, tweet, band, conversation, answered_at)
         self._entries[tweet.id] = entry
-        self._by_author.setdefault((entry.conversation_id, tweet.author_id), []).append(tweet.id)
+        self._by_author.setdefault((conversation, tweet.author_id), []).append(tweet.id)
         self._entry_authors.add(tweet.author_id)
+        return entry
+
+    def _replied(self, parent: str, at: datetime) -> None:
+        """An own reply to ``parent`` at ``at``: keep the first."""
+        earlier = self._first_direct.get(parent)
+        if earlier is None or at < earlier:
+            self._first_direct[parent] = at
 
     def _rebuild(self) -> None:
         """Work out every relation from the tweets alone."""
@@ -486,16 +491,13 @@ class OwedTracker:
         self._referenced = {
             ref for t in tweets.values() for ref in (t.replied_to_id, t.quoted_id) if ref
         }
-        first_direct: dict[str, datetime] = {}
         to_person: dict[tuple[str, str], list[datetime]] = {}
-        self._first_direct, self._to_person = first_direct, to_person
+        self._first_direct, self._to_person = {}, to_person
         for tweet_id, people in self._spoken_to.items():
             tweet = tweets[tweet_id]
             created = tweet.created_at
-            if (parent := tweet.replied_to_id) is not None:
-                earlier = first_direct.get(parent)
-                if earlier is None or created < earlier:
-                    first_direct[parent] = created
+            if tweet.replied_to_id is not None:
+                self._replied(tweet.replied_to_id, created)
             conversation = conversations[tweet_id]
             for person in people:
                 to_person.setdefault((conversation, person), []).append(created)
@@ -508,9 +510,7 @@ class OwedTracker:
         for tweet_id in self._mentions_user:
             tweet = tweets[tweet_id]
             if self._is_addressed(tweet):
-                entry = self._entry(tweet, conversations[tweet_id])
-                self._index(entry)
-                addressed.append(entry)
+                addressed.append(self._entry(tweet, conversations[tweet_id]))
         addressed.sort(key=_PRIORITY)
         self._addressed = addressed
         self._open = [a for a in addressed if a.answered_at is None]
@@ -540,7 +540,6 @@ class OwedTracker:
         if tweet_id not in self._spoken_to:
             if self._is_addressed(tweet):
                 entry = self._entry(tweet, conversation)
-                self._index(entry)
                 bisect.insort(self._addressed, entry, key=_PRIORITY)
                 if entry.answered_at is None:
                     bisect.insort(self._open, entry, key=_PRIORITY)
@@ -548,9 +547,7 @@ class OwedTracker:
 
         created = tweet.created_at
         if parent is not None:
-            earlier = self._first_direct.get(parent)
-            if earlier is None or created < earlier:
-                self._first_direct[parent] = created
+            self._replied(parent, created)
             if (entry := self._entries.get(parent)) is not None:
                 self._answer(entry, created)
         for person in self._spoken_to[tweet_id]:

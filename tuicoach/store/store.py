@@ -18,14 +18,14 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from tuicoach.domain.models import Mention, Metrics, Tweet, User
 from tuicoach.domain.owed import Mark, MarkKind, OwedReply, OwedStats, OwedTracker
@@ -38,6 +38,8 @@ META_ACCOUNT_ID = "account_id"
 META_ACCOUNT_USERNAME = "account_username"
 
 BUSY_TIMEOUT_SECONDS = 5.0
+
+_Row = TypeVar("_Row")
 
 
 class StoreError(Exception):
@@ -215,6 +217,11 @@ def _outbox_item(row: tuple[Any, ...]) -> OutboxItem:
     return OutboxItem(
         item_id, text, reply_to, OutboxState(state), _dt(created), attempts, tweet_id, error
     )
+
+
+def _draft(row: tuple[Any, ...]) -> DraftRecord:
+    draft_id, text, reply_to, created, updated = row
+    return DraftRecord(draft_id, text, reply_to, _dt(created), _dt(updated))
 
 
 def _mark(row: tuple[Any, ...]) -> Mark:
@@ -494,16 +501,8 @@ class Store:
         return self.users([user_id]).get(user_id)
 
     def users(self, ids: Iterable[str]) -> dict[str, User]:
-        wanted = list(dict.fromkeys(ids))
-        found: dict[str, User] = {}
         with self._reading() as db:
-            for chunk in _chunks(wanted):
-                marks = ", ".join("?" * len(chunk))
-                rows = db.execute(
-                    f"SELECT {_USER_COLUMNS} FROM users WHERE id IN ({marks})", chunk
-                ).fetchall()
-                found.update((row[0], _user(row)) for row in rows)
-        return found
+            return _by_id(db, f"SELECT {_USER_COLUMNS} FROM users", ids, _user)
 
     # -- moving the clock
 
@@ -575,24 +574,12 @@ class Store:
                 stored = self.tweets(t.id for t in batch)
                 self._owed_cache.tracker.add(stored.values())
 
-    @staticmethod
-    def _tweets_by_id(db: sqlite3.Connection, ids: list[str]) -> dict[str, Tweet]:
-        found: dict[str, Tweet] = {}
-        for chunk in _chunks(ids):
-            marks = ", ".join("?" * len(chunk))
-            rows = db.execute(
-                f"SELECT {_TWEET_COLUMNS} FROM tweets WHERE id IN ({marks})", chunk
-            ).fetchall()
-            found.update((row[0], _tweet(row)) for row in rows)
-        return found
-
     def tweet(self, tweet_id: str) -> Tweet | None:
-        with self._reading() as db:
-            return self._tweets_by_id(db, [tweet_id]).get(tweet_id)
+        return self.tweets([tweet_id]).get(tweet_id)
 
     def tweets(self, ids: Iterable[str]) -> dict[str, Tweet]:
         with self._reading() as db:
-            return self._tweets_by_id(db, list(dict.fromkeys(ids)))
+            return _by_id(db, f"SELECT {_TWEET_COLUMNS} FROM tweets", ids, _tweet)
 
     def streams_of(self, tweet_id: str) -> frozenset[str]:
         """The lists a tweet was fetched in."""
@@ -841,12 +828,12 @@ class Store:
         """All drafts, the most recently edited first."""
         with self._reading() as db:
             rows = db.execute(self._DRAFT + " ORDER BY updated_at DESC, id DESC").fetchall()
-        return [DraftRecord(r[0], r[1], r[2], _dt(r[3]), _dt(r[4])) for r in rows]
+        return [_draft(r) for r in rows]
 
     def draft(self, draft_id: int) -> DraftRecord | None:
         with self._reading() as db:
-            r = db.execute(self._DRAFT + " WHERE id = ?", (draft_id,)).fetchone()
-        return None if r is None else DraftRecord(r[0], r[1], r[2], _dt(r[3]), _dt(r[4]))
+            row = db.execute(self._DRAFT + " WHERE id = ?", (draft_id,)).fetchone()
+        return None if row is None else _draft(row)
 
     def delete_draft(self, draft_id: int) -> None:
         with self._writing() as db:
@@ -992,9 +979,8 @@ class Store:
 
 
 def _day(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        raise ValueError(f"times must be timezone-aware, got {moment!r}")
-    return moment.astimezone(UTC).date().isoformat()
+    """The UTC day of ``moment``, as ``YYYY-MM-DD``."""
+    return _ts(moment)[:10]
 
 
 def _add_count(db: sqlite3.Connection, day: str, metric: str, count: int) -> None:
@@ -1013,7 +999,21 @@ def _put_meta(db: sqlite3.Connection, key: str, value: str) -> None:
     )
 
 
-def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
-    """Stay under SQLite's limit on ``?`` parameters per statement."""
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _by_id(
+    db: sqlite3.Connection,
+    select: str,
+    ids: Iterable[str],
+    make: Callable[[tuple[Any, ...]], _Row],
+    chunk: int = 500,
+) -> dict[str, _Row]:
+    """``select`` (whose first column is ``id``) for each of ``ids``, by id; absent ones left out.
+
+    Asked in chunks, to stay under SQLite's limit on ``?`` parameters per statement.
+    """
+    wanted = list(dict.fromkeys(ids))
+    found: dict[str, _Row] = {}
+    for start in range(0, len(wanted), chunk):
+        part = wanted[start : start + chunk]
+        rows = db.execute(f"{select} WHERE id IN ({', '.join('?' * len(part))})", part)
+        found.update((row[0], make(row)) for row in rows.fetchall())
+    return found

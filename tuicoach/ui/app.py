@@ -625,7 +625,7 @@ class TuicoachApp(App[None]):
         """Put ``text`` in the draft without counting it as an edit (nothing to save)."""
         compose = self.main.query_one(ComposePane)
         if compose.text == text:
-            compose.show_length(text)
+            compose.show_length(text)  # no Changed will come to count it
             return
         self._restoring = True  # the Changed this causes is ours, not the user's
         compose.set_text(text)
@@ -644,9 +644,10 @@ class TuicoachApp(App[None]):
         if event.text_area.id != "draft":
             return
         text = event.text_area.text
+        report = self._rescore(text)
         compose = self.main.query_one(ComposePane)
-        compose.show_length(text)
-        self._rescore()
+        # The coach has counted the draft already; count it here only when it has not.
+        compose.show_length(text, None if report is None else report.weighted_length)
         if self._restoring:
             self._restoring = False
             return
@@ -742,21 +743,26 @@ class TuicoachApp(App[None]):
 
     # -- the coach ------------------------------------------------------------------------------
 
-    def _rescore(self) -> None:
-        """Cheap rules now, on this thread; the full report (near-duplicates) in a worker."""
+    def _rescore(self, text: str | None = None) -> Report | None:
+        """Cheap rules now, on this thread; the full report (near-duplicates) in a worker.
+
+        ``text`` is the draft's, when the caller has it; returns the cheap report.
+        """
         if self.coach is None:
-            return
-        text = self.main.query_one(ComposePane).text
+            return None
+        if text is None:
+            text = self.main.query_one(ComposePane).text
         self._generation += 1
         if not text.strip():
             self._report = None
             self.main.query_one(CoachPane).show_report(None)
-            return
+            return None
         draft = data.make_draft(text, self.reply_to)
-        report = data.cheap_report(self.coach, draft, self.clock(), self.snapshot)
+        report = data.report(self.coach, draft, self.clock(), self.snapshot, full=False)
         self.main.query_one(CoachPane).show_report(report, pending=True)
         if not self._full_running:
             self._start_full(draft, self._generation)
+        return report
 
     def _start_full(self, draft: Draft, generation: int) -> None:
         self._full_running = True
@@ -766,7 +772,7 @@ class TuicoachApp(App[None]):
     def _full_report(self, draft: Draft, generation: int, snapshot: data.Snapshot | None) -> None:
         assert self.coach is not None
         with self._coach_lock:
-            report = data.full_report(self.coach, draft, self.clock(), snapshot)
+            report = data.report(self.coach, draft, self.clock(), snapshot, full=True)
         self.post_message(self.FullReport(generation, report))
 
     @on(FullReport)
@@ -799,9 +805,8 @@ class TuicoachApp(App[None]):
     def _score_for_sending(self, text: str, reply_to: Row | None) -> None:
         assert self.coach is not None
         with self._coach_lock:
-            report = data.full_report(
-                self.coach, data.make_draft(text, reply_to), self.clock(), self.snapshot
-            )
+            draft = data.make_draft(text, reply_to)
+            report = data.report(self.coach, draft, self.clock(), self.snapshot, full=True)
         self.call_from_thread(self._confirm_send, report, reply_to)
 
     def _confirm_send(self, report: Report, reply_to: Row | None) -> None:

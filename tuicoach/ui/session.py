@@ -204,20 +204,15 @@ def tweet_link(row: Row) -> str:
 def make_draft(text: str, reply_to: Row | None) -> Draft:
     if reply_to is None:
         return Draft(text)
-    names = {u.lower() for u in reply_to.tweet.mentioned_usernames}
-    if reply_to.author is not None:
-        names.add(reply_to.author.username.lower())
-    return Draft(text, reply_to=reply_to.tweet, reply_usernames=frozenset(names))
+    return Draft.answering(text, reply_to.tweet, reply_to.author)
 
 
-def cheap_report(coach: Coach, draft: Draft, now: datetime, snapshot: Snapshot | None) -> Report:
+def report(
+    coach: Coach, draft: Draft, now: datetime, snapshot: Snapshot | None, *, full: bool
+) -> Report:
+    """The coach's report; ``full=False`` is the cheap pass (no near-duplicate search)."""
     owed_since = snapshot.owed_since if snapshot else ()
-    return coach.report(draft, now=now, owed_since=owed_since, near_duplicates=False)
-
-
-def full_report(coach: Coach, draft: Draft, now: datetime, snapshot: Snapshot | None) -> Report:
-    owed_since = snapshot.owed_since if snapshot else ()
-    return coach.report(draft, now=now, owed_since=owed_since, near_duplicates=True)
+    return coach.report(draft, now=now, owed_since=owed_since, near_duplicates=full)
 
 
 # -- drafts ---------------------------------------------------------------------------------

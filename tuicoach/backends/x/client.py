@@ -65,12 +65,8 @@ ENV_RELOGIN_HINT = (
     "(the app's key and secret, the account's access token and secret)"
 )
 
-# Stream -> (what a user calls it, X's per-user requests per 15 minutes).
-ENDPOINTS: dict[str, tuple[str, int]] = {
-    "home": ("the home timeline", 180),
-    "mentions": ("mentions", 300),
-    "own": ("your own tweets", 900),
-}
+# Stream -> what a user calls it (X's limits per stream: settings.LIMITS).
+FEATURES = {"home": "the home timeline", "mentions": "mentions", "own": "your own tweets"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +149,6 @@ class XClient:
         self._clock = clock
         self.user_id = credentials.user_id
         self.rate_limits: dict[str, RateLimit] = {}
-        self.requests_made = 0
 
     def close(self) -> None:
         self.session.close()
@@ -162,7 +157,6 @@ class XClient:
 
     def _read(self, key: str, feature: str, call: Callable[[], requests.Response]) -> Any:
         def attempt() -> Any:
-            self.requests_made += 1
             try:
                 response = call()
             except tweepy.TooManyRequests as exc:
@@ -197,7 +191,7 @@ class XClient:
 
     def timeline(self, stream: str, **params: Any) -> Fetched:
         """One page of ``home``, ``mentions`` or ``own`` tweets, with every field tuicoach uses."""
-        feature = ENDPOINTS[stream][0]
+        feature = FEATURES[stream]
         fields: dict[str, Any] = {
             "tweet_fields": list(TWEET_FIELDS),
             "user_fields": list(USER_FIELDS),
@@ -229,7 +223,7 @@ class XClient:
         rate = self.rate_limits.get(stream)
         if rate is None or rate.remaining > 0 or rate.reset <= now:
             return None
-        return rate_limited(ENDPOINTS[stream][0], rate.reset, rate.limit)
+        return rate_limited(FEATURES[stream], rate.reset, rate.limit)
 
     # -- writes ---------------------------------------------------------------------
 
@@ -244,7 +238,6 @@ class XClient:
         reached X, this raises :class:`ResponseLost`, so the outbox checks the
         account's tweets before it sends again.
         """
-        self.requests_made += 1
         try:
             response = self._tweepy.create_tweet(text=text, in_reply_to_tweet_id=reply_to_id)
             body = response.json()

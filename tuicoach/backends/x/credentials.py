@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import ModuleType
 
 SERVICE = "tuicoach"
 
@@ -132,62 +134,49 @@ def _key(username: str) -> str:
     return username.lower()
 
 
-def _keyring_error(exc: Exception) -> KeyringUnavailable:
-    import keyring.errors
-
-    if isinstance(exc, keyring.errors.NoKeyringError):
-        return KeyringUnavailable(NO_KEYRING)
-    return KeyringUnavailable(
-        f"The system keyring refused ({exc.__class__.__name__}: {exc}). Unlock it and try "
-        "again, or set the TUICOACH_X_* environment variables instead."
-    )
-
-
-def check_keyring() -> str:
-    """Make sure a keyring is usable before asking the user for anything; return its name."""
+@contextmanager
+def _keyring() -> Iterator[ModuleType]:
+    """The ``keyring`` module, imported only now; its failures become KeyringUnavailable."""
     import keyring
     import keyring.errors
 
     try:
+        yield keyring
+    except (keyring.errors.KeyringError, RuntimeError) as exc:
+        if isinstance(exc, keyring.errors.NoKeyringError):
+            raise KeyringUnavailable(NO_KEYRING) from None
+        raise KeyringUnavailable(
+            f"The system keyring refused ({exc.__class__.__name__}: {exc}). Unlock it and try "
+            "again, or set the TUICOACH_X_* environment variables instead."
+        ) from None
+
+
+def check_keyring() -> str:
+    """Make sure a keyring is usable before asking the user for anything; return its name."""
+    with _keyring() as keyring:
         backend = keyring.get_keyring()
         backend.get_password(SERVICE, "tuicoach-probe")
-    except (keyring.errors.KeyringError, RuntimeError) as exc:
-        raise _keyring_error(exc) from None
     return str(getattr(backend, "name", type(backend).__name__))
 
 
 def save(username: str, credentials: Credentials) -> None:
     """Keep the account's credentials in the OS keyring under its username."""
-    import keyring
-    import keyring.errors
-
-    try:
+    with _keyring() as keyring:
         keyring.set_password(SERVICE, _key(username), credentials.to_keyring())
-    except (keyring.errors.KeyringError, RuntimeError) as exc:
-        raise _keyring_error(exc) from None
 
 
 def load(username: str) -> Credentials | None:
     """The account's credentials from the keyring, ``None`` if none are stored."""
-    import keyring
-    import keyring.errors
-
-    try:
+    with _keyring() as keyring:
         text = keyring.get_password(SERVICE, _key(username))
-    except (keyring.errors.KeyringError, RuntimeError) as exc:
-        raise _keyring_error(exc) from None
     return None if text is None else Credentials.from_keyring(text)
 
 
 def delete(username: str) -> bool:
     """Remove the account's credentials from the keyring; ``False`` if there were none."""
-    import keyring
-    import keyring.errors
-
-    try:
-        keyring.delete_password(SERVICE, _key(username))
-    except keyring.errors.PasswordDeleteError:
-        return False
-    except (keyring.errors.KeyringError, RuntimeError) as exc:
-        raise _keyring_error(exc) from None
+    with _keyring() as keyring:
+        try:
+            keyring.delete_password(SERVICE, _key(username))
+        except keyring.errors.PasswordDeleteError:
+            return False
     return True

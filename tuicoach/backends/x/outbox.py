@@ -26,6 +26,7 @@ from tuicoach.backends.base import AccessError, AuthError, BackendError, Offline
 from tuicoach.backends.x.client import XClient
 from tuicoach.backends.x.cost import Meter
 from tuicoach.backends.x.errors import ResponseLost, RetryPolicy
+from tuicoach.backends.x.sync import keep_page
 from tuicoach.domain.models import Mention, Tweet
 from tuicoach.domain.twittertext import extract_mentions
 from tuicoach.domain.xapi import PayloadError, tweet_from_json
@@ -166,14 +167,7 @@ class Outbox:
                 "own", start_time=since, max_results=20, pagination_token=token
             )
             page = got.page
-            self._store.upsert_users(page.users)
-            self._store.upsert_tweets(page.included_tweets)
-            self._store.upsert_tweets(page.tweets, stream="own")
-            self._meter.read(
-                posts=[t.id for t in (*page.tweets, *page.included_tweets)],
-                users=[u.id for u in page.users],
-                now=self._clock(),
-            )
+            keep_page(self._store, self._meter, "own", page, now=self._clock())
             data = got.raw.get("data")
             for raw in data if isinstance(data, list) else []:
                 if isinstance(raw, Mapping) and is_the_post(item, raw):

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tuicoach.backends.base import AuthError, BackendError, Offline, RateLimited
-from tuicoach.backends.x.client import RateLimit, XClient
+from tuicoach.backends.x.client import FEATURES, RateLimit, XClient
 from tuicoach.backends.x.cost import Meter
 from tuicoach.backends.x.errors import rate_limited
 from tuicoach.backends.x.settings import LIMITS, XSettings, min_interval
@@ -26,7 +26,6 @@ from tuicoach.domain.xapi import Page
 from tuicoach.store import Store
 
 STREAMS = ("mentions", "home", "own")  # mentions first: owed replies matter most
-FEATURES = {"home": "the home timeline", "mentions": "mentions", "own": "your own tweets"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,12 +152,9 @@ class StreamSync:
             page = got.page
             if newest is None and page.newest_id:
                 newest = page.newest_id
-            fetched += self._keep(stream, page)
-            posts, users = self._meter.read(
-                posts=[t.id for t in (*page.tweets, *page.included_tweets)],
-                users=[u.id for u in page.users],
-                now=self._clock(),
-            )
+            # Counted before the page is stored: the tweets this stream did not have yet.
+            fetched += sum(1 for t in page.tweets if stream not in self._store.streams_of(t.id))
+            posts, users = keep_page(self._store, self._meter, stream, page, now=self._clock())
             post_reads += posts
             user_reads += users
             token = page.next_token
@@ -187,11 +183,19 @@ class StreamSync:
             backfill=backfill,
         )
 
-    def _keep(self, stream: str, page: Page) -> int:
-        """Store one page; return how many of its tweets are new to ``stream``."""
-        ids = [t.id for t in page.tweets]
-        known = sum(1 for i in ids if stream in self._store.streams_of(i))
-        self._store.upsert_users(page.users)
-        self._store.upsert_tweets(page.included_tweets)
-        self._store.upsert_tweets(page.tweets, stream=stream)
-        return len(ids) - known
+
+def keep_page(
+    store: Store, meter: Meter, stream: str, page: Page, *, now: datetime
+) -> tuple[int, int]:
+    """Store a page of ``stream`` with the users and tweets it brought; count what X bills.
+
+    Returns the (posts, users) reads billed for it, as :meth:`Meter.read` does.
+    """
+    store.upsert_users(page.users)
+    store.upsert_tweets(page.included_tweets)
+    store.upsert_tweets(page.tweets, stream=stream)
+    return meter.read(
+        posts=[t.id for t in (*page.tweets, *page.included_tweets)],
+        users=[u.id for u in page.users],
+        now=now,
+    )

@@ -113,10 +113,13 @@ class ComposePane(Vertical):
         area.move_cursor(area.document.end)
         self.show_length(text)
 
-    def show_length(self, text: str) -> None:
-        from tuicoach.domain.twittertext import parse_tweet
+    def show_length(self, text: str, weighted_length: int | None = None) -> None:
+        """Show ``text``'s length as X counts it; pass ``weighted_length`` if already known."""
+        if weighted_length is None:
+            from tuicoach.domain.twittertext import parse_tweet
 
-        self.query_one(LengthCounter).show_length(parse_tweet(text).weighted_length)
+            weighted_length = parse_tweet(text).weighted_length
+        self.query_one(LengthCounter).show_length(weighted_length)
 
     def show_reply(self, row: Row | None) -> None:
         context = self.query_one("#reply-context", Static)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -181,14 +181,6 @@ class TweetList(ScrollView, can_focus=True):
                 self._rows.append(row)
         self._update_virtual_size()
         self.refresh()
-
-    def replace_row(self, row: Row) -> None:
-        """Update one row in place (a like, a mark) without moving anything."""
-        index = self._index_of.get(row.tweet.id)
-        if index is not None:
-            self._rows[index] = row
-            self._row_cache.clear()
-            self.refresh()
 
     def select_tweet(self, tweet_id: str) -> bool:
         index = self._index_of.get(tweet_id)
@@ -434,8 +426,3 @@ def _preview(text: str, wrapped: list[str], width: int) -> list[str]:
     last = Content(lines[-1]).truncate(width - 1).plain.rstrip()
     lines[-1] = last + "…"
     return lines
-
-
-def waiting_note(until: datetime, now: datetime) -> str:
-    """The note on a snoozed mention: "snoozed, back in 3h"."""
-    return f"snoozed, back in {fmt.duration(max(until - now, timedelta()))}"
