@@ -195,7 +195,7 @@ def test_dumps_shows_every_rule_threshold_and_list_of_the_defaults(tmp_path: Pat
 
 
 def test_owed_can_rank_by_followers(tmp_path: Path) -> None:
-    assert load(write(tmp_path, "")).rank_by_followers is False
-    config = load(write(tmp_path, "[owed]\nrank_by_followers = true\n"))
+    assert load(write_config(tmp_path, "")).rank_by_followers is False
+    config = load(write_config(tmp_path, "[owed]\nrank_by_followers = true\n"))
     assert config.rank_by_followers is True
     assert "rank_by_followers = true" in dumps(config)
