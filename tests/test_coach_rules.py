@@ -330,6 +330,13 @@ def test_too_long_points_at_the_overflow_after_a_link() -> None:
     assert "284/280" in finding.message
 
 
+def test_too_long_never_cuts_through_a_link() -> None:
+    text = "x" * 270 + " example.com/menu and more words after the link"
+    (finding,) = report(text).by_rule("too-long")
+    assert finding.start == 271  # the whole link is past the limit, as X counts it
+    assert text[finding.start :].startswith("example.com/menu")
+
+
 def test_a_reply_may_name_the_people_of_its_thread() -> None:
     parent = Tweet(
         id="1",

@@ -15,7 +15,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from tuicoach.domain.twittertext import (
-    MAX_WEIGHTED_LENGTH,
     Entity,
     ParseResult,
     extract_cashtags,
@@ -243,22 +242,3 @@ class DraftAnalysis:
         if m is None or (not m.group("mark").startswith("^") and not m.group("name")[0].isupper()):
             return None
         return Span(m.start(), m.end(), self.text[m.start() : m.end()])
-
-    def overflow_start(self) -> int:
-        """Where the text passes X's limit: the longest prefix that still fits ends here."""
-
-        def fits(end: int) -> bool:
-            return parse_tweet(self.text[:end]).weighted_length <= MAX_WEIGHTED_LENGTH
-
-        # Find a prefix that is over the limit by doubling, so a pasted essay costs no
-        # more than a tweet-sized text; then halve the distance to where it starts.
-        low, high = 0, min(len(self.text), 2 * MAX_WEIGHTED_LENGTH)
-        while high < len(self.text) and fits(high):
-            low, high = high, min(len(self.text), 2 * high)
-        while low < high:
-            middle = (low + high + 1) // 2
-            if fits(middle):
-                low = middle
-            else:
-                high = middle - 1
-        return low

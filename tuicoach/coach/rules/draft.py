@@ -41,7 +41,8 @@ def too_long(draft: DraftAnalysis, ctx: Context) -> Iterator[Hit]:
             "and CJK characters 2), so X will not post it.",
             f"Cut {length - MAX_WEIGHTED_LENGTH} characters or split it into a short thread; "
             "the part past the limit is marked.",
-            draft.overflow_start(),
+            # X's own cut: never inside a link or a character that NFC composes.
+            draft.parse.overflow_start if draft.parse.overflow_start is not None else 0,
             len(draft.text),
         )
 
