@@ -47,6 +47,35 @@ def test_every_binding_has_a_unique_id_and_help() -> None:
     assert remapped["reply"] == "e ctrl+r"
 
 
+def test_no_binding_anywhere_in_the_app_lacks_an_id() -> None:
+    """Every screen's and widget's BINDINGS, dialogs included: all remappable, all in help."""
+    import inspect
+
+    from textual.binding import Binding
+    from textual.dom import DOMNode
+
+    from tuicoach.ui import app, main_screen, screens
+    from tuicoach.ui.widgets import coach_panel, compose, draft_area, status, tweet_list
+
+    modules = (app, main_screen, screens, coach_panel, compose, draft_area, status, tweet_list)
+    classes = {
+        cls
+        for module in modules
+        for _, cls in inspect.getmembers(module, inspect.isclass)
+        if issubclass(cls, DOMNode) and cls.__module__.startswith("tuicoach.")
+    }
+    bindings = [
+        (cls.__name__, b)
+        for cls in classes
+        for b in cls.__dict__.get("BINDINGS", [])
+        if isinstance(b, Binding)
+    ]
+    assert len(bindings) > 20  # the walk found the app's bindings
+    missing = [(name, b.key) for name, b in bindings if b.id not in BINDING_IDS]
+    assert missing == []
+    assert {"cancel", "close-dialog", "delete-draft", "open-demo"} <= BINDING_IDS
+
+
 def run_tuicoach(*args: str, config: Path, data: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "TUICOACH_CONFIG": str(config)}
     return conftest.run_tuicoach("--data-dir", str(data), *args, env=env)

@@ -55,6 +55,20 @@ COMPOSE_BINDINGS = (
     Binding("alt+n", "app.new_tweet", "New tweet", id="new-tweet-from-compose", show=False),
 )
 
+# The dialogs'. Shared where dialogs do the same thing, so one remap covers them all.
+CLOSE_HELP = Binding("escape,q,question_mark", "dismiss", "Close", id="close-help", show=True)
+CANCEL = Binding("escape", "cancel", "Cancel", id="cancel")
+CLOSE_DIALOG = Binding("escape,q", "close", "Close", id="close-dialog")
+REPLY_HERE = Binding("r", "reply_here", "Reply to this", id="reply-here", priority=True)
+DELETE_DRAFT = Binding("x,delete", "delete", "Delete draft", id="delete-draft")
+KEEP_EDITING = Binding("escape,n", "keep_editing", "Keep editing", id="keep-editing")
+OPEN_DEMO = Binding("d", "choose('demo')", "Open the demo", id="open-demo")
+QUIT_WELCOME = Binding("q,escape", "choose('quit')", "Quit", id="quit-welcome")
+DIALOG_BINDINGS = (
+    CLOSE_HELP, CANCEL, CLOSE_DIALOG, REPLY_HERE, DELETE_DRAFT, KEEP_EDITING, OPEN_DEMO,
+    QUIT_WELCOME,
+)  # fmt: skip
+
 
 @dataclass(frozen=True, slots=True)
 class KeyHelp:
@@ -70,6 +84,7 @@ GROUPS: tuple[tuple[str, tuple[Binding, ...]], ...] = (
     ("Anywhere", SCREEN_BINDINGS),
     ("Timeline and Mentions", LIST_BINDINGS),
     ("Compose", COMPOSE_BINDINGS),
+    ("Dialogs", DIALOG_BINDINGS),
 )
 
 BINDING_IDS: frozenset[str] = frozenset(

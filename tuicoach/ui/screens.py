@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from tuicoach.domain.models import Finding, Report, Severity
 from tuicoach.ui import format as fmt
+from tuicoach.ui import keys
 from tuicoach.ui.keys import KeyHelp
 from tuicoach.ui.session import DraftItem
 from tuicoach.ui.widgets.tweet_list import Row, TweetList
@@ -64,9 +65,7 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen VerticalScroll { height: 1fr; }
     """
     )
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "dismiss", "Close", show=True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [keys.CLOSE_HELP]
 
     def __init__(self, keys: Sequence[KeyHelp]) -> None:
         super().__init__()
@@ -119,7 +118,7 @@ class MarkScreen(ModalScreen[str | None]):
     """Ask why no reply is needed; returns the reason, or None to cancel."""
 
     DEFAULT_CSS = MODAL_CSS.format(name="MarkScreen") + "MarkScreen Input { margin: 1 0 0 0; }"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [keys.CANCEL]
 
     def __init__(self, row: Row) -> None:
         super().__init__()
@@ -173,7 +172,7 @@ class SnoozeScreen(ModalScreen[datetime | None]):
     """Ask until when; returns that time, or None to cancel."""
 
     DEFAULT_CSS = MODAL_CSS.format(name="SnoozeScreen")
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [keys.CANCEL]
 
     def __init__(self, row: Row, now: datetime) -> None:
         super().__init__()
@@ -207,10 +206,7 @@ class ConversationScreen(ModalScreen[Row | None]):
     ConversationScreen TweetList { height: 1fr; }
     """
     )
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", "Close"),
-        Binding("r", "reply_here", "Reply to this", priority=True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [keys.CLOSE_DIALOG, keys.REPLY_HERE]
 
     def __init__(self, rows: Sequence[Row], focus_id: str, clock: Callable[[], datetime]) -> None:
         super().__init__()
@@ -251,10 +247,7 @@ class DraftsScreen(ModalScreen[int | None]):
     DraftsScreen OptionList { max-height: 20; }
     """
     )
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", "Close"),
-        Binding("x,delete", "delete", "Delete draft"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [keys.CLOSE_DIALOG, keys.DELETE_DRAFT]
 
     def __init__(
         self, drafts: Sequence[DraftItem], now: datetime, on_delete: Callable[[int], None]
@@ -313,9 +306,7 @@ class ConfirmSendScreen(ModalScreen[bool]):
     ConfirmSendScreen #findings { max-height: 14; }
     """
     )
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,n", "keep_editing", "Keep editing"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [keys.KEEP_EDITING]
 
     def __init__(self, report: Report, *, reply: bool) -> None:
         super().__init__()
@@ -397,10 +388,7 @@ class NoAccountScreen(Screen[str]):
         .buttons Button { margin-right: 2; }
     }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("d", "choose('demo')", "Open the demo"),
-        Binding("q,escape", "choose('quit')", "Quit"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [keys.OPEN_DEMO, keys.QUIT_WELCOME]
 
     def compose(self) -> ComposeResult:
         with Vertical():
