@@ -446,3 +446,21 @@ async def test_sending_asks_once_for_warnings_twice_for_errors(
             await pilot.click("#go")
             await pilot.pause()
         assert answers == [True]
+
+
+def test_the_account_strip_flags_by_the_coach_s_own_thresholds() -> None:
+    from tuicoach.coach import Coach, CoachSettings
+    from tuicoach.ui.session import account_stats
+
+    history = [
+        Tweet(str(i), text, NOW - timedelta(minutes=10 * i), "me")
+        for i, text in enumerate(
+            ["Fresh loaves at 8", "20% off all beans today, shop now", "Good morning!"], start=1
+        )
+    ]
+    plain = account_stats(Coach(history=history), NOW, [])
+    assert (plain.promotional_recent, plain.recent, plain.posts_last_hour) == (1, 3, 3)
+    assert plain.promo_heavy and not plain.busy  # 1 in 3 is over 1 in 4; 3 posts, not 4
+    settings = CoachSettings().with_thresholds(promo_share=0.5, burst_count=3)
+    tuned = account_stats(Coach(settings, history=history), NOW, [])
+    assert not tuned.promo_heavy and tuned.busy

@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from tuicoach.store import DraftRecord, Store
 
 MENTIONS_SHOWN = 500  # the newest mentions listed (the owed ones are always listed)
-RECENT_FOR_BALANCE = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,16 +174,22 @@ def read_snapshot(account: Account, coach: Coach, now: datetime, lock: threading
 
 
 def account_stats(coach: Coach, now: datetime, waiting: Iterable[timedelta]) -> AccountStats:
+    """The strip's numbers, flagged by the same thresholds the coach's rules use."""
+    limits = coach.settings.thresholds
     waits = list(waiting)
-    recent = coach.history.last(RECENT_FOR_BALANCE, until=now)
+    recent = coach.history.last(limits.promo_window, until=now)
+    promotional = sum(coach.is_promotional(t) for t in recent)
     latest = coach.history.latest(until=now)
+    last_hour = len(coach.history.between(now - timedelta(hours=1), now))
     return AccountStats(
-        promotional_recent=sum(coach.is_promotional(t) for t in recent),
+        promotional_recent=promotional,
         recent=len(recent),
         owed=len(waits),
         oldest_owed=max(waits) if waits else None,
         since_last_post=now - latest.created_at if latest else None,
-        posts_last_hour=len(coach.history.between(now - timedelta(hours=1), now)),
+        posts_last_hour=last_hour,
+        promo_heavy=bool(recent) and promotional / len(recent) > limits.promo_share,
+        busy=last_hour >= limits.burst_count,
     )
 
 

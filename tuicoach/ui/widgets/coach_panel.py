@@ -51,6 +51,8 @@ class AccountStats:
     oldest_owed: timedelta | None
     since_last_post: timedelta | None
     posts_last_hour: int
+    promo_heavy: bool = False  # over the coach's promotional share (promo-balance)
+    busy: bool = False  # as many posts this hour as make a burst
 
 
 def score_class(score: int) -> str:
@@ -206,20 +208,19 @@ def stats_content(stats: AccountStats | None) -> Content:
     """Promotional share of the recent tweets, owed replies, time since the last post, the pace."""
     if stats is None:
         return Content.styled("Reading the account…", "dim")
-    promo_heavy = stats.recent and stats.promotional_recent * 4 > stats.recent
     share = f"{stats.promotional_recent}/{stats.recent}" if stats.recent else "—"
     oldest = f", oldest waiting {fmt.duration(stats.oldest_owed)}" if stats.oldest_owed else ""
     last = f"{fmt.duration(stats.since_last_post)} ago" if stats.since_last_post else "never"
     return Content.assemble(
         ("Promo   ", "dim"),
-        (share, "$warning bold" if promo_heavy else ""),
+        (share, "$warning bold" if stats.promo_heavy else ""),
         f" of the last {stats.recent} are promotional\n",
         ("Owed    ", "dim"),
         (str(stats.owed), "$owed-needs-answer bold" if stats.owed else "$success"),
         f" waiting{oldest}\n",
         ("Posted  ", "dim"),
         f"{last}, ",
-        (str(stats.posts_last_hour), "$warning bold" if stats.posts_last_hour >= 4 else ""),
+        (str(stats.posts_last_hour), "$warning bold" if stats.busy else ""),
         " in the last hour",
     )
 
