@@ -13,7 +13,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from types import ModuleType
 
 from tuicoach import __version__
@@ -69,14 +69,18 @@ def _load(name: str) -> ModuleType:
     return importlib.import_module(SUBCOMMANDS[name][0])
 
 
+def add_now_argument(parser: argparse.ArgumentParser, help: str) -> None:
+    """The ``--now ISO-8601`` option every command that reads a clock shares."""
+    parser.add_argument("--now", metavar="ISO-8601", type=_moment, help=help)
+
+
 def _moment(text: str) -> datetime:
+    from tuicoach.domain.xapi import PayloadError, parse_time
+
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not an ISO-8601 time, e.g. 2026-03-02T09:30:00Z"
-        ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return parse_time(text, "--now")
+    except PayloadError as exc:
+        raise argparse.ArgumentTypeError(exc.problem) from None
 
 
 def _app_arguments(parser: argparse.ArgumentParser) -> None:
@@ -89,12 +93,7 @@ def _app_arguments(parser: argparse.ArgumentParser) -> None:
         help="open the demo: a practice account with sample data (no network, nothing posted)",
     )
     parser.add_argument("--theme", metavar="NAME", help="colour theme (default: from the config)")
-    parser.add_argument(
-        "--now",
-        metavar="ISO-8601",
-        type=_moment,
-        help="fix the app's clock (for screenshots and demos)",
-    )
+    add_now_argument(parser, "fix the app's clock (for screenshots and demos)")
     add_account_argument(parser)
     # For benchmarks/startup.py: exit once the four panes are on screen ("ready"),
     # or once the account's data is in them ("loaded").

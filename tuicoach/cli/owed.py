@@ -16,6 +16,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tuicoach.cli import add_now_argument
+
 if TYPE_CHECKING:
     from tuicoach.domain.owed import OwedReply, OwedStats
     from tuicoach.store import Store
@@ -42,10 +44,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="with --tweets: that user's name, so an @NAME in a tweet's text counts too",
     )
-    parser.add_argument(
-        "--now",
-        metavar="ISO-8601",
-        help="the time to compute ages at, e.g. 2026-03-01T09:30:00Z (default: the clock)",
+    add_now_argument(
+        parser, "the time to compute ages at, e.g. 2026-03-01T09:30:00Z (default: the clock)"
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     parser.add_argument(
@@ -59,13 +59,10 @@ def run(args: argparse.Namespace) -> int:
     from tuicoach.cli import UsageError
     from tuicoach.config import ConfigError, load_config
     from tuicoach.domain.owed import OwedTracker
-    from tuicoach.domain.xapi import LineError, PayloadError, parse_time, tweets_from_lines
+    from tuicoach.domain.xapi import LineError, tweets_from_lines
     from tuicoach.store import StoreError
 
-    try:
-        now = parse_time(args.now, "--now") if args.now else datetime.now(UTC)
-    except PayloadError as exc:
-        raise UsageError(f"--now: {exc.problem}") from None
+    now = args.now or datetime.now(UTC)
     try:
         by_followers = load_config(args.config).rank_by_followers
     except ConfigError as exc:

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from tuicoach.cli import add_now_argument
 from tuicoach.cli._account import config
 
 if TYPE_CHECKING:
@@ -50,11 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="your own past tweets, one X API v2 tweet object per line (id, text, "
         "created_at): turns on the account rules such as near-duplicate and burst",
     )
-    parser.add_argument(
-        "--now",
-        metavar="ISO-8601",
-        help=f"score as if it were this time, e.g. {EXAMPLE_TIME} (default: now)",
-    )
+    add_now_argument(parser, f"score as if it were this time, e.g. {EXAMPLE_TIME} (default: now)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -67,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError('nothing to score: try `tuicoach score "Your draft"`, or --jsonl')
     if args.input is not None and not args.jsonl:
         raise UsageError("--input goes with --jsonl (a single draft is given as TEXT)")
-    now = _parse_now(args.now) if args.now is not None else datetime.now(UTC)
+    now = args.now or datetime.now(UTC)
     coach = Coach(config(args).coach, _read_history(args.history) if args.history else ())
 
     if args.jsonl:
@@ -122,18 +119,6 @@ def _check_item(item: object) -> str | None:
     if not isinstance(item["text"], str):
         return f'"text" must be a string, got {type(item["text"]).__name__}'
     return None
-
-
-def _parse_now(value: str) -> datetime:
-    from tuicoach.cli import UsageError
-
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise UsageError(
-            f"--now: {value!r} is not an ISO 8601 time such as {EXAMPLE_TIME}"
-        ) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _open(option: str, name: str) -> TextIO:

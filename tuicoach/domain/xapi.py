@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from tuicoach.domain.models import Mention, Metrics, Tweet, User, isoformat
+from tuicoach.domain.models import Mention, Metrics, Tweet, User
 
 
 class PayloadError(ValueError):
@@ -213,76 +213,6 @@ def page_from_json(envelope: object) -> Page:
         included_tweets=tuple(tweet_from_json(t) for t in included),
         meta=dict(_mapping(envelope, "meta")),
     )
-
-
-def tweet_to_json(tweet: Tweet) -> dict[str, Any]:
-    """The inverse of :func:`tweet_from_json`: an X API v2 tweet object."""
-    data: dict[str, Any] = {
-        "id": tweet.id,
-        "text": tweet.text,
-        "created_at": isoformat(tweet.created_at),
-        "author_id": tweet.author_id,
-        "edit_history_tweet_ids": [tweet.id],
-        "public_metrics": {
-            "reply_count": tweet.metrics.replies,
-            "retweet_count": tweet.metrics.retweets,
-            "like_count": tweet.metrics.likes,
-            "quote_count": tweet.metrics.quotes,
-        },
-    }
-    if tweet.metrics.impressions is not None:
-        data["public_metrics"]["impression_count"] = tweet.metrics.impressions
-    if tweet.conversation_id is not None:
-        data["conversation_id"] = tweet.conversation_id
-    if tweet.in_reply_to_user_id is not None:
-        data["in_reply_to_user_id"] = tweet.in_reply_to_user_id
-    refs = [
-        {"type": kind, "id": ref_id}
-        for kind, ref_id in (
-            ("replied_to", tweet.replied_to_id),
-            ("quoted", tweet.quoted_id),
-            ("retweeted", tweet.retweeted_id),
-        )
-        if ref_id is not None
-    ]
-    if refs:
-        data["referenced_tweets"] = refs
-    if tweet.mentions:
-        data["entities"] = {
-            "mentions": [
-                {"start": m.start, "end": m.end, "username": m.username}
-                | ({"id": m.id} if m.id is not None else {})
-                for m in tweet.mentions
-            ]
-        }
-    if tweet.lang is not None:
-        data["lang"] = tweet.lang
-    return data
-
-
-def user_to_json(user: User) -> dict[str, Any]:
-    """The inverse of :func:`user_from_json`: an X API v2 user object."""
-    data: dict[str, Any] = {
-        "id": user.id,
-        "username": user.username,
-        "name": user.name,
-        "verified": user.verified,
-        "protected": user.protected,
-    }
-    if user.description:
-        data["description"] = user.description
-    metrics = {
-        key: value
-        for key, value in (
-            ("followers_count", user.followers_count),
-            ("following_count", user.following_count),
-            ("tweet_count", user.tweet_count),
-        )
-        if value is not None
-    }
-    if metrics:
-        data["public_metrics"] = metrics
-    return data
 
 
 class LineError(ValueError):
