@@ -173,6 +173,20 @@ def test_a_later_reply_to_that_person_in_the_conversation_answers_them() -> None
     assert owed_ids([first, answer, again, more, later]) == []
 
 
+def test_answered_says_when_each_addressed_tweet_was_first_answered() -> None:
+    first, again, more = thread()
+    answer = reply_from_me("11", first, hours_ago=8, conversation_id="10")
+    later = reply_from_me("14", more, hours_ago=5, conversation_id="10")
+    stranger = tweet("30", "nice weather", hours_ago=3)
+    tracker = OwedTracker(
+        [first, answer, again, more, later, stranger], account_id=ME, account_username=ME_NAME
+    )
+    ids = ["10", "12", "13", "30", "99"]  # 30 is not addressed, 99 is unknown
+    assert tracker.answered(ids, now=NOW) == {"10": at(8), "12": at(5), "13": at(5)}
+    # Before the second reply was written, only the first question was answered.
+    assert tracker.answered(ids, now=at(6)) == {"10": at(8)}
+
+
 @pytest.mark.parametrize(
     "speaks_to",
     [

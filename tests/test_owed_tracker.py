@@ -86,6 +86,8 @@ def test_incremental_equals_from_scratch(
     whole = OwedTracker(latest.values(), account_id=ME, account_username=ME_NAME, usernames=NAMES)
     assert fed.owed(now=NOW, marks=marks) == whole.owed(now=NOW, marks=marks)
     assert fed.stats(now=NOW, marks=marks) == whole.stats(now=NOW, marks=marks)
+    ids = [t.id for t in tweets]
+    assert fed.answered(ids, now=NOW) == whole.answered(ids, now=NOW)
 
 
 def test_most_arrivals_are_linked_without_a_rebuild() -> None:

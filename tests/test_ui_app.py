@@ -74,6 +74,11 @@ async def test_the_owed_filter_lists_owed_mentions_in_priority_order(tmp_path: P
         assert bands == sorted(bands, key=order.index)
         await pilot.press("slash")
         assert len(mentions(app).rows) == everything
+        # What is not owed says why: the demo mutes a troll and a spammer.
+        muted = store(app).muted()
+        assert muted
+        from_muted = [r for r in mentions(app).rows if r.tweet.author_id in muted]
+        assert from_muted and all(r.band is None and r.note == "muted" for r in from_muted)
 
 
 async def test_replying_to_an_owed_mention_drops_the_count(tmp_path: Path) -> None:
@@ -104,6 +109,10 @@ async def test_replying_to_an_owed_mention_drops_the_count(tmp_path: Path) -> No
         assert len(after) == before - 1
         assert target.tweet.id not in {r.tweet.id for r in after}
         assert app.main.pane("mentions").border_title == f"Mentions · {before - 1} owed"
+        await pilot.press("slash")  # every mention again: the answered one says so
+        answered = next(r for r in mentions(app).rows if r.tweet.id == target.tweet.id)
+        assert answered.band is None
+        assert answered.note is not None and answered.note.startswith("answered in ")
         assert len(app.coach.history) == history + 1
         replies = [t for t in store(app).stream("own") if t.replied_to_id == target.tweet.id]
         assert len(replies) == 1 and replies[0].text.startswith(target.handle)

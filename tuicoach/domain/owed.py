@@ -616,6 +616,19 @@ class OwedTracker:
             )
         return result
 
+    def answered(self, tweet_ids: Iterable[str], *, now: datetime) -> dict[str, datetime]:
+        """When the user first answered each of these addressed tweets, for those answered
+        by ``now`` (a reply to the tweet, or to its author later in the conversation)."""
+        self._refresh()
+        entries = self._entries
+        return {
+            tweet_id: entry.answered_at
+            for tweet_id in tweet_ids
+            if (entry := entries.get(tweet_id)) is not None
+            and entry.answered_at is not None
+            and entry.answered_at <= now
+        }
+
     def stats(
         self,
         *,

@@ -777,6 +777,21 @@ class Store:
                 followers=followers,
             )
 
+    def answered(
+        self,
+        tweet_ids: Iterable[str],
+        *,
+        account_id: str | None = None,
+        account_username: str | None = None,
+        now: datetime,
+    ) -> dict[str, datetime]:
+        """When the user first answered each of these tweets addressed to them (see
+        :meth:`OwedTracker.answered`); tweets not answered by ``now`` are left out."""
+        account_id, account_username = self._account_or(account_id, account_username)
+        with self._reading(snapshot=True) as db:
+            tracker = self._owed_tracker(db, account_id, account_username)
+            return tracker.answered(tweet_ids, now=now)
+
     def owed_stats(
         self,
         *,

@@ -160,6 +160,14 @@ def read_snapshot(account: Account, coach: Coach, now: datetime, lock: threading
     extra = [reply.tweet for reply in owed if reply.tweet.id not in listed]
     if extra:  # owed replies the mentions stream did not carry (replies, quotes)
         mentions = sorted([*mentions, *extra], key=lambda t: (t.created_at, t.id), reverse=True)
+    muted = store.muted()
+    for tweet in mentions:
+        if tweet.author_id in muted:
+            notes.setdefault(tweet.id, "muted")
+    created = {t.id: t.created_at for t in mentions}
+    answered = store.answered(created, account_id=user.id, account_username=user.username, now=now)
+    for tweet_id, at in answered.items():  # an answer says more than a mark
+        notes[tweet_id] = f"answered in {fmt.duration(at - created[tweet_id])}"
     mention_rows = _rows(account, mentions, bands=bands, notes=notes)
     by_id = {row.tweet.id: row for row in mention_rows}
     owed_rows = tuple(by_id[reply.tweet.id] for reply in owed)
