@@ -210,7 +210,7 @@ def test_polling_with_the_fake_enforcing_limits_never_meets_a_429(
     home = world.fake.requests("home")
     assert all(s.status == 200 for s in home)
     assert len(home) == 20  # X allows one request per 5 s
-    assert backend.poll_interval >= 5.0
+    assert backend.poll_seconds >= 5.0
 
 
 # -- failures ------------------------------------------------------------------------------------

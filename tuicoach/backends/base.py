@@ -56,8 +56,30 @@ class Offline(BackendError):
     """No network, a timeout, or a 5xx that outlasted the retries."""
 
 
+class Refused(BackendError):
+    """The service will not do this (and so nothing was sent); the message says the way out."""
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a backend can do, so the UI offers only what will work.
+
+    ``like``: it can like and unlike. ``search``: it can run saved searches.
+    ``reply_anywhere``: it can reply to any tweet; when false, only to tweets
+    that summoned the account (:meth:`Backend.reply_refusal` says which).
+    """
+
+    like: bool = True
+    search: bool = False
+    reply_anywhere: bool = True
+
+
 class Backend(Protocol):
-    """The signed-in account's source of tweets, and where posts go."""
+    """The signed-in account's source of tweets, and where posts go.
+
+    The UI and the CLI speak to a backend only through this port: they never
+    name the service, its limits or its links themselves.
+    """
 
     @property
     def account(self) -> User:
@@ -67,6 +89,40 @@ class Backend(Protocol):
     @property
     def is_demo(self) -> bool: ...
 
+    @property
+    def service(self) -> str:
+        """The service's name as a user knows it ("X"), for titles and messages."""
+        ...
+
+    @property
+    def capabilities(self) -> Capabilities: ...
+
+    @property
+    def length_limit(self) -> int:
+        """The longest post, in the service's own weighted count."""
+        ...
+
+    @property
+    def poll_seconds(self) -> float:
+        """Seconds between the app's automatic syncs."""
+        ...
+
+    def tweet_link(self, tweet: Tweet, author: User | None = None) -> str:
+        """The tweet's public address."""
+        ...
+
+    def reply_refusal(self, tweet: Tweet) -> str | None:
+        """Why a reply to ``tweet`` cannot be sent, with the way out; ``None`` when it can."""
+        ...
+
+    def spend_today(self) -> str | None:
+        """Today's spend on the service, short, for the status bar; ``None`` when free."""
+        ...
+
+    def error_title(self, error: BackendError) -> str:
+        """A notice title for ``error`` ("X refused the sign-in", "Offline")."""
+        ...
+
     def sync(self) -> SyncResult:
         """Fetch what is new (home timeline, mentions, own tweets) into the store."""
         ...
@@ -75,6 +131,10 @@ class Backend(Protocol):
         """Post (or reply), store the new tweet, and return it. Never posts twice."""
         ...
 
-    def like(self, tweet_id: str) -> None: ...
+    def like(self, tweet_id: str) -> None:
+        """Like; raises :class:`Refused` where ``capabilities.like`` is false."""
+        ...
+
+    def unlike(self, tweet_id: str) -> None: ...
 
     def close(self) -> None: ...

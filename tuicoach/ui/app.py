@@ -245,7 +245,7 @@ class TuicoachApp(App[None]):
             self._restore_draft(opened.draft, opened.drafts_count)
         if self.sync:
             backend = opened.account.backend
-            pace = getattr(backend, "poll_interval", DEMO_SYNC_SECONDS)
+            pace = backend.poll_seconds
             every = float(self.sync_every or pace)
             self.set_interval(every, self.action_refresh)
         self.set_interval(60, self._tick)

@@ -38,7 +38,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tuicoach import paths
-from tuicoach.backends.base import BackendError, SyncResult
+from tuicoach.backends.base import BackendError, Capabilities, SyncResult
 from tuicoach.backends.demo.sample import DemoWorld, load_world, shifted
 from tuicoach.domain import twittertext
 from tuicoach.domain.models import Mention, Tweet, User
@@ -56,6 +56,11 @@ META_ARRIVALS_EPOCH = "demo.arrivals_epoch"
 META_LAST_POST_ID = "demo.last_post_id"
 
 _TWITTER_EPOCH_MS = 1288834974657  # X's snowflake epoch
+
+#: The demo mirrors what a real backend can do, so practice matches the real thing.
+DEMO_CAPABILITIES = Capabilities(like=True, search=True, reply_anywhere=True)
+#: The practice mentions arrive about a minute apart.
+DEMO_POLL_SECONDS = 20.0
 
 
 def _utcnow() -> datetime:
@@ -170,6 +175,35 @@ class DemoBackend:
     def store(self) -> Store:
         return self._store
 
+    @property
+    def service(self) -> str:
+        return "the demo"
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return DEMO_CAPABILITIES
+
+    @property
+    def length_limit(self) -> int:
+        return twittertext.MAX_WEIGHTED_LENGTH
+
+    @property
+    def poll_seconds(self) -> float:
+        return DEMO_POLL_SECONDS
+
+    def tweet_link(self, tweet: Tweet, author: User | None = None) -> str:
+        name = author.username if author is not None else "i/web"
+        return f"https://x.com/{name}/status/{tweet.id}"
+
+    def reply_refusal(self, tweet: Tweet) -> str | None:
+        return None
+
+    def spend_today(self) -> str | None:
+        return None
+
+    def error_title(self, error: BackendError) -> str:
+        return "Demo"
+
     def sync(self) -> SyncResult:
         """Release into ``mentions`` the practice arrivals whose time has come."""
         with self._lock:
@@ -235,6 +269,11 @@ class DemoBackend:
             now = _aware(self._now())
             self._store.like(tweet_id, now=now)
             self._seen(now)
+
+    def unlike(self, tweet_id: str) -> None:
+        with self._lock:
+            self._store.unlike(tweet_id)
+            self._seen(_aware(self._now()))
 
     def close(self) -> None:
         with self._lock:

@@ -17,6 +17,7 @@ from tuicoach.backends.base import (
     AccessError,
     AuthError,
     BackendError,
+    Capabilities,
     Offline,
     RateLimited,
     SyncResult,
@@ -29,6 +30,7 @@ from tuicoach.backends.x.errors import RetryPolicy
 from tuicoach.backends.x.outbox import Outbox
 from tuicoach.backends.x.settings import XSettings
 from tuicoach.backends.x.sync import STREAMS, StreamResult, StreamSync
+from tuicoach.domain import twittertext
 from tuicoach.domain.models import Tweet, User
 from tuicoach.store import Store
 
@@ -67,6 +69,10 @@ class SyncReport:
                 if isinstance(error, kind):
                     return error
         return errors[0] if errors else None
+
+
+#: What X's self-serve API lets this account do (see X-API-2026 in the docs).
+X_CAPABILITIES = Capabilities(like=True, search=False, reply_anywhere=True)
 
 
 class XBackend:
@@ -139,9 +145,39 @@ class XBackend:
         return False
 
     @property
-    def poll_interval(self) -> float:
+    def service(self) -> str:
+        return "X"
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return X_CAPABILITIES
+
+    @property
+    def length_limit(self) -> int:
+        return twittertext.MAX_WEIGHTED_LENGTH
+
+    @property
+    def poll_seconds(self) -> float:
         """Seconds between the app's automatic syncs (never faster than X's limits)."""
         return self.settings.poll_interval
+
+    def tweet_link(self, tweet: Tweet, author: User | None = None) -> str:
+        name = author.username if author is not None else "i/web"
+        return f"https://x.com/{name}/status/{tweet.id}"
+
+    def reply_refusal(self, tweet: Tweet) -> str | None:
+        return None
+
+    def error_title(self, error: BackendError) -> str:
+        if isinstance(error, AuthError):
+            return "X refused the sign-in"
+        if isinstance(error, AccessError):
+            return "Not on this X access level"
+        if isinstance(error, RateLimited):
+            return "X's rate limit"
+        if isinstance(error, Offline):
+            return "X unreachable"
+        return "X"
 
     def sync(self) -> SyncResult:
         """Settle the outbox, fetch what is due; raise the worst failure after storing the rest."""
@@ -174,6 +210,11 @@ class XBackend:
         self.client.like(tweet_id)
         self.meter.request(now=self._clock())
         self.store.like(tweet_id, now=self._clock())
+
+    def unlike(self, tweet_id: str) -> None:
+        self.client.unlike(tweet_id)
+        self.meter.request(now=self._clock())
+        self.store.unlike(tweet_id)
 
     def close(self) -> None:
         self.client.close()

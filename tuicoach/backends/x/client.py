@@ -231,6 +231,10 @@ class XClient:
         """Like a tweet; liking twice is harmless, so this one may be retried."""
         self._read("like", "liking", lambda: self._tweepy.like(tweet_id))
 
+    def unlike(self, tweet_id: str) -> None:
+        """Take a like back; harmless twice, so retried like :meth:`like`."""
+        self._read("like", "unliking", lambda: self._tweepy.unlike(tweet_id))
+
     def create_tweet(self, text: str, *, reply_to_id: str | None = None) -> Mapping[str, Any]:
         """Send a tweet once, and return X's ``data`` object (``id``, ``text``).
 
