@@ -94,7 +94,10 @@ def _score_lines(coach: Coach, lines: Iterable[str], now: datetime) -> int:
         try:
             item = json.loads(line)
         except json.JSONDecodeError as exc:
-            item, problem = None, f"not valid JSON ({exc.msg} at column {exc.colno})"
+            item, problem = (
+                None,
+                f"not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})",
+            )
         else:
             problem = _check_item(item)
         if problem is not None:
