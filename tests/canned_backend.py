@@ -125,7 +125,7 @@ def open_store(request: Request) -> Store:
 
 def opener(request: Request) -> Opener | None:
     def open_account() -> tuple[Store, Backend]:
-        section = request.sections["canned"]
+        section = request.sections.get("canned") or CannedSection()
         assert isinstance(section, CannedSection)
         store = open_store(request)
         return store, CannedBackend(store, request.clock, section.limit)
@@ -139,5 +139,5 @@ BACKEND = BackendKind(
     sign_in_hint="The canned backend needs no sign-in.",
     opener=opener,
     open_store=open_store,
-    sections={"canned": CannedSection},
+    sections=lambda: {"canned": CannedSection},
 )

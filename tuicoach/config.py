@@ -86,7 +86,7 @@ class Config:
 
     def backend_request_sections(self, kind: registry.BackendKind) -> dict[str, object]:
         """The tables ``kind`` declared, for its :class:`~tuicoach.backends.registry.Request`."""
-        return {name: self.section(name) for name in kind.sections}
+        return {name: self.section(name) for name in kind.sections()}
 
 
 # --- the schema -----------------------------------------------------------------
@@ -283,7 +283,7 @@ def backend_sections(selected: str | None = None) -> dict[str, type]:
             kinds.append(registry.load(name))
     found: dict[str, type] = {}
     for kind in kinds:
-        found.update(kind.sections)
+        found.update(kind.sections())
     return found
 
 
@@ -358,7 +358,10 @@ def _check_values(path: Path, data: Mapping[str, object]) -> None:
     while stack:
         key, value, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise ConfigError(path, key, f"nested more than {MAX_DEPTH} levels deep; no setting is")
+            shown = key if len(key) <= 60 else key[:60] + "…"
+            raise ConfigError(
+                path, shown, f"nested more than {MAX_DEPTH} levels deep; no setting nests that far"
+            )
         if isinstance(value, float) and not math.isfinite(value):
             raise ConfigError(path, key, f"{_toml(value)} is not a number tuicoach can use")
         if isinstance(value, dict):
@@ -379,7 +382,9 @@ def load(path: Path) -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, None, f"not valid TOML: {exc}") from None
     except RecursionError:
-        raise ConfigError(path, None, "nested too deeply to read; no setting is") from None
+        raise ConfigError(
+            path, None, "nested too deeply to read (no setting nests that far): check its brackets"
+        ) from None
     _check_values(path, data)
     account = data.get("account")
     chosen = account.get("backend") if isinstance(account, dict) else None

@@ -46,8 +46,8 @@ class UnknownBackend(ValueError):
 class Request:
     """What opening an account needs: which one, where its data lives, its settings, a clock.
 
-    ``sections`` holds the config tables this backend declared (name -> the
-    parsed section), already checked.
+    ``sections`` holds the config tables the file has (name -> the parsed,
+    checked section); a table missing from it means that table's defaults.
     """
 
     data_dir: Path
@@ -91,8 +91,10 @@ class BackendKind:
     - ``service``: the name a user knows it by ("X"), for messages such as
       "no X account is signed in".
     - ``sign_in_hint``: how to get an account signed in, for those messages.
-    - ``sections``: the config tables it declares, name -> a ``msgspec.Struct``
-      type whose defaults are the defaults (see :mod:`tuicoach.config`).
+    - ``sections()``: the config tables it declares, name -> a ``msgspec.Struct``
+      type whose defaults are the defaults (see :mod:`tuicoach.config`). A
+      function, so that choosing a backend imports no schema library: the
+      app's start-up reads the config only when there is a file.
     - ``opener(request)``: ``None`` when nobody is signed in (deciding reads no
       secret and no network); else a function, run in a worker, that opens the
       account's store and backend. It raises ``BackendError`` or ``StoreError``.
@@ -108,7 +110,7 @@ class BackendKind:
     sign_in_hint: str
     opener: Callable[[Request], Opener | None]
     open_store: Callable[[Request], Store | None]
-    sections: Mapping[str, type] = field(default_factory=dict)
+    sections: Callable[[], Mapping[str, type]] = dict
     sync_report: Callable[[Store, Backend, Request], Report | None] = _no_report
     usage: Callable[[Store, Request, int], Report | None] = _no_usage
     post_note: Callable[[str, Request], str | None] = _no_note

@@ -92,7 +92,7 @@ def _score_lines(coach: Coach, lines: Iterable[str], now: datetime) -> int:
         result: dict[str, Any]
         problem: str | None
         try:
-            item = json.loads(line)
+            item = json.loads(line.rstrip("\r\n"))  # the line ending is not part of it
         except json.JSONDecodeError as exc:
             item, problem = (
                 None,

@@ -67,12 +67,20 @@ def demo_connect(
     data_dir: Path, clock: Clock, *, rank_by_followers: bool = False
 ) -> Callable[[], Account]:
     """Open (creating on first use) the demo account's own database, and its backend."""
-    from tuicoach.backends.registry import Request, load
 
-    connect = backend_connect(
-        load("demo"), Request(data_dir=data_dir, clock=clock), rank_by_followers=rank_by_followers
-    )
-    assert connect is not None  # the demo is always signed in
+    def connect() -> Account:
+        # The demo's package (and the tweet-length tables it loads) is imported
+        # here, in the app's worker, not before the first frame.
+        from tuicoach.backends.registry import Request, load
+
+        opened = backend_connect(
+            load("demo"),
+            Request(data_dir=data_dir, clock=clock),
+            rank_by_followers=rank_by_followers,
+        )
+        assert opened is not None  # the demo is always signed in
+        return opened()
+
     return connect
 
 
@@ -159,12 +167,12 @@ def _selected_connect(
     from tuicoach.backends.base import NotSignedIn
 
     kind = registry.load(registry.selected_name(settings.backend))  # UnknownBackend: a ValueError
-    # The tables this backend declared: as the file has them, else their defaults.
-    sections = {
-        name: settings.sections.get(name) or schema() for name, schema in kind.sections.items()
-    }
+    # The backends' tables as the file has them; the backend defaults what is missing.
     request = registry.Request(
-        data_dir=data_dir, clock=clock, account=getattr(args, "account", None), sections=sections
+        data_dir=data_dir,
+        clock=clock,
+        account=getattr(args, "account", None),
+        sections=settings.sections,
     )
     try:
         return backend_connect(kind, request, rank_by_followers=settings.rank_by_followers)

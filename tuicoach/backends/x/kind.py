@@ -6,15 +6,17 @@ keyring load only when an account is opened.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from tuicoach.backends.registry import BackendKind, Opener, Report, Request
-from tuicoach.backends.x.config import SECTIONS, pricing_settings, x_settings
 
 if TYPE_CHECKING:
     from tuicoach.backends.base import Backend
+    from tuicoach.backends.x.cost import PricingSettings
+    from tuicoach.backends.x.settings import XSettings
     from tuicoach.store import Store
 
 SIGN_IN_HINT = (
@@ -33,16 +35,34 @@ def _signed_in_error(exc: Exception) -> Exception:
     return NotSignedIn(str(exc))
 
 
+def sections() -> Mapping[str, type]:
+    from tuicoach.backends.x.config import SECTIONS
+
+    return SECTIONS
+
+
+def _settings(request: Request) -> tuple[XSettings, PricingSettings | None]:
+    """The ``[x]`` and ``[pricing]`` tables; with neither in the file, no schema is imported."""
+    if "x" in request.sections or "pricing" in request.sections:
+        from tuicoach.backends.x.config import pricing_settings, x_settings
+
+        return x_settings(request.sections), pricing_settings(request.sections)
+    from tuicoach.backends.x.settings import XSettings
+
+    return XSettings(), None
+
+
 def opener(request: Request) -> Opener | None:
     from tuicoach.backends.x.accounts import signed_in_opener
     from tuicoach.backends.x.credentials import SignInError
 
+    settings, pricing = _settings(request)
     try:
         found = signed_in_opener(
             account=request.account,
             data_dir=request.data_dir,
-            settings=x_settings(request.sections),
-            pricing=pricing_settings(request.sections),
+            settings=settings,
+            pricing=pricing,
             clock=request.clock,
         )
     except SignInError as exc:
@@ -93,6 +113,7 @@ def sync_report(store: Store, backend: Backend, request: Request) -> Report | No
     from tuicoach.backends.x import cost
     from tuicoach.backends.x.backend import SyncReport, XBackend
     from tuicoach.backends.x.client import FEATURES
+    from tuicoach.backends.x.config import pricing_settings
 
     if not isinstance(backend, XBackend):
         return None
@@ -158,6 +179,7 @@ def sync_report(store: Store, backend: Backend, request: Request) -> Report | No
 def usage(store: Store, request: Request, days: int) -> Report:
     """``tuicoach usage`` on X: reads, posts and spend per UTC day."""
     from tuicoach.backends.x import cost
+    from tuicoach.backends.x.config import pricing_settings
 
     table = pricing_settings(request.sections).table
     account = store.account()
@@ -199,6 +221,7 @@ def _describe(day: object) -> str:
 
 
 def post_note(text: str, request: Request) -> str | None:
+    from tuicoach.backends.x.config import pricing_settings
     from tuicoach.backends.x.cost import link_cost_note, utc_day
 
     return link_cost_note(text, pricing_settings(request.sections), utc_day(request.clock()))
@@ -210,7 +233,7 @@ BACKEND = BackendKind(
     sign_in_hint=SIGN_IN_HINT,
     opener=opener,
     open_store=open_store,
-    sections=SECTIONS,
+    sections=sections,
     sync_report=sync_report,
     usage=usage,
     post_note=post_note,
