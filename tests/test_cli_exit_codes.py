@@ -81,3 +81,16 @@ def test_score_jsonl_names_a_json_error_once(tmp_path: Path) -> None:
     error = json.loads(done.stdout)["error"]
     assert "at at" not in error
     assert error == "not valid JSON (Unterminated string starting at column 19)"
+
+
+def test_a_signed_in_account_with_nothing_stored_says_to_sync(tmp_path: Path) -> None:
+    from tuicoach.backends.x.accounts import AccountIndex, AccountRecord
+
+    index = AccountIndex.load(tmp_path / "data")
+    index.add(AccountRecord("acme_bakery", "42", "Acme"), make_default=True)
+    index.save()
+    for command in ("usage", "owed"):
+        done = tuicoach(tmp_path, command)
+        assert done.returncode == EXIT_USAGE, done.stderr
+        assert "@acme_bakery is signed in but has nothing stored yet" in done.stderr
+        assert "tuicoach sync" in done.stderr

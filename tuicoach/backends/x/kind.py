@@ -92,8 +92,15 @@ def open_store(request: Request) -> Store | None:
         username = account_username(request.account, data)
     except SignInError as exc:
         raise _signed_in_error(exc) from None
-    if username is not None and paths.account_db(data, username).exists():
-        return Store.open(paths.account_db(data, username))
+    if username is not None:
+        db = paths.account_db(data, username)
+        if db.exists():
+            return Store.open(db)
+        if not request.account and not list((data / "accounts").glob("*.sqlite3")):
+            raise NotSignedIn(
+                f"@{username} is signed in but has nothing stored yet (no {db}); "
+                "run `tuicoach sync` first"
+            )
     if request.account:
         raise NotSignedIn(
             f"no account @{request.account.lstrip('@')} in {data}: sign in with "
