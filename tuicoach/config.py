@@ -295,6 +295,8 @@ def sections(selected: str | None = None) -> dict[str, Section]:
         "words": Section(dict[str, WordsEntry], _fold_words, _write_words),
     }
     for name, schema in backend_sections(selected).items():
+        if name in _CORE_TABLES:
+            raise registry.UnknownBackend(f"a backend may not declare the [{name}] table")
         table[name] = Section(schema, _fold_backend(name), _write_backend(name))
     table |= {
         "owed": Section(OwedTable, _fold_owed, _write_owed),
@@ -306,6 +308,7 @@ def sections(selected: str | None = None) -> dict[str, Section]:
 
 
 _THRESHOLDS_SCHEMA = _thresholds_schema()
+_CORE_TABLES = frozenset({"rules", "thresholds", "words", "owed", "theme", "keymap", "account"})
 
 
 def _known_keys(name: str, table: Mapping[str, object], path: Path) -> None:

@@ -13,13 +13,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from tuicoach.cli import EXIT_SERVICE
+
 if TYPE_CHECKING:
     from tuicoach.backends.base import Backend
     from tuicoach.backends.registry import BackendKind, Request
     from tuicoach.config import Config
     from tuicoach.store import Store
 
-EXIT_SERVICE = 3  # the service, the keyring or the account's store refused or failed
 EXIT_X = EXIT_SERVICE  # the old name
 
 

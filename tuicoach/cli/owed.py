@@ -15,8 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tuicoach.cli import add_now_argument
-from tuicoach.cli._account import EXIT_SERVICE
+from tuicoach.cli import EXIT_SERVICE, add_now_argument
 
 if TYPE_CHECKING:
     from tuicoach.domain.owed import OwedReply, OwedStats

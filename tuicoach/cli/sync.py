@@ -6,8 +6,8 @@ import argparse
 import json
 import sys
 
-from tuicoach.cli import EXIT_OK
-from tuicoach.cli._account import EXIT_SERVICE, add_account_argument, config, fail, open_account
+from tuicoach.cli import EXIT_OK, EXIT_SERVICE
+from tuicoach.cli._account import add_account_argument, config, fail, open_account
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -53,10 +53,12 @@ def backend_connect(
 
         store, backend = opener()
         spend = backend.spend_today
+        # A backend that bills nothing (spend None: the demo) shows no meter.
+        meter = None if spend() is None else (lambda: spend() or "")
         return Account(
             store,
             backend,
-            cost_meter=None if backend.is_demo else lambda: spend() or "",
+            cost_meter=meter,
             rank_by_followers=rank_by_followers,
         )
 
