@@ -262,9 +262,12 @@ def _fold_backend(name: str) -> Fold:
 
 
 def _write_account(config: Config) -> list[str]:
-    return _write_struct(
-        "account", AccountTable(backend=config.backend or registry.DEFAULT_BACKEND)
-    )
+    effective = registry.selected_name(config.backend)
+    lines = _write_struct("account", AccountTable(backend=effective))
+    if os.environ.get(registry.BACKEND_ENV):
+        said = f"says {_toml(config.backend)}" if config.backend else "names none"
+        lines.insert(-1, f"# (from ${registry.BACKEND_ENV}; the file {said})")
+    return lines
 
 
 def _write_backend(name: str) -> Writer:
