@@ -272,7 +272,7 @@ def test_choosing_among_accounts(tmp_path: Path) -> None:
 def test_no_account(tmp_path: Path) -> None:
     result = tuicoach("owed", "--data-dir", str(tmp_path / "fresh"))
     assert result.returncode == 2
-    assert "no signed-in account" in result.stderr
+    assert "no X account is signed in" in result.stderr
     assert "tuicoach login" in result.stderr and "--demo" in result.stderr
     assert result.stdout == ""
 
@@ -282,7 +282,7 @@ def test_a_damaged_store_is_a_clear_error(tmp_path: Path) -> None:
     path.parent.mkdir(parents=True)
     path.write_bytes(b"this is not sqlite" * 100)
     result = tuicoach("owed", "--data-dir", str(tmp_path))
-    assert result.returncode == 2
+    assert result.returncode == 3  # the store failed: exit 3, as in every command
     assert str(path) in result.stderr and "not a tuicoach database" in result.stderr
     assert "Traceback" not in result.stderr
 

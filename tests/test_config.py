@@ -9,7 +9,7 @@ import pytest
 from conftest import write_config
 
 from tuicoach.coach import DEFAULT_WORDS, CoachSettings
-from tuicoach.config import SECTIONS, Config, ConfigError, dumps, load, load_config
+from tuicoach.config import Config, ConfigError, dumps, load, load_config, sections
 from tuicoach.domain.models import Severity
 
 
@@ -178,7 +178,7 @@ def test_dumps_is_toml_that_round_trips(tmp_path: Path) -> None:
     text = dumps(config)
     assert text.startswith(f"# Config file: {path} (exists)")
     parsed = tomllib.loads(text)
-    assert set(parsed) == set(SECTIONS)
+    assert set(parsed) == set(sections())
     assert parsed["rules"]["burst"]["enabled"] is False
     assert parsed["thresholds"]["burst_minutes"] == 45
     again = load(write_config(tmp_path, text))

@@ -5,7 +5,6 @@ and opening again with no network, from the store.
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,10 +13,11 @@ import pytest
 from fake_x_api import FakeX, World, make_world
 from textual.pilot import Pilot
 
+from tuicoach.backends.registry import Request, load
+from tuicoach.backends.x.config import XSection
 from tuicoach.backends.x.credentials import ENV_VARS
-from tuicoach.backends.x.settings import XSettings
 from tuicoach.ui.app import TuicoachApp
-from tuicoach.ui.launch import AppSettings, signed_in_connect
+from tuicoach.ui.launch import backend_connect
 from tuicoach.ui.widgets.status import StatusBar
 from tuicoach.ui.widgets.tweet_list import TweetList
 
@@ -57,8 +57,9 @@ def world(clock: Clock, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
 
 
 def make_app(world: World, data: Path, clock: Clock) -> TuicoachApp:
-    settings = AppSettings(x=XSettings(api_base=world.fake.url, timeout=0.5, retries=1))
-    connect = signed_in_connect(argparse.Namespace(account=None), data, clock, settings)
+    x = XSection(api_base=world.fake.url, timeout=0.5, retries=1)
+    request = Request(data_dir=data, clock=clock, sections={"x": x})
+    connect = backend_connect(load("x"), request)
     assert connect is not None, "the environment's credentials sign an account in"
     return TuicoachApp(connect=connect, clock=clock, theme="espresso", sync=False)
 

@@ -19,9 +19,9 @@ from fake_x_api import FakeX, MemoryKeyring, World
 from x_helpers import Answers, browser_approves, env_of
 
 from tuicoach import cli
-from tuicoach.accounts import AccountIndex, SignInError, resolve
 from tuicoach.backends.base import AuthError
 from tuicoach.backends.x import credentials
+from tuicoach.backends.x.accounts import AccountIndex, SignInError, resolve
 from tuicoach.backends.x.auth import PinLogin
 from tuicoach.backends.x.credentials import Credentials, KeyringUnavailable
 
@@ -231,7 +231,7 @@ def test_every_keyring_call_maps_no_keyring(tmp_path: Path) -> None:
         with pytest.raises(KeyringUnavailable, match="environment"):
             call()
     index = AccountIndex(tmp_path / "accounts.json", [])
-    from tuicoach.accounts import AccountRecord
+    from tuicoach.backends.x.accounts import AccountRecord
 
     index.add(AccountRecord("a", "1"))
     index.save()
@@ -306,7 +306,7 @@ def test_app_keys_alone_in_the_environment_are_not_an_account(tmp_path: Path) ->
 
 
 def test_environment_and_a_different_account_conflict(world: World, tmp_path: Path) -> None:
-    from tuicoach.accounts import AccountRecord
+    from tuicoach.backends.x.accounts import AccountRecord
 
     index = AccountIndex.load(tmp_path)
     index.add(AccountRecord("acme_bakery", world.me["id"]))

@@ -15,8 +15,8 @@ from fake_x_api import World
 from x_helpers import Clock, backend_for, env_of
 
 from tuicoach import paths
-from tuicoach.accounts import AccountIndex, AccountRecord, signed_in_opener
 from tuicoach.backends.base import Backend, SyncResult
+from tuicoach.backends.x.accounts import AccountIndex, AccountRecord, signed_in_opener
 from tuicoach.backends.x.backend import XBackend
 from tuicoach.backends.x.settings import XSettings
 from tuicoach.store import Store
@@ -89,7 +89,12 @@ def test_opener_costs_nothing_and_opens_in_a_worker(
 
 @pytest.mark.parametrize(
     "module",
-    ["tuicoach.accounts", "tuicoach.backends.x.cost", "tuicoach.config", "tuicoach.cli.sync"],
+    [
+        "tuicoach.backends.x.accounts",
+        "tuicoach.backends.x.cost",
+        "tuicoach.config",
+        "tuicoach.cli.sync",
+    ],
 )
 def test_light_modules_load_no_network_or_keyring(module: str) -> None:
     """The status bar's meter, the config and the account check stay cheap to import."""

@@ -64,7 +64,11 @@ def test_sync_fetches_once_and_says_what_it_read(world: World, tmp_path: Path) -
     again = tuicoach(env, "sync")
     assert again.returncode == 0, again.stderr
     assert "X's limits allow the next fetch in" in again.stdout
-    assert len(world.fake.requests()) == requests  # too soon: nothing asked
+    # Too soon: the home timeline (one request per 5 s) and mentions (3 s) are not asked
+    # again. Own tweets may be: X allows one a second, and a loaded machine starts the
+    # second run more than a second after the first.
+    asked = {s.route for s in world.fake.requests()[requests:]}
+    assert asked <= {"user_tweets"}, asked
 
 
 def test_sync_prints_per_stream(world: World, tmp_path: Path) -> None:
@@ -96,7 +100,7 @@ def test_sync_rate_limited_keeps_the_rest(world: World, tmp_path: Path) -> None:
 
 def test_not_signed_in(world: World, tmp_path: Path) -> None:
     done = tuicoach(environment(world, tmp_path, signed_in=False), "sync")
-    assert done.returncode == 3
+    assert done.returncode == 2  # like owed: nobody signed in is the user's to fix
     assert "no X account is signed in" in done.stderr
     assert "tuicoach login" in done.stderr
 

@@ -289,6 +289,25 @@ def test_like(world: World) -> None:
     assert (world.me["id"], tweet["id"]) in world.fake.likes
 
 
-def test_local_hhmm_is_local_time() -> None:
-    moment = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
-    assert local_hhmm(moment) == moment.astimezone().strftime("%H:%M")
+@pytest.mark.parametrize(
+    ("zone", "moment", "shown"),
+    [
+        ("UTC", datetime(2026, 3, 1, 9, 30, tzinfo=UTC), "09:30"),
+        ("America/New_York", datetime(2026, 3, 1, 9, 30, tzinfo=UTC), "04:30"),  # EST
+        ("America/New_York", datetime(2026, 7, 1, 9, 30, tzinfo=UTC), "05:30"),  # EDT
+        ("Asia/Kolkata", datetime(2026, 3, 1, 23, 45, tzinfo=UTC), "05:15"),  # next day
+    ],
+)
+def test_local_hhmm_is_the_users_wall_clock(
+    zone: str, moment: datetime, shown: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rate limit "until 14:05" must be in the user's time zone, daylight saving included."""
+    import time
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        assert local_hhmm(moment) == shown
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import write_config
 
+from tuicoach.backends.x.config import pricing_settings, x_settings
 from tuicoach.backends.x.cost import (
     DEFAULT_PRICE_TABLE,
     DayUsage,
@@ -26,9 +27,9 @@ from tuicoach.config import ConfigError, dumps, load
 
 def test_defaults(tmp_path: Path) -> None:
     config = load(tmp_path / "missing.toml")
-    assert config.x == XSettings()
-    assert config.pricing.table == DEFAULT_PRICE_TABLE
-    assert config.pricing.link_tip is True
+    assert x_settings(config.sections) == XSettings()
+    assert pricing_settings(config.sections).table == DEFAULT_PRICE_TABLE
+    assert pricing_settings(config.sections).link_tip is True
 
 
 def test_x_section(tmp_path: Path) -> None:
@@ -39,10 +40,14 @@ def test_x_section(tmp_path: Path) -> None:
             "poll_seconds = 2\n",
         )
     )
-    assert config.x.api_base == "http://127.0.0.1:8080"
-    assert config.x.timeout == 5.0 and isinstance(config.x.timeout, float)
-    assert config.x.backfill_pages == 3
-    assert config.x.poll_interval == min_interval("home") == 5.0  # X's limits win over 2 s
+    assert x_settings(config.sections).api_base == "http://127.0.0.1:8080"
+    assert x_settings(config.sections).timeout == 5.0 and isinstance(
+        x_settings(config.sections).timeout, float
+    )
+    assert x_settings(config.sections).backfill_pages == 3
+    assert (
+        x_settings(config.sections).poll_interval == min_interval("home") == 5.0
+    )  # X's limits win over 2 s
 
 
 def test_pricing_section(tmp_path: Path) -> None:
@@ -69,8 +74,8 @@ post_create_url = 0.200
 """,
         )
     )
-    table = config.pricing.table
-    assert config.pricing.link_tip is False
+    table = pricing_settings(config.sections).table
+    assert pricing_settings(config.sections).link_tip is False
     assert [row.since for row in table] == [date(2026, 2, 1), date(2026, 6, 1)]
     assert prices_on(date(2026, 1, 31), table) is None
     may = prices_on(date(2026, 5, 31), table)
@@ -127,8 +132,8 @@ def test_dumps_round_trips_x_and_pricing(tmp_path: Path) -> None:
     assert parsed["x"]["api_base"] == "https://proxy.example/x"
     assert parsed["pricing"]["table"][0]["since"] == date(2026, 2, 1)
     again = load(write_config(tmp_path, text))
-    assert again.x == config.x
-    assert again.pricing == config.pricing
+    assert x_settings(again.sections) == x_settings(config.sections)
+    assert pricing_settings(again.sections) == pricing_settings(config.sections)
 
 
 # -- pricing a day ---------------------------------------------------------------------

@@ -239,5 +239,15 @@ def test_lost_answers_every_time_stop_after_the_bound(
     assert clock.now - store.outbox_pending()[0].created_at < timedelta(minutes=1)
 
 
-def test_response_lost_is_an_offline_error_for_the_app() -> None:
-    assert issubclass(ResponseLost, Offline)
+def test_a_lost_answer_to_a_post_says_it_may_have_gone_out(
+    world: World, store: Store, clock: Clock
+) -> None:
+    """X stores the tweet but its answer is dropped: the client must not call that "not sent"."""
+    world.fake.lose_response("create_tweet")
+    backend = backend_for(world, store, clock)
+    with pytest.raises(Offline) as caught:  # what the app and the CLI catch
+        backend.client.create_tweet("Fresh rye at 7")
+    assert isinstance(caught.value, ResponseLost)  # so the outbox looks before sending again
+    assert "may or may not have gone out" in str(caught.value)
+    assert texts_on_x(world) == ["Fresh rye at 7"]  # X did store it: hence "may"
+    assert backend.error_title(caught.value) == "X unreachable"

@@ -22,9 +22,9 @@ from fake_x_api import FakeX, MemoryKeyring, make_world
 from x_helpers import Answers, browser_approves
 
 from tuicoach import cli
-from tuicoach.accounts import open_signed_in
 from tuicoach.backends.base import BackendError
 from tuicoach.backends.x import credentials
+from tuicoach.backends.x.accounts import open_signed_in
 from tuicoach.backends.x.settings import XSettings
 
 

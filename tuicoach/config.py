@@ -1,12 +1,15 @@
 """The config file: one TOML file a person can read, copy from and edit.
 
 It lives at :func:`tuicoach.paths.config_file` (``--config``, ``$TUICOACH_CONFIG``,
-or the platform's config folder); a missing file means the defaults. Each
-known top-level table is a :class:`Section` in :data:`SECTIONS`: a reader that
-folds the table into a :class:`Config`, and a writer that prints the effective
-values back as TOML for ``tuicoach config``. Adding a section (``[keymap]``,
-``[theme]``...) is a field on :class:`Config`, two small functions, and one
-line in :data:`SECTIONS`.
+or the platform's config folder); a missing file means the defaults.
+
+Declared once: every table is a ``msgspec`` type (its fields, types, bounds and
+defaults) in :func:`sections`, with a ``fold`` that puts the parsed table into
+:class:`Config` and a ``write`` that prints the effective values back as TOML
+for ``tuicoach config``. The coach's and the app's tables are declared here;
+each backend declares its own (``BackendKind.sections``, e.g. ``[x]`` and
+``[pricing]`` in :mod:`tuicoach.backends.x.config`), and they land in
+:attr:`Config.sections`, printed by one generic writer.
 
 Every mistake is a :class:`ConfigError` that names the file and the key::
 
@@ -15,22 +18,33 @@ Every mistake is a :class:`ConfigError` that names the file and the key::
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
+import math
 import os
 import re
+import stat
 import tomllib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import typing
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, datetime
 from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import UNSET, UnsetType
 
 from tuicoach import paths
-from tuicoach.backends.x.cost import Prices, PricingSettings
-from tuicoach.backends.x.settings import DEFAULT_API_BASE, ApiBaseError, XSettings, normalise_base
+from tuicoach.backends import registry
 from tuicoach.coach import DEFAULT_WORDS, RULES, CoachSettings, Thresholds
 from tuicoach.coach.text import phrase_pattern
 from tuicoach.domain.models import Severity
+
+#: A config file larger than this is not a config file (and is not read).
+MAX_BYTES = 1 << 20
+#: Deeper than this, a table is refused before anything recurses through it.
+MAX_DEPTH = 32
 
 
 class ConfigError(ValueError):
@@ -46,121 +60,422 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Config:
-    """Everything the config file says, with defaults for what it leaves out."""
+    """Everything the config file says, with defaults for what it leaves out.
+
+    ``sections`` holds the backends' tables that the file has (name -> the
+    parsed ``msgspec`` struct); :meth:`section` gives one, or its defaults.
+    """
 
     path: Path
     exists: bool = False
     coach: CoachSettings = field(default_factory=CoachSettings)
-    x: XSettings = field(default_factory=XSettings)
-    pricing: PricingSettings = field(default_factory=PricingSettings)
     theme: str | None = None  # None: the app's default theme
     keymap: Mapping[str, str] = field(default_factory=dict)  # binding id -> "key,key"
     rank_by_followers: bool = False  # [owed]: within a band, bigger audiences first
+    backend: str | None = None  # [account] backend: None means the default (see the registry)
+    sections: Mapping[str, object] = field(default_factory=dict)
+
+    def section(self, name: str) -> object:
+        """A backend's table: as the file has it, else its defaults."""
+        if name in self.sections:
+            return self.sections[name]
+        schema = backend_sections(self.backend).get(name)
+        if schema is None:
+            raise KeyError(name)
+        return schema()
+
+    def backend_request_sections(self, kind: registry.BackendKind) -> dict[str, object]:
+        """The tables ``kind`` declared, for its :class:`~tuicoach.backends.registry.Request`."""
+        return {name: self.section(name) for name in kind.sections()}
 
 
-class Table:
-    """A TOML table being read; it knows its dotted key, so errors can name it."""
+# --- the schema -----------------------------------------------------------------
 
-    def __init__(self, path: Path, key: str, data: Mapping[str, object]) -> None:
-        self.path = path
-        self.key = key
-        self.data = data
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.data)
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.data
-
-    def where(self, key: str) -> str:
-        return f"{self.key}.{key}" if self.key else key
-
-    def error(self, key: str, problem: str) -> ConfigError:
-        return ConfigError(self.path, self.where(key), problem)
-
-    def only(self, known: Iterable[str], what: str = "setting") -> None:
-        """Reject keys this table does not know, suggesting the nearest known one."""
-        choices = list(known)
-        for key in self.data:
-            if key not in choices:
-                hint = _did_you_mean(key, choices) or f" (known: {', '.join(choices)})"
-                raise self.error(key, f"unknown {what}{hint}")
-
-    def table(self, key: str) -> Table:
-        value = self.data[key]
-        if not isinstance(value, dict):
-            raise self.error(key, f"expected a table ([{self.where(key)}]), got {_show(value)}")
-        return Table(self.path, self.where(key), value)
-
-    def boolean(self, key: str) -> bool:
-        value = self.data[key]
-        if not isinstance(value, bool):
-            raise self.error(key, f"expected true or false, got {_show(value)}")
-        return value
-
-    def number(self, key: str, *, whole: bool, low: float, high: float | None) -> float:
-        value = self.data[key]
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.error(key, f"expected a number, got {_show(value)}")
-        if whole and not isinstance(value, int):
-            raise self.error(key, f"expected a whole number, got {_show(value)}")
-        if value < low or (high is not None and value > high):
-            span = f"at least {low:g}" if high is None else f"between {low:g} and {high:g}"
-            raise self.error(key, f"{_show(value)} is out of range: expected {span}")
-        return value
-
-    def choice(self, key: str, choices: Iterable[str]) -> str:
-        value = self.data[key]
-        options = list(choices)
-        if value not in options:
-            raise self.error(key, f"{_show(value)} is not one of {', '.join(options)}")
-        assert isinstance(value, str)
-        return value
-
-    def strings(self, key: str) -> tuple[str, ...]:
-        value = self.data[key]
-        if not isinstance(value, list):
-            raise self.error(key, f"expected a list of strings, got {_show(value)}")
-        for i, item in enumerate(value):
-            if not isinstance(item, str) or not item.strip():
-                raise self.error(f"{key}[{i}]", f"expected a non-empty string, got {_show(item)}")
-        return tuple(value)
+_NON_EMPTY = r"\S"
+Phrase = Annotated[str, msgspec.Meta(pattern=_NON_EMPTY, extra={"expected": "a non-empty string"})]
 
 
-Reader = Callable[[Config, Table], Config]
-Writer = Callable[[Config], list[str]]
+class RuleEntry(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    enabled: bool | UnsetType = UNSET
+    severity: (
+        Annotated[
+            Literal["error", "warning", "tip", "good"],
+            msgspec.Meta(extra={"choices": [s.value for s in Severity]}),
+        ]
+        | UnsetType
+    ) = UNSET
+    weight: Annotated[int, msgspec.Meta(ge=0, le=100)] | UnsetType = UNSET
+
+
+class WordsEntry(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    replace: list[Phrase] | UnsetType = UNSET
+    extend: list[Phrase] | UnsetType = UNSET
+    remove: list[Phrase] | UnsetType = UNSET
+
+
+def _thresholds_schema() -> type[msgspec.Struct]:
+    defaults = Thresholds()
+    declared: list[tuple[str, Any, Any]] = []
+    for f in fields(Thresholds):
+        low, high = Thresholds.bounds(f.name)
+        kind = int if isinstance(getattr(defaults, f.name), int) else float
+        meta = msgspec.Meta(ge=low, le=high, description=Thresholds.help(f.name))
+        declared.append((f.name, Annotated[kind, meta] | UnsetType, UNSET))
+    return msgspec.defstruct(
+        "ThresholdsTable", declared, forbid_unknown_fields=True, kw_only=True, module=__name__
+    )
+
+
+class OwedTable(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    rank_by_followers: bool | UnsetType = UNSET
+
+
+ThemeName = Annotated[
+    str, msgspec.Meta(pattern=_NON_EMPTY, extra={"expected": 'a theme name like "espresso"'})
+]
+
+
+class ThemeTable(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    name: ThemeName | UnsetType = UNSET
+
+
+Keys = Annotated[str, msgspec.Meta(extra={"expected": 'keys in quotes, like "r" or "r,ctrl+r"'})]
+
+
+class AccountTable(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Which backend `tuicoach` opens: "x", or the dotted name of a module defining
+    BACKEND. $TUICOACH_BACKEND, when set, wins; --demo always opens the demo."""
+
+    backend: Annotated[
+        str,
+        msgspec.Meta(
+            pattern=_NON_EMPTY,
+            description="the backend to open",
+            extra={"expected": 'a backend name like "x"'},
+        ),
+    ] = registry.DEFAULT_BACKEND
+
+
+Fold = Callable[["Config", Any, Path], "Config"]
+Writer = Callable[["Config"], list[str]]
 
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    read: Reader
+    """One top-level table: its declared type, how it folds into :class:`Config`, how it prints."""
+
+    schema: Any
+    fold: Fold
     write: Writer
+    noun: str = "setting"  # "unknown threshold (did you mean ...?)"
 
 
-# --- [rules.ID] ---------------------------------------------------------------
-
-_RULE_KEYS = ("enabled", "severity", "weight")
-
-
-def _read_rules(config: Config, table: Table) -> Config:
+def _fold_rules(config: Config, table: dict[str, RuleEntry], path: Path) -> Config:
     settings = config.coach
-    for rule_id in table:
-        if rule_id not in RULES:
-            raise table.error(
-                rule_id,
-                f"no such rule{_did_you_mean(rule_id, RULES)}; `tuicoach config` lists them all",
-            )
-        entry = table.table(rule_id)
-        entry.only(_RULE_KEYS)
+    for rule_id, entry in table.items():
         changes: dict[str, object] = {}
-        if "enabled" in entry:
-            changes["enabled"] = entry.boolean("enabled")
-        if "severity" in entry:
-            changes["severity"] = Severity(entry.choice("severity", [s.value for s in Severity]))
-        if "weight" in entry:
-            changes["weight"] = int(entry.number("weight", whole=True, low=0, high=100))
+        if entry.enabled is not UNSET:
+            changes["enabled"] = entry.enabled
+        if entry.severity is not UNSET:
+            changes["severity"] = Severity(entry.severity)
+        if entry.weight is not UNSET:
+            changes["weight"] = entry.weight
         settings = settings.with_rule(rule_id, **changes)
     return replace(config, coach=settings)
+
+
+def _fold_thresholds(config: Config, table: msgspec.Struct, path: Path) -> Config:
+    defaults = Thresholds()
+    changes: dict[str, float] = {}
+    for name in table.__struct_fields__:
+        value = getattr(table, name)
+        if value is not UNSET:
+            changes[name] = value if isinstance(getattr(defaults, name), int) else float(value)
+    return replace(config, coach=config.coach.with_thresholds(**changes))
+
+
+def _fold_words(config: Config, table: dict[str, WordsEntry], path: Path) -> Config:
+    settings = config.coach
+    for name, entry in table.items():
+        for key in ("replace", "extend"):
+            given = getattr(entry, key)
+            for i, phrase in enumerate(() if given is UNSET else given):
+                try:
+                    phrase_pattern(phrase)
+                except ValueError as exc:
+                    raise ConfigError(path, f"words.{name}.{key}[{i}]", str(exc)) from None
+        words = list(settings.word_list(name) if entry.replace is UNSET else entry.replace)
+        if entry.extend is not UNSET:
+            words += [w for w in entry.extend if w not in words]
+        if entry.remove is not UNSET:
+            gone = {w.casefold() for w in entry.remove}
+            words = [w for w in words if w.casefold() not in gone]
+        settings = settings.with_words(name, tuple(words))
+    return replace(config, coach=settings)
+
+
+def _fold_owed(config: Config, table: OwedTable, path: Path) -> Config:
+    if table.rank_by_followers is UNSET:
+        return config
+    return replace(config, rank_by_followers=table.rank_by_followers)
+
+
+def _fold_theme(config: Config, table: ThemeTable, path: Path) -> Config:
+    return config if table.name is UNSET else replace(config, theme=table.name.strip())
+
+
+# A key is a name ("enter", "f5", "question_mark"), one printable character, or
+# either with modifiers ("ctrl+enter", "alt+s", "shift+tab"). Whether the id
+# names a binding is checked by the app, which owns the bindings.
+_KEY = re.compile(r"^(?:(?:ctrl|alt|shift|super|meta|hyper)\+)*(?:[a-z0-9_]{2,}|\S)$")
+
+
+def _fold_keymap(config: Config, table: dict[str, str], path: Path) -> Config:
+    keymap = dict(config.keymap)
+    for binding_id, value in table.items():
+        keys = [key.strip() for key in value.split(",")]
+        if not value.strip():
+            raise ConfigError(
+                path, f"keymap.{binding_id}", 'expected keys in quotes, like "r" or "r,ctrl+r"'
+            )
+        for key in keys:
+            if not _KEY.match(key):
+                raise ConfigError(
+                    path,
+                    f"keymap.{binding_id}",
+                    f'{key!r} is not a key name; write e.g. "x", "ctrl+x", "alt+enter", '
+                    '"f5" or "question_mark"',
+                )
+        keymap[binding_id] = ",".join(keys)
+    return replace(config, keymap=keymap)
+
+
+def _fold_account(config: Config, table: AccountTable, path: Path) -> Config:
+    return replace(config, backend=table.backend.strip())
+
+
+def _fold_backend(name: str) -> Fold:
+    def fold(config: Config, table: object, path: Path) -> Config:
+        return replace(config, sections={**config.sections, name: table})
+
+    return fold
+
+
+def _write_account(config: Config) -> list[str]:
+    effective = registry.selected_name(config.backend)
+    lines = _write_struct("account", AccountTable(backend=effective))
+    if os.environ.get(registry.BACKEND_ENV):
+        said = f"says {_toml(config.backend)}" if config.backend else "names none"
+        lines.insert(-1, f"# (from ${registry.BACKEND_ENV}; the file {said})")
+    return lines
+
+
+def _write_backend(name: str) -> Writer:
+    def write(config: Config) -> list[str]:
+        return _write_struct(name, config.section(name))
+
+    return write
+
+
+def backend_sections(selected: str | None = None) -> dict[str, type]:
+    """The tables every built-in backend declares, and the selected one's if it is not built in."""
+    kinds = registry.builtin_kinds()
+    name = registry.selected_name(selected)
+    if name not in registry.BUILTIN:
+        with contextlib.suppress(registry.UnknownBackend):  # named where it is opened
+            kinds.append(registry.load(name))
+    found: dict[str, type] = {}
+    for kind in kinds:
+        found.update(kind.sections())
+    return found
+
+
+def sections(selected: str | None = None) -> dict[str, Section]:
+    """Every table a config file may have, in the order ``tuicoach config`` prints them."""
+    table: dict[str, Section] = {
+        "rules": Section(dict[str, RuleEntry], _fold_rules, _write_rules),
+        "thresholds": Section(_THRESHOLDS_SCHEMA, _fold_thresholds, _write_thresholds, "threshold"),
+        "words": Section(dict[str, WordsEntry], _fold_words, _write_words),
+    }
+    for name, schema in backend_sections(selected).items():
+        if name in _CORE_TABLES:
+            raise registry.UnknownBackend(f"a backend may not declare the [{name}] table")
+        table[name] = Section(schema, _fold_backend(name), _write_backend(name))
+    table |= {
+        "owed": Section(OwedTable, _fold_owed, _write_owed),
+        "theme": Section(ThemeTable, _fold_theme, _write_theme),
+        "keymap": Section(dict[str, Keys], _fold_keymap, _write_keymap),
+        "account": Section(AccountTable, _fold_account, _write_account),
+    }
+    return table
+
+
+_THRESHOLDS_SCHEMA = _thresholds_schema()
+_CORE_TABLES = frozenset({"rules", "thresholds", "words", "owed", "theme", "keymap", "account"})
+
+
+def _known_keys(name: str, table: Mapping[str, object], path: Path) -> None:
+    """Rule ids and word-list names are data, not fields: check them by name first."""
+    known: Mapping[str, object] = RULES if name == "rules" else DEFAULT_WORDS
+    what = "no such rule" if name == "rules" else "no such word list"
+    tail = "; `tuicoach config` lists them all" if name == "rules" else ""
+    for key in table:
+        if key not in known:
+            raise ConfigError(path, f"{name}.{key}", f"{what}{_did_you_mean(key, known)}{tail}")
+
+
+# --- loading --------------------------------------------------------------------
+
+
+def _read(path: Path) -> bytes | None:
+    """The file's bytes; ``None`` when there is none. Only a regular file is read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ConfigError(path, None, f"cannot read it ({exc.strerror or exc})") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise ConfigError(path, None, "cannot read it (it is a folder, not a file)")
+        if not stat.S_ISREG(info.st_mode):
+            raise ConfigError(
+                path,
+                None,
+                "cannot read it: not a regular file (a pipe or a device?); "
+                "point --config or $TUICOACH_CONFIG at a TOML file",
+            )
+        if info.st_size > MAX_BYTES:
+            raise ConfigError(path, None, f"too big for a config file (over {MAX_BYTES} bytes)")
+        chunks = []
+        while chunk := os.read(fd, 1 << 16):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise ConfigError(path, None, f"cannot read it ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
+
+
+def _check_values(path: Path, data: Mapping[str, object]) -> None:
+    """Refuse, without recursing, what TOML allows but no setting uses: nan, inf, deep nesting."""
+    stack: list[tuple[str, object, int]] = [(k, v, 1) for k, v in data.items()]
+    while stack:
+        key, value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            shown = key if len(key) <= 60 else key[:60] + "…"
+            raise ConfigError(
+                path, shown, f"nested more than {MAX_DEPTH} levels deep; no setting nests that far"
+            )
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(path, key, f"{_toml(value)} is not a number tuicoach can use")
+        if isinstance(value, dict):
+            stack += [(f"{key}.{k}", v, depth + 1) for k, v in value.items()]
+        elif isinstance(value, list):
+            stack += [(f"{key}[{i}]", v, depth + 1) for i, v in enumerate(value)]
+
+
+def load(path: Path) -> Config:
+    """Read the config at ``path``; a missing file gives the defaults."""
+    raw = _read(path)
+    if raw is None:
+        return Config(path)
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(path, None, "not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, None, f"not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(
+            path, None, "nested too deeply to read (no setting nests that far): check its brackets"
+        ) from None
+    _check_values(path, data)
+    account = data.get("account")
+    chosen = account.get("backend") if isinstance(account, dict) else None
+    known = sections(chosen if isinstance(chosen, str) else None)
+    config = Config(path, exists=True)
+    for name, table in data.items():
+        section = known.get(name)
+        if section is None:
+            hint = _did_you_mean(name, known) or f" (known: {', '.join(known)})"
+            raise ConfigError(path, name, f"unknown table{hint}")
+        if not isinstance(table, dict):
+            raise ConfigError(path, name, f"expected a table ([{name}]), got {_show(table)}")
+        if name in ("rules", "words"):
+            _known_keys(name, table, path)
+        parsed = _convert(path, name, table, section)
+        config = section.fold(config, parsed, path)
+    return config
+
+
+def load_config(override: str | os.PathLike[str] | None = None) -> Config:
+    """The user's config: ``--config`` if given, else ``$TUICOACH_CONFIG``, else the default."""
+    return load(paths.config_file(override))
+
+
+def _convert(path: Path, name: str, table: dict[str, object], section: Section) -> Any:
+    """The table as its declared type; a dict-of-entries table converts entry by entry,
+    so an error can name the entry (``rules.burst.weight``)."""
+    schema = section.schema
+    if typing.get_origin(schema) is dict:
+        entry_type = typing.get_args(schema)[1]
+        return {
+            key: _convert_one(path, f"{name}.{key}", value, entry_type, section.noun)
+            for key, value in table.items()
+        }
+    return _convert_one(path, name, table, schema, section.noun)
+
+
+def _convert_one(path: Path, key: str, value: object, schema: Any, noun: str) -> Any:
+    try:
+        return msgspec.convert(value, schema, strict=True)
+    except msgspec.ValidationError as exc:
+        from tuicoach.config_explain import explain
+
+        where, problem = explain(str(exc), value, schema, noun, key)
+        raise ConfigError(path, where, problem) from None
+
+
+# --- printing -------------------------------------------------------------------
+
+
+def dumps(config: Config) -> str:
+    """The effective settings as TOML a user can paste back into their file."""
+    state = "exists" if config.exists else "not found: these are the defaults"
+    lines = [
+        f"# Config file: {config.path} ({state})",
+        "# The settings in effect. Copy any part into that file to change it.",
+    ]
+    for section in sections(config.backend).values():
+        lines += ["", *section.write(config)]
+    return "\n".join(lines) + "\n"
+
+
+def _write_struct(name: str, value: object) -> list[str]:
+    """A declared table printed from its declaration: its doc, each field and its comment."""
+    from tuicoach.config_explain import field_notes
+
+    lines = [f"# {line.strip()}" for line in (type(value).__doc__ or "").strip().splitlines()]
+    lines.append(f"[{name}]")
+    tables: list[tuple[str, list[msgspec.Struct]]] = []
+    for field_name, (note, example) in field_notes(type(value)).items():
+        current = getattr(value, field_name)
+        if isinstance(current, list) and current and isinstance(current[0], msgspec.Struct):
+            tables.append((field_name, current))
+            continue
+        comment = f"  # {note}" if note else ""
+        if current is None or current is UNSET:
+            if example is not None:
+                lines.append(f"{field_name} = {_toml(example)}{comment}")
+            continue
+        lines.append(f"{field_name} = {_toml(current)}{comment}")
+    for field_name, rows in tables:
+        for row in rows:
+            lines += ["", f"[[{name}.{field_name}]]"]
+            lines += [f"{k} = {_toml(getattr(row, k))}" for k in row.__struct_fields__]
+    return lines
 
 
 def _write_rules(config: Config) -> list[str]:
@@ -180,21 +495,7 @@ def _write_rules(config: Config) -> list[str]:
     return lines
 
 
-# --- [thresholds] -------------------------------------------------------------
-
 _THRESHOLDS = [f.name for f in fields(Thresholds)]
-
-
-def _read_thresholds(config: Config, table: Table) -> Config:
-    table.only(_THRESHOLDS, "threshold")
-    defaults = Thresholds()
-    changes: dict[str, float] = {}
-    for name in table:
-        low, high = Thresholds.bounds(name)
-        whole = isinstance(getattr(defaults, name), int)
-        value = table.number(name, whole=whole, low=low, high=high)
-        changes[name] = value if whole else float(value)
-    return replace(config, coach=config.coach.with_thresholds(**changes))
 
 
 def _write_thresholds(config: Config) -> list[str]:
@@ -203,34 +504,6 @@ def _write_thresholds(config: Config) -> list[str]:
         value = getattr(config.coach.thresholds, name)
         lines.append(f"{name} = {_toml(value)}  # {Thresholds.help(name)}")
     return lines
-
-
-# --- [words.NAME] -------------------------------------------------------------
-
-_WORD_KEYS = ("replace", "extend", "remove")
-
-
-def _read_words(config: Config, table: Table) -> Config:
-    settings = config.coach
-    for name in table:
-        if name not in DEFAULT_WORDS:
-            raise table.error(name, f"no such word list{_did_you_mean(name, DEFAULT_WORDS)}")
-        entry = table.table(name)
-        entry.only(_WORD_KEYS)
-        words = list(entry.strings("replace") if "replace" in entry else settings.word_list(name))
-        if "extend" in entry:
-            words += [w for w in entry.strings("extend") if w not in words]
-        if "remove" in entry:
-            gone = {w.casefold() for w in entry.strings("remove")}
-            words = [w for w in words if w.casefold() not in gone]
-        for key in ("replace", "extend"):
-            for i, phrase in enumerate(entry.strings(key) if key in entry else ()):
-                try:
-                    phrase_pattern(phrase)
-                except ValueError as exc:
-                    raise entry.error(f"{key}[{i}]", str(exc)) from None
-        settings = settings.with_words(name, tuple(words))
-    return replace(config, coach=settings)
 
 
 def _write_words(config: Config) -> list[str]:
@@ -246,110 +519,6 @@ def _write_words(config: Config) -> list[str]:
     return lines
 
 
-# --- [x] ----------------------------------------------------------------------
-
-# name -> (whole number?, low, high, what it is)
-_X_NUMBERS: dict[str, tuple[bool, float, float | None, str]] = {
-    "timeout": (False, 0.1, 300, "seconds to wait for X to connect, and for each answer"),
-    "retries": (True, 1, 10, "tries for a read that fails for a passing reason"),
-    "page_size": (True, 5, 100, "tweets per request (X allows 5 to 100)"),
-    "backfill_pages": (True, 1, 50, "first sync: at most this many requests per stream"),
-    "catch_up_pages": (True, 1, 50, "later syncs: at most this many requests per stream"),
-    "poll_seconds": (False, 1, None, "how often the app refreshes (never faster than X allows)"),
-}
-
-
-def _read_x(config: Config, table: Table) -> Config:
-    table.only(["api_base", *_X_NUMBERS])
-    changes: dict[str, object] = {}
-    if "api_base" in table:
-        value = table.data["api_base"]
-        if not isinstance(value, str):
-            raise table.error("api_base", f"expected a URL in quotes, got {_show(value)}")
-        try:
-            changes["api_base"] = normalise_base(value)
-        except ApiBaseError as exc:
-            raise table.error("api_base", str(exc)) from None
-    for name, (whole, low, high, _) in _X_NUMBERS.items():
-        if name in table:
-            value = table.number(name, whole=whole, low=low, high=high)
-            changes[name] = int(value) if whole else float(value)
-    return replace(config, x=replace(config.x, **changes))  # type: ignore[arg-type]
-
-
-def _write_x(config: Config) -> list[str]:
-    x = config.x
-    lines = [
-        "# The X account. $TUICOACH_X_API_BASE, when set, wins over api_base.",
-        "[x]",
-        f"api_base = {_toml(x.api_base or DEFAULT_API_BASE)}",
-    ]
-    lines += [f"{name} = {_toml(getattr(x, name))}  # {h}" for name, (*_, h) in _X_NUMBERS.items()]
-    return lines
-
-
-# --- [pricing] ----------------------------------------------------------------
-
-_PRICE_KEYS = ("post_read", "user_read", "post_create", "post_create_url")
-
-
-def _read_pricing(config: Config, table: Table) -> Config:
-    table.only(["link_tip", "table"])
-    pricing = config.pricing
-    if "link_tip" in table:
-        pricing = replace(pricing, link_tip=table.boolean("link_tip"))
-    if "table" in table:
-        rows = table.data["table"]
-        if not isinstance(rows, list) or not rows:
-            raise table.error("table", "expected one or more [[pricing.table]] rows")
-        prices = []
-        for i, row in enumerate(rows):
-            if not isinstance(row, dict):
-                raise table.error(f"table[{i}]", f"expected a table, got {_show(row)}")
-            entry = Table(table.path, table.where(f"table[{i}]"), row)
-            entry.only(["since", *_PRICE_KEYS])
-            missing = [k for k in ("since", *_PRICE_KEYS) if k not in entry]
-            if missing:
-                raise entry.error(missing[0], "missing (each row needs since and every price)")
-            since = row["since"]
-            if isinstance(since, str):
-                try:
-                    since = date.fromisoformat(since)
-                except ValueError:
-                    since = None
-            if not isinstance(since, date) or isinstance(since, datetime):
-                raise entry.error(
-                    "since", f"expected a date such as 2026-02-01, got {_show(row['since'])}"
-                )
-            costs = {k: float(entry.number(k, whole=False, low=0, high=100)) for k in _PRICE_KEYS}
-            prices.append(Prices(since, **costs))
-        pricing = replace(pricing, table=tuple(sorted(prices, key=lambda p: p.since)))
-    return replace(config, pricing=pricing)
-
-
-def _write_pricing(config: Config) -> list[str]:
-    lines = [
-        "# X's pay-per-use prices in US dollars, each row from its date (UTC) on;",
-        "# a repeat read of the same item on the same UTC day is free.",
-        "[pricing]",
-        f"link_tip = {_toml(config.pricing.link_tip)}  # say when a link makes a post cost more",
-    ]
-    for row in config.pricing.table:
-        lines += ["", "[[pricing.table]]", f"since = {row.since.isoformat()}"]
-        lines += [f"{k} = {getattr(row, k)}" for k in _PRICE_KEYS]
-    return lines
-
-
-# --- [owed] -----------------------------------------------------------------
-
-
-def _read_owed(config: Config, table: Table) -> Config:
-    table.only(["rank_by_followers"])
-    if "rank_by_followers" not in table:
-        return config
-    return replace(config, rank_by_followers=table.boolean("rank_by_followers"))
-
-
 def _write_owed(config: Config) -> list[str]:
     return [
         "# Replies owed are ordered by need (questions and complaints first), then by",
@@ -358,19 +527,6 @@ def _write_owed(config: Config) -> list[str]:
         "[owed]",
         f"rank_by_followers = {_toml(config.rank_by_followers)}",
     ]
-
-
-# --- [theme], [keymap]: the app ------------------------------------------
-
-
-def _read_theme(config: Config, table: Table) -> Config:
-    table.only(["name"])
-    if "name" not in table:
-        return config
-    name = table.data["name"]
-    if not isinstance(name, str) or not name.strip():
-        raise table.error("name", f'expected a theme name like "espresso", got {_show(name)}')
-    return replace(config, theme=name.strip())
 
 
 def _write_theme(config: Config) -> list[str]:
@@ -388,26 +544,6 @@ def _write_theme(config: Config) -> list[str]:
 _KEY = re.compile(r"^(?:(?:ctrl|alt|shift|super|meta|hyper)\+)*(?:[a-z0-9_]{2,}|\S)$")
 
 
-def _read_keymap(config: Config, table: Table) -> Config:
-    keymap = dict(config.keymap)
-    for binding_id in table:
-        value = table.data[binding_id]
-        if not isinstance(value, str) or not value.strip():
-            raise table.error(
-                binding_id, f'expected keys in quotes, like "r" or "r,ctrl+r", got {_show(value)}'
-            )
-        keys = [key.strip() for key in value.split(",")]
-        for key in keys:
-            if not _KEY.match(key):
-                raise table.error(
-                    binding_id,
-                    f'{key!r} is not a key name; write e.g. "x", "ctrl+x", "alt+enter", '
-                    '"f5" or "question_mark"',
-                )
-        keymap[binding_id] = ",".join(keys)
-    return replace(config, keymap=keymap)
-
-
 def _write_keymap(config: Config) -> list[str]:
     lines = [
         "# Remap keys by binding id (press ? in the app to see every id and its keys):",
@@ -416,60 +552,6 @@ def _write_keymap(config: Config) -> list[str]:
     ]
     lines += [f"{binding_id} = {_toml(keys)}" for binding_id, keys in config.keymap.items()]
     return lines
-
-
-SECTIONS: dict[str, Section] = {
-    "rules": Section(_read_rules, _write_rules),
-    "thresholds": Section(_read_thresholds, _write_thresholds),
-    "words": Section(_read_words, _write_words),
-    "x": Section(_read_x, _write_x),
-    "pricing": Section(_read_pricing, _write_pricing),
-    "owed": Section(_read_owed, _write_owed),
-    "theme": Section(_read_theme, _write_theme),
-    "keymap": Section(_read_keymap, _write_keymap),
-}
-
-
-# --- loading and printing -----------------------------------------------------
-
-
-def load(path: Path) -> Config:
-    """Read the config at ``path``; a missing file gives the defaults."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return Config(path)
-    except OSError as exc:
-        raise ConfigError(path, None, f"cannot read it ({exc.strerror or exc})") from None
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ConfigError(path, None, "not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(path, None, f"not valid TOML: {exc}") from None
-    config = Config(path, exists=True)
-    root = Table(path, "", data)
-    root.only(SECTIONS, "table")
-    for name in root:
-        config = SECTIONS[name].read(config, root.table(name))
-    return config
-
-
-def load_config(override: str | os.PathLike[str] | None = None) -> Config:
-    """The user's config: ``--config`` if given, else ``$TUICOACH_CONFIG``, else the default."""
-    return load(paths.config_file(override))
-
-
-def dumps(config: Config) -> str:
-    """The effective settings as TOML a user can paste back into their file."""
-    state = "exists" if config.exists else "not found: these are the defaults"
-    lines = [
-        f"# Config file: {config.path} ({state})",
-        "# The settings in effect. Copy any part into that file to change it.",
-    ]
-    for section in SECTIONS.values():
-        lines += ["", *section.write(config)]
-    return "\n".join(lines) + "\n"
 
 
 def _did_you_mean(key: str, known: Iterable[str]) -> str:

@@ -138,3 +138,7 @@ class Backend(Protocol):
     def unlike(self, tweet_id: str) -> None: ...
 
     def close(self) -> None: ...
+
+
+class NotSignedIn(BackendError):
+    """No account is signed in as asked (none saved, or not that one); the message says how to."""

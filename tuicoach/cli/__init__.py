@@ -36,12 +36,20 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "logout": ("tuicoach.cli.logout", "forget an X account's tokens (its stored tweets stay)"),
     "sync": ("tuicoach.cli.sync", "fetch new tweets once, and say what it read and cost"),
     "post": ("tuicoach.cli.post", "post a tweet or a reply, after the coach has read it"),
-    "usage": ("tuicoach.cli.usage", "what X reads and posts cost today (and lately)"),
+    "usage": ("tuicoach.cli.usage", "what the account's reads and posts cost today (and lately)"),
 }
 
+# One convention for every command (README "Exit status", and `tuicoach --help`).
 EXIT_OK = 0
 EXIT_FINDINGS = 1  # a draft has an `error` finding, as linters do
-EXIT_USAGE = 2  # bad usage or bad input
+EXIT_USAGE = 2  # bad usage or input, a config mistake, or no account signed in
+EXIT_SERVICE = 3  # the service, the keyring or the account's store refused or failed
+
+EXIT_STATUS_HELP = (
+    "exit status: 0 done; 1 the coach found an error in a draft (score, post); "
+    "2 bad usage or input, a mistake in the config, or no account signed in; "
+    "3 the service, the keyring or the account's store refused or could not be reached."
+)
 
 
 class UsageError(Exception):
@@ -85,7 +93,7 @@ def _moment(text: str) -> datetime:
 
 def _app_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of the app itself (``tuicoach`` with no subcommand)."""
-    from tuicoach.accounts import add_account_argument
+    from tuicoach.cli._account import add_account_argument
 
     parser.add_argument(
         "--demo",
@@ -105,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="tuicoach",
         description="A terminal client for business accounts on X, with a coach. "
         "With no command it opens the app; try `tuicoach --demo`.",
+        epilog=EXIT_STATUS_HELP,
     )
     parser.add_argument("--version", action="version", version=f"tuicoach {__version__}")
     _common(parser, suppress=False)
@@ -112,10 +121,13 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (_, help_text) in SUBCOMMANDS.items():
         sub = subparsers.add_parser(
-            name, help=help_text, description=help_text[0].upper() + help_text[1:] + "."
+            name,
+            help=help_text,
+            description=help_text[0].upper() + help_text[1:] + ".",
         )
         _common(sub, suppress=True)
         _load(name).add_arguments(sub)
+        sub.epilog = f"{sub.epilog} {EXIT_STATUS_HELP}" if sub.epilog else EXIT_STATUS_HELP
     return parser
 
 
@@ -135,6 +147,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_app(args: argparse.Namespace) -> int:
-    from tuicoach.ui.launch import run
+    from tuicoach.ui.launch import build_app
 
-    return run(args)
+    try:
+        app = build_app(args)
+    except ValueError as exc:  # ConfigError, a theme, keymap or backend that cannot be used
+        raise UsageError(str(exc)) from None
+    app.run()
+    return app.return_code or 0

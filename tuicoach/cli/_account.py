@@ -1,22 +1,27 @@
-"""What the subcommands share: the config, and signing in (login, logout, sync, post, usage).
+"""What the subcommands share: the config, the backend, and opening the signed-in account.
 
 Stdlib-only at the top, like every CLI module: what they need is imported when
-they run.
+they run. Commands reach a backend only through the registry and the port;
+they never name the service.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from tuicoach.cli import EXIT_SERVICE
+
 if TYPE_CHECKING:
-    from tuicoach.backends.x.backend import XBackend
-    from tuicoach.backends.x.settings import XSettings
+    from tuicoach.backends.base import Backend
+    from tuicoach.backends.registry import BackendKind, Request
     from tuicoach.config import Config
     from tuicoach.store import Store
 
-EXIT_X = 3  # X (or the keyring) refused, or could not be reached
+EXIT_X = EXIT_SERVICE  # the old name
 
 
 def config(args: argparse.Namespace) -> Config:
@@ -30,37 +35,73 @@ def config(args: argparse.Namespace) -> Config:
         raise UsageError(str(exc)) from None
 
 
-def x_settings(args: argparse.Namespace) -> XSettings:
-    """The config's ``[x]`` section."""
-    return config(args).x
+def backend_kind(args: argparse.Namespace, settings: Config) -> BackendKind:
+    """``--demo``, else ``$TUICOACH_BACKEND``, else ``[account] backend``, else the default."""
+    from tuicoach.backends import registry
+    from tuicoach.cli import UsageError
+
+    name = "demo" if getattr(args, "demo", False) else registry.selected_name(settings.backend)
+    try:
+        return registry.load(name)
+    except registry.UnknownBackend as exc:
+        raise UsageError(str(exc)) from None
+
+
+def request(
+    args: argparse.Namespace,
+    settings: Config,
+    kind: BackendKind,
+    clock: Callable[[], datetime] | None = None,
+) -> Request:
+    from tuicoach import paths
+    from tuicoach.backends.registry import Request
+
+    return Request(
+        data_dir=paths.data_dir(getattr(args, "data_dir", None)),
+        clock=clock or (lambda: datetime.now(UTC)),
+        account=getattr(args, "account", None),
+        sections=settings.backend_request_sections(kind),
+    )
 
 
 def fail(message: object) -> int:
     print(f"tuicoach: {message}", file=sys.stderr)
-    return EXIT_X
+    return EXIT_SERVICE
 
 
-def open_account(args: argparse.Namespace, settings: Config) -> tuple[Store, XBackend] | int:
+def not_signed_in(kind: BackendKind) -> str:
+    return f"no {kind.service} account is signed in. {kind.sign_in_hint}"
+
+
+def open_account(
+    args: argparse.Namespace, settings: Config
+) -> tuple[Store, Backend, BackendKind, Request] | int:
     """The signed-in account, or an exit status after saying what is wrong.
 
-    ``settings`` is the config the command has read (:func:`config`).
+    Nobody signed in (or not the one asked for) is the user's to fix: exit 2,
+    as with any bad usage. The service, the keyring or the store failing: 3.
     """
-    from tuicoach.accounts import SignInError, open_signed_in
-    from tuicoach.backends.base import BackendError
+    from tuicoach.backends.base import BackendError, NotSignedIn
+    from tuicoach.cli import UsageError
     from tuicoach.store import StoreError
 
+    kind = backend_kind(args, settings)
+    req = request(args, settings, kind)
     try:
-        opened = open_signed_in(
-            account=getattr(args, "account", None),
-            data_dir=getattr(args, "data_dir", None),
-            settings=settings.x,
-            pricing=settings.pricing,
-        )
-    except (SignInError, BackendError, StoreError) as exc:
+        opener = kind.opener(req)
+        if opener is None:
+            raise UsageError(not_signed_in(kind))
+        store, backend = opener()
+    except NotSignedIn as exc:
+        raise UsageError(str(exc)) from None
+    except (BackendError, StoreError) as exc:
         return fail(exc)
-    if opened is None:
-        return fail(
-            "no X account is signed in. Run `tuicoach login`, or set the four "
-            "TUICOACH_X_* environment variables (or try `tuicoach --demo`)."
-        )
-    return opened
+    return store, backend, kind, req
+
+
+def add_account_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--account",
+        metavar="NAME",
+        help="which signed-in account to use (default: the last one signed in)",
+    )

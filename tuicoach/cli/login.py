@@ -8,11 +8,11 @@ import sys
 from datetime import UTC, datetime
 
 from tuicoach.cli import EXIT_OK, EXIT_USAGE
-from tuicoach.cli._account import fail, x_settings
+from tuicoach.cli._account import config, fail
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from tuicoach.accounts import add_account_argument
+    from tuicoach.backends.x.accounts import add_account_argument
 
     add_account_argument(parser)
     parser.epilog = (
@@ -34,14 +34,15 @@ def _ask(prompt: str, *, secret: bool = False) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from tuicoach import paths
-    from tuicoach.accounts import normalise_username
     from tuicoach.backends.base import BackendError
     from tuicoach.backends.x import credentials
+    from tuicoach.backends.x.accounts import normalise_username
     from tuicoach.backends.x.auth import PinLogin
     from tuicoach.backends.x.client import whoami
+    from tuicoach.backends.x.config import x_settings
     from tuicoach.backends.x.settings import ApiBaseError, api_base
 
-    settings = x_settings(args)
+    settings = x_settings(config(args).sections)
     wanted = normalise_username(args.account) if args.account else None
     folder = paths.data_dir(args.data_dir)
     try:
@@ -98,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
 def _remember(folder: object, user: object, *, make_default: bool) -> None:
     from pathlib import Path
 
-    from tuicoach.accounts import AccountIndex, AccountRecord
+    from tuicoach.backends.x.accounts import AccountIndex, AccountRecord
     from tuicoach.domain.models import User
 
     assert isinstance(folder, Path) and isinstance(user, User)

@@ -9,15 +9,15 @@ from tuicoach.cli._account import fail
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from tuicoach.accounts import add_account_argument
+    from tuicoach.backends.x.accounts import add_account_argument
 
     add_account_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from tuicoach import paths
-    from tuicoach.accounts import AccountIndex, SignInError, normalise_username
     from tuicoach.backends.x import credentials
+    from tuicoach.backends.x.accounts import AccountIndex, SignInError, normalise_username
 
     folder = paths.data_dir(args.data_dir)
     try:

@@ -7,7 +7,6 @@ of X API v2 tweet objects (``--tweets``), to audit an export with no account.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import shutil
 import sys
@@ -16,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tuicoach.cli import add_now_argument
+from tuicoach.cli import EXIT_SERVICE, add_now_argument
 
 if TYPE_CHECKING:
     from tuicoach.domain.owed import OwedReply, OwedStats
@@ -117,7 +116,8 @@ def run(args: argparse.Namespace) -> int:
                 authors = {o.tweet.author_id for o in owed}
                 usernames = {u.id: u.username for u in store.users(authors).values()}
         except StoreError as exc:
-            raise UsageError(str(exc)) from None
+            print(f"tuicoach: {exc}", file=sys.stderr)
+            return EXIT_SERVICE
 
     if stats is not None:
         print(json.dumps(stats.to_json(), indent=2) if args.json else _stats_text(stats))
@@ -130,47 +130,20 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _open_account_store(args: argparse.Namespace, now: datetime) -> Store:
-    """The store ``tuicoach owed`` reads: the demo brand's, or a signed-in account's."""
-    from tuicoach import paths
+    """The store ``tuicoach owed`` reads: the demo brand's, or the signed-in account's."""
+    from tuicoach.backends.base import BackendError, NotSignedIn
     from tuicoach.cli import UsageError
-    from tuicoach.store import Store
+    from tuicoach.cli._account import backend_kind, config, not_signed_in, request
 
-    data = paths.data_dir(getattr(args, "data_dir", None))
-    if args.demo:
-        try:  # by name, so this module stands without the demo backend
-            demo = importlib.import_module("tuicoach.backends.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name not in ("tuicoach.backends", "tuicoach.backends.demo"):
-                raise
-            raise UsageError("this build of tuicoach has no demo brand") from None
-        store: Store = demo.open_demo_store(data, now)
-        return store
-    if args.account:
-        db = paths.account_db(data, args.account.lstrip("@"))
-        if not db.exists():
-            raise UsageError(
-                f"no account @{args.account.lstrip('@')} in {data}: sign in with "
-                "`tuicoach login`, or practise with `tuicoach owed --demo`"
-            )
-        return Store.open(db)
-    from tuicoach.accounts import SignInError, account_username
-
-    try:  # the environment's account, else the one signed in last
-        signed_in = account_username(None, data)
-    except SignInError as exc:
+    settings = config(args)
+    kind = backend_kind(args, settings)
+    try:
+        store = kind.open_store(request(args, settings, kind, clock=lambda: now))
+    except (NotSignedIn, BackendError) as exc:
         raise UsageError(str(exc)) from None
-    if signed_in is not None and paths.account_db(data, signed_in).exists():
-        return Store.open(paths.account_db(data, signed_in))
-    found = sorted((data / "accounts").glob("*.sqlite3"))
-    if not found:
-        raise UsageError(
-            f"no signed-in account in {data}: sign in with `tuicoach login`, "
-            "or see the demo brand with `tuicoach owed --demo`"
-        )
-    if len(found) > 1:
-        names = ", ".join(p.stem for p in found)
-        raise UsageError(f"{len(found)} accounts in {data} ({names}): choose one with --account")
-    return Store.open(found[0])
+    if store is None:
+        raise UsageError(f"{not_signed_in(kind)} Or see the demo with `tuicoach owed --demo`.")
+    return store
 
 
 def _read_lines(name: str) -> list[str]:

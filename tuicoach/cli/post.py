@@ -1,7 +1,8 @@
 """``tuicoach post "TEXT"``: the coach reads it first; an error stops it unless ``--force``.
 
-Exit status: 0 posted, 1 stopped by the coach, 2 bad usage, 3 X refused or
-could not be reached (the post then waits in the outbox; nothing is lost).
+Exit status: 0 posted, 1 stopped by the coach, 2 bad usage (or nobody signed
+in), 3 the service refused or could not be reached (the post then waits in the
+outbox; nothing is lost).
 """
 
 from __future__ import annotations
@@ -11,12 +12,10 @@ import sys
 from datetime import UTC, datetime
 
 from tuicoach.cli import EXIT_FINDINGS, EXIT_OK, UsageError
-from tuicoach.cli._account import config, fail, open_account
+from tuicoach.cli._account import add_account_argument, config, fail, open_account
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from tuicoach.accounts import add_account_argument
-
     parser.add_argument("text", metavar="TEXT", help="what to post")
     parser.add_argument("--reply-to", metavar="ID", help="the id of the tweet this answers")
     parser.add_argument(
@@ -27,7 +26,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from tuicoach.backends.base import BackendError
-    from tuicoach.backends.x.cost import link_cost_note, utc_day
     from tuicoach.coach import Coach
     from tuicoach.domain.models import Draft, Severity
 
@@ -39,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     opened = open_account(args, settings)
     if isinstance(opened, int):
         return opened
-    store, backend = opened
+    store, backend, kind, req = opened
     try:
         now = datetime.now(UTC)
         history = store.stream("own", limit=2000)
@@ -64,17 +62,21 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_FINDINGS
-        if note := link_cost_note(args.text, settings.pricing, utc_day(now)):
+        if note := kind.post_note(args.text, req):
             print(f"Note: {note}", file=sys.stderr)
         try:
             if reply_to is not None:
                 tweet = backend.post(args.text, reply_to=reply_to)
+            elif args.reply_to is None:
+                tweet = backend.post(args.text)
+            elif (by_id := getattr(backend, "post_reply_to_id", None)) is not None:
+                tweet = by_id(args.text, args.reply_to)
             else:
-                tweet = backend.post_reply_to_id(args.text, args.reply_to)
+                raise UsageError(f"tweet {args.reply_to} is not stored here: run `tuicoach sync`")
         except BackendError as exc:
             return fail(exc)
-        kind = "Replied" if args.reply_to else "Posted"
-        print(f"{kind}: https://x.com/{backend.account.username}/status/{tweet.id}")
+        done = "Replied" if args.reply_to else "Posted"
+        print(f"{done}: {backend.tweet_link(tweet, backend.account)}")
         return EXIT_OK
     finally:
         backend.close()

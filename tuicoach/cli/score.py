@@ -92,9 +92,12 @@ def _score_lines(coach: Coach, lines: Iterable[str], now: datetime) -> int:
         result: dict[str, Any]
         problem: str | None
         try:
-            item = json.loads(line)
+            item = json.loads(line.rstrip("\r\n"))  # the line ending is not part of it
         except json.JSONDecodeError as exc:
-            item, problem = None, f"not valid JSON ({exc.msg} at column {exc.colno})"
+            item, problem = (
+                None,
+                f"not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})",
+            )
         else:
             problem = _check_item(item)
         if problem is not None:

@@ -5,99 +5,46 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC, datetime
 
-from tuicoach.cli import EXIT_OK
-from tuicoach.cli._account import EXIT_X, config, open_account
+from tuicoach.cli import EXIT_OK, EXIT_SERVICE
+from tuicoach.cli._account import add_account_argument, config, fail, open_account
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from tuicoach.accounts import add_account_argument
-
     add_account_argument(parser)
     parser.add_argument("--json", action="store_true", help="print the outcome as JSON")
 
 
 def run(args: argparse.Namespace) -> int:
-    from tuicoach.backends.x import cost
+    from tuicoach.backends.base import BackendError
+    from tuicoach.backends.registry import Report
 
-    settings = config(args)
-    opened = open_account(args, settings)
+    opened = open_account(args, config(args))
     if isinstance(opened, int):
         return opened
-    store, backend = opened
+    store, backend, kind, req = opened
     try:
-        report = backend.sync_report()
+        report = kind.sync_report(store, backend, req)
+        if report is None:  # the generic one, through the port alone
+            try:
+                result = backend.sync()
+            except BackendError as exc:
+                return fail(exc)
+            name = backend.account.username
+            lines = [f"@{name}"] + [f"  {s}: {n} new" for s, n in result.new.items()]
+            if (spent := backend.spend_today()) is not None:
+                lines.append(f"Spent today: {spent}")
+            report = Report(
+                tuple(lines),
+                {"account": name, "streams": {s: {"new": n} for s, n in result.new.items()}},
+            )
     finally:
         backend.close()
         store.close()
-    now = datetime.now(UTC)
-    prices = cost.prices_on(cost.utc_day(now), settings.pricing.table)
-    spent = (
-        None
-        if prices is None
-        else report.post_reads * prices.post_read + report.user_reads * prices.user_read
-    )
     if args.json:
-        print(json.dumps(_as_json(backend.account.username, report, spent), indent=2))
+        print(json.dumps(report.data, indent=2))
     else:
-        _print(backend.account.username, report, spent, now)
-    return EXIT_X if report.errors else EXIT_OK
-
-
-def _as_json(username: str, report: object, spent: float | None) -> dict[str, object]:
-    from tuicoach.backends.x.backend import SyncReport
-
-    assert isinstance(report, SyncReport)
-    return {
-        "account": username,
-        "streams": {
-            r.stream: {
-                "new": r.fetched,
-                "pages": r.pages,
-                "backfill": r.backfill,
-                "post_reads": r.post_reads,
-                "user_reads": r.user_reads,
-                "gap": r.gap,
-                "next_due": r.next_due.isoformat() if r.next_due else None,
-                "error": str(r.error) if r.error else None,
-            }
-            for r in report.streams
-        },
-        "posted_from_outbox": [t.id for t in report.posted],
-        "outbox_error": str(report.outbox_error) if report.outbox_error else None,
-        "post_reads": report.post_reads,
-        "user_reads": report.user_reads,
-        "cost_usd": None if spent is None else round(spent, 6),
-    }
-
-
-def _print(username: str, report: object, spent: float | None, now: datetime) -> None:
-    from tuicoach.backends.x.backend import SyncReport
-    from tuicoach.backends.x.client import FEATURES
-    from tuicoach.backends.x.cost import format_dollars
-
-    assert isinstance(report, SyncReport)
-    print(f"@{username}")
-    for tweet in report.posted:
-        print(f"  outbox: posted waiting tweet {tweet.id}")
-    if report.outbox_error:
-        print(f"  outbox: {report.outbox_error}", file=sys.stderr)
-    for r in report.streams:
-        name = FEATURES[r.stream]
-        if r.error is not None:
-            print(f"  {name}: {r.error}", file=sys.stderr)
-            continue
-        if r.next_due is not None:
-            wait = max(1, round((r.next_due - now).total_seconds()))
-            print(f"  {name}: fetched moments ago; X's limits allow the next fetch in {wait} s")
-            continue
-        note = " (first sync)" if r.backfill else ""
-        if r.gap:
-            note += " (more was new than one sync fetches; the oldest were skipped)"
-        requests = f"{r.pages} request{'s' if r.pages != 1 else ''}"
-        print(f"  {name}: {r.fetched} new{note}, {requests}")
-    print(
-        f"Reads billed: {report.post_reads} posts, {report.user_reads} users"
-        f" ({format_dollars(spent)}; repeat reads today are free). `tuicoach usage` for the day."
-    )
+        print("\n".join(report.lines))
+        for problem in report.problems:
+            print(problem, file=sys.stderr)
+    return EXIT_OK if report.ok else EXIT_SERVICE

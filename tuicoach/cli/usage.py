@@ -1,18 +1,26 @@
-"""``tuicoach usage``: what tuicoach read and posted on X, per UTC day, and what it cost."""
+"""``tuicoach usage``: what the signed-in account read and posted, per UTC day, and what it cost.
+
+The backend words it (``BackendKind.usage``); ``--demo`` says the demo bills nothing.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
-from datetime import UTC, datetime, timedelta
 
 from tuicoach.cli import EXIT_OK, UsageError
-from tuicoach.cli._account import config, fail
+from tuicoach.cli._account import (
+    add_account_argument,
+    backend_kind,
+    config,
+    fail,
+    not_signed_in,
+    request,
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from tuicoach.accounts import add_account_argument
-
+    parser.add_argument("--demo", action="store_true", help="the demo brand's practice account")
     add_account_argument(parser)
     parser.add_argument(
         "--days", type=int, default=7, metavar="N", help="show the last N UTC days (default 7)"
@@ -21,65 +29,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tuicoach import paths
-    from tuicoach.accounts import SignInError, account_username
-    from tuicoach.backends.x import cost
-    from tuicoach.store import Store, StoreError
+    from tuicoach.backends.base import BackendError, NotSignedIn
+    from tuicoach.store import StoreError
 
     if not 1 <= args.days <= 366:
         raise UsageError(f"--days {args.days}: give a number of days from 1 to 366")
-    table = config(args).pricing.table
-    folder = paths.data_dir(args.data_dir)
+    settings = config(args)
+    kind = backend_kind(args, settings)
+    req = request(args, settings, kind)
     try:
-        username = account_username(args.account, folder)
-    except SignInError as exc:
+        store = kind.open_store(req)
+        if store is None:
+            raise UsageError(not_signed_in(kind))
+        with store:
+            report = kind.usage(store, req, args.days)
+    except NotSignedIn as exc:
+        raise UsageError(str(exc)) from None
+    except (BackendError, StoreError) as exc:
         return fail(exc)
-    if username is None:
-        return fail("no X account is signed in; run `tuicoach login` first.")
-    db = paths.account_db(folder, username)
-    if not db.exists():
-        print(f"@{username}: nothing read or posted yet (no data at {db}).")
-        return EXIT_OK
-    try:
-        with Store.open(db) as store:
-            last = cost.utc_day(datetime.now(UTC))
-            days = cost.usage_days(store, last - timedelta(days=args.days - 1), last)
-    except StoreError as exc:
-        return fail(exc)
-    if args.json:
-        print(json.dumps([_day_json(d, d.cost(table)) for d in days], indent=2))
-        return EXIT_OK
-    today = days[-1]
-    spent = cost.format_dollars(today.cost(table))
-    print(f"@{username}, today (UTC {today.day}): {_describe(today)}, {spent}")
-    if len(days) > 1:
-        print(f"Last {len(days)} days:")
-        for day in reversed(days):
-            print(f"  {day.day}  {cost.format_dollars(day.cost(table)):>10}  {_describe(day)}")
-        total = sum(d.cost(table) or 0.0 for d in days)
-        print(f"  total       {cost.format_dollars(total):>10}")
+    if report is None:
+        print(f"{kind.service}: nothing is billed, so there is no usage to show.")
+    elif args.json:
+        print(json.dumps(report.data, indent=2))
+    else:
+        print("\n".join(report.lines))
     return EXIT_OK
-
-
-def _describe(day: object) -> str:
-    from tuicoach.backends.x.cost import DayUsage
-
-    assert isinstance(day, DayUsage)
-    posts = day.posts_created + day.posts_created_url
-    with_url = f" ({day.posts_created_url} with a link)" if day.posts_created_url else ""
-    return (
-        f"{day.post_reads} posts read, {day.user_reads} users read, "
-        f"{posts} posted{with_url}, {day.requests} requests"
-    )
-
-
-def _day_json(day: object, spent: float | None) -> dict[str, object]:
-    from dataclasses import asdict
-
-    from tuicoach.backends.x.cost import DayUsage
-
-    assert isinstance(day, DayUsage)
-    data: dict[str, object] = asdict(day)
-    data["day"] = str(day.day)
-    data["cost_usd"] = None if spent is None else round(spent, 6)
-    return data

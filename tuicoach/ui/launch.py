@@ -21,8 +21,7 @@ from tuicoach.ui.keys import BINDING_IDS
 from tuicoach.ui.themes import DEFAULT_THEME
 
 if TYPE_CHECKING:
-    from tuicoach.backends.x.cost import PricingSettings
-    from tuicoach.backends.x.settings import XSettings
+    from tuicoach.backends.registry import BackendKind, Request
     from tuicoach.coach import CoachSettings
     from tuicoach.config import Config
     from tuicoach.ui.session import Account
@@ -35,39 +34,17 @@ def fixed_clock(moment: datetime) -> Clock:
     return lambda: moment
 
 
-def demo_connect(
-    data_dir: Path, clock: Clock, *, rank_by_followers: bool = False
-) -> Callable[[], Account]:
-    """Open (creating on first use) the demo account's own database, and its backend."""
-
-    def connect() -> Account:
-        from tuicoach.backends.demo import DemoBackend, open_demo_store
-        from tuicoach.ui.session import Account
-
-        store = open_demo_store(data_dir, clock())
-        return Account(store, DemoBackend(store, now=clock), rank_by_followers=rank_by_followers)
-
-    return connect
-
-
-def signed_in_connect(
-    args: argparse.Namespace, data_dir: Path, clock: Clock, settings: AppSettings
+def backend_connect(
+    kind: BackendKind, request: Request, *, rank_by_followers: bool = False
 ) -> Callable[[], Account] | None:
-    """The signed-in X account (issue 5), or None when nobody is signed in.
+    """The backend's account for the app, or None when nobody is signed in.
 
-    Deciding reads only the environment and the account index; opening the
-    store and the backend is left to the returned function, which the app
-    runs in a worker after the first frame.
+    Deciding reads only what the backend needs to know who is signed in (for
+    X: the environment and the account index); opening the store and the
+    backend is left to the returned function, which the app runs in a worker
+    after the first frame.
     """
-    from tuicoach.accounts import signed_in_opener
-
-    opener = signed_in_opener(
-        account=getattr(args, "account", None),
-        data_dir=data_dir,
-        settings=settings.x,
-        pricing=settings.pricing,
-        clock=clock,
-    )
+    opener = kind.opener(request)
     if opener is None:
         return None
 
@@ -75,12 +52,36 @@ def signed_in_connect(
         from tuicoach.ui.session import Account
 
         store, backend = opener()
+        spend = backend.spend_today
+        # A backend that bills nothing (spend None: the demo) shows no meter.
+        meter = None if spend() is None else (lambda: spend() or "")
         return Account(
             store,
             backend,
-            cost_meter=backend.spend_today,
-            rank_by_followers=settings.rank_by_followers,
+            cost_meter=meter,
+            rank_by_followers=rank_by_followers,
         )
+
+    return connect
+
+
+def demo_connect(
+    data_dir: Path, clock: Clock, *, rank_by_followers: bool = False
+) -> Callable[[], Account]:
+    """Open (creating on first use) the demo account's own database, and its backend."""
+
+    def connect() -> Account:
+        # The demo's package (and the tweet-length tables it loads) is imported
+        # here, in the app's worker, not before the first frame.
+        from tuicoach.backends.registry import Request, load
+
+        opened = backend_connect(
+            load("demo"),
+            Request(data_dir=data_dir, clock=clock),
+            rank_by_followers=rank_by_followers,
+        )
+        assert opened is not None  # the demo is always signed in
+        return opened()
 
     return connect
 
@@ -89,12 +90,12 @@ def signed_in_connect(
 class AppSettings:
     """What the app takes from the config file."""
 
-    coach: CoachSettings | None = None  # None: the defaults, for all three
-    x: XSettings | None = None
-    pricing: PricingSettings | None = None
+    coach: CoachSettings | None = None  # None: the defaults
     theme: str | None = None
     keymap: Mapping[str, str] = field(default_factory=dict)
     rank_by_followers: bool = False
+    backend: str | None = None  # [account] backend
+    sections: Mapping[str, object] = field(default_factory=dict)  # every backend's tables
 
 
 def check_keymap_ids(config: Config) -> None:
@@ -127,11 +128,11 @@ def read_settings(path: Path) -> AppSettings:
     check_keymap_ids(config)
     return AppSettings(
         config.coach,
-        config.x,
-        config.pricing,
         config.theme,
         config.keymap,
         config.rank_by_followers,
+        config.backend,
+        config.sections,
     )
 
 
@@ -145,7 +146,7 @@ def build_app(args: argparse.Namespace) -> TuicoachApp:
     if getattr(args, "demo", False):
         connect: Callable[[], Account] | None = demo
     else:
-        connect = signed_in_connect(args, data_dir, clock, settings)
+        connect = _selected_connect(args, data_dir, clock, settings)
     return TuicoachApp(
         connect=connect,
         demo=demo,
@@ -160,12 +161,30 @@ def build_app(args: argparse.Namespace) -> TuicoachApp:
     )
 
 
-def run(args: argparse.Namespace) -> int:
-    from tuicoach.cli import UsageError
+def _selected_connect(
+    args: argparse.Namespace, data_dir: Path, clock: Clock, settings: AppSettings
+) -> Callable[[], Account] | None:
+    """The selected backend's signed-in account (``$TUICOACH_BACKEND``, ``[account] backend``)."""
+    from tuicoach.backends import registry
+    from tuicoach.backends.base import NotSignedIn
 
+    kind = registry.load(registry.selected_name(settings.backend))  # UnknownBackend: a ValueError
+    # The backends' tables as the file has them; the backend defaults what is missing.
+    request = registry.Request(
+        data_dir=data_dir,
+        clock=clock,
+        account=getattr(args, "account", None),
+        sections=settings.sections,
+    )
     try:
-        app = build_app(args)
-    except ValueError as exc:  # ConfigError, and a theme or keymap that cannot be used
-        raise UsageError(str(exc)) from None
+        return backend_connect(kind, request, rank_by_followers=settings.rank_by_followers)
+    except NotSignedIn as exc:
+        raise ValueError(str(exc)) from None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build and run the app. A ``ValueError`` (a config, theme, keymap or backend that cannot
+    be used) is raised before anything is drawn; the CLI turns it into exit status 2."""
+    app = build_app(args)
     app.run()
     return app.return_code or 0
