@@ -60,6 +60,14 @@ class Refused(BackendError):
     """The service will not do this (and so nothing was sent); the message says the way out."""
 
 
+class SearchRejected(BackendError):
+    """400: X rejected a saved search's query; ``search`` names it, the message says why."""
+
+    def __init__(self, message: str, search: str) -> None:
+        super().__init__(message)
+        self.search = search
+
+
 @dataclass(frozen=True, slots=True)
 class Capabilities:
     """What a backend can do, so the UI offers only what will work.
