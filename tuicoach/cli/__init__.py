@@ -37,6 +37,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "sync": ("tuicoach.cli.sync", "fetch new tweets once, and say what it read and cost"),
     "post": ("tuicoach.cli.post", "post a tweet or a reply, after the coach has read it"),
     "usage": ("tuicoach.cli.usage", "what X reads and posts cost today (and lately)"),
+    "listen": ("tuicoach.cli.listen", "run the saved searches once: what is new, what it cost"),
 }
 
 EXIT_OK = 0

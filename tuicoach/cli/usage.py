@@ -18,6 +18,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--days", type=int, default=7, metavar="N", help="show the last N UTC days (default 7)"
     )
     parser.add_argument("--json", action="store_true", help="print the days as JSON")
+    parser.add_argument(
+        "--reconcile",
+        action="store_true",
+        help="compare tuicoach's post reads with X's own count (GET /2/usage/tweets; needs "
+        "the app's bearer token in $TUICOACH_X_BEARER_TOKEN)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,6 +34,8 @@ def run(args: argparse.Namespace) -> int:
 
     if not 1 <= args.days <= 366:
         raise UsageError(f"--days {args.days}: give a number of days from 1 to 366")
+    if getattr(args, "reconcile", False):
+        return _reconcile(args)
     table = config(args).pricing.table
     folder = paths.data_dir(args.data_dir)
     try:
@@ -67,10 +75,58 @@ def _describe(day: object) -> str:
     assert isinstance(day, DayUsage)
     posts = day.posts_created + day.posts_created_url
     with_url = f" ({day.posts_created_url} with a link)" if day.posts_created_url else ""
+    searched = (
+        f" (searches: {day.search_post_reads} posts, {day.search_user_reads} users)"
+        if day.search_requests
+        else ""
+    )
+    owned = f", {day.owned_reads} own reads" if day.owned_reads else ""
+    counts = f", {day.counts_requests} counts requests" if day.counts_requests else ""
     return (
-        f"{day.post_reads} posts read, {day.user_reads} users read, "
+        f"{day.post_reads} posts read, {day.user_reads} users read{searched}{owned}{counts}, "
         f"{posts} posted{with_url}, {day.requests} requests"
     )
+
+
+def _reconcile(args: argparse.Namespace) -> int:
+    """tuicoach's post reads per UTC day beside X's ``/2/usage/tweets``, and the difference."""
+    import os
+
+    from tuicoach.backends.base import BackendError
+    from tuicoach.cli._account import open_account
+    from tuicoach.cli.listen import BEARER_ENV
+
+    bearer = os.environ.get(BEARER_ENV)
+    if not bearer:
+        return fail(
+            f"X's usage counts are readable only with the app's bearer token: set {BEARER_ENV} "
+            "(X developer console, your app's Keys and tokens) and run this again."
+        )
+    settings = config(args)
+    opened = open_account(args, settings)
+    if isinstance(opened, int):
+        return opened
+    store, backend = opened
+    try:
+        rows = backend.listener(bearer_token=bearer).reconcile(min(args.days, 90))
+    except BackendError as exc:
+        return fail(exc)
+    finally:
+        backend.close()
+        store.close()
+    if args.json:
+        print(json.dumps([{"day": d, "tuicoach": o, "x": t} for d, o, t in rows], indent=2))
+        return EXIT_OK
+    print("UTC day      tuicoach         X  difference")
+    for day, ours, theirs in rows:
+        diff = "unknown" if theirs is None else f"{theirs - ours:+d}"
+        shown = "?" if theirs is None else str(theirs)
+        print(f"{day}  {ours:>8}  {shown:>8}  {diff:>10}")
+    print(
+        "X counts every app of the project; tuicoach counts this account's reads only, "
+        "so other apps or accounts show as a positive difference."
+    )
+    return EXIT_OK
 
 
 def _day_json(day: object, spent: float | None) -> dict[str, object]:

@@ -264,9 +264,9 @@ class Listener:
     def estimate(self, search: SavedSearch) -> Estimate:
         """What ``search`` would cost a day, from counts (with a bearer token) or a first page.
 
-        The first-page way files what it found as the search's first
-        opportunities, so the reads are not wasted; the counts way costs one
-        counts request.
+        The first-page way reads up to ``max_results`` posts; the search's first
+        poll the same UTC day reads them again for free (X bills a post once a
+        day). The counts way costs one counts request.
         """
         query = build_query(search, self.account.username)
         prices = self._prices()
