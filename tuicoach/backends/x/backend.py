@@ -18,6 +18,7 @@ from tuicoach.backends.base import (
     AuthError,
     BackendError,
     Capabilities,
+    ListenResult,
     Offline,
     RateLimited,
     Refused,
@@ -28,7 +29,7 @@ from tuicoach.backends.x.client import XClient, make_app_client, make_client
 from tuicoach.backends.x.cost import Meter, PricingSettings
 from tuicoach.backends.x.credentials import Credentials
 from tuicoach.backends.x.errors import RetryPolicy
-from tuicoach.backends.x.listen import Listener
+from tuicoach.backends.x.listen import BudgetReached, Listener
 from tuicoach.backends.x.outbox import Outbox
 from tuicoach.backends.x.settings import XSettings
 from tuicoach.backends.x.sync import STREAMS, StreamResult, StreamSync
@@ -141,6 +142,10 @@ class XBackend:
         self._account = account
         self._clock = clock
         self.meter = Meter(store)
+        #: Listening's settings (the config's ``[listen]``) and the app's bearer token
+        #: for counts and usage, if any; set after opening.
+        self.listen_settings = ListenSettings()
+        self.bearer_token: str | None = None
         self._streams = StreamSync(store, client, settings, self.meter, clock)
         self._outbox = Outbox(
             store,
@@ -277,6 +282,33 @@ class XBackend:
 
     def unlike(self, tweet_id: str) -> None:
         raise Refused(LIKE_REFUSAL)
+
+    def listen(self) -> ListenResult:
+        """Run every saved search once, within the daily budget (the ``Listening`` port)."""
+        listener = self.listener(self.listen_settings, bearer_token=self.bearer_token)
+        report = listener.run()
+        return ListenResult(
+            new={r.name: len(r.new) for r in report.runs},
+            spend=self._listen_spend(listener),
+            stopped=str(report.stopped) if report.stopped else None,
+            errors={
+                r.name: str(r.error)
+                for r in report.runs
+                if r.error is not None and not isinstance(r.error, BudgetReached)
+            },
+        )
+
+    def listen_status(self) -> str | None:
+        listener = self.listener(self.listen_settings)
+        try:
+            listener.check_budget()
+        except BudgetReached as exc:
+            return str(exc)
+        return self._listen_spend(listener)
+
+    def _listen_spend(self, listener: Listener) -> str:
+        spent = cost.format_dollars(listener.spent_today())
+        return f"{spent} of {cost.format_dollars(listener.settings.daily_budget)} today"
 
     def listener(
         self, settings: ListenSettings | None = None, *, bearer_token: str | None = None

@@ -156,6 +156,10 @@ class Listener:
         prices = self._prices()
         return self.settings.max_results * (prices.post_read + prices.user_read)
 
+    def check_budget(self) -> None:
+        """Raise :class:`BudgetReached` when one more page could overrun today's budget."""
+        self._check_budget()
+
     def _check_budget(self) -> None:
         spent = self.spent_today()
         budget = self.settings.daily_budget
