@@ -58,7 +58,7 @@ LISTENING_BINDINGS: tuple[Binding, ...] = (
 
 BAND_LABELS = {
     Band.NEEDS_ANSWER: "needs an answer",
-    Band.NORMAL: "about you",
+    Band.NORMAL: "other talk",
     Band.THANKS: "kind words",
 }
 DEFAULT_SNOOZE = timedelta(hours=4)
