@@ -176,8 +176,10 @@ class DayUsage:
             + self.user_reads * prices.user_read
             + self.posts_created * prices.post_create
             + self.posts_created_url * prices.post_create_url
-            + self.owned_reads * (units.owned_read or prices.post_read)
-            + self.posts_created_reply * (units.summoned_reply or prices.post_create)
+            + self.owned_reads
+            * (prices.post_read if units.owned_read is None else units.owned_read)
+            + self.posts_created_reply
+            * (prices.post_create if units.summoned_reply is None else units.summoned_reply)
             + self.counts_requests * units.counts_request
         )
 
