@@ -101,7 +101,9 @@ async def test_an_opportunity_is_drafted_copied_and_marked_handled(
         area = pane.query_one("#listen-draft-text", TextArea)
         assert area.has_focus and pane.has_class("-drafting")
         assert area.text.startswith(f"@{first.author.username} ")  # type: ignore[union-attr]
-        area.insert("So sorry! Use code SORRY20 for 20% off, order today")
+        for key in "So sorry! ":  # typed key by key: one draft row however fast
+            await pilot.press({" ": "space", "!": "exclamation_mark"}.get(key, key))
+        area.insert("Use code SORRY20 for 20% off, order today")
         await pilot.pause()
         coach_line = str(pane.query_one("#listen-coach", Static).render())
         assert "pitch-to-stranger" in coach_line  # a pitch in a stranger's conversation
@@ -111,6 +113,9 @@ async def test_an_opportunity_is_drafted_copied_and_marked_handled(
         await pilot.pause()
         assert "pitch-to-stranger" not in str(pane.query_one("#listen-coach", Static).render())
 
+        await settle(pilot)
+        saved = [d for d in store.drafts() if d.reply_to_id == first.tweet.id]
+        assert [d.text for d in saved] == [area.text]  # one draft row, kept up to date
         await pilot.press("escape")  # back to the list, the draft kept
         await pilot.press("y")
         assert app.clipboard == pane.drafts[first.tweet.id]

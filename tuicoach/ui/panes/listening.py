@@ -21,7 +21,8 @@ of the app what happened with :class:`ListeningPane.DraftRequested`,
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import ClassVar
@@ -101,6 +102,7 @@ class ListeningView:
     status: str | None = None  # spend and budget, or why listening stopped
     errors: tuple[str, ...] = ()
     searches: tuple[str, ...] = field(default_factory=tuple)
+    drafts: Mapping[str, tuple[int, str]] = field(default_factory=dict)  # tweet id -> (id, text)
 
     @property
     def open_count(self) -> int:
@@ -129,7 +131,13 @@ def load_listening(
         items.sort(key=lambda i: (i.tweet.created_at, i.tweet.id), reverse=True)
         items.sort(key=lambda i: i.band.rank)  # stable: newest first within a band
         groups.append(Group(name, tuple(items)))
-    return ListeningView(tuple(groups), status, errors, tuple(names))
+    shown = {i.tweet.id for g in groups for i in g.items}
+    drafts = {
+        d.reply_to_id: (d.id, d.text)
+        for d in store.drafts()
+        if d.reply_to_id is not None and d.reply_to_id in shown
+    }
+    return ListeningView(tuple(groups), status, errors, tuple(names), drafts)
 
 
 def _age(now: datetime, then: datetime) -> str:
@@ -230,6 +238,8 @@ class ListeningPane(Vertical, can_focus=False):
         self.snooze_for = snooze_for
         self.view = ListeningView()
         self.drafts: dict[str, str] = {}  # tweet id -> the reply drafted for it
+        self._draft_ids: dict[str, int] = {}  # tweet id -> its row in the store's drafts
+        self._draft_lock = threading.Lock()
         self.drafting: str | None = None  # the tweet id the draft area answers
         self._count: int | None = None
         self.border_title = "Listening"
@@ -283,6 +293,9 @@ class ListeningPane(Vertical, can_focus=False):
     def _show(self, message: Loaded) -> None:
         message.stop()
         self.view = message.view
+        for tweet_id, (draft_id, text) in self.view.drafts.items():
+            self._draft_ids.setdefault(tweet_id, draft_id)
+            self.drafts.setdefault(tweet_id, text)  # what was typed here since wins
         option_list = self.query_one("#listen-list", OptionList)
         keep = self.current_id()
         options: list[Option] = []
@@ -384,6 +397,20 @@ class ListeningPane(Vertical, can_focus=False):
         if self.drafting is not None:
             self.drafts[self.drafting] = event.text_area.text
             self._coach(event.text_area.text)
+            self._save_draft(self.drafting, event.text_area.text)
+
+    @work(thread=True, group="listening-draft", exit_on_error=False)
+    def _save_draft(self, tweet_id: str, text: str) -> None:
+        """Keep the reply in the store's drafts (``d`` lists them), so a crash loses nothing."""
+        with self._draft_lock:  # one writer at a time, and always the newest text
+            latest = self.drafts.get(tweet_id, text)
+            draft_id = self.store.save_draft(
+                latest,
+                draft_id=self._draft_ids.get(tweet_id),
+                reply_to_id=tweet_id,
+                now=self.clock(),
+            )
+            self._draft_ids[tweet_id] = draft_id
 
     def _coach(self, text: str) -> None:
         item = self.current()
