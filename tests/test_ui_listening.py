@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from textual.app import App, ComposeResult
-from textual.widgets import OptionList, Static, TextArea
+from textual.widgets import Input, OptionList, Static, TextArea
 
 from tuicoach.backends.demo import DemoBackend, open_demo_store
 from tuicoach.domain.listen import State
@@ -183,3 +183,43 @@ async def test_new_opportunities_arrive_while_the_pane_is_open(
         pane.refresh_listening(poll=True)
         await settle(pilot)
         assert pane.border_title == "Listening · 11 open"
+
+
+async def test_saved_searches_are_added_and_removed_from_the_pane(
+    demo: tuple[Store, DemoBackend, Clock],
+) -> None:
+    store, backend, clock = demo
+    backend.listen()
+    pane = ListeningPane(store, clock=clock, backend=backend)
+    async with PaneApp(pane).run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        pane.query_one("#listen-list", OptionList).focus()
+        await pilot.press("a")
+        field = pane.query_one("#listen-new-search", Input)
+        field.value = "media: has:media"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert field.value == "media: has:media"  # refused, and kept to be fixed
+        assert ListenStore(store).search("media") is None
+        field.value = 'roasts: "bessie roast", #wrenfieldcoffee'
+        await pilot.press("enter")
+        await settle(pilot)
+        assert ListenStore(store).search("roasts") is not None
+        assert ListenStore(store).search("roasts").terms == ("bessie roast", "#wrenfieldcoffee")  # type: ignore[union-attr]
+
+        pane.query_one("#listen-list", OptionList).focus()
+        searched = pane.current()
+        assert searched is not None and searched.found.opportunity.search == "larkspur"
+        await pilot.press("x")
+        await pilot.press("j")  # anything else keeps it
+        await pilot.press("x")
+        await settle(pilot)
+        assert ListenStore(store).search("larkspur") is not None
+        await pilot.press("x")
+        await settle(pilot)
+        assert ListenStore(store).search("larkspur") is None
+        assert pane.border_title == "Listening · 2 open"
+        clock.now += timedelta(minutes=10)  # the demo's later larkspur finds do not come back
+        pane.refresh_listening(poll=True)
+        await settle(pilot)
+        assert pane.border_title == "Listening · 3 open"

@@ -32,6 +32,7 @@ LISTENING_FILE = "listening.json"
 #: How many of the demo's found posts are in the store, and what finding them "cost".
 META_LISTEN_RELEASED = "demo.listen_released"
 META_LISTEN_SPENT = "demo.listen_spent"
+META_LISTEN_SEEDED = "demo.listen_seeded"
 #: What X would bill (X-API-2026.md), for the simulated cost.
 POST_READ = 0.005
 USER_READ = 0.010
@@ -92,10 +93,13 @@ def demo_listen(store: Store, *, now: datetime, epoch: datetime, shift: timedelt
     """
     world = load_listening()
     listen = ListenStore(store)
-    for search in world.searches:
-        if listen.search(search.name) is None:
-            listen.save_search(search, now=now)
     released = int(store.get_meta(META_LISTEN_RELEASED) or 0)
+    if store.get_meta(META_LISTEN_SEEDED) is None:  # once: the user may remove them later
+        for search in world.searches:
+            if listen.search(search.name) is None:
+                listen.save_search(search, now=now)
+        store.set_meta(META_LISTEN_SEEDED, "1")
+    kept = {s.name.lower() for s in listen.searches()}
     spent = float(store.get_meta(META_LISTEN_SPENT) or 0.0)
     due: list[Tweet] = []
     for tweet in world.tweets[released:]:
@@ -113,6 +117,8 @@ def demo_listen(store: Store, *, now: datetime, epoch: datetime, shift: timedelt
         seen_authors = set(store.users({t.author_id for t in due}))  # read before: free
         for tweet in due:
             name = world.found_by.get(tweet.id, world.searches[0].name)
+            if name.lower() not in kept:
+                continue  # the user removed that search: it finds nothing now
             author = world.users.get(tweet.author_id)
             listen.add(name, [tweet], [author] if author else [], now=now)
             new[name] = new.get(name, 0) + 1

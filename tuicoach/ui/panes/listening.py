@@ -32,13 +32,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
+from textual.events import Key
 from textual.message import Message
 from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from tuicoach.backends.base import Backend, BackendError, Listening
 from tuicoach.coach import Coach
-from tuicoach.domain.listen import State
+from tuicoach.domain.listen import QueryError, SavedSearch, State, build_query, check_name
 from tuicoach.domain.models import Draft, Tweet, User
 from tuicoach.domain.owed import Band, classify
 from tuicoach.store import Store
@@ -54,6 +55,8 @@ LISTENING_BINDINGS: tuple[Binding, ...] = (
     Binding("m", "not_worth", "Not worth joining", id="listen-not-worth"),
     Binding("z", "snooze", "Snooze", id="listen-snooze"),
     Binding("u", "undo", "Undo", id="listen-undo"),
+    Binding("a", "add_search", "Add a search", id="listen-add-search"),
+    Binding("x", "remove_search", "Remove its search", id="listen-remove-search", show=False),
     Binding("escape", "back", "Back to the list", id="listen-back", show=False),
 )
 
@@ -181,6 +184,8 @@ class ListeningPane(Vertical, can_focus=False):
     ListeningPane #listen-coach { height: auto; color: $text-muted; }
     ListeningPane > #listen-reason { display: none; }
     ListeningPane.-reasoning > #listen-reason { display: block; }
+    ListeningPane > #listen-new-search { display: none; }
+    ListeningPane.-adding > #listen-new-search { display: block; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = list(LISTENING_BINDINGS)
@@ -240,6 +245,7 @@ class ListeningPane(Vertical, can_focus=False):
         self.drafts: dict[str, str] = {}  # tweet id -> the reply drafted for it
         self._draft_ids: dict[str, int] = {}  # tweet id -> its row in the store's drafts
         self._draft_lock = threading.Lock()
+        self._removing: str | None = None  # the search a first ``x`` asked to remove
         self.drafting: str | None = None  # the tweet id the draft area answers
         self._count: int | None = None
         self.border_title = "Listening"
@@ -252,6 +258,10 @@ class ListeningPane(Vertical, can_focus=False):
             yield TextArea(id="listen-draft-text", soft_wrap=True)
             yield Static("", id="listen-coach", markup=False)
         yield Input(placeholder="Why is it not worth joining? (enter to save)", id="listen-reason")
+        yield Input(
+            placeholder='name: term, "a phrase", #hashtag (enter to save, escape to cancel)',
+            id="listen-new-search",
+        )
 
     def on_mount(self) -> None:
         self.refresh_listening(poll=self.poll_seconds is not None)
@@ -425,8 +435,8 @@ class ListeningPane(Vertical, can_focus=False):
         self.query_one("#listen-coach", Static).update(line)
 
     def action_back(self) -> None:
-        if self.has_class("-reasoning"):
-            self.remove_class("-reasoning")
+        self.remove_class("-reasoning", "-adding")
+        self._removing = None
         self.drafting = None
         self.remove_class("-drafting")
         self.query_one("#listen-list", OptionList).focus()
@@ -525,3 +535,64 @@ class ListeningPane(Vertical, can_focus=False):
 
     def action_undo(self) -> None:
         self._write("", None, "", None)
+
+    # -- saved searches: add and remove
+
+    def action_add_search(self) -> None:
+        self.add_class("-adding")
+        self.query_one("#listen-new-search", Input).focus()
+
+    @on(Input.Submitted, "#listen-new-search")
+    def _search_given(self, event: Input.Submitted) -> None:
+        event.stop()
+        name, sep, terms = event.value.partition(":")
+        handle = self.backend.account.username if self.backend is not None else "me"
+        try:
+            if not sep or not terms.strip():
+                raise QueryError(
+                    name.strip(),
+                    'write it as name: terms, e.g. larkspur: larkspur, "larkspur coffee"',
+                )
+            search = SavedSearch.from_terms(check_name(name), terms)
+            build_query(search, handle)
+        except QueryError as exc:
+            # The text stays in the field to be fixed: nothing typed is lost.
+            self.notify(str(exc), title="Saved search not saved", severity="error")
+            return
+        event.input.value = ""
+        self.remove_class("-adding")
+        self.query_one("#listen-list", OptionList).focus()
+        self._save_search(search)
+
+    @work(thread=True, group="listening-write", exit_on_error=False)
+    def _save_search(self, search: SavedSearch) -> None:
+        new = ListenStore(self.store).save_search(search, now=self.clock())
+        done = "added" if new else "changed"
+        note = f"Saved search {search.name!r} {done}; it runs at the next poll."
+        self.post_message(self.Loaded(self._reload(), note))
+
+    def on_key(self, event: Key) -> None:
+        if event.key != "x":
+            self._removing = None  # a removal is confirmed by x twice in a row only
+
+    def action_remove_search(self) -> None:
+        item = self.current()
+        if item is None:
+            return
+        name = item.found.opportunity.search
+        if self._removing != name:
+            self._removing = name
+            self.notify(
+                f"Press x again to remove the saved search {name!r} and its opportunities "
+                "(the tweets stay); anything else keeps it.",
+                title="Remove a saved search?",
+                severity="warning",
+            )
+            return
+        self._removing = None
+        self._drop_search(name)
+
+    @work(thread=True, group="listening-write", exit_on_error=False)
+    def _drop_search(self, name: str) -> None:
+        ListenStore(self.store).remove_search(name)
+        self.post_message(self.Loaded(self._reload(), f"Saved search {name!r} removed."))
