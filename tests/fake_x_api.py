@@ -37,7 +37,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -62,6 +62,13 @@ ROUTES: dict[str, tuple[str, re.Pattern[str]]] = {
     "create_tweet": ("POST", re.compile(r"/2/tweets")),
     "like": ("POST", re.compile(r"/2/users/(?P<id>\d+)/likes")),
 }
+# Listening (see the block "Listening" below): recent search, counts, X's usage.
+LISTEN_ROUTES: dict[str, tuple[str, re.Pattern[str]]] = {
+    "search_recent": ("GET", re.compile(r"/2/tweets/search/recent")),
+    "counts_recent": ("GET", re.compile(r"/2/tweets/counts/recent")),
+    "usage_tweets": ("GET", re.compile(r"/2/usage/tweets")),
+}
+ROUTES.update(LISTEN_ROUTES)
 
 # X's per-user limits per 15 minutes (developer docs; the recordings show the same headers).
 DEFAULT_LIMITS = {
@@ -72,6 +79,9 @@ DEFAULT_LIMITS = {
     "tweet": 900,
     "create_tweet": 200,
     "like": 50,
+    "search_recent": 300,
+    "counts_recent": 300,
+    "usage_tweets": 50,
 }
 WINDOW_SECONDS = 15 * 60
 
@@ -242,6 +252,10 @@ class FakeX:
         self.likes: set[tuple[str, str]] = set()
         self.limits = dict(DEFAULT_LIMITS)
         self.reject_duplicates = True
+        # Listening: app bearer tokens (counts and usage accept nothing else), and X's
+        # rule since 2026-02-23 that a reply must answer a post that summoned the account.
+        self.bearer_tokens: set[str] = set()
+        self.summoned_replies_only = True
         self.authorizing_user: str | None = None  # who clicks "Authorize app" in the browser
         self.served: list[Served] = []
         self.billed: set[tuple[str, str, str]] = set()  # (UTC day, "post"|"user", id)
@@ -767,6 +781,8 @@ class _Handler(BaseHTTPRequestHandler):
             )
             return 200, form, {}, None
 
+        if route in LISTEN_ROUTES:
+            return _listen_dispatch(self, route, query)
         user = self._user(method, query)
         headers, allowed = fake._rate_headers(route, user["id"])
         if not allowed:
@@ -949,6 +965,8 @@ class _Handler(BaseHTTPRequestHandler):
                         "The Tweet you are replying to has been deleted or is not visible.",
                     ),
                 )
+        if reply_to is not None and fake.summoned_replies_only:
+            _check_summoned(fake, user, reply_to)
         if fake.reject_duplicates:
             raw = _unwrap(text)
             for earlier in fake.tweets_by(user):
@@ -962,6 +980,282 @@ class _Handler(BaseHTTPRequestHandler):
                 "edit_history_tweet_ids": [tweet["id"]],
             }
         }
+
+
+# -- Listening: recent search, counts, usage, and the summoned-replies rule ----------------
+
+NOT_SUMMONED: JSON = {
+    "title": "Forbidden",
+    "type": "about:blank",
+    "status": 403,
+    "detail": (
+        "Reply to this conversation is not allowed because you have not been mentioned or "
+        "otherwise engaged by the author of the post you are replying to."
+    ),
+}
+UNSUPPORTED_AUTHENTICATION: JSON = {
+    "title": "Unsupported Authentication",
+    "detail": (
+        "Authenticating with OAuth 1.0a User Context is forbidden for this endpoint.  "
+        "Supported authentication types are [OAuth 2.0 Application-Only, OAuth 2.0 User Context]."
+    ),
+    "type": "https://api.twitter.com/2/problems/unsupported-authentication",
+    "status": 403,
+}
+SEARCH_WINDOW_SECONDS = 7 * 24 * 3600
+MAX_QUERY = 512
+_CONJUNCTION_ONLY = ("is:", "has:", "lang:")
+_SEARCH_OPERATORS = ("from:", "to:", "url:", "conversation_id:", *_CONJUNCTION_ONLY)
+_QUERY_TOKEN = re.compile(r'-?"[^"]*"|[()]|[^\s()"]+')
+
+
+def _check_summoned(fake: FakeX, user: JSON, reply_to: JSON) -> None:
+    """X refuses a reply to a post that neither @mentions the user nor quotes its posts."""
+    if reply_to["author_id"] == user["id"] or reply_to.get("in_reply_to_user_id") == user["id"]:
+        return
+    names = {m["username"].lower() for m in reply_to.get("entities", {}).get("mentions", [])}
+    if user["username"].lower() in names:
+        return
+    for ref in reply_to.get("referenced_tweets", []):
+        quoted = fake.tweets.get(ref["id"])
+        if ref["type"] == "quoted" and quoted is not None and quoted["author_id"] == user["id"]:
+            return
+    raise _Reply(403, NOT_SUMMONED)
+
+
+def _bad_query(message: str) -> _Reply:
+    return _Reply(
+        400,
+        {
+            "errors": [{"parameters": {"query": [""]}, "message": message}],
+            "title": "Invalid Request",
+            "detail": "One or more parameters to your request was invalid.",
+            "type": "https://api.twitter.com/2/problems/invalid-request",
+        },
+    )
+
+
+def _parse_query(query: str) -> list[list[tuple[bool, str]]]:
+    """A query as AND of OR-groups of (negated, atom); raises a 400 as X does."""
+    if not query.strip():
+        raise _bad_query("The `query` query parameter can not be empty")
+    if len(query) > MAX_QUERY:
+        raise _bad_query(
+            f"The `query` query parameter value [{query[:40]}...] is not valid: "
+            f"query length {len(query)} is greater than {MAX_QUERY}"
+        )
+    clauses: list[list[tuple[bool, str]]] = []
+    group: list[tuple[bool, str]] | None = None
+    pending_or = False
+    for token in _QUERY_TOKEN.findall(query):
+        if token == "(":
+            group = []
+            continue
+        if token == ")":
+            if group is None:
+                raise _bad_query("There were errors processing your request: unbalanced ')'")
+            clauses.append(group)
+            group = None
+            continue
+        if token == "OR":
+            pending_or = True
+            continue
+        negated = token.startswith("-")
+        atom = token[1:] if negated else token
+        lowered = atom.lower()
+        operator = ":" in lowered and not lowered.startswith("http") and '"' not in lowered
+        if operator and not lowered.startswith(_SEARCH_OPERATORS):
+            raise _bad_query(
+                "There were errors processing your request: Reference to "
+                f"invalid operator '{lowered.split(':')[0]}'"
+            )
+        item = (negated, atom.strip('"').lower())
+        if group is not None:
+            group.append(item)
+        elif pending_or and clauses:
+            clauses[-1].append(item)
+        else:
+            clauses.append([item])
+        pending_or = False
+    if group is not None:
+        raise _bad_query("There were errors processing your request: missing ')'")
+    standalone = any(
+        not neg and not atom.startswith(_CONJUNCTION_ONLY) for c in clauses for neg, atom in c
+    )
+    if not standalone:
+        raise _bad_query(
+            "There were errors processing your request: Rules must contain a non-negation "
+            "term and at least one standalone operator (is:, has: and lang: cannot stand alone)"
+        )
+    return clauses
+
+
+def _atom_matches(fake: FakeX, atom: str, tweet: JSON) -> bool:
+    text = _expanded(tweet).lower()
+    author = fake.users.get(tweet["author_id"], {}).get("username", "").lower()
+    mentions = {m["username"].lower() for m in tweet.get("entities", {}).get("mentions", [])}
+    if atom.startswith("from:"):
+        return author == atom[5:].lstrip("@")
+    if atom.startswith("to:"):
+        replied = fake.users.get(tweet.get("in_reply_to_user_id") or "", {})
+        return replied.get("username", "").lower() == atom[3:].lstrip("@")
+    if atom.startswith("lang:"):
+        return tweet.get("lang") == atom[5:]
+    if atom.startswith("is:"):
+        kinds = {r["type"] for r in tweet.get("referenced_tweets", [])}
+        return {"reply": "replied_to", "quote": "quoted", "retweet": "retweeted"}.get(
+            atom[3:], "?"
+        ) in kinds
+    if atom.startswith("has:"):
+        return atom == "has:links" and bool(tweet.get("entities", {}).get("urls"))
+    if atom.startswith("@"):
+        return atom[1:] in mentions
+    if " " in atom:
+        return atom in " ".join(re.findall(r"[#\w']+", text))
+    return atom in re.findall(r"[#@]?[\w']+", text)
+
+
+def _search_matches(fake: FakeX, clauses: list[list[tuple[bool, str]]], tweet: JSON) -> bool:
+    for clause in clauses:
+        if not any((not neg) == _atom_matches(fake, atom, tweet) for neg, atom in clause):
+            return False
+    return True
+
+
+def _listen_dispatch(
+    handler: _Handler, route: str, query: dict[str, str]
+) -> tuple[int, JSON | str, dict[str, str], str | None]:
+    fake = handler.fake
+    auth = handler.headers.get("Authorization", "")
+    if route == "search_recent":
+        user = handler._user("GET", query)
+        headers, allowed = fake._rate_headers(route, user["id"])
+        if not allowed:
+            raise _Reply(429, DEFAULT_BODIES[429], headers)
+        return 200, _search_recent(handler, query), headers, user["id"]
+    # counts and usage: app-only bearer tokens, nothing else.
+    if auth.startswith("OAuth "):
+        raise _Reply(403, UNSUPPORTED_AUTHENTICATION)
+    token = auth.removeprefix("Bearer ").strip()
+    if not auth.startswith("Bearer ") or token not in fake.bearer_tokens:
+        raise _Reply(401, UNAUTHORIZED)
+    headers, allowed = fake._rate_headers(route, "app:" + token)
+    if not allowed:
+        raise _Reply(429, DEFAULT_BODIES[429], headers)
+    if route == "counts_recent":
+        return 200, _counts_recent(fake, query), headers, None
+    return 200, _usage_tweets(fake, query), headers, None
+
+
+def _search_pool(fake: FakeX, query: dict[str, str]) -> list[JSON]:
+    clauses = _parse_query(query.get("query", ""))
+    oldest = _iso(fake.clock() - SEARCH_WINDOW_SECONDS)
+    pool = [
+        t
+        for t in fake.tweets.values()
+        if t["created_at"] >= oldest
+        and not any(r["type"] == "retweeted" for r in t.get("referenced_tweets", []))
+        and _search_matches(fake, clauses, t)
+    ]
+    pool.sort(key=lambda t: int(t["id"]), reverse=True)
+    if "since_id" in query:
+        pool = [t for t in pool if int(t["id"]) > int(query["since_id"])]
+    return pool
+
+
+def _search_recent(handler: _Handler, query: dict[str, str]) -> JSON:
+    _check_params(
+        query,
+        {
+            "query",
+            "since_id",
+            "until_id",
+            "max_results",
+            "next_token",
+            "start_time",
+            "end_time",
+            "sort_order",
+            "expansions",
+            "tweet.fields",
+            "user.fields",
+            "media.fields",
+            "place.fields",
+            "poll.fields",
+        },
+    )
+    try:
+        limit = int(query.get("max_results", 10))
+    except ValueError:
+        raise _Reply(400, _invalid("max_results", query["max_results"], "not a number")) from None
+    if not 10 <= limit <= 100:
+        raise _Reply(
+            400,
+            _invalid(
+                "max_results",
+                str(limit),
+                f"The `max_results` query parameter value [{limit}] is not between 10 and 100",
+            ),
+        )
+    pool = _search_pool(handler.fake, query)
+    if "next_token" in query:
+        try:
+            older_than = int(base64.urlsafe_b64decode(query["next_token"] + "=="))
+        except ValueError:
+            raise _Reply(400, _invalid("next_token", query["next_token"], "bad")) from None
+        pool = [t for t in pool if int(t["id"]) < older_than]
+    page, rest = pool[:limit], pool[limit:]
+    meta: JSON = {"result_count": len(page)}
+    if page:
+        meta["newest_id"] = page[0]["id"]
+        meta["oldest_id"] = page[-1]["id"]
+    if page and rest:
+        meta["next_token"] = base64.urlsafe_b64encode(page[-1]["id"].encode()).decode().rstrip("=")
+    if not page:
+        return {"meta": meta}
+    return handler._envelope(page, query, meta=meta)
+
+
+def _counts_recent(fake: FakeX, query: dict[str, str]) -> JSON:
+    _check_params(query, {"query", "granularity", "since_id", "until_id", "start_time", "end_time"})
+    if query.get("granularity", "hour") != "day":
+        raise _Reply(400, _invalid("granularity", query.get("granularity", ""), "fake: day only"))
+    pool = _search_pool(fake, query)
+    now = datetime.fromtimestamp(fake.clock(), UTC)
+    buckets = []
+    total = 0
+    for back in range(7, -1, -1):
+        start = (now - timedelta(days=back)).replace(hour=0, minute=0, second=0, microsecond=0)
+        end = start + timedelta(days=1)
+        lo, hi = _iso(start.timestamp()), _iso(end.timestamp())
+        n = sum(1 for t in pool if lo <= t["created_at"] < hi)
+        total += n
+        buckets.append({"start": lo, "end": hi, "tweet_count": n})
+    return {"data": buckets, "meta": {"total_tweet_count": total}}
+
+
+def _usage_tweets(fake: FakeX, query: dict[str, str]) -> JSON:
+    days = int(query.get("days", 7))
+    per_day: dict[str, int] = {}
+    for day, kind, _ in fake.billed:
+        if kind == "post":
+            per_day[day] = per_day.get(day, 0) + 1
+    today = datetime.fromtimestamp(fake.clock(), UTC).date()
+    usage = [
+        {
+            "date": f"{(today - timedelta(days=n)).isoformat()}T00:00:00.000Z",
+            "usage": str(per_day.get((today - timedelta(days=n)).isoformat(), 0)),
+        }
+        for n in range(days - 1, -1, -1)
+    ]
+    return {
+        "data": {
+            "project_id": "1",
+            "project_cap": "3000000",
+            "cap_reset_day": 1,
+            "project_usage": str(sum(per_day.values())),
+            "daily_project_usage": {"project_id": "1", "usage": usage},
+        }
+    }
 
 
 def _route(method: str, path: str) -> tuple[str | None, re.Match[str] | None]:

@@ -36,6 +36,8 @@ RULEBOOK_DEFAULTS = {
     "burst": "warning",
     "quiet-account": "tip",
     "owed-replies-waiting": "warning",
+    # RULEBOOK, "Listening": a pitch in a stranger's conversation (an opportunity).
+    "pitch-to-stranger": "warning",
 }
 
 

@@ -1,4 +1,4 @@
-"""Posting through the outbox: replies, likes, and never the same tweet twice."""
+"""Posting through the outbox: replies, no likes, and never the same tweet twice."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from fake_x_api import DUPLICATE, OAUTH1_PERMISSIONS, FakeX, World
 from x_helpers import Clock, Sleeps, backend_for
 
-from tuicoach.backends.base import AccessError, Offline
+from tuicoach.backends.base import AccessError, Offline, Refused
 from tuicoach.backends.x.cost import usage_days
 from tuicoach.backends.x.errors import ResponseLost
 from tuicoach.store import OutboxState, Store
@@ -69,11 +69,18 @@ def test_reply(world: World, store: Store, clock: Clock) -> None:
     assert stored is not None and stored.replied_to_id == question["id"]
 
 
-def test_like(world: World, store: Store, clock: Clock) -> None:
+def test_like_is_never_sent(world: World, store: Store, clock: Clock) -> None:
+    """Likes left X's self-serve API on 2026-04-20: refused here, no request made."""
     loaf = world.fake.add_tweet(world.friends[0], "Look at this crumb")
-    backend_for(world, store, clock).like(loaf["id"])
-    assert (world.me["id"], loaf["id"]) in world.fake.likes
-    assert store.liked(loaf["id"])
+    backend = backend_for(world, store, clock)
+    assert backend.capabilities.like is False
+    with pytest.raises(Refused, match="no longer allows likes"):
+        backend.like(loaf["id"])
+    with pytest.raises(Refused, match="no longer allows likes"):
+        backend.unlike(loaf["id"])
+    assert world.fake.requests("like") == []
+    assert world.fake.likes == set()
+    assert not store.liked(loaf["id"])
 
 
 # -- the answer is lost -----------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from tuicoach.domain.models import Tweet, User
 
@@ -22,6 +22,25 @@ class SyncResult:
 
     new: Mapping[str, int] = field(default_factory=dict)
     reads: int = 0
+
+    @property
+    def total_new(self) -> int:
+        return sum(self.new.values())
+
+
+@dataclass(frozen=True, slots=True)
+class ListenResult:
+    """One run of the saved searches: new opportunities per search, and a word on cost.
+
+    ``spend``: today's listening spend, short, for the pane ("$0.045 of $0.50");
+    ``stopped``: why listening stopped for the day (the budget), or ``None``;
+    ``errors``: per search, what went wrong, fit to show.
+    """
+
+    new: Mapping[str, int] = field(default_factory=dict)
+    spend: str | None = None
+    stopped: str | None = None
+    errors: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def total_new(self) -> int:
@@ -58,6 +77,14 @@ class Offline(BackendError):
 
 class Refused(BackendError):
     """The service will not do this (and so nothing was sent); the message says the way out."""
+
+
+class SearchRejected(BackendError):
+    """400: X rejected a saved search's query; ``search`` names it, the message says why."""
+
+    def __init__(self, message: str, search: str) -> None:
+        super().__init__(message)
+        self.search = search
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,3 +169,20 @@ class Backend(Protocol):
 
 class NotSignedIn(BackendError):
     """No account is signed in as asked (none saved, or not that one); the message says how to."""
+
+
+@runtime_checkable
+class Listening(Protocol):
+    """What a backend with ``capabilities.search`` also offers: its saved searches, run once.
+
+    Kept apart from :class:`Backend` so backends without search need nothing;
+    the UI checks ``capabilities.search`` and ``isinstance(backend, Listening)``.
+    """
+
+    def listen(self) -> ListenResult:
+        """Run every saved search once (within the daily budget); file what is new."""
+        ...
+
+    def listen_status(self) -> str | None:
+        """Today's listening spend and budget, short, or why listening stopped for the day."""
+        ...

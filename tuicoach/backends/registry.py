@@ -80,6 +80,10 @@ def _no_note(text: str, request: Request) -> str | None:
     return None
 
 
+def _no_reconcile(request: Request, days: int) -> Report | None:
+    return None
+
+
 def _no_usage(store: Store, request: Request, days: int) -> Report | None:
     return None
 
@@ -103,6 +107,8 @@ class BackendKind:
     - ``sync_report`` / ``usage``: the backend's own wording of ``tuicoach
       sync`` and ``tuicoach usage``; ``None`` for the generic one.
     - ``post_note(text, request)``: a note before posting ("a link costs more").
+    - ``reconcile(request, days)``: the service's own count of what was billed
+      beside tuicoach's (``tuicoach usage --reconcile``); ``None`` where there is none.
     """
 
     name: str
@@ -114,6 +120,7 @@ class BackendKind:
     sync_report: Callable[[Store, Backend, Request], Report | None] = _no_report
     usage: Callable[[Store, Request, int], Report | None] = _no_usage
     post_note: Callable[[str, Request], str | None] = _no_note
+    reconcile: Callable[[Request, int], Report | None] = _no_reconcile
 
 
 def selected_name(configured: str | None = None, *, env: Mapping[str, str] | None = None) -> str:

@@ -37,6 +37,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "sync": ("tuicoach.cli.sync", "fetch new tweets once, and say what it read and cost"),
     "post": ("tuicoach.cli.post", "post a tweet or a reply, after the coach has read it"),
     "usage": ("tuicoach.cli.usage", "what the account's reads and posts cost today (and lately)"),
+    "listen": ("tuicoach.cli.listen", "run the saved searches once: what is new, what it cost"),
 }
 
 # One convention for every command (README "Exit status", and `tuicoach --help`).

@@ -26,6 +26,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--days", type=int, default=7, metavar="N", help="show the last N UTC days (default 7)"
     )
     parser.add_argument("--json", action="store_true", help="print the days as JSON")
+    parser.add_argument(
+        "--reconcile",
+        action="store_true",
+        help="compare tuicoach's post reads with X's own count (GET /2/usage/tweets; needs "
+        "the app's bearer token in $TUICOACH_X_BEARER_TOKEN)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,8 +47,15 @@ def run(args: argparse.Namespace) -> int:
         store = kind.open_store(req)
         if store is None:
             raise UsageError(not_signed_in(kind))
-        with store:
-            report = kind.usage(store, req, args.days)
+        if getattr(args, "reconcile", False):
+            store.close()
+            report = kind.reconcile(req, args.days)
+            if report is None:
+                print(f"{kind.service} keeps no count of its own to compare with.")
+                return EXIT_OK
+        else:
+            with store:
+                report = kind.usage(store, req, args.days)
     except NotSignedIn as exc:
         raise UsageError(str(exc)) from None
     except (BackendError, StoreError) as exc:

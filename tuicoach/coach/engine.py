@@ -75,11 +75,14 @@ class Coach:
         now: datetime,
         owed_since: Sequence[datetime] = (),
         near_duplicates: bool = True,
+        stranger: bool = False,
     ) -> Report:
         """What the coach says about ``draft`` at time ``now``.
 
         ``owed_since`` holds when each mention still owed a reply arrived.
         ``near_duplicates=False`` skips the history search: the cheap pass.
+        ``stranger=True``: the draft answers an opportunity (a stranger's
+        conversation found by listening), where a pitch is spam.
         A naive ``now`` is taken as UTC, as every time in tuicoach is.
         """
         if now.tzinfo is None:
@@ -93,6 +96,7 @@ class Coach:
             owed_since=owed_since,
             is_promotional=self.is_promotional,
             search=self._search if near_duplicates else None,
+            stranger=stranger,
         )
         findings: list[Finding] = []
         # A draft with nothing in it gets one finding, not a list of account advice.

@@ -17,6 +17,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator
 
+from tuicoach.store.listen_schema import V_LISTEN
+
 #: Written to ``PRAGMA application_id`` ("TUIC"), so a stranger's SQLite file
 #: is recognised and left alone.
 APPLICATION_ID = 0x54554943
@@ -147,6 +149,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _V1_CORE,  # 0 -> 1: tweets, users, streams, marks, mutes, drafts, cursors
     _V2_POSTING,  # 1 -> 2: demo posts flag, outbox, likes
     _V3_USAGE,  # 2 -> 3: the X cost meter's daily counts
+    V_LISTEN,  # 3 -> 4: saved searches, opportunities, their undo stack
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

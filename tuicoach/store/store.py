@@ -515,6 +515,10 @@ class Store:
         "outbox": ("created_at",),
         "likes": ("liked_at",),
         "cursors": ("updated_at",),
+        # listening (tuicoach/store/listen.py)
+        "saved_searches": ("created_at", "updated_at"),
+        "opportunities": ("found_at", "until"),
+        "opportunity_undo": ("until",),
     }
 
     def shift_times(self, delta: timedelta, *, meta: Mapping[str, str] | None = None) -> None:

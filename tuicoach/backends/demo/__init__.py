@@ -38,7 +38,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tuicoach import paths
-from tuicoach.backends.base import BackendError, Capabilities, SyncResult
+from tuicoach.backends.base import BackendError, Capabilities, ListenResult, Refused, SyncResult
+from tuicoach.backends.demo import listening
 from tuicoach.backends.demo.sample import DemoWorld, load_world, shifted
 from tuicoach.domain import twittertext
 from tuicoach.domain.models import Mention, Tweet, User
@@ -196,7 +197,37 @@ class DemoBackend:
         return f"https://x.com/{name}/status/{tweet.id}"
 
     def reply_refusal(self, tweet: Tweet) -> str | None:
-        return None
+        """As on X: a post found by listening did not summon the brand, so no reply through it."""
+        if tweet.author_id == self.account.id or self.account.username.lower() in (
+            tweet.mentioned_usernames
+        ):
+            return None
+        if not listening.is_opportunity(self._store, tweet.id):
+            return None
+        return (
+            "On X this reply would be refused: X's API accepts replies only to posts that "
+            "@mention your account or quote it, and this one does neither. Copy your reply "
+            f"and answer on x.com: https://x.com/i/web/status/{tweet.id}"
+        )
+
+    def listen(self) -> ListenResult:
+        """File what the demo's saved searches have found by now (arrivals keep coming)."""
+        with self._lock:
+            now = _aware(self._now())
+            epoch_text = self._store.get_meta(META_ARRIVALS_EPOCH)
+            if epoch_text is None:
+                _restart_arrivals(self._store, self._world, now)
+                epoch_text = self._store.get_meta(META_ARRIVALS_EPOCH)
+                assert epoch_text is not None
+            epoch = datetime.fromisoformat(epoch_text)
+            result = listening.demo_listen(
+                self._store, now=now, epoch=epoch, shift=epoch - self._world.reference_time
+            )
+            self._seen(now)
+            return result
+
+    def listen_status(self) -> str | None:
+        return listening.demo_listen_status(self._store)
 
     def spend_today(self) -> str | None:
         return None
@@ -232,8 +263,11 @@ class DemoBackend:
         """Store ``text`` as the brand's own tweet, marked local, as X would have made it.
 
         A reply carries its conversation, the replied-to author and tweet, so
-        it answers that mention exactly as a real reply would.
+        it answers that mention exactly as a real reply would. A reply X would
+        refuse (to a post found by listening) is refused here too.
         """
+        if reply_to is not None and (refusal := self.reply_refusal(reply_to)) is not None:
+            raise Refused(refusal)
         parsed = twittertext.parse_tweet(text)
         if not text.strip():
             raise BackendError("Nothing to post: the text is empty. Write something first.")

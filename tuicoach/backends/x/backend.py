@@ -18,19 +18,23 @@ from tuicoach.backends.base import (
     AuthError,
     BackendError,
     Capabilities,
+    ListenResult,
     Offline,
     RateLimited,
+    Refused,
     SyncResult,
 )
 from tuicoach.backends.x import cost
-from tuicoach.backends.x.client import XClient, make_client
+from tuicoach.backends.x.client import XClient, make_app_client, make_client
 from tuicoach.backends.x.cost import Meter, PricingSettings
 from tuicoach.backends.x.credentials import Credentials
 from tuicoach.backends.x.errors import RetryPolicy
+from tuicoach.backends.x.listen import BudgetReached, Listener
 from tuicoach.backends.x.outbox import Outbox
 from tuicoach.backends.x.settings import XSettings
 from tuicoach.backends.x.sync import STREAMS, StreamResult, StreamSync
 from tuicoach.domain import twittertext
+from tuicoach.domain.listen import ListenSettings
 from tuicoach.domain.models import Tweet, User
 from tuicoach.store import Store
 
@@ -71,8 +75,50 @@ class SyncReport:
         return errors[0] if errors else None
 
 
-#: What X's self-serve API lets this account do (see X-API-2026 in the docs).
-X_CAPABILITIES = Capabilities(like=True, search=False, reply_anywhere=True)
+#: What X's self-serve API lets this account do (X-API-2026.md): no likes since
+#: 2026-04-20, replies only to posts that summoned the account since 2026-02-23.
+X_CAPABILITIES = Capabilities(like=False, search=True, reply_anywhere=False)
+
+LIKE_REFUSAL = (
+    "X's self-serve API no longer allows likes (since 2026-04-20), so tuicoach does not "
+    "send them; like it on x.com instead"
+)
+
+
+def status_link(tweet_id: str) -> str:
+    """The address that opens any tweet on x.com, whoever wrote it."""
+    return f"https://x.com/i/web/status/{tweet_id}"
+
+
+def reply_refusal_message(tweet_id: str) -> str:
+    """Why X will not take this reply, and what works instead."""
+    return (
+        "X's API accepts replies only to posts that @mention your account or quote one of "
+        "its posts (since 2026-02-23), and this one does neither, so nothing was sent. "
+        f"Copy your reply and answer on x.com: {status_link(tweet_id)}"
+    )
+
+
+def summoned(tweet: Tweet, account: User, store: Store | None = None) -> bool:
+    """Whether ``tweet`` summoned ``account``: its own, @mentions it, answers or quotes it."""
+    if tweet.author_id == account.id or tweet.in_reply_to_user_id == account.id:
+        return True
+    name = account.username.lower()
+    if any(m.id == account.id or m.username.lower() == name for m in tweet.mentions):
+        return True
+    if tweet.quoted_id is not None and store is not None:
+        quoted = store.tweet(tweet.quoted_id)
+        return quoted is not None and quoted.author_id == account.id
+    return False
+
+
+def _is_reply_refusal(error: BackendError) -> bool:
+    text = str(error).lower()
+    return (
+        isinstance(error, AccessError)
+        and "repl" in text
+        and ("mentioned" in text or "engaged" in text or "summon" in text)
+    )
 
 
 class XBackend:
@@ -96,6 +142,10 @@ class XBackend:
         self._account = account
         self._clock = clock
         self.meter = Meter(store)
+        #: Listening's settings (the config's ``[listen]``) and the app's bearer token
+        #: for counts and usage, if any; set after opening.
+        self.listen_settings = ListenSettings()
+        self.bearer_token: str | None = None
         self._streams = StreamSync(store, client, settings, self.meter, clock)
         self._outbox = Outbox(
             store,
@@ -166,7 +216,10 @@ class XBackend:
         return f"https://x.com/{name}/status/{tweet.id}"
 
     def reply_refusal(self, tweet: Tweet) -> str | None:
-        return None
+        """A reply X would refuse (the tweet did not summon the account), with the way out."""
+        if summoned(tweet, self._account, self.store):
+            return None
+        return reply_refusal_message(tweet.id)
 
     def error_title(self, error: BackendError) -> str:
         if isinstance(error, AuthError):
@@ -199,22 +252,82 @@ class XBackend:
         return SyncReport(tuple(self._streams.run(streams)), tuple(posted), outbox_error)
 
     def post(self, text: str, *, reply_to: Tweet | None = None) -> Tweet:
-        """Post (or reply) through the outbox; never posts the same tweet twice."""
-        return self._outbox.post(text, reply_to_id=reply_to.id if reply_to else None)
+        """Post (or reply) through the outbox; never posts the same tweet twice.
+
+        A reply X would refuse is :class:`Refused` before anything is sent.
+        """
+        if reply_to is not None and (refusal := self.reply_refusal(reply_to)) is not None:
+            raise Refused(refusal)
+        return self._post(text, reply_to.id if reply_to else None)
 
     def post_reply_to_id(self, text: str, reply_to_id: str | None) -> Tweet:
         """:meth:`post` for callers that know only the id of the tweet answered."""
-        return self._outbox.post(text, reply_to_id=reply_to_id)
+        known = self.store.tweet(reply_to_id) if reply_to_id is not None else None
+        if known is not None and (refusal := self.reply_refusal(known)) is not None:
+            raise Refused(refusal)
+        return self._post(text, reply_to_id)
+
+    def _post(self, text: str, reply_to_id: str | None) -> Tweet:
+        try:
+            return self._outbox.post(text, reply_to_id=reply_to_id)
+        except AccessError as exc:
+            # X refused a reply to a post that did not summon us: the same way out.
+            if reply_to_id is not None and _is_reply_refusal(exc):
+                raise Refused(reply_refusal_message(reply_to_id)) from exc
+            raise
 
     def like(self, tweet_id: str) -> None:
-        self.client.like(tweet_id)
-        self.meter.request(now=self._clock())
-        self.store.like(tweet_id, now=self._clock())
+        """Never sent: X removed likes from self-serve (``capabilities.like`` is false)."""
+        raise Refused(LIKE_REFUSAL)
 
     def unlike(self, tweet_id: str) -> None:
-        self.client.unlike(tweet_id)
-        self.meter.request(now=self._clock())
-        self.store.unlike(tweet_id)
+        raise Refused(LIKE_REFUSAL)
+
+    def listen(self) -> ListenResult:
+        """Run every saved search once, within the daily budget (the ``Listening`` port)."""
+        listener = self.listener(self.listen_settings, bearer_token=self.bearer_token)
+        report = listener.run()
+        return ListenResult(
+            new={r.name: len(r.new) for r in report.runs},
+            spend=self._listen_spend(listener),
+            stopped=str(report.stopped) if report.stopped else None,
+            errors={
+                r.name: str(r.error)
+                for r in report.runs
+                if r.error is not None and not isinstance(r.error, BudgetReached)
+            },
+        )
+
+    def listen_status(self) -> str | None:
+        listener = self.listener(self.listen_settings)
+        try:
+            listener.check_budget()
+        except BudgetReached as exc:
+            return str(exc)
+        return self._listen_spend(listener)
+
+    def _listen_spend(self, listener: Listener) -> str:
+        spent = cost.format_dollars(listener.spent_today())
+        return f"{spent} of {cost.format_dollars(listener.settings.daily_budget)} today"
+
+    def listener(
+        self, settings: ListenSettings | None = None, *, bearer_token: str | None = None
+    ) -> Listener:
+        """Listening for this account (saved searches); ``bearer_token`` enables counts."""
+        app = (
+            make_app_client(bearer_token, self.settings, clock=self._clock)
+            if bearer_token
+            else None
+        )
+        return Listener(
+            self.store,
+            self.client,
+            self._account,
+            settings=settings,
+            table=self.pricing.table,
+            clock=self._clock,
+            app_client=app,
+        )
 
     def close(self) -> None:
         self.client.close()

@@ -21,7 +21,7 @@ from typing import Any
 import requests
 import tweepy
 
-from tuicoach.backends.base import BackendError, RateLimited
+from tuicoach.backends.base import BackendError, RateLimited, SearchRejected
 from tuicoach.backends.x.credentials import Credentials
 from tuicoach.backends.x.errors import (
     DEFAULT_RETRY,
@@ -67,6 +67,7 @@ ENV_RELOGIN_HINT = (
 
 # Stream -> what a user calls it (X's limits per stream: settings.LIMITS).
 FEATURES = {"home": "the home timeline", "mentions": "mentions", "own": "your own tweets"}
+SEARCH_FEATURE = "searching X"  # listening's recent search (rate-limit key "search")
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +226,54 @@ class XClient:
             return None
         return rate_limited(FEATURES[stream], rate.reset, rate.limit)
 
+    def search_recent(
+        self,
+        query: str,
+        *,
+        search: str,
+        since_id: str | None = None,
+        next_token: str | None = None,
+        max_results: int = 10,
+    ) -> Fetched:
+        """One page of X's recent search (last 7 days) for saved search ``search``.
+
+        OAuth 1.0a user context (``user_auth=True``). A query X rejects (400)
+        is a :class:`SearchRejected` naming ``search``; a 429 is ``RateLimited``.
+        """
+        params: dict[str, Any] = {
+            "tweet_fields": list(TWEET_FIELDS),
+            "user_fields": list(USER_FIELDS),
+            "expansions": ["author_id"],  # the authors only: each user read costs $0.010
+            "max_results": max_results,
+            "since_id": since_id,
+            "next_token": next_token,
+        }
+        params = {k: v for k, v in params.items() if v is not None}
+
+        def call() -> requests.Response:
+            try:
+                response: requests.Response = self._tweepy.search_recent_tweets(
+                    query, user_auth=True, **params
+                )
+            except tweepy.BadRequest as exc:
+                raise SearchRejected(
+                    f"X rejected the query of saved search {search!r} (400): "
+                    f"{_problem_detail(exc.response)}. Edit the search's terms "
+                    "(`tuicoach listen --edit`) and try again",
+                    search,
+                ) from exc
+            return response
+
+        body = self._read("search", SEARCH_FEATURE, call)
+        if not isinstance(body, Mapping):
+            raise BackendError("X sent search results in a shape tuicoach does not know")
+        raw = unescape_texts(body)
+        try:
+            page = page_from_json(raw)
+        except PayloadError as exc:
+            raise BackendError(f"X sent a search result tuicoach could not read ({exc})") from exc
+        return Fetched(page=page, raw=raw, rate=self.rate_limits.get("search"))
+
     # -- writes ---------------------------------------------------------------------
 
     def like(self, tweet_id: str) -> None:
@@ -254,6 +303,139 @@ class XClient:
         if not isinstance(data, Mapping) or "id" not in data:
             raise ResponseLost("X's answer to posting did not say which tweet it created")
         return {**data, "text": html.unescape(str(data.get("text", text)))}
+
+
+def _problem_detail(response: Any) -> str:
+    """X's own words from a problem body (the first error's message, else ``detail``)."""
+    try:
+        body = response.json()
+    except (ValueError, AttributeError):
+        return "no reason given"
+    if not isinstance(body, Mapping):
+        return "no reason given"
+    for error in body.get("errors") or []:
+        if isinstance(error, Mapping) and error.get("message"):
+            return str(error["message"])
+    return str(body.get("detail") or body.get("title") or "no reason given")
+
+
+class XAppClient:
+    """App-only access (an OAuth 2 bearer token): counts and usage, which OAuth 1.0a cannot read.
+
+    ``/2/tweets/counts/recent`` and ``/2/usage/tweets`` accept only an app's
+    bearer token (X-API-2026.md); tweepy's ``get_recent_tweets_count`` always
+    sends it. Without one, tuicoach estimates from a first page instead.
+    """
+
+    def __init__(
+        self,
+        bearer_token: str,
+        *,
+        api_base: str = DEFAULT_API_BASE,
+        timeout: float = DEFAULT_TIMEOUT,
+        retry: RetryPolicy = DEFAULT_RETRY,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.session = XSession(api_base, timeout)
+        self._tweepy = tweepy.Client(bearer_token=bearer_token, return_type=requests.Response)
+        self._tweepy.session = self.session
+        self._retry = retry
+        self._sleep = sleep
+        self._clock = clock
+
+    def close(self) -> None:
+        self.session.close()
+
+    def _read(self, feature: str, call: Callable[[], requests.Response]) -> Any:
+        return call_with_retries(
+            lambda: call().json(),
+            feature,
+            policy=self._retry,
+            sleep=self._sleep,
+            relogin_hint="check the bearer token in $TUICOACH_X_BEARER_TOKEN",
+            now=self._clock,
+        )
+
+    def recent_counts(self, query: str, *, search: str) -> list[tuple[datetime, int]]:
+        """Posts per day matching ``query`` over the last 7 days, oldest first."""
+
+        def call() -> requests.Response:
+            try:
+                response: requests.Response = self._tweepy.get_recent_tweets_count(
+                    query, granularity="day"
+                )
+            except tweepy.BadRequest as exc:
+                raise SearchRejected(
+                    f"X rejected the query of saved search {search!r} (400): "
+                    f"{_problem_detail(exc.response)}",
+                    search,
+                ) from exc
+            return response
+
+        body = self._read("counting posts", call)
+        data = body.get("data") if isinstance(body, Mapping) else None
+        if not isinstance(data, list):
+            raise BackendError("X sent counts in a shape tuicoach does not know")
+        out = []
+        for bucket in data:
+            try:
+                start = datetime.fromisoformat(str(bucket["start"]).replace("Z", "+00:00"))
+                out.append((start, int(bucket["tweet_count"])))
+            except (KeyError, TypeError, ValueError) as exc:
+                raise BackendError(f"X sent a count tuicoach could not read ({exc})") from exc
+        return out
+
+    def usage_tweets(self, days: int) -> dict[str, int]:
+        """X's own count of post reads per UTC day (``YYYY-MM-DD``) for the project."""
+
+        def call() -> requests.Response:
+            response: requests.Response = self._tweepy.request(
+                "GET",
+                "/2/usage/tweets",
+                params={"days": days, "usage.fields": "daily_project_usage"},
+            )
+            return response
+
+        body = self._read("reading X's usage", call)
+        data = body.get("data") if isinstance(body, Mapping) else None
+        daily = data.get("daily_project_usage") if isinstance(data, Mapping) else None
+        found: dict[str, int] = {}
+        # Two shapes in X's docs: {"usage": [{"date", "usage"}]} and [{"date", "usage": [...]}].
+        if isinstance(daily, Mapping):
+            for item in daily.get("usage") or []:
+                if isinstance(item, Mapping) and "date" in item:
+                    found[str(item["date"])[:10]] = int(item.get("usage") or 0)
+        elif isinstance(daily, list):
+            for item in daily:
+                if not isinstance(item, Mapping) or "date" not in item:
+                    continue
+                apps = item.get("usage") or []
+                total = sum(
+                    int(a.get("tweets_consumed") or 0) for a in apps if isinstance(a, Mapping)
+                )
+                found[str(item["date"])[:10]] = total
+        else:
+            raise BackendError("X sent usage in a shape tuicoach does not know")
+        return found
+
+
+def make_app_client(
+    bearer_token: str,
+    settings: XSettings,
+    *,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    sleep: Callable[[float], None] = time.sleep,
+) -> XAppClient:
+    """The app-only client as the config says (same API base, timeout and retries)."""
+    return XAppClient(
+        bearer_token,
+        api_base=api_base(settings.api_base),
+        timeout=settings.timeout,
+        retry=RetryPolicy(attempts=settings.retries),
+        sleep=sleep,
+        clock=clock,
+    )
 
 
 def make_client(

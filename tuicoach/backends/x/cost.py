@@ -25,7 +25,27 @@ USER_READS = "user_reads"
 POSTS_CREATED = "posts_created"
 POSTS_CREATED_URL = "posts_created_url"
 REQUESTS = "requests"
-METRICS = (POST_READS, USER_READS, POSTS_CREATED, POSTS_CREATED_URL, REQUESTS)
+# From 2026-04-20 (X-API-2026.md): the account's own reads, summoned replies, counts requests.
+OWNED_READS = "owned_reads"
+POSTS_CREATED_REPLY = "posts_created_reply"
+COUNTS_REQUESTS = "counts_requests"
+# A breakdown, already inside post_reads / user_reads: what listening's searches read.
+SEARCH_POST_READS = "search_post_reads"
+SEARCH_USER_READS = "search_user_reads"
+SEARCH_REQUESTS = "search_requests"
+METRICS = (
+    POST_READS,
+    USER_READS,
+    POSTS_CREATED,
+    POSTS_CREATED_URL,
+    REQUESTS,
+    OWNED_READS,
+    POSTS_CREATED_REPLY,
+    COUNTS_REQUESTS,
+    SEARCH_POST_READS,
+    SEARCH_USER_READS,
+    SEARCH_REQUESTS,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +63,45 @@ DEFAULT_PRICE_TABLE: tuple[Prices, ...] = (
     Prices(
         date(2026, 2, 1), post_read=0.005, user_read=0.010, post_create=0.015, post_create_url=0.200
     ),
+    # x-api/getting-started/pricing.mdx, as of 2026-04-20 (X-API-2026.md).
+    Prices(
+        date(2026, 4, 20),
+        post_read=0.005,
+        user_read=0.010,
+        post_create=0.015,
+        post_create_url=0.200,
+    ),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class UnitPrices:
+    """The units X prices apart, from ``since`` until the next row.
+
+    ``owned_read`` (the account's own mentions, tweets...) and
+    ``summoned_reply`` (a reply to a post that summoned the account) are
+    ``None`` before X priced them apart: a post read and a post create then.
+    ``counts_request`` is per ``/2/tweets/counts/recent`` request.
+
+    Not yet in the config's ``[pricing]`` rows (which hold the four prices of
+    :class:`Prices`); a later config can add these three keys.
+    """
+
+    since: date
+    owned_read: float | None = None
+    summoned_reply: float | None = None
+    counts_request: float = 0.005
+
+
+DEFAULT_UNIT_TABLE: tuple[UnitPrices, ...] = (
+    UnitPrices(date(2026, 2, 1)),
+    UnitPrices(date(2026, 4, 20), owned_read=0.001, summoned_reply=0.010, counts_request=0.005),
+)
+
+
+def units_on(day: date, table: Sequence[UnitPrices] = DEFAULT_UNIT_TABLE) -> UnitPrices:
+    rows = [row for row in table if row.since <= day]
+    return max(rows, key=lambda row: row.since) if rows else UnitPrices(day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,21 +150,37 @@ class DayUsage:
     posts_created: int = 0
     posts_created_url: int = 0
     requests: int = 0
+    owned_reads: int = 0
+    posts_created_reply: int = 0
+    counts_requests: int = 0
+    search_post_reads: int = 0  # of post_reads
+    search_user_reads: int = 0  # of user_reads
+    search_requests: int = 0  # of requests
 
     @classmethod
     def from_counts(cls, day: date, counts: Mapping[str, int]) -> DayUsage:
         return cls(day, **{m: int(counts.get(m, 0)) for m in METRICS})
 
-    def cost(self, table: Sequence[Prices] = DEFAULT_PRICE_TABLE) -> float | None:
+    def cost(
+        self,
+        table: Sequence[Prices] = DEFAULT_PRICE_TABLE,
+        units_table: Sequence[UnitPrices] = DEFAULT_UNIT_TABLE,
+    ) -> float | None:
         """Dollars, or ``None`` when the table has no price for this day."""
         prices = prices_on(self.day, table)
         if prices is None:
             return None
+        units = units_on(self.day, units_table)
         return (
             self.post_reads * prices.post_read
             + self.user_reads * prices.user_read
             + self.posts_created * prices.post_create
             + self.posts_created_url * prices.post_create_url
+            + self.owned_reads
+            * (prices.post_read if units.owned_read is None else units.owned_read)
+            + self.posts_created_reply
+            * (prices.post_create if units.summoned_reply is None else units.summoned_reply)
+            + self.counts_requests * units.counts_request
         )
 
 
@@ -140,9 +214,31 @@ class Meter:
     def request(self, *, now: datetime) -> None:
         self._store.record_usage(now=now, counts={REQUESTS: 1})
 
-    def created(self, text: str, *, now: datetime) -> None:
-        metric = POSTS_CREATED_URL if has_url(text) else POSTS_CREATED
+    def created(self, text: str, *, now: datetime, summoned_reply: bool = False) -> None:
+        """Count a post; ``summoned_reply``: a reply to a post that summoned the account."""
+        if has_url(text):
+            metric = POSTS_CREATED_URL
+        else:
+            metric = POSTS_CREATED_REPLY if summoned_reply else POSTS_CREATED
         self._store.record_usage(now=now, counts={metric: 1})
+
+    def searched(
+        self, *, posts: Iterable[str], users: Iterable[str], now: datetime
+    ) -> tuple[int, int]:
+        """Record one search response: billed like any read, and counted as listening's."""
+        billed = self._store.record_usage(
+            now=now, reads={"post": posts, "user": users}, counts={REQUESTS: 1, SEARCH_REQUESTS: 1}
+        )
+        post, user = billed.get("post", 0), billed.get("user", 0)
+        if post or user:
+            self._store.record_usage(
+                now=now, counts={SEARCH_POST_READS: post, SEARCH_USER_READS: user}
+            )
+        return post, user
+
+    def counted(self, *, now: datetime) -> None:
+        """Record one counts request (billed per request, not per post counted)."""
+        self._store.record_usage(now=now, counts={REQUESTS: 1, COUNTS_REQUESTS: 1})
 
 
 def usage_days(store: UsageStore, first: date, last: date) -> list[DayUsage]:

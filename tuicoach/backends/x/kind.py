@@ -221,10 +221,53 @@ def _describe(day: object) -> str:
     assert isinstance(day, DayUsage)
     posts = day.posts_created + day.posts_created_url
     with_url = f" ({day.posts_created_url} with a link)" if day.posts_created_url else ""
+    searched = (
+        f" (searches: {day.search_post_reads} posts, {day.search_user_reads} users)"
+        if day.search_requests
+        else ""
+    )
+    owned = f", {day.owned_reads} own reads" if day.owned_reads else ""
+    counts = f", {day.counts_requests} counts requests" if day.counts_requests else ""
     return (
-        f"{day.post_reads} posts read, {day.user_reads} users read, "
+        f"{day.post_reads} posts read, {day.user_reads} users read{searched}{owned}{counts}, "
         f"{posts} posted{with_url}, {day.requests} requests"
     )
+
+
+def reconcile(request: Request, days: int) -> Report:
+    """tuicoach's post reads per UTC day beside X's ``GET /2/usage/tweets``, and the difference."""
+    import os
+
+    from tuicoach.backends.base import BackendError, NotSignedIn
+    from tuicoach.backends.x.backend import XBackend
+    from tuicoach.backends.x.listen import BEARER_ENV
+
+    bearer = os.environ.get(BEARER_ENV)
+    if not bearer:
+        raise BackendError(
+            f"X's usage counts are readable only with the app's bearer token: set {BEARER_ENV} "
+            "(X developer console, your app's Keys and tokens) and run this again."
+        )
+    open_account = opener(request)
+    if open_account is None:
+        raise NotSignedIn(f"no X account is signed in; {SIGN_IN_HINT}")
+    store, backend = open_account()
+    try:
+        assert isinstance(backend, XBackend)
+        rows = backend.listener(bearer_token=bearer).reconcile(min(days, 90))
+    finally:
+        backend.close()
+        store.close()
+    lines = ["UTC day      tuicoach         X  difference"]
+    for day, ours, theirs in rows:
+        diff = "unknown" if theirs is None else f"{theirs - ours:+d}"
+        shown = "?" if theirs is None else str(theirs)
+        lines.append(f"{day}  {ours:>8}  {shown:>8}  {diff:>10}")
+    lines.append(
+        "X counts every app of the project; tuicoach counts this account's reads only, "
+        "so other apps or accounts show as a positive difference."
+    )
+    return Report(tuple(lines), [{"day": d, "tuicoach": o, "x": t} for d, o, t in rows])
 
 
 def post_note(text: str, request: Request) -> str | None:
@@ -244,4 +287,5 @@ BACKEND = BackendKind(
     sync_report=sync_report,
     usage=usage,
     post_note=post_note,
+    reconcile=reconcile,
 )

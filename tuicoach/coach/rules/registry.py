@@ -43,7 +43,9 @@ class Context:
     """Everything a rule may read besides the draft: settings, the account, the clock.
 
     ``history`` holds the user's own tweets; ``search`` is the near-duplicate
-    search, or ``None`` on the cheap per-keystroke pass.
+    search, or ``None`` on the cheap per-keystroke pass. ``stranger``: the
+    draft answers an opportunity, a stranger's conversation the account was
+    not invited into (listening).
     """
 
     settings: CoachSettings
@@ -53,6 +55,7 @@ class Context:
     owed_since: Sequence[datetime] = ()
     is_promotional: Callable[[Tweet], bool] = lambda _tweet: False
     search: Callable[[str, datetime], Match | None] | None = None
+    stranger: bool = False
 
 
 Check = Callable[["DraftAnalysis", Context], Iterator[Hit]]

@@ -1,0 +1,106 @@
+"""Saved searches and opportunities in a real SQLite file: cursors, decisions, undo."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tuicoach.domain.listen import SavedSearch, State
+from tuicoach.domain.models import Tweet, User
+from tuicoach.store import SCHEMA_VERSION, Store
+from tuicoach.store.listen import ListenStore
+
+NOW = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
+SAM = User("7", "sam_sips")
+
+
+def tweet(n: int, text: str = "larkspur was out of oat milk again") -> Tweet:
+    return Tweet(str(1000 + n), text, NOW - timedelta(minutes=60 - n), SAM.id)
+
+
+@pytest.fixture
+def listen(store: Store) -> ListenStore:
+    return ListenStore(store)
+
+
+def test_searches_are_saved_edited_and_removed(listen: ListenStore) -> None:
+    assert listen.save_search(SavedSearch("larkspur", ("larkspur",)), now=NOW)
+    assert listen.save_search(SavedSearch("blends", ("dawn chorus",), lang="en"), now=NOW)
+    assert [s.name for s in listen.searches()] == ["larkspur", "blends"]
+    listen.set_cursor("larkspur", "1005", now=NOW)
+    # The same query again keeps the cursor; a changed one starts over.
+    assert not listen.save_search(SavedSearch("larkspur", ("larkspur",)), now=NOW)
+    assert listen.cursor("larkspur") == "1005"
+    listen.save_search(SavedSearch("larkspur", ("larkspur", "larkspur coffee")), now=NOW)
+    assert listen.cursor("larkspur") is None
+    assert listen.search("LARKSPUR") == SavedSearch("larkspur", ("larkspur", "larkspur coffee"))
+    assert listen.remove_search("blends")
+    assert not listen.remove_search("blends")
+    assert [s.name for s in listen.searches()] == ["larkspur"]
+
+
+def test_the_cursor_only_moves_forward(listen: ListenStore) -> None:
+    listen.save_search(SavedSearch("larkspur", ("larkspur",)), now=NOW)
+    listen.set_cursor("larkspur", "999", now=NOW)
+    listen.set_cursor("larkspur", "1001", now=NOW)
+    listen.set_cursor("larkspur", "1000", now=NOW)
+    assert listen.cursor("larkspur") == "1001"
+
+
+def test_found_tweets_are_opportunities_newest_first_once_each(
+    listen: ListenStore, store: Store
+) -> None:
+    for name in ("larkspur", "blends"):
+        listen.save_search(SavedSearch(name, (name,)), now=NOW)
+    assert listen.add("larkspur", [tweet(1), tweet(2)], [SAM], now=NOW) == ["1001", "1002"]
+    # Found again, by another search: not new, and shown once, under the first.
+    assert listen.add("blends", [tweet(2), tweet(3)], [SAM], now=NOW) == ["1003"]
+    found = listen.opportunities(now=NOW)
+    assert [(f.tweet.id, f.opportunity.search) for f in found] == [
+        ("1003", "blends"),
+        ("1002", "larkspur"),
+        ("1001", "larkspur"),
+    ]
+    assert found[0].author == SAM
+    # Not in the timeline nor the mentions.
+    assert store.timeline() == [] and store.stream("mentions") == []
+
+
+def test_decisions_and_undo(listen: ListenStore) -> None:
+    listen.save_search(SavedSearch("larkspur", ("larkspur",)), now=NOW)
+    listen.save_search(SavedSearch("blends", ("blends",)), now=NOW)
+    listen.add("larkspur", [tweet(1), tweet(2), tweet(3)], [SAM], now=NOW)
+    listen.add("blends", [tweet(3)], [SAM], now=NOW)
+    listen.decide("1001", State.HANDLED)
+    listen.decide("1002", State.NOT_WORTH, reason="not about the shop")
+    listen.decide("1003", State.SNOOZED, until=NOW + timedelta(hours=4))
+    assert listen.open_count(now=NOW) == 0
+    assert listen.open_count(now=NOW + timedelta(hours=5)) == 1  # the snooze ended
+    closed = {f.tweet.id: f.opportunity for f in listen.opportunities(now=NOW, closed=True)}
+    assert closed["1002"].state is State.NOT_WORTH
+    assert closed["1002"].reason == "not about the shop"
+    with pytest.raises(ValueError, match="reason"):
+        listen.decide("1001", State.NOT_WORTH)
+    assert listen.undo() == "1003"  # both searches' rows come back open
+    assert listen.opportunity("1003") is not None
+    assert listen.opportunity("1003").state is State.OPEN  # type: ignore[union-attr]
+    assert listen.undo() == "1002"
+    assert listen.undo() == "1001"
+    assert listen.undo() is None
+    assert listen.open_count(now=NOW) == 3
+
+
+def test_a_version_3_database_gains_the_listening_tables(tmp_path: Path) -> None:
+    import sqlite3
+
+    from tuicoach.store import schema
+
+    path = tmp_path / "old.sqlite3"
+    connection = sqlite3.connect(path, isolation_level=None)
+    schema.upgrade(connection, target=3)
+    connection.close()
+    with Store.open(path) as store:
+        assert schema.version_of(store._connection()) == SCHEMA_VERSION
+        assert ListenStore(store).searches() == []

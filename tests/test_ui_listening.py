@@ -1,0 +1,225 @@
+"""The Listening pane, mounted alone in a minimal App and driven by Pilot on the demo's data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.widgets import Input, OptionList, Static, TextArea
+
+from tuicoach.backends.demo import DemoBackend, open_demo_store
+from tuicoach.domain.listen import State
+from tuicoach.store import Store
+from tuicoach.store.listen import ListenStore
+from tuicoach.ui.panes.listening import ListeningPane, load_listening
+
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class PaneApp(App[None]):
+    def __init__(self, pane: ListeningPane) -> None:
+        super().__init__()
+        self.pane = pane
+        self.seen: list[Any] = []
+
+    def compose(self) -> ComposeResult:
+        yield self.pane
+
+    def on_listening_pane_draft_requested(self, message: ListeningPane.DraftRequested) -> None:
+        self.seen.append(message)
+
+    def on_listening_pane_decided(self, message: ListeningPane.Decided) -> None:
+        self.seen.append(message)
+
+    def on_listening_pane_count_changed(self, message: ListeningPane.CountChanged) -> None:
+        self.seen.append(message)
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[tuple[Store, DemoBackend, Clock]]:
+    clock = Clock()
+    store = open_demo_store(tmp_path, NOW)
+    backend = DemoBackend(store, now=clock)
+    yield store, backend, clock
+    store.close()
+
+
+async def settle(pilot: Any) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def test_the_view_groups_by_search_complaints_and_questions_first(
+    demo: tuple[Store, DemoBackend, Clock],
+) -> None:
+    store, backend, clock = demo
+    backend.listen()
+    view = load_listening(store, now=clock.now)
+    assert [g.search for g in view.groups] == ["larkspur", "blends"]
+    larkspur = view.groups[0].items
+    assert view.open_count == 7 and len(larkspur) == 5
+    ranks = [i.band.rank for i in larkspur]
+    assert ranks == sorted(ranks)
+    assert "lukewarm" in larkspur[0].tweet.text or "oat milk" in larkspur[0].tweet.text
+    assert "back border" in larkspur[-1].tweet.text or larkspur[-1].band.rank > 0
+    for group in view.groups:  # newest first within a band
+        for a, b in zip(group.items, group.items[1:], strict=False):
+            if a.band is b.band:
+                assert a.tweet.created_at >= b.tweet.created_at
+
+
+async def test_an_opportunity_is_drafted_copied_and_marked_handled(
+    demo: tuple[Store, DemoBackend, Clock],
+) -> None:
+    store, backend, clock = demo
+    pane = ListeningPane(store, clock=clock, backend=backend, poll_seconds=3600)
+    app = PaneApp(pane)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        assert pane.border_title == "Listening · 7 open"
+        options = pane.query_one("#listen-list", OptionList)
+        options.focus()
+        first = pane.current()
+        assert first is not None
+        assert "simulated" in str(pane.query_one("#listen-status", Static).render())
+
+        await pilot.press("r")  # draft an answer, inline
+        await pilot.pause()
+        area = pane.query_one("#listen-draft-text", TextArea)
+        assert area.has_focus and pane.has_class("-drafting")
+        assert area.text.startswith(f"@{first.author.username} ")  # type: ignore[union-attr]
+        for key in "So sorry! ":  # typed key by key: one draft row however fast
+            await pilot.press({" ": "space", "!": "exclamation_mark"}.get(key, key))
+        area.insert("Use code SORRY20 for 20% off, order today")
+        await pilot.pause()
+        coach_line = str(pane.query_one("#listen-coach", Static).render())
+        assert "pitch-to-stranger" in coach_line  # a pitch in a stranger's conversation
+        area.text = (
+            f"@{first.author.username} So sorry, that's not us at our best. Which day was it? ^JD"  # type: ignore[union-attr]
+        )
+        await pilot.pause()
+        assert "pitch-to-stranger" not in str(pane.query_one("#listen-coach", Static).render())
+
+        await settle(pilot)
+        saved = [d for d in store.drafts() if d.reply_to_id == first.tweet.id]
+        assert [d.text for d in saved] == [area.text]  # one draft row, kept up to date
+        await pilot.press("escape")  # back to the list, the draft kept
+        await pilot.press("y")
+        assert app.clipboard == pane.drafts[first.tweet.id]
+        assert app.clipboard.endswith("Which day was it? ^JD")
+        await pilot.press("Y")
+        assert app.clipboard == f"https://x.com/{first.author.username}/status/{first.tweet.id}"  # type: ignore[union-attr]
+
+        await pilot.press("h")
+        await settle(pilot)
+        assert pane.border_title == "Listening · 6 open"
+        opportunity = ListenStore(store).opportunity(first.tweet.id)
+        assert opportunity is not None and opportunity.state is State.HANDLED
+        kinds = [type(m).__name__ for m in app.seen]
+        assert "DraftRequested" in kinds and "Decided" in kinds
+        assert [m.count for m in app.seen if isinstance(m, ListeningPane.CountChanged)] == [7, 6]
+
+        await pilot.press("u")  # undo brings it back
+        await settle(pilot)
+        assert pane.border_title == "Listening · 7 open"
+        assert ListenStore(store).opportunity(first.tweet.id).state is State.OPEN  # type: ignore[union-attr]
+
+
+async def test_not_worth_joining_needs_a_reason_and_snooze_hides_for_hours(
+    demo: tuple[Store, DemoBackend, Clock],
+) -> None:
+    store, backend, clock = demo
+    backend.listen()
+    pane = ListeningPane(store, clock=clock, backend=backend)
+    app = PaneApp(pane)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        pane.query_one("#listen-list", OptionList).focus()
+        target = pane.current()
+        assert target is not None
+        await pilot.press("m")
+        await pilot.press("enter")  # no reason: refused, nothing written
+        await settle(pilot)
+        assert ListenStore(store).opportunity(target.tweet.id).state is State.OPEN  # type: ignore[union-attr]
+        for key in "not about us":
+            await pilot.press({" ": "space"}.get(key, key))
+        await pilot.press("enter")
+        await settle(pilot)
+        marked = ListenStore(store).opportunity(target.tweet.id)
+        assert marked is not None and marked.state is State.NOT_WORTH
+        assert marked.reason == "not about us"
+        assert pane.border_title == "Listening · 6 open"
+        await pilot.press("z")
+        await settle(pilot)
+        assert pane.border_title == "Listening · 5 open"
+        clock.now += timedelta(hours=5)
+        pane.refresh_listening()
+        await settle(pilot)
+        assert pane.border_title == "Listening · 6 open"  # the snooze ended
+
+
+async def test_new_opportunities_arrive_while_the_pane_is_open(
+    demo: tuple[Store, DemoBackend, Clock],
+) -> None:
+    store, backend, clock = demo
+    pane = ListeningPane(store, clock=clock, backend=backend, poll_seconds=3600)
+    async with PaneApp(pane).run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        assert pane.border_title == "Listening · 7 open"
+        clock.now += timedelta(minutes=10)
+        pane.refresh_listening(poll=True)
+        await settle(pilot)
+        assert pane.border_title == "Listening · 11 open"
+
+
+async def test_saved_searches_are_added_and_removed_from_the_pane(
+    demo: tuple[Store, DemoBackend, Clock],
+) -> None:
+    store, backend, clock = demo
+    backend.listen()
+    pane = ListeningPane(store, clock=clock, backend=backend)
+    async with PaneApp(pane).run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        pane.query_one("#listen-list", OptionList).focus()
+        await pilot.press("a")
+        field = pane.query_one("#listen-new-search", Input)
+        field.value = "media: has:media"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert field.value == "media: has:media"  # refused, and kept to be fixed
+        assert ListenStore(store).search("media") is None
+        field.value = 'roasts: "bessie roast", #wrenfieldcoffee'
+        await pilot.press("enter")
+        await settle(pilot)
+        assert ListenStore(store).search("roasts") is not None
+        assert ListenStore(store).search("roasts").terms == ("bessie roast", "#wrenfieldcoffee")  # type: ignore[union-attr]
+
+        pane.query_one("#listen-list", OptionList).focus()
+        searched = pane.current()
+        assert searched is not None and searched.found.opportunity.search == "larkspur"
+        await pilot.press("x")
+        await pilot.press("j")  # anything else keeps it
+        await pilot.press("x")
+        await settle(pilot)
+        assert ListenStore(store).search("larkspur") is not None
+        await pilot.press("x")
+        await settle(pilot)
+        assert ListenStore(store).search("larkspur") is None
+        assert pane.border_title == "Listening · 2 open"
+        clock.now += timedelta(minutes=10)  # the demo's later larkspur finds do not come back
+        pane.refresh_listening(poll=True)
+        await settle(pilot)
+        assert pane.border_title == "Listening · 3 open"

@@ -1,0 +1,341 @@
+"""Listening on X: run each saved search with ``since_id``, within a daily budget.
+
+X bills every post a search returns ($0.005, once per UTC day) and every
+author in ``includes`` ($0.010); an empty answer is free. So each search
+polls from its cursor (the newest id it has seen): in a steady state a post
+is read once. Before each request the :class:`Listener` checks the account's
+listening spend for the UTC day against ``[listen] daily_budget``, counting
+the worst a full page could cost, so the budget is never overrun: when it
+would be, listening stops for the day and says so.
+
+:meth:`Listener.estimate` says what a search would have cost, before it is
+saved: from ``/2/tweets/counts/recent`` when an app bearer token is at hand
+(one request, $0.005), otherwise from the volume of its first page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from tuicoach.backends.base import BackendError, RateLimited
+from tuicoach.backends.x import cost
+from tuicoach.backends.x.client import SEARCH_FEATURE, XAppClient, XClient
+from tuicoach.backends.x.cost import Meter, Prices
+from tuicoach.backends.x.errors import rate_limited
+from tuicoach.domain.listen import ListenSettings, SavedSearch, build_query
+from tuicoach.domain.models import User
+from tuicoach.store import Store
+from tuicoach.store.listen import ListenStore
+
+SEARCH_WINDOW = timedelta(days=7)  # recent search covers the last seven days
+
+#: The X app's bearer token: counts and X's own usage are readable only with it.
+BEARER_ENV = "TUICOACH_X_BEARER_TOKEN"
+
+
+class BudgetReached(BackendError):
+    """Listening's daily budget is spent (or the next page could overrun it)."""
+
+    def __init__(self, message: str, resumes: datetime) -> None:
+        super().__init__(message)
+        self.resumes = resumes
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRun:
+    """One saved search, polled once."""
+
+    name: str
+    query: str
+    new: tuple[str, ...] = ()  # tweet ids no search had found before
+    requests: int = 0
+    post_reads: int = 0  # billed (first read of the post today)
+    user_reads: int = 0
+    cost: float = 0.0
+    error: BackendError | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListenReport:
+    """A poll of every saved search: per search, and the day's listening spend after it."""
+
+    runs: tuple[SearchRun, ...]
+    spent_today: float
+    budget: float
+    stopped: BudgetReached | None = None
+
+    @property
+    def new(self) -> int:
+        return sum(len(r.new) for r in self.runs)
+
+    @property
+    def post_reads(self) -> int:
+        return sum(r.post_reads for r in self.runs)
+
+    @property
+    def cost(self) -> float:
+        return sum(r.cost for r in self.runs)
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """What a search would cost: posts per day over the last days, and dollars per day."""
+
+    name: str
+    query: str
+    posts_per_day: float
+    dollars_per_day: float
+    method: str  # "counts" or "first page"
+    days: tuple[tuple[datetime, int], ...] = field(default_factory=tuple)
+    spent: float = 0.0  # what estimating cost
+
+    def describe(self) -> str:
+        how = (
+            "X's counts of the last 7 days"
+            if self.method == "counts"
+            else "the volume of a first page of results"
+        )
+        return (
+            f"{self.name}: about {self.posts_per_day:.0f} posts a day, "
+            f"{cost.format_dollars(self.dollars_per_day)} a day at today's prices "
+            f"(from {how}; estimating cost {cost.format_dollars(self.spent)})"
+        )
+
+
+def _next_midnight(now: datetime) -> datetime:
+    day = now.astimezone(UTC).date() + timedelta(days=1)
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+class Listener:
+    """The account's saved searches, polled against X's recent search."""
+
+    def __init__(
+        self,
+        store: Store,
+        client: XClient,
+        account: User,
+        *,
+        settings: ListenSettings | None = None,
+        table: Sequence[Prices] = cost.DEFAULT_PRICE_TABLE,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        app_client: XAppClient | None = None,
+    ) -> None:
+        self.store = store
+        self.listen = ListenStore(store)
+        self.client = client
+        self.account = account
+        self.settings = settings or ListenSettings()
+        self.table = table
+        self.meter = Meter(store)
+        self.app_client = app_client
+        self._clock = clock
+
+    # -- money
+
+    def _prices(self) -> Prices:
+        prices = cost.prices_on(cost.utc_day(self._clock()), self.table)
+        if prices is None:
+            raise BackendError(
+                "no X prices for today in the [pricing] table; add a row dated on or before "
+                "today, so listening can keep to its budget"
+            )
+        return prices
+
+    def spent_today(self) -> float:
+        """Listening's spend today (UTC): its posts and authors read, and counts requests."""
+        usage, _ = cost.today(self.store, now=self._clock(), table=self.table)
+        prices = self._prices()
+        return (
+            usage.search_post_reads * prices.post_read
+            + usage.search_user_reads * prices.user_read
+            + usage.counts_requests * cost.units_on(usage.day).counts_request
+        )
+
+    def page_worst_case(self) -> float:
+        """The most one search request can cost: a full page, each post by a new author."""
+        prices = self._prices()
+        return self.settings.max_results * (prices.post_read + prices.user_read)
+
+    def check_budget(self) -> None:
+        """Raise :class:`BudgetReached` when one more page could overrun today's budget."""
+        self._check_budget()
+
+    def _check_budget(self) -> None:
+        spent = self.spent_today()
+        budget = self.settings.daily_budget
+        if spent + self.page_worst_case() > budget + 1e-9:
+            resumes = _next_midnight(self._clock())
+            raise BudgetReached(
+                f"listening stopped for today: {cost.format_dollars(spent)} of the "
+                f"{cost.format_dollars(budget)} daily budget is spent, and one more page of "
+                f"{self.settings.max_results} results could cost "
+                f"{cost.format_dollars(self.page_worst_case())}. It starts again at 00:00 UTC; "
+                "raise [listen] daily_budget to listen more",
+                resumes,
+            )
+
+    def _rate_blocked(self) -> RateLimited | None:
+        rate = self.client.rate_limits.get("search")
+        if rate is None or rate.remaining > 0 or rate.reset <= self._clock():
+            return None
+        return rate_limited(SEARCH_FEATURE, rate.reset, rate.limit)
+
+    # -- polling
+
+    def searches(self) -> list[SavedSearch]:
+        """The stored searches, then the config's that are not stored (by name)."""
+        stored = self.listen.searches()
+        names = {s.name.lower() for s in stored}
+        return stored + [s for s in self.settings.searches if s.name.lower() not in names]
+
+    def run(self, names: Sequence[str] | None = None) -> ListenReport:
+        """Poll every saved search (or those ``names``) once; stop for the day at the budget."""
+        runs: list[SearchRun] = []
+        stopped: BudgetReached | None = None
+        wanted = {n.lower() for n in names} if names is not None else None
+        for search in self.searches():
+            if wanted is not None and search.name.lower() not in wanted:
+                continue
+            if stopped is not None:
+                runs.append(SearchRun(search.name, "", error=stopped))
+                continue
+            run = self.run_search(search)
+            if isinstance(run.error, BudgetReached):
+                stopped = run.error
+            runs.append(run)
+        return ListenReport(
+            tuple(runs), self.spent_today(), self.settings.daily_budget, stopped=stopped
+        )
+
+    def run_search(self, search: SavedSearch) -> SearchRun:
+        """One search from its cursor: up to ``pages`` pages, newest first, new ones filed."""
+        query = build_query(search, self.account.username)
+        if self.listen.search(search.name) is None:
+            self.listen.save_search(search, now=self._clock())
+        since = self.listen.cursor(search.name)
+        new: list[str] = []
+        requests = post_reads = user_reads = 0
+        newest: str | None = None
+        token: str | None = None
+        error: BackendError | None = None
+        for _page in range(self.settings.pages):
+            try:
+                if (blocked := self._rate_blocked()) is not None:
+                    raise blocked
+                self._check_budget()
+                fetched = self.client.search_recent(
+                    query,
+                    search=search.name,
+                    since_id=since,
+                    next_token=token,
+                    max_results=self.settings.max_results,
+                )
+            except BackendError as exc:
+                error = exc
+                break
+            requests += 1
+            page = fetched.page
+            now = self._clock()
+            posts, users = self.meter.searched(
+                posts=[t.id for t in page.tweets],
+                users=[u.id for u in page.users],
+                now=now,
+            )
+            post_reads += posts
+            user_reads += users
+            mine = [t for t in page.tweets if t.author_id != self.account.id]
+            new += self.listen.add(search.name, mine, page.users, now=now)
+            meta = fetched.raw.get("meta") if isinstance(fetched.raw, dict) else None
+            meta = meta if isinstance(meta, dict) else {}
+            if newest is None and meta.get("newest_id"):
+                newest = str(meta["newest_id"])
+            token = str(meta["next_token"]) if meta.get("next_token") else None
+            if token is None:
+                break
+        # The cursor moves only when the poll ended well: one interrupted by the
+        # budget or a rate limit starts again from the old cursor (what it already
+        # read today is not billed again today).
+        if newest is not None and error is None:
+            self.listen.set_cursor(search.name, newest, now=self._clock())
+        prices = self._prices()
+        spent = post_reads * prices.post_read + user_reads * prices.user_read
+        return SearchRun(
+            search.name, query, tuple(new), requests, post_reads, user_reads, spent, error
+        )
+
+    # -- before saving
+
+    def estimate(self, search: SavedSearch) -> Estimate:
+        """What ``search`` would cost a day, from counts (with a bearer token) or a first page.
+
+        The first-page way reads up to ``max_results`` posts; the search's first
+        poll the same UTC day reads them again for free (X bills a post once a
+        day). The counts way costs one counts request.
+        """
+        query = build_query(search, self.account.username)
+        prices = self._prices()
+        per_post = prices.post_read + prices.user_read
+        if self.app_client is not None:
+            self._check_budget()
+            days = self.app_client.recent_counts(query, search=search.name)
+            self.meter.counted(now=self._clock())
+            total = sum(n for _, n in days)
+            per_day = total / max(1, len(days))
+            return Estimate(
+                search.name,
+                query,
+                per_day,
+                per_day * per_post,
+                "counts",
+                tuple(days),
+                spent=cost.units_on(cost.utc_day(self._clock())).counts_request,
+            )
+        self._check_budget()
+        fetched = self.client.search_recent(
+            query, search=search.name, max_results=self.settings.max_results
+        )
+        now = self._clock()
+        posts, users = self.meter.searched(
+            posts=[t.id for t in fetched.page.tweets],
+            users=[u.id for u in fetched.page.users],
+            now=now,
+        )
+        tweets = fetched.page.tweets
+        meta = fetched.raw.get("meta") if isinstance(fetched.raw, dict) else None
+        full = isinstance(meta, dict) and bool(meta.get("next_token"))
+        if not tweets:
+            per_day = 0.0
+        elif full:
+            span = max(now - min(t.created_at for t in tweets), timedelta(minutes=1))
+            per_day = len(tweets) / (span / timedelta(days=1))
+        else:
+            per_day = len(tweets) / (SEARCH_WINDOW / timedelta(days=1))
+        return Estimate(
+            search.name,
+            query,
+            per_day,
+            per_day * per_post,
+            "first page",
+            spent=posts * prices.post_read + users * prices.user_read,
+        )
+
+    def reconcile(self, days: int) -> list[tuple[str, int, int | None]]:
+        """(day, tuicoach's post reads, X's) for the last ``days`` UTC days; X's None if unknown.
+
+        Needs an app bearer token: ``/2/usage/tweets`` accepts nothing else.
+        """
+        if self.app_client is None:
+            raise BackendError(
+                "X's usage counts need the app's bearer token: set TUICOACH_X_BEARER_TOKEN "
+                "(from the X developer console) to compare"
+            )
+        theirs = self.app_client.usage_tweets(days)
+        last = cost.utc_day(self._clock())
+        ours = cost.usage_days(self.store, last - timedelta(days=days - 1), last)
+        return [
+            (str(d.day), d.post_reads + d.owned_reads, theirs.get(str(d.day)))
+            for d in reversed(ours)
+        ]
