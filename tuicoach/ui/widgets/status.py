@@ -2,7 +2,7 @@
 
 The status bar says who is signed in, whether this is the demo, how the last
 sync went in one word ("synced", "offline", "rate limited until 14:05"), and,
-when the app is given a cost meter, today's spend on the X API.
+when the backend has one, its reading of today's spend.
 """
 
 from __future__ import annotations

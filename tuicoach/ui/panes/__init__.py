@@ -1,0 +1,1 @@
+"""The four panes, each owning its state and its workers (DESIGN.md, "One room per pane")."""
