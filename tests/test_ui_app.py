@@ -18,6 +18,7 @@ from tuicoach.backends.base import Offline, RateLimited
 from tuicoach.domain.models import Finding, Report, Severity, Tweet
 from tuicoach.domain.owed import MarkKind
 from tuicoach.store import Store
+from tuicoach.ui.keys import keys_for
 from tuicoach.ui.launch import demo_connect, fixed_clock
 from tuicoach.ui.panes.base import ACTIVE_MARK
 from tuicoach.ui.panes.coach import CoachPane
@@ -255,7 +256,7 @@ async def test_a_remapped_key_does_the_action_and_the_old_one_does_not(tmp_path:
         await pilot.press("e")
         await pilot.pause()
         assert app.main.composer.reply_to is not None
-        assert app.keys_for("reply") == "e"
+        assert keys_for(app.keymap, "reply") == "e"
 
 
 async def test_a_broken_theme_gives_one_notice_and_the_default(tmp_path: Path) -> None:

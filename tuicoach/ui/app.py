@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -21,10 +22,16 @@ from textual.app import App
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from tuicoach.backends.base import AccessError, AuthError, BackendError, Offline, RateLimited
+from tuicoach.backends.base import BackendError
 from tuicoach.ui import messages, view
 from tuicoach.ui.main_screen import LISTS, MainScreen
-from tuicoach.ui.themes import DEFAULT_THEME, bundled_themes_dir, choose_theme, load_themes
+from tuicoach.ui.themes import (
+    DEFAULT_THEME,
+    bundled_themes_dir,
+    choose_theme,
+    load_themes,
+    remembered_theme,
+)
 from tuicoach.ui.themes import variable_defaults as theme_variable_defaults
 from tuicoach.ui.widgets.status import PaneTabs, StatusBar
 
@@ -90,12 +97,9 @@ class TuicoachApp(App[None]):
         loaded = load_themes([bundled_themes_dir(), *theme_dirs])
         for loaded_theme in loaded.themes:
             self.register_theme(loaded_theme)
-        if not theme_given:
-            from tuicoach.ui.themes import remembered_theme
-
-            remembered = remembered_theme(data_dir, config_theme)
-            if remembered is not None and remembered in self.available_themes:
-                theme = remembered
+        remembered = None if theme_given else remembered_theme(data_dir, config_theme)
+        if remembered is not None and remembered in self.available_themes:  # else: gone since
+            theme = remembered
         choice = choose_theme(theme, self.available_themes, loaded.errors)
         self.theme_notices = list(choice.notices)
         self._remembering = False  # from the first frame on, a change of theme is the user's
@@ -129,33 +133,23 @@ class TuicoachApp(App[None]):
         if self.connect is None:
             from tuicoach.ui.screens import NoAccountScreen
 
+            demo = self.demo
+
+            def chosen(choice: str | None) -> None:
+                self.open_account(demo) if choice == "demo" and demo else self.exit()
+
             await self.main.composer.attach_editor()
-            self.push_screen(NoAccountScreen(), self._no_account_choice)
+            self.push_screen(NoAccountScreen(), chosen)
             return
         self.open_account(self.connect)
         await self.main.composer.attach_editor()
 
-    def _no_account_choice(self, choice: str | None) -> None:
-        if choice == "demo" and self.demo is not None:
-            self.open_account(self.demo)
-        else:
-            self.exit()
-
     def watch_theme(self, theme: str) -> None:
-        if self._remembering and self.data_dir is not None:
-            self._remember_theme(self.data_dir, theme)
+        if self._remembering and self.data_dir is not None:  # the palette's choice, kept
+            from tuicoach.ui.themes import remember_theme
 
-    @work(thread=True, exclusive=True, group="theme", exit_on_error=False)
-    def _remember_theme(self, data_dir: Path, theme: str) -> None:
-        from tuicoach.ui.themes import remember_theme
-
-        remember_theme(data_dir, theme, self.config_theme)
-
-    def keys_for(self, binding_id: str) -> str:
-        """The keys bound to ``binding_id`` now (after the keymap), for help texts."""
-        from tuicoach.ui.keys import key_help
-
-        return next((row.keys for row in key_help(self.keymap) if row.id == binding_id), "")
+            job = partial(remember_theme, self.data_dir, theme, self.config_theme)
+            self.run_worker(job, thread=True, group="theme", exclusive=True, exit_on_error=False)
 
     # -- opening the account ------------------------------------------------------------------
 
@@ -170,17 +164,9 @@ class TuicoachApp(App[None]):
     @on(messages.AccountOpened)
     def _opened(self, message: messages.AccountOpened) -> None:
         opened, screen = message.opened, self.main
-        account = self.account = opened.account
-        backend = account.backend
-        status = screen.query_one(StatusBar)
-        status.account, status.demo = f"@{backend.account.username}", backend.is_demo
-        status.sync_state, status.cost = "up to date", opened.cost
-        screen.timeline.open(account, opened.timeline)
-        screen.mentions.open(account, opened.snapshot)
-        screen.query_one(PaneTabs).owed = len(opened.snapshot.owed)
-        screen.coach.start(account, self.coach_settings)
-        screen.coach.owed_changed(opened.snapshot)
-        screen.composer.open(account, opened.draft, opened.drafts_count)
+        self.account = opened.account
+        screen.open(opened, self.coach_settings)
+        backend = opened.account.backend
         if self.sync:
             self.set_interval(float(self.sync_every or backend.poll_seconds), self.action_refresh)
         self.set_interval(60, screen.tick)
@@ -219,9 +205,7 @@ class TuicoachApp(App[None]):
     def _posted(self, message: messages.Posted) -> None:
         screen = self.main
         screen.coach.learn(message.tweet)
-        screen.query_one(StatusBar).cost = (
-            None if self.account is None else view.spend(self.account)
-        )
+        screen.query_one(StatusBar).cost = message.cost
         demo = self.account is not None and self.account.backend.is_demo
         where = " (in the demo: stored here, not posted)" if demo else ""
         who = message.reply_to
@@ -267,7 +251,7 @@ class TuicoachApp(App[None]):
         status = self.main.query_one(StatusBar)
         status.cost = message.cost
         if message.failure is not None:
-            self.show_backend_error(message.failure)
+            self.post_message(messages.BackendFailed(message.failure))
         else:
             status.problem = False
             status.sync_state = f"synced {self.clock().astimezone():%H:%M}"
@@ -276,27 +260,10 @@ class TuicoachApp(App[None]):
             self.main.timeline.reload_head()
 
     @on(messages.BackendFailed)
-    def _backend_failed(self, message: messages.BackendFailed) -> None:
-        self.show_backend_error(message.error)
-
-    def show_backend_error(self, error: BackendError) -> None:
-        status = self.main.query_one(StatusBar)
-        status.problem = True
-        if isinstance(error, AuthError):
-            status.sync_state, way_out = "signed out", "Run `tuicoach login` to sign in again."
-        elif isinstance(error, AccessError):
-            status.sync_state, way_out = f"no access: {error.feature}", "The rest keeps working."
-        elif isinstance(error, RateLimited):
-            until = f"{error.until.astimezone():%H:%M}"
-            status.sync_state, way_out = (
-                f"rate limited until {until}",
-                f"Trying again after {until}.",
-            )
-        elif isinstance(error, Offline):
-            status.sync_state = "offline"
-            way_out = "Showing what is stored; tuicoach keeps trying."
-        else:
-            status.sync_state, way_out = "failed", ""
+    def show_backend_error(self, message: messages.BackendFailed) -> None:
+        """A word in the status bar, and a notice in the backend's words with the way out."""
+        error = message.error
+        way_out = self.main.query_one(StatusBar).show_error(error)
         title = self.account.backend.error_title(error) if self.account else type(error).__name__
         text = f"{error} {way_out}".strip()
         self.notify(text, title=title, severity="warning", timeout=15, markup=False)
@@ -307,7 +274,7 @@ class TuicoachApp(App[None]):
             return
         error = worker.error
         if isinstance(error, BackendError):
-            self.show_backend_error(error)
+            self.post_message(messages.BackendFailed(error))
         elif worker.group == "open":
             status = self.main.query_one(StatusBar)
             status.sync_state, status.problem = "could not open", True
@@ -318,13 +285,7 @@ class TuicoachApp(App[None]):
             self.notify(f"{type(error).__name__}: {error}", severity="error", timeout=15,
                         title=f"Something went wrong ({worker.group})", markup=False)  # fmt: skip
 
-    # -- help, quitting -----------------------------------------------------------------------
-
-    def action_help(self) -> None:
-        from tuicoach.ui.keys import key_help
-        from tuicoach.ui.screens import HelpScreen
-
-        self.push_screen(HelpScreen(key_help(self.keymap)))
+    # -- quitting -----------------------------------------------------------------------
 
     async def action_quit(self) -> None:
         self.main.composer.flush()  # the one store write on this thread: nothing is lost

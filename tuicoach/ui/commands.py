@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from tuicoach.ui.keys import keys_for
+
 if TYPE_CHECKING:
     from textual.app import App
     from textual.widget import Widget
@@ -108,7 +110,7 @@ COMMANDS = (
         "Go to Coach", "Show and focus the Coach pane", "show_pane('coach')", "pane-coach", "screen"
     ),
     Command(
-        "Show keys", "Every key and its id for the [keymap] config table", "help", "help", "app"
+        "Show keys", "Every key and its id for the [keymap] config table", "help", "help", "screen"
     ),
 )
 
@@ -135,7 +137,7 @@ class TuicoachCommands(Provider):
         await node.run_action(command.action)
 
     def _help(self, command: Command) -> str:
-        keys = self._app.keys_for(command.binding_id) if command.binding_id else ""
+        keys = keys_for(self._app.keymap, command.binding_id) if command.binding_id else ""
         return f"{command.help}  ({keys})" if keys else command.help
 
     async def discover(self) -> Hits:

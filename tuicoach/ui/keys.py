@@ -48,7 +48,7 @@ SCREEN_BINDINGS = (
     Binding("slash", "toggle_owed", "Owed only", id="filter-owed"),
     Binding("d", "drafts", "Drafts", id="drafts"),
     Binding("R", "app.refresh", "Refresh", id="refresh", show=False),
-    Binding("question_mark", "app.help", "Keys", id="help"),
+    Binding("question_mark", "help", "Keys", id="help"),
     Binding("q", "app.quit", "Quit", id="quit"),
 )
 
@@ -93,6 +93,11 @@ GROUPS: tuple[tuple[str, tuple[Binding, ...]], ...] = (
 BINDING_IDS: frozenset[str] = frozenset(
     binding.id for _, group in GROUPS for binding in group if binding.id
 )
+
+
+def keys_for(keymap: Mapping[str, str], binding_id: str) -> str:
+    """The keys bound to ``binding_id`` under ``keymap``, for help texts."""
+    return next((row.keys for row in key_help(keymap) if row.id == binding_id), "")
 
 
 def key_help(keymap: Mapping[str, str]) -> list[KeyHelp]:

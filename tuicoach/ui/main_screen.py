@@ -11,7 +11,7 @@ shows without colour too.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.app import ComposeResult
@@ -28,6 +28,10 @@ from tuicoach.ui.panes.compose import ComposePane
 from tuicoach.ui.panes.mentions import MentionsPane
 from tuicoach.ui.panes.timeline import TimelinePane
 from tuicoach.ui.widgets.status import PANES, PaneTabs, StatusBar
+
+if TYPE_CHECKING:
+    from tuicoach.coach import CoachSettings
+    from tuicoach.ui.view import Opened
 
 MEDIUM_AT = 120
 WIDE_AT = 160
@@ -72,6 +76,19 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._place()
+
+    def open(self, opened: Opened, coach_settings: CoachSettings | None) -> None:
+        """The account's first data, to each pane; the coach starts building itself."""
+        account, backend = opened.account, opened.account.backend
+        status = self.query_one(StatusBar)
+        status.account, status.demo = f"@{backend.account.username}", backend.is_demo
+        status.sync_state, status.cost = "up to date", opened.cost
+        self.timeline.open(account, opened.timeline)
+        self.mentions.open(account, opened.snapshot)
+        self.query_one(PaneTabs).owed = len(opened.snapshot.owed)
+        self.coach.start(account, coach_settings)
+        self.coach.owed_changed(opened.snapshot)
+        self.composer.open(account, opened.draft, opened.drafts_count)
 
     @property
     def timeline(self) -> TimelinePane:
@@ -153,3 +170,9 @@ class MainScreen(Screen[None]):
 
     def action_drafts(self) -> None:
         self.composer.action_drafts()
+
+    def action_help(self) -> None:
+        from tuicoach.ui.keys import key_help
+        from tuicoach.ui.screens import HelpScreen
+
+        self.app.push_screen(HelpScreen(key_help(self.app.keymap)))  # type: ignore[attr-defined]

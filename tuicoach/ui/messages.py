@@ -121,6 +121,7 @@ class Posted(Message):
     tweet: Tweet
     reply_to: Row | None
     origin: str  # the pane the reply came from ("mentions", "timeline"), or "compose"
+    cost: str | None  # today's spend after it
 
 
 @dataclass

@@ -348,7 +348,8 @@ class ComposePane(Pane):
             return
         if draft_id is not None:
             account.store.delete_draft(draft_id)
-        self.post_message(messages.Posted(tweet, reply_to, origin if reply_to else "compose"))
+        origin = origin if reply_to else "compose"
+        self.post_message(messages.Posted(tweet, reply_to, origin, view.spend(account)))
 
     @on(messages.PostFailed)
     def _post_failed(self, message: messages.PostFailed) -> None:

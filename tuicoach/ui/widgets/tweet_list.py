@@ -382,7 +382,8 @@ class TweetList(ScrollView, can_focus=True):
             name = ""
         used += cell_len(name)
         if used + cell_len(counts) > width:
-            counts = ""
+            # No room for the counts: a like still shows, as a lone heart.
+            counts = " ♥ " if row.liked and used + 3 <= width else ""
         segments = [
             *left,
             Segment(name, meta),
