@@ -123,14 +123,18 @@ class TuicoachApp(App[None]):
         self.set_keymap(self.keymap)
         for notice in self.theme_notices:  # file names and "[colors]" are text, not markup
             self.notify(notice, title="Theme", severity="warning", timeout=15, markup=False)
+        if self.connect is not None and self.exit_when != "ready":
+            # Open the store in a worker now: it reads while Textual lays out and draws the
+            # first frame, and the text area, the coach and the footer wait until the data
+            # is on screen (MainScreen.after_data).
+            self._open(self.connect)
 
     async def on_ready(self) -> None:
-        """The first frame is on screen: now the store (in a worker), then the text area."""
+        """The first frame is on screen."""
         self._remembering = True
         if self.exit_when == "ready":
             self.exit()
-            return
-        if self.connect is None:
+        elif self.connect is None:
             from tuicoach.ui.screens import NoAccountScreen
 
             demo = self.demo
@@ -140,9 +144,6 @@ class TuicoachApp(App[None]):
 
             await self.main.composer.attach_editor()
             self.push_screen(NoAccountScreen(), chosen)
-            return
-        self.open_account(self.connect)
-        await self.main.composer.attach_editor()
 
     def watch_theme(self, theme: str) -> None:
         if self._remembering and self.data_dir is not None:  # the palette's choice, kept
@@ -165,7 +166,7 @@ class TuicoachApp(App[None]):
     def _opened(self, message: messages.AccountOpened) -> None:
         opened, screen = message.opened, self.main
         self.account = opened.account
-        screen.open(opened, self.coach_settings)
+        screen.open(opened)
         backend = opened.account.backend
         if self.sync:
             self.set_interval(float(self.sync_every or backend.poll_seconds), self.action_refresh)
@@ -175,17 +176,20 @@ class TuicoachApp(App[None]):
         gc.freeze()
         if self.exit_when == "loaded":
             self.call_after_refresh(self.exit)
+        else:
+            self.call_after_refresh(screen.after_data, self.coach_settings)
 
     # -- routing between panes ----------------------------------------------------------------
 
     @on(messages.ReplyRequested)
-    def _reply(self, message: messages.ReplyRequested) -> None:
+    async def _reply(self, message: messages.ReplyRequested) -> None:
         refusal = self.account.backend.reply_refusal(message.row.tweet) if self.account else None
         if refusal is not None:
             self.notify(
                 refusal, title="This reply cannot be sent", severity="warning", markup=False
             )
             return
+        await self.main.composer.attach_editor()  # keys typed next belong in it
         self.main.composer.start_reply(message.row, message.origin)
         self.main.action_show_pane("compose")
 

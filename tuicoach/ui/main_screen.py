@@ -71,14 +71,13 @@ class MainScreen(Screen[None]):
             with Horizontal(id="writing"):
                 yield ComposePane(clock)
                 yield CoachPane(clock)
-        yield StatusBar()
-        yield Footer()
+        yield StatusBar()  # the Footer follows the data (after_data)
 
     def on_mount(self) -> None:
         self._place()
 
-    def open(self, opened: Opened, coach_settings: CoachSettings | None) -> None:
-        """The account's first data, to each pane; the coach starts building itself."""
+    def open(self, opened: Opened) -> None:
+        """The account's first data, to each pane."""
         account, backend = opened.account, opened.account.backend
         status = self.query_one(StatusBar)
         status.account, status.demo = f"@{backend.account.username}", backend.is_demo
@@ -86,9 +85,20 @@ class MainScreen(Screen[None]):
         self.timeline.open(account, opened.timeline)
         self.mentions.open(account, opened.snapshot)
         self.query_one(PaneTabs).owed = len(opened.snapshot.owed)
-        self.coach.start(account, coach_settings)
         self.coach.owed_changed(opened.snapshot)
         self.composer.open(account, opened.draft, opened.drafts_count)
+
+    async def after_data(self, coach_settings: CoachSettings | None) -> None:
+        """Once the data is on screen: the text area, the coach (it builds its index in its
+        own worker) and the footer, none of which anyone needs in the first half second."""
+        composer = self.composer
+        if not composer.query("#draft"):
+            await composer.attach_editor()
+        if composer.account is not None:
+            self.coach.start(composer.account, coach_settings)
+            composer.rescore()
+        if not self.query(Footer):
+            await self.mount(Footer())
 
     @property
     def timeline(self) -> TimelinePane:

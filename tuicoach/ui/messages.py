@@ -3,12 +3,12 @@
 A pane's worker hands its result back to its own pane as one of these (always
 by ``post_message``, never by touching a widget); the message then bubbles to
 the App, which routes what other panes need to know. Nothing here imports a
-widget.
+widget. (Plain classes, not dataclasses: they load at start-up, and a
+dataclass costs a compile each.)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -22,137 +22,157 @@ if TYPE_CHECKING:
 # -- opening and syncing (the App's workers) --------------------------------------------------
 
 
-@dataclass
 class AccountOpened(Message):
-    opened: Opened
+    def __init__(self, opened: Opened) -> None:
+        super().__init__()
+        self.opened = opened
 
 
-@dataclass
 class Synced(Message):
-    new: int
-    failure: BackendError | None
-    cost: str | None
+    def __init__(self, new: int, failure: BackendError | None, cost: str | None) -> None:
+        super().__init__()
+        self.new = new
+        self.failure = failure
+        self.cost = cost
 
 
-@dataclass
 class BackendFailed(Message):
     """A pane's call to the backend failed: the App words it (status bar and a notice)."""
 
-    error: BackendError
+    def __init__(self, error: BackendError) -> None:
+        super().__init__()
+        self.error = error
 
 
 # -- the lists ----------------------------------------------------------------------------------
 
 
-@dataclass
 class ReplyRequested(Message):
     """``r`` on a tweet: ``origin`` is the pane to return to after sending."""
 
-    row: Row
-    origin: str
+    def __init__(self, row: Row, origin: str) -> None:
+        super().__init__()
+        self.row = row
+        self.origin = origin
 
 
-@dataclass
 class SnapshotRead(Message):
-    snapshot: Snapshot
-    announce: bool = False  # after a sync: say how many new mentions are owed
+    def __init__(self, snapshot: Snapshot, announce: bool = False) -> None:
+        super().__init__()
+        self.snapshot = snapshot
+        self.announce = announce  # after a sync: say how many new mentions are owed
 
 
-@dataclass
 class TimelinePage(Message):
-    rows: list[Row]
-    head: bool  # the newest page again (after a post or a sync), not the next one
+    def __init__(self, rows: list[Row], head: bool) -> None:
+        super().__init__()
+        self.rows = rows
+        self.head = head  # the newest page again (after a post or a sync), not the next one
 
 
-@dataclass
 class Marked(Message):
     """A mark, snooze or undo is stored: ``undo`` is what ``u`` would take back, if any."""
 
-    tweet_id: str
-    said: str
-    undo: str | None
+    def __init__(self, tweet_id: str, said: str, undo: str | None) -> None:
+        super().__init__()
+        self.tweet_id = tweet_id
+        self.said = said
+        self.undo = undo
 
 
-@dataclass
 class LikeChanged(Message):
-    row: Row  # the row as it is now (``row.liked``)
+    def __init__(self, row: Row) -> None:
+        super().__init__()
+        self.row = row  # the row as it is now (``row.liked``)
 
 
-@dataclass
 class ConversationRead(Message):
-    rows: list[Row]
-    focus_id: str
+    def __init__(self, rows: list[Row], focus_id: str) -> None:
+        super().__init__()
+        self.rows = rows
+        self.focus_id = focus_id
 
 
 # -- compose ------------------------------------------------------------------------------------
 
 
-@dataclass
 class DraftChanged(Message):
     """The draft's text or target changed: the coach reads it."""
 
-    draft: Draft
+    def __init__(self, draft: Draft) -> None:
+        super().__init__()
+        self.draft = draft
 
 
-@dataclass
 class DraftSaved(Message):
-    draft_id: int | None
+    def __init__(self, draft_id: int | None) -> None:
+        super().__init__()
+        self.draft_id = draft_id
 
 
-@dataclass
 class DraftLoaded(Message):
-    draft: SavedDraft
+    def __init__(self, draft: SavedDraft) -> None:
+        super().__init__()
+        self.draft = draft
 
 
-@dataclass
 class DraftsListed(Message):
-    drafts: list[DraftItem]
+    def __init__(self, drafts: list[DraftItem]) -> None:
+        super().__init__()
+        self.drafts = drafts
 
 
-@dataclass
 class SendRequested(Message):
     """Compose asks the coach for the full report before it sends ``draft``."""
 
-    draft: Draft
+    def __init__(self, draft: Draft) -> None:
+        super().__init__()
+        self.draft = draft
 
 
-@dataclass
 class Posted(Message):
-    tweet: Tweet
-    reply_to: Row | None
-    origin: str  # the pane the reply came from ("mentions", "timeline"), or "compose"
-    cost: str | None  # today's spend after it
+    def __init__(self, tweet: Tweet, reply_to: Row | None, origin: str, cost: str | None) -> None:
+        super().__init__()
+        self.tweet = tweet
+        self.reply_to = reply_to
+        self.origin = origin  # the pane the reply came from ("mentions", "timeline"), or "compose"
+        self.cost = cost  # today's spend after it
 
 
-@dataclass
 class PostFailed(Message):
-    error: BackendError
+    def __init__(self, error: BackendError) -> None:
+        super().__init__()
+        self.error = error
 
 
 # -- the coach ----------------------------------------------------------------------------------
 
 
-@dataclass
 class CoachReport(Message):
-    generation: int
-    report: Report | None
-    full: bool
+    def __init__(self, generation: int, report: Report | None, full: bool) -> None:
+        super().__init__()
+        self.generation = generation
+        self.report = report
+        self.full = full
 
 
-@dataclass
 class SendChecked(Message):
-    report: Report
+    def __init__(self, report: Report) -> None:
+        super().__init__()
+        self.report = report
 
 
-@dataclass
 class StatsRead(Message):
-    stats: AccountStats
-    history_size: int  # the account's own tweets the coach knows
+    def __init__(self, stats: AccountStats, history_size: int) -> None:
+        super().__init__()
+        self.stats = stats
+        self.history_size = history_size  # the account's own tweets the coach knows
 
 
-@dataclass
 class Problem(Message):
     """Something failed that has no better place to be said: the App shows a notice."""
 
-    title: str
-    text: str
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.title = title
+        self.text = text

@@ -26,7 +26,7 @@ MENTIONS_SHOWN = 500  # the newest mentions listed (the owed ones are always lis
 TIMELINE_PAGE = 200
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Account:
     """An open account: its store and the backend that fills it and posts from it."""
 
@@ -48,7 +48,7 @@ class Account:
         self.store.close()  # a backend may leave its store open; closing twice is fine
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Row:
     """One tweet as a list shows it: who wrote it and, for mentions, what it is owed."""
 
@@ -73,7 +73,7 @@ class Row:
         return replace(self, liked=liked)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class AccountStats:
     """The account at a glance, for the strip under the findings."""
 
@@ -87,7 +87,7 @@ class AccountStats:
     busy: bool = False  # as many posts this hour as make a burst
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Snapshot:
     """The Mentions pane, read at one moment."""
 
@@ -97,14 +97,14 @@ class Snapshot:
     waiting: tuple[timedelta, ...]  # how long each owed reply has waited, for the strip
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SavedDraft:
     id: int
     text: str
     reply_to: Row | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DraftItem:
     """A saved draft as the drafts list shows it."""
 
@@ -114,7 +114,7 @@ class DraftItem:
     reply_handle: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Opened:
     """Everything the first screen needs, read off the UI thread."""
 

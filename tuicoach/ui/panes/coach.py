@@ -90,7 +90,8 @@ class CoachPane(Pane):
             yield FindingsView(id="findings")
         yield Static(stats_content(None), id="account-strip")
 
-    def on_mount(self) -> None:
+    def __init__(self, clock: Callable[[], datetime], *, active: bool = False) -> None:
+        super().__init__(clock, active=active)
         self._requests: queue.Queue[_Request] = queue.Queue()
         self._owed_since: tuple[datetime, ...] = ()
 

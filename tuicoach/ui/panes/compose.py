@@ -14,6 +14,9 @@ nobody types in the first few milliseconds.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -81,22 +84,36 @@ class ComposePane(Pane):
             yield Static("", id="draft-state")
             yield Button("Send", id="send", compact=True, variant="primary")
 
-    def on_mount(self) -> None:
-        # Tab goes from pane to pane; the button is reached by mouse, alt+s or the palette.
-        self.query_one("#send", Button).can_focus = False
+    def __init__(self, clock: Callable[[], datetime], *, active: bool = False) -> None:
+        super().__init__(clock, active=active)
         self._state = ""
         self._dirty = False  # an edit not yet saved
         self._saving = False
         self._timer: Any = None
         self._restoring = False  # the next Changed is ours (a restore), not the user's
+        self._early_text: str | None = None  # set before the text area is there
+        self._editor_asked = False
+        self._editor_ready = asyncio.Event()
+
+    def on_mount(self) -> None:
+        # Tab goes from pane to pane; the button is reached by mouse, alt+s or the palette.
+        self.query_one("#send", Button).can_focus = False
 
     async def attach_editor(self) -> None:
-        """Put the real text area where the placeholder is."""
+        """Put the real text area where the placeholder is (once; callers may race)."""
         from tuicoach.ui.widgets.draft_area import DraftArea
 
+        if self._editor_asked:
+            await self._editor_ready.wait()
+            return
+        self._editor_asked = True
         placeholder = self.query_one("#draft-placeholder")
         await self.mount(DraftArea(id="draft", placeholder=PLACEHOLDER), before=placeholder)
         await placeholder.remove()
+        if self._early_text is not None:
+            text, self._early_text = self._early_text, None
+            self._set_text(text)
+        self._editor_ready.set()
 
     def open(self, account: Account, draft: SavedDraft | None, count: int) -> None:
         self.account = account
@@ -115,8 +132,13 @@ class ComposePane(Pane):
 
     @property
     def text(self) -> str:
-        areas = self.query("#draft")
-        return self.draft_area.text if areas else ""
+        if not self.query("#draft"):
+            return self._early_text or ""
+        return self.draft_area.text
+
+    def rescore(self) -> None:
+        """Ask the coach about the draft as it is (a restored one, once the coach starts)."""
+        self.post_message(messages.DraftChanged(self.to_draft()))
 
     def to_draft(self) -> Draft:
         """The draft as the coach reads it: the text and what it answers."""
@@ -126,7 +148,11 @@ class ComposePane(Pane):
         """Put ``text`` in the draft without counting it as an edit (nothing to save)."""
         if self.text == text:
             self.show_length(text)
-            self.post_message(messages.DraftChanged(self.to_draft()))
+            self.rescore()
+            return
+        if not self.query("#draft"):  # the text area comes just after the data
+            self._early_text = text
+            self.show_length(text)
             return
         self._restoring = True
         area = self.draft_area
@@ -196,6 +222,7 @@ class ComposePane(Pane):
         self.show_state("new reply")
 
     async def action_new_tweet(self) -> None:
+        await self.attach_editor()  # keys typed next belong in it
         self.flush()
         self.draft_id = None
         self._show_reply(None)

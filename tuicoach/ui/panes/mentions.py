@@ -8,6 +8,7 @@ which tells the Coach pane (its strip) and the tab bar.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
@@ -35,7 +36,8 @@ class MentionsPane(ListPane):
     snapshot: Snapshot | None = None
     owed_only = False
 
-    def on_mount(self) -> None:
+    def __init__(self, clock: Callable[[], datetime], *, active: bool = False) -> None:
+        super().__init__(clock, active=active)
         self.border_subtitle = "/ owed only"
         self._undo: list[UndoStep] = []
 
