@@ -1,11 +1,9 @@
 """The tuicoach app: themes, the keymap, opening the account, and routing between panes.
 
-Everything the app depends on is handed in (how to open the account, the
-coach's settings, the clock, the theme and the keymap), so tests run it on the
-demo with a fixed clock and a fixed theme. Each pane in ``ui/panes`` owns its
-state and its workers; what one pane does that another must know arrives here
-as a message from ``ui/messages.py`` and is passed on. Nothing touches a widget
-from a thread.
+Everything it depends on is handed in, so tests run it on the demo with a fixed
+clock and theme. Each pane in ``ui/panes`` owns its state and workers; what one
+pane does that another must know arrives here as a message (``ui/messages.py``)
+and is passed on.
 """
 
 from __future__ import annotations
@@ -23,16 +21,8 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from tuicoach.backends.base import BackendError
-from tuicoach.ui import messages, view
+from tuicoach.ui import messages, themes, view
 from tuicoach.ui.main_screen import LISTS, MainScreen
-from tuicoach.ui.themes import (
-    DEFAULT_THEME,
-    bundled_themes_dir,
-    choose_theme,
-    load_themes,
-    remembered_theme,
-)
-from tuicoach.ui.themes import variable_defaults as theme_variable_defaults
 from tuicoach.ui.widgets.status import PaneTabs, StatusBar
 
 if TYPE_CHECKING:
@@ -69,7 +59,7 @@ class TuicoachApp(App[None]):
         demo: Callable[[], view.Account] | None = None,
         coach_settings: CoachSettings | None = None,
         clock: Clock = utc_now,
-        theme: str = DEFAULT_THEME,
+        theme: str = themes.DEFAULT_THEME,
         keymap: Mapping[str, str] | None = None,
         theme_dirs: Sequence[Path] = (),
         sync: bool = True,
@@ -94,13 +84,13 @@ class TuicoachApp(App[None]):
         self.account: view.Account | None = None
         self.data_dir, self.config_theme = data_dir, config_theme
 
-        loaded = load_themes([bundled_themes_dir(), *theme_dirs])
+        loaded = themes.load_themes([themes.bundled_themes_dir(), *theme_dirs])
         for loaded_theme in loaded.themes:
             self.register_theme(loaded_theme)
-        remembered = None if theme_given else remembered_theme(data_dir, config_theme)
+        remembered = None if theme_given else themes.remembered_theme(data_dir, config_theme)
         if remembered is not None and remembered in self.available_themes:  # else: gone since
             theme = remembered
-        choice = choose_theme(theme, self.available_themes, loaded.errors)
+        choice = themes.choose_theme(theme, self.available_themes, loaded.errors)
         self.theme_notices = list(choice.notices)
         self._remembering = False  # from the first frame on, a change of theme is the user's
         self.theme = choice.name
@@ -108,7 +98,7 @@ class TuicoachApp(App[None]):
     # -- set-up -------------------------------------------------------------------------------
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
-        return theme_variable_defaults(self.current_theme)
+        return themes.variable_defaults(self.current_theme)
 
     def get_default_screen(self) -> Screen[Any]:
         return MainScreen()
@@ -140,23 +130,17 @@ class TuicoachApp(App[None]):
             demo = self.demo
 
             def chosen(choice: str | None) -> None:
-                self.open_account(demo) if choice == "demo" and demo else self.exit()
+                self._open(demo) if choice == "demo" and demo else self.exit()
 
             await self.main.composer.attach_editor()
             self.push_screen(NoAccountScreen(), chosen)
 
     def watch_theme(self, theme: str) -> None:
         if self._remembering and self.data_dir is not None:  # the palette's choice, kept
-            from tuicoach.ui.themes import remember_theme
-
-            job = partial(remember_theme, self.data_dir, theme, self.config_theme)
+            job = partial(themes.remember_theme, self.data_dir, theme, self.config_theme)
             self.run_worker(job, thread=True, group="theme", exclusive=True, exit_on_error=False)
 
     # -- opening the account ------------------------------------------------------------------
-
-    def open_account(self, connect: Callable[[], view.Account]) -> None:
-        self.main.query_one(StatusBar).sync_state = "opening the store…"
-        self._open(connect)
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open(self, connect: Callable[[], view.Account]) -> None:

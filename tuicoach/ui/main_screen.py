@@ -19,7 +19,6 @@ from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from tuicoach.ui.keys import SCREEN_BINDINGS
 from tuicoach.ui.panes.base import Pane
@@ -97,8 +96,11 @@ class MainScreen(Screen[None]):
         if composer.account is not None:
             self.coach.start(composer.account, coach_settings)
             composer.rescore()
+        from textual.widgets import Footer  # not needed for the first frame
+
         if not self.query(Footer):
             await self.mount(Footer())
+            self.refresh_bindings()  # the footer lists the keys when the bindings are announced
 
     @property
     def timeline(self) -> TimelinePane:

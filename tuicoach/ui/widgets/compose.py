@@ -1,4 +1,4 @@
-"""The draft's length counter: ``143/280`` as the backend counts, coloured near and over.
+"""The draft's length counter: ``length/limit`` as the backend counts, coloured near and over.
 
 The limit is the backend's own (``Backend.length_limit``); until the account
 is open the counter shows the bare length.
@@ -12,7 +12,7 @@ NEAR = 20  # the counter turns to the warning colour this close to the limit
 
 
 class LengthCounter(Static):
-    """``143/280``, in the warning colour near the limit and the error colour past it."""
+    """``length/limit``, in the warning colour near the limit and the error colour past it."""
 
     DEFAULT_CSS = """
     LengthCounter {
