@@ -105,9 +105,10 @@ class DraftChanged(Message):
 
 
 class DraftSaved(Message):
-    def __init__(self, draft_id: int | None) -> None:
+    def __init__(self, draft_id: int | None, which: int) -> None:
         super().__init__()
         self.draft_id = draft_id
+        self.which = which  # the Compose pane's count of drafts: an older one is set aside
 
 
 class DraftLoaded(Message):

@@ -92,6 +92,7 @@ class ComposePane(Pane):
         self._timer: Any = None
         self._restoring = False  # the next Changed is ours (a restore), not the user's
         self._early_text: str | None = None  # set before the text area is there
+        self._which = 0  # which draft this is: saves of a draft set aside say another number
         self._editor_asked = False
         self._editor_ready = asyncio.Event()
 
@@ -200,6 +201,7 @@ class ComposePane(Pane):
     # -- what the draft is -------------------------------------------------------------------
 
     def restore(self, draft: SavedDraft, count: int) -> None:
+        self._set_aside()
         self.draft_id = draft.id
         self._show_reply(draft.reply_to)
         self._set_text(draft.text)
@@ -215,7 +217,7 @@ class ComposePane(Pane):
             and self.reply_to.tweet.id == row.tweet.id
         ):
             return  # already answering it: keep what is written
-        self.flush()
+        self._set_aside()
         self.draft_id = None
         self._show_reply(row)
         self._set_text(f"{row.handle} " if row.author is not None else "")
@@ -223,7 +225,7 @@ class ComposePane(Pane):
 
     async def action_new_tweet(self) -> None:
         await self.attach_editor()  # keys typed next belong in it
-        self.flush()
+        self._set_aside()
         self.draft_id = None
         self._show_reply(None)
         self._set_text("")
@@ -244,25 +246,39 @@ class ComposePane(Pane):
         self._dirty = False
         self._saving = True
         reply_id = self.reply_to.tweet.id if self.reply_to else None
-        self._save_worker(self.account, self.text, self.draft_id, reply_id)
+        self._save_worker(self.account, self.text, self.draft_id, reply_id, self._which)
+
+    def _set_aside(self) -> None:
+        """The draft is being replaced: its last edit is saved in a worker (it stays in
+        Drafts), and what that worker answers is not about the next draft."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self._which += 1
+        if self.account is None or not self._dirty:
+            return
+        self._dirty = False
+        reply_id = self.reply_to.tweet.id if self.reply_to else None
+        self._save_worker(self.account, self.text, self.draft_id, reply_id, self._which - 1)
 
     @work(thread=True, group="drafts", exit_on_error=False)
     def _save_worker(
-        self, account: Account, text: str, draft_id: int | None, reply_id: str | None
+        self, account: Account, text: str, draft_id: int | None, reply_id: str | None, which: int
     ) -> None:
         saved = view.save_draft(account, text, draft_id, reply_id, self.clock())
-        self.post_message(messages.DraftSaved(saved))
+        self.post_message(messages.DraftSaved(saved, which))
 
     @on(messages.DraftSaved)
     def _saved(self, message: messages.DraftSaved) -> None:
-        self.draft_id = message.draft_id
         self._saving = False
-        self.show_state("saved" if message.draft_id else "")
+        if message.which == self._which:  # else: a draft set aside, saved
+            self.draft_id = message.draft_id
+            self.show_state("saved" if message.draft_id else "")
         if self._dirty:
             self._save()
 
     def flush(self) -> None:
-        """Save now, on this thread: before the draft is replaced, and on quit."""
+        """Save now, on this thread: on quit, the one store write the UI thread makes."""
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
@@ -285,16 +301,22 @@ class ComposePane(Pane):
         pending = self._dirty
         self._dirty = False
         reply_id = self.reply_to.tweet.id if self.reply_to else None
-        self._list_drafts(self.account, self.text if pending else None, self.draft_id, reply_id)
+        text = self.text if pending else None
+        self._list_drafts(self.account, text, self.draft_id, reply_id, self._which)
 
     @work(thread=True, exclusive=True, group="drafts-list", exit_on_error=False)
     def _list_drafts(
-        self, account: Account, text: str | None, draft_id: int | None, reply_id: str | None
+        self,
+        account: Account,
+        text: str | None,
+        draft_id: int | None,
+        reply_id: str | None,
+        which: int,
     ) -> None:
         if text is not None:  # the edit not yet saved goes in first, so it is listed
             self.post_message(
                 messages.DraftSaved(
-                    view.save_draft(account, text, draft_id, reply_id, self.clock())
+                    view.save_draft(account, text, draft_id, reply_id, self.clock()), which
                 )
             )
         self.post_message(messages.DraftsListed(view.drafts(account)))
@@ -386,6 +408,7 @@ class ComposePane(Pane):
     @on(messages.Posted)
     def _posted(self, message: messages.Posted) -> None:
         self._dirty = False
+        self._which += 1  # the sent draft is gone: no late save speaks for the next one
         self.draft_id = None
         self._show_reply(None)
         self._set_text("")
