@@ -1,22 +1,27 @@
-"""Start-up: from the command to the four panes on screen, against a bare Textual app.
+"""Start-up: from the command to the demo's data on screen, against a bare Textual app.
 
     PYTHONPATH=. python benchmarks/startup.py [--runs 9] [--json]
 
-Each run starts a fresh interpreter in a pseudo-terminal of 160x45 and times
-it to exit. The bare app is the smallest Textual app that paints one frame and
-exits; tuicoach runs `python -m tuicoach --demo --exit-when ready` (it exits on
-its first frame, the four panes drawn) and, for information, `--exit-when
-loaded` (exits once the demo's timeline, mentions and coach are filled in).
+Each run starts a fresh interpreter in a pseudo-terminal of 160x45 and reads
+what it draws. The bare app is the smallest Textual app that paints one frame
+("Hello"); the clock stops when that word is on the terminal. For
+`python -m tuicoach --demo` the clock stops when the demo's data is on screen:
+the pane titles, the owed count in the Mentions title ("· 17 owed") and the
+newest timeline tweet's first words; the time to the four (empty) panes is
+shown too. Each process is then killed: what it does after the picture is
+complete (finishing the coach's index, exiting) is not start-up.
 The demo database is created once before timing, as it is after a first run.
-Prints the medians and the ratio tuicoach/bare (target: at most 1.5).
+The headline is the ratio data-on-screen / bare (target: at most 1.5).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fcntl
 import json
 import os
+import select
 import signal
 import statistics
 import struct
@@ -24,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import termios
-import threading
 import time
 from pathlib import Path
 
@@ -38,47 +42,63 @@ class Bare(App):
     def compose(self):
         yield Static("Hello")
 
-    def on_ready(self):
-        self.exit()
 
 Bare().run()
 """
 
 
-def timed_run(argv: list[str], env: dict[str, str]) -> float:
-    """Seconds from spawn to exit, in a 160x45 pseudo-terminal."""
+def timed_run(
+    argv: list[str], env: dict[str, str], marks: dict[str, list[bytes]]
+) -> dict[str, float]:
+    """Seconds from spawn until each of ``marks`` (all its byte strings) is on the terminal."""
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 45, 160, 0, 0))
-
-    def drain() -> None:
-        while True:
-            try:
-                if not os.read(master, 65536):
-                    return
-            except OSError:
-                return
-
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
     started = time.perf_counter()
     process = subprocess.Popen(
         argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
     )
+    os.close(slave)
+    seen = b""
+    found: dict[str, float] = {}
+    deadline = started + 60
     try:
-        code = process.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        # It runs in a session of its own: take the whole group down, or it lingers.
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        raise SystemExit(f"{argv} did not finish within 60 s") from None
+        while len(found) < len(marks):
+            if time.perf_counter() > deadline:
+                raise SystemExit(f"{argv} did not show {sorted(set(marks) - set(found))} in 60 s")
+            ready, _, _ = select.select([master], [], [], 0.5)
+            if not ready:
+                if process.poll() is not None:
+                    raise SystemExit(f"{argv} exited with {process.returncode} before drawing")
+                continue
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                raise SystemExit(f"{argv} closed its terminal before drawing")
+            seen += chunk
+            now = time.perf_counter()
+            for name, needles in marks.items():
+                if name not in found and all(n in seen for n in needles):
+                    found[name] = now - started
     finally:
-        os.close(slave)
-    elapsed = time.perf_counter() - started
-    os.close(master)
-    reader.join(timeout=1)
-    if code != 0:
-        raise SystemExit(f"{argv} exited with {code}")
-    return elapsed
+        # It runs in a session of its own: take the whole group down, or it lingers.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        os.close(master)
+    return found
+
+
+def first_words(data_dir: Path) -> bytes:
+    """The newest timeline tweet's first two words, as the demo shows them."""
+    sys.path.insert(0, str(REPO))
+    from tuicoach import paths
+    from tuicoach.store import Store
+
+    with Store.open(paths.demo_db(data_dir)) as store:
+        (newest,) = store.timeline(limit=1)
+    return " ".join(newest.text.split()[:2]).encode()
 
 
 def main() -> None:
@@ -94,32 +114,37 @@ def main() -> None:
             "TUICOACH_CONFIG": str(Path(tmp) / "config.toml"),
         }
         app = [sys.executable, "-m", "tuicoach", "--demo", "--data-dir", tmp]
-        timed_run([*app, "--exit-when", "loaded"], env)  # creates the demo database
-        commands = {
-            "bare": [sys.executable, "-c", BARE],
-            "ready": [*app, "--exit-when", "ready"],
-            "loaded": [*app, "--exit-when", "loaded"],
+        subprocess.run([*app, "--exit-when", "loaded"], env=env, capture_output=True, check=False)
+        tweet = first_words(Path(tmp))
+        panes = [b"Timeline", b"Mentions", b"Compose", b"Coach"]
+        tuicoach_marks = {"panes": panes, "data": [*panes, b" owed", tweet]}
+        runs: dict[str, tuple[list[str], dict[str, list[bytes]]]] = {
+            "bare": ([sys.executable, "-c", BARE], {"bare": [b"Hello"]}),
+            "tuicoach": (app, tuicoach_marks),
         }
-        times: dict[str, list[float]] = {name: [] for name in commands}
+        times: dict[str, list[float]] = {"bare": [], "panes": [], "data": []}
         for _ in range(args.runs):  # interleaved, so machine load hits all alike
-            for name, argv in commands.items():
-                times[name].append(timed_run(argv, env))
+            for argv, marks in runs.values():
+                for name, seconds in timed_run(argv, env, marks).items():
+                    times[name].append(seconds)
     medians = {name: statistics.median(values) * 1000 for name, values in times.items()}
     result = {
         "runs": args.runs,
         "bare_ms": round(medians["bare"], 1),
-        "tuicoach_ready_ms": round(medians["ready"], 1),
-        "tuicoach_loaded_ms": round(medians["loaded"], 1),
-        "ratio": round(medians["ready"] / medians["bare"], 2),
+        "tuicoach_panes_ms": round(medians["panes"], 1),
+        "tuicoach_data_ms": round(medians["data"], 1),
+        "ratio": round(medians["data"] / medians["bare"], 2),
+        "panes_ratio": round(medians["panes"] / medians["bare"], 2),
     }
     if args.json:
         print(json.dumps(result))
         return
     print(f"median of {args.runs} runs in a 160x45 pty")
-    print(f"  bare Textual app, first frame:     {result['bare_ms']:7.1f} ms")
-    print(f"  tuicoach --demo, four panes drawn: {result['tuicoach_ready_ms']:7.1f} ms")
-    print(f"  tuicoach --demo, data shown:       {result['tuicoach_loaded_ms']:7.1f} ms")
-    print(f"  ratio (four panes / bare):         {result['ratio']:7.2f}  (target <= 1.5)")
+    print(f"  bare Textual app, first frame:          {result['bare_ms']:7.1f} ms")
+    print(f"  tuicoach --demo, four panes drawn:      {result['tuicoach_panes_ms']:7.1f} ms")
+    print(f"  tuicoach --demo, data on screen:        {result['tuicoach_data_ms']:7.1f} ms")
+    print(f"  ratio (data on screen / bare):          {result['ratio']:7.2f}  (target <= 1.5)")
+    print(f"  (four panes / bare:                     {result['panes_ratio']:7.2f})")
 
 
 if __name__ == "__main__":

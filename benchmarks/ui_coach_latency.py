@@ -107,14 +107,12 @@ async def measure(data: Path, drafts: list[str], gap: float) -> dict[str, Any]:
 
     async with app.run_test(size=(160, 45)) as pilot:
         sampler = asyncio.create_task(sample_lag())
-        for _ in range(3):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-        assert app.coach is not None
-        history_size = len(app.coach.history)
+        coach = app.main.coach  # the Coach pane; its worker owns the coach and lives on
+        while coach.history_size is None:  # the coach has built its index
+            await pilot.pause(0.01)
+        history_size = coach.history_size
         for draft in drafts:
             await pilot.press("escape", "n")
-            await app.workers.wait_for_complete()
             await pilot.pause()
             typing = True
             for char in draft:
@@ -122,13 +120,13 @@ async def measure(data: Path, drafts: list[str], gap: float) -> dict[str, Any]:
                 last_key = time.perf_counter()
                 await pilot.press({" ": "space"}.get(char, char))
                 key_ms.append((time.perf_counter() - last_key) * 1000)
-            # app.report is the full report on screen; poll it from the app's own loop.
-            while app.report is None or app.report.text != draft:
+            # coach.report is the full report on screen; poll it from the app's own loop.
+            while coach.report is None or coach.report.text != draft:
                 if time.perf_counter() - last_key > 5:
                     raise SystemExit(f"no full report for {draft!r} within 5 s")
                 await asyncio.sleep(0.001)
             typing = False
-            final_ms.append((app.report_shown_at - last_key) * 1000)
+            final_ms.append((coach.report_shown_at - last_key) * 1000)
         sampler.cancel()
     return {"history": history_size, "key_ms": key_ms, "final_ms": final_ms, "lag_ms": lag_ms}
 

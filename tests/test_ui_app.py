@@ -12,28 +12,30 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ui_helpers import NOW, make_app, settle, type_text
+from ui_helpers import NOW, RecordingApp, coach_caught_up, make_app, settle, type_text
 
 from tuicoach.backends.base import Offline, RateLimited
 from tuicoach.domain.models import Finding, Report, Severity, Tweet
 from tuicoach.domain.owed import MarkKind
 from tuicoach.store import Store
-from tuicoach.ui.app import TuicoachApp
+from tuicoach.ui.keys import keys_for
 from tuicoach.ui.launch import demo_connect, fixed_clock
+from tuicoach.ui.panes.base import ACTIVE_MARK
+from tuicoach.ui.panes.coach import CoachPane
+from tuicoach.ui.panes.compose import ComposePane
 from tuicoach.ui.session import Account
-from tuicoach.ui.widgets.coach_panel import CoachPane, FindingsView
-from tuicoach.ui.widgets.compose import ComposePane
+from tuicoach.ui.widgets.coach_panel import FindingsView
 from tuicoach.ui.widgets.status import StatusBar
 from tuicoach.ui.widgets.tweet_list import TweetList
 
 WIDE = (160, 45)
 
 
-def mentions(app: TuicoachApp) -> TweetList:
+def mentions(app: RecordingApp) -> TweetList:
     return app.main.query_one("#mentions", TweetList)
 
 
-def store(app: TuicoachApp) -> Any:
+def store(app: RecordingApp) -> Any:
     assert app.account is not None
     return app.account.store
 
@@ -42,13 +44,14 @@ async def test_four_panes_side_by_side_with_their_titles(tmp_path: Path) -> None
     app = make_app(tmp_path)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        owed = len(app.snapshot.owed) if app.snapshot else 0
+        owed = len(app.main.mentions.snapshot.owed) if app.main.mentions.snapshot else 0
         assert owed > 0
         titles = [
             app.main.pane(name).border_title
             for name in ("timeline", "mentions", "compose", "coach")
         ]
-        assert titles == ["Timeline", f"Mentions · {owed} owed", "Compose", "Coach"]
+        # The focused pane (Mentions, at the start) is marked in its title, not only in colour.
+        assert titles == ["Timeline", f"{ACTIVE_MARK}Mentions · {owed} owed", "Compose", "Coach"]
         regions = [
             app.main.pane(name).region for name in ("timeline", "mentions", "compose", "coach")
         ]
@@ -62,11 +65,13 @@ async def test_the_owed_filter_lists_owed_mentions_in_priority_order(tmp_path: P
     app = make_app(tmp_path)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        assert app.snapshot is not None
+        assert app.main.mentions.snapshot is not None
         everything = len(mentions(app).rows)
         await pilot.press("slash")
         owed_rows = mentions(app).rows
-        assert [r.tweet.id for r in owed_rows] == [r.tweet.id for r in app.snapshot.owed]
+        assert [r.tweet.id for r in owed_rows] == [
+            r.tweet.id for r in app.main.mentions.snapshot.owed
+        ]
         assert len(owed_rows) < everything
         assert all(r.band is not None for r in owed_rows)
         bands = [r.band for r in owed_rows]
@@ -85,16 +90,20 @@ async def test_replying_to_an_owed_mention_drops_the_count(tmp_path: Path) -> No
     app = make_app(tmp_path)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        assert app.snapshot is not None and app.coach is not None
-        before = len(app.snapshot.owed)
-        history = len(app.coach.history)
+        await coach_caught_up(pilot)
+        assert app.main.mentions.snapshot is not None
+        before = len(app.main.mentions.snapshot.owed)
+        history = app.main.coach.history_size
+        assert history is not None
         await pilot.press("slash")  # owed only: the first row is the most needed
         target = mentions(app).current
         assert target is not None and target.owed
         await pilot.press("r")
         compose = app.main.query_one(ComposePane)
         assert compose.text == f"{target.handle} "  # the handle is pre-filled
-        assert target.handle in str(compose.query_one("#reply-context").render())
+        shown = str(compose.query_one("#reply-text").render())
+        assert target.handle in shown
+        assert target.tweet.text in shown  # the mention being answered, whole, as written
         await type_text(
             pilot, "so sorry about that, we are on it. Could you DM us your order number?"
         )
@@ -105,15 +114,19 @@ async def test_replying_to_an_owed_mention_drops_the_count(tmp_path: Path) -> No
             await pilot.click("#go")
             await settle(pilot)
         assert app.screen is app.main
-        after = app.snapshot.owed
+        after = app.main.mentions.snapshot.owed
         assert len(after) == before - 1
         assert target.tweet.id not in {r.tweet.id for r in after}
-        assert app.main.pane("mentions").border_title == f"Mentions · {before - 1} owed"
+        assert (
+            app.main.pane("mentions").border_title == f"{ACTIVE_MARK}Mentions · {before - 1} owed"
+        )
+        assert app.focused is mentions(app)  # back to the list the reply came from
         await pilot.press("slash")  # every mention again: the answered one says so
         answered = next(r for r in mentions(app).rows if r.tweet.id == target.tweet.id)
         assert answered.band is None
         assert answered.note is not None and answered.note.startswith("answered in ")
-        assert len(app.coach.history) == history + 1
+        await coach_caught_up(pilot)
+        assert app.main.coach.history_size == history + 1
         replies = [t for t in store(app).stream("own") if t.replied_to_id == target.tweet.id]
         assert len(replies) == 1 and replies[0].text.startswith(target.handle)
         assert compose.text == ""  # the draft is gone, sent
@@ -123,8 +136,8 @@ async def test_quitting_closes_the_store_and_leaves_a_whole_database_file(tmp_pa
     app = make_app(tmp_path)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        assert app.snapshot is not None
-        owed = len(app.snapshot.owed)
+        assert app.main.mentions.snapshot is not None
+        owed = len(app.main.mentions.snapshot.owed)
         await pilot.press("q")
     database = tmp_path / "demo.sqlite3"
     assert not Path(f"{database}-wal").exists()  # folded back in on close
@@ -139,8 +152,8 @@ async def test_the_owed_list_follows_the_config_s_follower_ranking(tmp_path: Pat
     app = make_app(tmp_path, connect=connect)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        assert app.snapshot is not None
-        shown = [row.tweet.id for row in app.snapshot.owed]
+        assert app.main.mentions.snapshot is not None
+        shown = [row.tweet.id for row in app.main.mentions.snapshot.owed]
         ranked = store(app).owed(now=NOW, rank_by_followers=True)
         assert shown == [o.tweet.id for o in ranked]
         assert shown != [o.tweet.id for o in store(app).owed(now=NOW)]
@@ -150,8 +163,8 @@ async def test_mark_no_reply_with_a_reason_then_undo_persists(tmp_path: Path) ->
     app = make_app(tmp_path)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        assert app.snapshot is not None
-        before = len(app.snapshot.owed)
+        assert app.main.mentions.snapshot is not None
+        before = len(app.main.mentions.snapshot.owed)
         await pilot.press("slash")
         target = mentions(app).current
         assert target is not None
@@ -162,11 +175,11 @@ async def test_mark_no_reply_with_a_reason_then_undo_persists(tmp_path: Path) ->
         mark = store(app).mark(target.tweet.id)
         assert mark is not None and mark.kind is MarkKind.NO_REPLY
         assert mark.reason.startswith("Answered elsewhere")
-        assert len(app.snapshot.owed) == before - 1
+        assert len(app.main.mentions.snapshot.owed) == before - 1
         await pilot.press("u")
         await settle(pilot)
         assert store(app).mark(target.tweet.id) is None
-        assert len(app.snapshot.owed) == before
+        assert len(app.main.mentions.snapshot.owed) == before
 
 
 async def test_a_typed_reason_and_a_snooze_persist(tmp_path: Path) -> None:
@@ -193,7 +206,7 @@ async def test_a_typed_reason_and_a_snooze_persist(tmp_path: Path) -> None:
         mark = store(app).mark(second.tweet.id)
         assert mark is not None and mark.kind is MarkKind.SNOOZED
         assert mark.until == NOW + timedelta(hours=4)
-        assert second.tweet.id not in {r.tweet.id for r in app.snapshot.owed}
+        assert second.tweet.id not in {r.tweet.id for r in app.main.mentions.snapshot.owed}
 
 
 async def test_the_coach_flags_ask_to_promote_as_you_type(tmp_path: Path) -> None:
@@ -202,12 +215,12 @@ async def test_the_coach_flags_ask_to_promote_as_you_type(tmp_path: Path) -> Non
         await settle(pilot)
         await pilot.press("n")
         await type_text(pilot, "Please RT our sale")
-        await settle(pilot)
-        report = app.report
+        await coach_caught_up(pilot, "Please RT our sale")
+        report = app.main.coach.report
         assert report is not None and report.text == "Please RT our sale"
         assert report.by_rule("ask-to-promote")
         findings = app.main.query_one(FindingsView)
-        shown = "\n".join(line.plain for line in findings._lines(60))
+        shown = "\n".join(line.plain for line in findings.lines(60))
         assert "ask-to-promote" in shown
         assert "“Please RT”" in shown  # the part of the draft it points at
         assert app.main.query_one("#length").render().plain == "18/280"  # type: ignore[union-attr]
@@ -239,28 +252,22 @@ async def test_a_remapped_key_does_the_action_and_the_old_one_does_not(tmp_path:
         mentions(app).focus()
         await pilot.press("r")
         await pilot.pause()
-        assert app.reply_to is None
+        assert app.main.composer.reply_to is None
         await pilot.press("e")
         await pilot.pause()
-        assert app.reply_to is not None
-        assert app.keys_for("reply") == "e"
+        assert app.main.composer.reply_to is not None
+        assert keys_for(app.keymap, "reply") == "e"
 
 
 async def test_a_broken_theme_gives_one_notice_and_the_default(tmp_path: Path) -> None:
     themes = tmp_path / "themes"
     themes.mkdir()
     (themes / "sunset.toml").write_text("name = 'sunset'\n[colors]\nprimary = 'orangey'\n")
-    app = TuicoachApp(
-        connect=demo_connect(tmp_path / "data", fixed_clock(NOW)),
-        clock=fixed_clock(NOW),
-        theme="sunset",
-        theme_dirs=[themes],
-        sync=False,
-    )
+    app = make_app(tmp_path / "data", theme="sunset", theme_dirs=[themes])
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         assert app.theme == "espresso"
-        notices = [n.message for n in app._notifications]
+        notices = app.notices
         about = [m for m in notices if "sunset.toml" in m]
         assert len(about) == 1
         assert "'orangey' is not a colour" in about[0] and "espresso" in about[0]
@@ -300,12 +307,12 @@ async def test_backend_failures_show_a_word_and_a_way_out(tmp_path: Path) -> Non
         await pilot.press("R")
         await settle(pilot)
         assert status.sync_state == "offline"
-        notices = [n.message for n in app._notifications]
+        notices = app.notices
         assert any("No network." in m and "Showing what is stored" in m for m in notices)
         # The rest keeps working: the lists are still there and replying still works.
         assert mentions(app).rows
         await pilot.press("r")
-        assert app.reply_to is not None
+        assert app.main.composer.reply_to is not None
 
 
 async def test_without_an_account_the_demo_is_offered(tmp_path: Path) -> None:
@@ -313,7 +320,7 @@ async def test_without_an_account_the_demo_is_offered(tmp_path: Path) -> None:
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         text = " ".join(str(w.render()) for w in app.screen.query("Static"))
-        assert "No X account is signed in" in text
+        assert "No account is signed in" in text
         assert "tuicoach login" in text
         await pilot.press("d")
         await settle(pilot)
@@ -335,7 +342,10 @@ async def test_the_thread_opens_and_replying_from_it_works(tmp_path: Path) -> No
         await pilot.press("r")
         await pilot.pause()
         assert app.screen is app.main
-        assert app.reply_to is not None and app.reply_to.tweet.id == target.tweet.id
+        assert (
+            app.main.composer.reply_to is not None
+            and app.main.composer.reply_to.tweet.id == target.tweet.id
+        )
 
 
 async def test_copy_like_and_help(tmp_path: Path) -> None:

@@ -55,9 +55,11 @@ def test_no_binding_anywhere_in_the_app_lacks_an_id() -> None:
     from textual.dom import DOMNode
 
     from tuicoach.ui import app, main_screen, screens
-    from tuicoach.ui.widgets import coach_panel, compose, draft_area, status, tweet_list
+    from tuicoach.ui.panes import coach, compose, lists, mentions, timeline
+    from tuicoach.ui.widgets import coach_panel, draft_area, status, tweet_list
 
-    modules = (app, main_screen, screens, coach_panel, compose, draft_area, status, tweet_list)
+    modules = (app, main_screen, screens, coach_panel, draft_area, status, tweet_list)
+    modules += (coach, compose, lists, mentions, timeline)
     classes = {
         cls
         for module in modules

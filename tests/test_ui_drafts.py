@@ -18,7 +18,7 @@ from ui_helpers import NOW, make_app, settle, type_text
 
 from tuicoach import paths
 from tuicoach.store import Store
-from tuicoach.ui.widgets.compose import ComposePane
+from tuicoach.ui.panes.compose import ComposePane
 from tuicoach.ui.widgets.tweet_list import TweetList
 
 
@@ -54,7 +54,10 @@ async def test_a_reply_draft_is_saved_while_typing_and_restored_after_restart(
         await settle(pilot)
         compose = again.main.query_one(ComposePane)
         assert compose.text == text
-        assert again.reply_to is not None and again.reply_to.tweet.id == target.tweet.id
+        assert (
+            again.main.composer.reply_to is not None
+            and again.main.composer.reply_to.tweet.id == target.tweet.id
+        )
         assert "draft restored" in str(compose.query_one("#draft-state").render())
 
 
@@ -72,12 +75,16 @@ async def test_the_drafts_list_opens_and_deletes_drafts(tmp_path: Path) -> None:
         assert {d.text for d in store.drafts()} == {"first idea", "second idea"}
 
         await pilot.press("escape", "d")
-        await pilot.pause()
-        await pilot.press("down", "x")  # the older one
-        await pilot.pause()
+        await settle(pilot)
+        await pilot.press("down", "x")  # the older one: the first x only asks
+        await settle(pilot)
+        assert {d.text for d in store.drafts()} == {"first idea", "second idea"}
+        assert "x again deletes" in str(app.screen.query_one("#drafts-hint").render())
+        await pilot.press("x")  # the second deletes
+        await settle(pilot)
         assert [d.text for d in store.drafts()] == ["second idea"]
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert app.main.query_one(ComposePane).text == "second idea"
 
         # Clearing the text deletes the draft: no empty drafts pile up.

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from ui_helpers import make_app, settle, type_text
+from ui_helpers import coach_caught_up, make_app, settle, type_text
 
 from tuicoach.ui.widgets.draft_area import DraftArea
 
@@ -29,11 +29,11 @@ def steps(*keys: str, text: str = "") -> Callable[[Pilot[Any]], Awaitable[None]]
         if text:
             await type_text(pilot, text)
         for _ in range(100):  # the draft is saved half a second after the last key
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
-            if pilot.app.draft_saved:
+            await settle(pilot)
+            if pilot.app.main.composer.draft_saved:
                 break
             await pilot.pause(0.05)
+        await coach_caught_up(pilot)
         await pilot.pause()
 
     return run_before

@@ -63,14 +63,14 @@ async def test_ten_thousand_rows_render_only_what_is_on_screen() -> None:
         await pilot.pause()
         # Every row is addressable (virtual height), few were drawn.
         assert tweets.virtual_size.height >= 10_000 * ROW_HEIGHT
-        assert len(tweets._row_cache) <= 24 // ROW_HEIGHT + 2
+        assert tweets.rendered_rows <= 24 // ROW_HEIGHT + 2
         await pilot.press("G")
         await pilot.pause()
         assert tweets.cursor == 9_999
         assert tweets.current is not None and tweets.current.tweet.id == "10999"
-        assert len(tweets._row_cache) <= 2 * (24 // ROW_HEIGHT + 2)
+        assert tweets.rendered_rows <= 2 * (24 // ROW_HEIGHT + 2)
         # The last row is on screen.
-        first_visible, _ = tweets._locate(round(tweets.scroll_offset.y))
+        first_visible, _ = tweets.locate(round(tweets.scroll_offset.y))
         assert first_visible <= 9_999 < first_visible + 24 // ROW_HEIGHT + 1
 
 
@@ -120,14 +120,13 @@ async def test_a_click_picks_the_row_under_the_mouse() -> None:
     st.data(),
 )
 def test_every_line_belongs_to_exactly_one_row(lengths: list[int], data: st.DataObject) -> None:
-    """_locate and _top_of agree for any row lengths and any cursor (pure geometry)."""
-    tweets = TweetList(clock=lambda: NOW)
-    tweets._rows = [row(i, "x" * n) for i, n in enumerate(lengths)]
+    """locate and top_of agree for any row lengths and any cursor (pure geometry)."""
+    tweets = TweetList(clock=lambda: NOW, text_width=20)
+    tweets.set_rows([row(i, "x" * n) for i, n in enumerate(lengths)])
     tweets.cursor = data.draw(st.integers(min_value=0, max_value=len(lengths) - 1))
-    tweets._text_width = lambda: 20  # type: ignore[method-assign]
     y = 0
     for index in range(len(lengths)):
-        assert tweets._top_of(index) == y
-        for line in range(tweets._height_of(index)):
-            assert tweets._locate(y + line) == (index, line)
-        y += tweets._height_of(index)
+        assert tweets.top_of(index) == y
+        for line in range(tweets.height_of(index)):
+            assert tweets.locate(y + line) == (index, line)
+        y += tweets.height_of(index)

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from fake_x_api import FakeX, World, make_world
 from textual.pilot import Pilot
+from ui_helpers import RecordingApp, settle
 
 from tuicoach.backends.registry import Request, load
 from tuicoach.backends.x.config import XSection
 from tuicoach.backends.x.credentials import ENV_VARS
-from tuicoach.ui.app import TuicoachApp
 from tuicoach.ui.launch import backend_connect
 from tuicoach.ui.widgets.status import StatusBar
 from tuicoach.ui.widgets.tweet_list import TweetList
@@ -56,18 +56,12 @@ def world(clock: Clock, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
         yield world
 
 
-def make_app(world: World, data: Path, clock: Clock) -> TuicoachApp:
+def make_app(world: World, data: Path, clock: Clock) -> RecordingApp:
     x = XSection(api_base=world.fake.url, timeout=0.5, retries=1)
     request = Request(data_dir=data, clock=clock, sections={"x": x})
     connect = backend_connect(load("x"), request)
     assert connect is not None, "the environment's credentials sign an account in"
-    return TuicoachApp(connect=connect, clock=clock, theme="espresso", sync=False)
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+    return RecordingApp(connect=connect, clock=clock, theme="espresso", sync=False)
 
 
 async def refresh(pilot: Pilot[None], clock: Clock) -> None:
@@ -76,7 +70,7 @@ async def refresh(pilot: Pilot[None], clock: Clock) -> None:
     await settle(pilot)
 
 
-def texts(app: TuicoachApp, list_id: str) -> list[str]:
+def texts(app: RecordingApp, list_id: str) -> list[str]:
     return [row.tweet.text for row in app.main.query_one(list_id, TweetList).rows]
 
 
@@ -92,10 +86,10 @@ async def test_a_signed_in_account_syncs_meters_and_rides_out_failures(
         await refresh(pilot, clock)
         assert status.sync_state.startswith("synced"), status.sync_state
         assert "Market stall news 5" in texts(app, "#timeline")
-        assert app.snapshot is not None
-        owed = {row.tweet.text for row in app.snapshot.owed}
+        assert app.main.mentions.snapshot is not None
+        owed = {row.tweet.text for row in app.main.mentions.snapshot.owed}
         assert owed == {"@acme_bakery do you have rye today?", "@acme_bakery is it vegan?"}
-        assert app.main.pane("mentions").border_title == "Mentions · 2 owed"
+        assert app.main.mentions.title_text == "Mentions · 2 owed"
         assert status.cost is not None and status.cost.startswith("X today $")
 
         until = clock.now + timedelta(minutes=20)
@@ -108,15 +102,17 @@ async def test_a_signed_in_account_syncs_meters_and_rides_out_failures(
         await refresh(pilot, clock)
         assert status.sync_state == "offline" and status.problem
         assert "Market stall news 5" in texts(app, "#timeline")
-        assert len(app.snapshot.owed) == 2
-        seen = app.export_screenshot() + "".join(n.message for n in app._notifications)
+        assert len(app.main.mentions.snapshot.owed) == 2
+        seen = app.export_screenshot() + "".join(app.notices)
 
     # Opening again with no network: the last data, from the store.
     again = make_app(world, tmp_path, clock)
     async with again.run_test(size=WIDE) as pilot:
         await settle(pilot)
         assert "Market stall news 5" in texts(again, "#timeline")
-        assert again.snapshot is not None and len(again.snapshot.owed) == 2
+        assert (
+            again.main.mentions.snapshot is not None and len(again.main.mentions.snapshot.owed) == 2
+        )
         await refresh(pilot, clock)
         assert again.main.query_one(StatusBar).sync_state == "offline"
 

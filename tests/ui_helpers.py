@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from textual.notifications import SeverityLevel
 from textual.pilot import Pilot
 
 from tuicoach.ui.app import TuicoachApp
@@ -14,18 +16,66 @@ from tuicoach.ui.launch import demo_connect, fixed_clock
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 
-def make_app(data: Path, **options: Any) -> TuicoachApp:
+class RecordingApp(TuicoachApp):
+    """The app, keeping every notice it showed (Textual's own list of them is private)."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.notices: list[str] = []
+        self.notice_titles: list[str] = []
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        self.notices.append(message)
+        self.notice_titles.append(title)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+
+def make_app(data: Path, **options: Any) -> RecordingApp:
     """The app on the demo in ``data``, at :data:`NOW`, in the espresso theme, never syncing."""
     clock = fixed_clock(NOW)
     options.setdefault("connect", demo_connect(data, clock))
-    return TuicoachApp(clock=clock, theme="espresso", sync=False, **options)
+    options.setdefault("theme", "espresso")
+    return RecordingApp(clock=clock, sync=False, **options)
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Let workers finish, and the messages they posted be handled (twice: workers chain)."""
+    """Let workers finish, and the messages they posted be handled (twice: workers chain).
+
+    The coach's worker lives as long as the app: it is left out of the wait, and its
+    answers are waited for by polling what the panes show.
+    """
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        workers = [w for w in pilot.app.workers if w.group != "coach"]
+        for worker in workers:
+            with contextlib.suppress(Exception):  # a failed worker is the test's to judge
+                await worker.wait()
         await pilot.pause()
+
+
+async def coach_caught_up(pilot: Pilot[Any], text: str | None = None, seconds: float = 10) -> None:
+    """Wait until the coach pane shows the full report of ``text`` (the draft's, if None)."""
+    import time
+
+    app = pilot.app
+    assert isinstance(app, TuicoachApp)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        await settle(pilot)
+        wanted = app.main.composer.text if text is None else text
+        report = app.main.coach.report
+        caught_up = not wanted.strip() or (report is not None and report.text == wanted)
+        if caught_up and app.main.coach.history_size is not None:
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"the coach did not catch up with {text!r}")
 
 
 async def type_text(pilot: Pilot[Any], text: str) -> None:

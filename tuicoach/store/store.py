@@ -941,6 +941,18 @@ class Store:
         with self._writing() as db:
             db.execute("DELETE FROM likes WHERE tweet_id = ?", (tweet_id,))
 
+    def liked_among(self, ids: Iterable[str]) -> frozenset[str]:
+        """Which of ``ids`` the account has liked (one query, for a page of rows)."""
+        wanted = list(dict.fromkeys(ids))
+        found: set[str] = set()
+        with self._reading() as db:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = db.execute(f"SELECT tweet_id FROM likes WHERE tweet_id IN ({marks})", chunk)
+                found.update(row[0] for row in rows)
+        return frozenset(found)
+
     def liked(self, tweet_id: str) -> bool:
         with self._reading() as db:
             row = db.execute("SELECT 1 FROM likes WHERE tweet_id = ?", (tweet_id,)).fetchone()

@@ -1,54 +1,37 @@
-"""The tuicoach app: four panes over the store, with the coach reading every draft.
+"""The tuicoach app: themes, the keymap, opening the account, and routing between panes.
 
-Everything the app depends on is handed in: how to open the account (store and
-backend), the coach's settings, the clock, the theme and the keymap, so tests
-run it on the demo with a fixed clock and a fixed theme.
-
-Workers own I/O, handlers own state (the harlequin rule): store reads, posts,
-syncs and the coach's near-duplicate search run in thread workers that only
-return values or post messages; the handlers below change widgets. Nothing
-touches a widget from a thread.
+Everything it depends on is handed in, so tests run it on the demo with a fixed
+clock and theme. Each pane in ``ui/panes`` owns its state and workers; what one
+pane does that another must know arrives here as a message (``ui/messages.py``)
+and is passed on.
 """
 
 from __future__ import annotations
 
 import gc
-import threading
-import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from textual import on, work
 from textual.app import App
-from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from tuicoach.backends.base import AccessError, AuthError, BackendError, Offline, RateLimited
-from tuicoach.domain.models import Draft, Report, Tweet
-from tuicoach.ui import session as data
-from tuicoach.ui.keys import key_help
-from tuicoach.ui.main_screen import MainScreen
-from tuicoach.ui.themes import DEFAULT_THEME, bundled_themes_dir, load_themes
-from tuicoach.ui.themes import variable_defaults as theme_variable_defaults
-from tuicoach.ui.widgets.coach_panel import CoachPane
-from tuicoach.ui.widgets.compose import ComposePane
-from tuicoach.ui.widgets.status import PANE_TITLES, PaneTabs, StatusBar
-from tuicoach.ui.widgets.tweet_list import Row, TweetList
+from tuicoach.backends.base import BackendError
+from tuicoach.ui import messages, themes, view
+from tuicoach.ui.main_screen import LISTS, MainScreen
+from tuicoach.ui.widgets.status import PaneTabs, StatusBar
 
 if TYPE_CHECKING:
     from textual.command import Provider
-    from textual.widgets import TextArea
 
-    from tuicoach.coach import Coach, CoachSettings
+    from tuicoach.coach import CoachSettings
 
 Clock = Callable[[], datetime]
-DRAFT_SAVE_DELAY = 0.5  # seconds after the last key; "at most a second behind"
-TIMELINE_PAGE = 200
-DEMO_SYNC_SECONDS = 20.0  # the demo's practice mentions arrive about a minute apart
+Account = view.Account
 
 
 def _commands() -> type[Provider]:
@@ -62,14 +45,6 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True, slots=True)
-class UndoStep:
-    """A mark or snooze, so ``u`` can take it back."""
-
-    tweet_id: str
-    what: str
-
-
 class TuicoachApp(App[None]):
     """Timeline, Mentions, Compose and Coach, over one account's store."""
 
@@ -77,98 +52,53 @@ class TuicoachApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     COMMANDS: ClassVar = App.COMMANDS | {_commands}  # Textual's own stay: themes, keys, quit
 
-    # -- messages from workers ----------------------------------------------------------------
-
-    class Opened(Message):
-        def __init__(self, opened: data.Opened) -> None:
-            super().__init__()
-            self.opened = opened
-
-    class MentionsRead(Message):
-        def __init__(self, snapshot: data.Snapshot) -> None:
-            super().__init__()
-            self.snapshot = snapshot
-
-    class FullReport(Message):
-        def __init__(self, generation: int, report: Report) -> None:
-            super().__init__()
-            self.generation = generation
-            self.report = report
-
     def __init__(
         self,
         *,
-        connect: Callable[[], data.Account] | None,
-        demo: Callable[[], data.Account] | None = None,
+        connect: Callable[[], view.Account] | None,
+        demo: Callable[[], view.Account] | None = None,
         coach_settings: CoachSettings | None = None,
         clock: Clock = utc_now,
-        theme: str = DEFAULT_THEME,
+        theme: str = themes.DEFAULT_THEME,
         keymap: Mapping[str, str] | None = None,
         theme_dirs: Sequence[Path] = (),
         sync: bool = True,
         sync_every: float | None = None,
         exit_when: Literal["ready", "loaded"] | None = None,
+        data_dir: Path | None = None,
+        config_theme: str | None = None,
+        theme_given: bool = False,
     ) -> None:
+        """``data_dir``: where the palette's theme is remembered (None: not remembered).
+        ``config_theme``: the config's [theme] name; ``theme_given``: ``--theme`` was used,
+        which beats a remembered choice for this run."""
         super().__init__()
-        self.connect = connect
-        self.demo = demo
+        self.connect, self.demo = connect, demo
         self.coach_settings = coach_settings
         self.clock = clock
         self.keymap: dict[str, str] = dict(keymap or {})
-        # Automatic syncs: every ``sync_every`` seconds if given, else at the backend's
-        # own pace (``poll_interval``: X's limits), else every DEMO_SYNC_SECONDS.
-        self.sync = sync
-        self.sync_every = sync_every
+        # Automatic syncs: every ``sync_every`` seconds if given, else at the backend's pace.
+        self.sync, self.sync_every = sync, sync_every
         # "ready": exit at the first frame; "loaded": once the store's data is shown.
         self.exit_when = exit_when
+        self.account: view.Account | None = None
+        self.data_dir, self.config_theme = data_dir, config_theme
 
-        self.account: data.Account | None = None
-        self.coach: Coach | None = None
-        self._coach_lock = threading.Lock()
-        self.snapshot: data.Snapshot | None = None
-        self.owed_only = False
-        self.reply_to: Row | None = None
-        self.draft_id: int | None = None
-        self._undo: list[UndoStep] = []
-        self._last_list: TweetList | None = None
-        self._timeline_more = True
-        self._timeline_loading = False
-
-        # Coach: the cheap pass at once; the full pass one at a time, latest text wins.
-        self._generation = 0
-        self._full_running = False
-        self._report: Report | None = None
-        self.report_shown_at = 0.0
-        # Drafts: saved at most DRAFT_SAVE_DELAY after the last key, one save at a time.
-        self._draft_dirty = False
-        self._draft_saving = False
-        self._draft_timer: Any = None
-        self._restoring = False
-
-        loaded = load_themes([bundled_themes_dir(), *theme_dirs])
+        loaded = themes.load_themes([themes.bundled_themes_dir(), *theme_dirs])
         for loaded_theme in loaded.themes:
             self.register_theme(loaded_theme)
-        # One notice per problem: a broken file, or the theme asked for and why it is not used.
-        self.theme_notices: list[str] = []
-        fallback = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
-        broken = {error.path.stem: error for error in loaded.errors}
-        if theme not in self.available_themes:
-            if theme in broken:
-                error = broken.pop(theme)
-                self.theme_notices.append(f"{error}. Using {fallback} instead.")
-            else:
-                self.theme_notices.append(
-                    f"There is no theme called {theme!r}; using {fallback}. "
-                    "Press ctrl+p and type 'theme' to see them all."
-                )
-            theme = fallback
-        self.theme_notices += [f"{error}. That theme was skipped." for error in broken.values()]
-        self.theme = theme
+        remembered = None if theme_given else themes.remembered_theme(data_dir, config_theme)
+        if remembered is not None and remembered in self.available_themes:  # else: gone since
+            theme = remembered
+        choice = themes.choose_theme(theme, self.available_themes, loaded.errors)
+        self.theme_notices = list(choice.notices)
+        self._remembering = False  # from the first frame on, a change of theme is the user's
+        self.theme = choice.name
 
     # -- set-up -------------------------------------------------------------------------------
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
-        return theme_variable_defaults(self.current_theme)
+        return themes.variable_defaults(self.current_theme)
 
     def get_default_screen(self) -> Screen[Any]:
         return MainScreen()
@@ -181,706 +111,175 @@ class TuicoachApp(App[None]):
 
     def on_mount(self) -> None:
         self.set_keymap(self.keymap)
-        for notice in self.theme_notices:
-            self.notify(notice, title="Theme", severity="warning", timeout=15)
+        for notice in self.theme_notices:  # file names and "[colors]" are text, not markup
+            self.notify(notice, title="Theme", severity="warning", timeout=15, markup=False)
+        if self.connect is not None and self.exit_when != "ready":
+            # Open the store in a worker now: it reads while Textual lays out and draws the
+            # first frame, and the text area, the coach and the footer wait until the data
+            # is on screen (MainScreen.after_data).
+            self._open(self.connect)
 
     async def on_ready(self) -> None:
-        """The first frame is on screen: now the text area, then the store, off the UI thread."""
+        """The first frame is on screen."""
+        self._remembering = True
         if self.exit_when == "ready":
             self.exit()
-            return
-        await self.main.query_one(ComposePane).attach_editor()
-        if self.connect is None:
+        elif self.connect is None:
             from tuicoach.ui.screens import NoAccountScreen
 
-            self.push_screen(NoAccountScreen(), self._no_account_choice)
-            return
-        self.open_account(self.connect)
+            demo = self.demo
 
-    def _no_account_choice(self, choice: str | None) -> None:
-        if choice == "demo" and self.demo is not None:
-            self.open_account(self.demo)
-        else:
-            self.exit()
+            def chosen(choice: str | None) -> None:
+                self._open(demo) if choice == "demo" and demo else self.exit()
 
-    def keys_for(self, binding_id: str) -> str:
-        """The keys bound to ``binding_id`` now (after the keymap), for help texts."""
-        for row in key_help(self.keymap):
-            if row.id == binding_id:
-                return row.keys
-        return ""
+            await self.main.composer.attach_editor()
+            self.push_screen(NoAccountScreen(), chosen)
+
+    def watch_theme(self, theme: str) -> None:
+        if self._remembering and self.data_dir is not None:  # the palette's choice, kept
+            job = partial(themes.remember_theme, self.data_dir, theme, self.config_theme)
+            self.run_worker(job, thread=True, group="theme", exclusive=True, exit_on_error=False)
 
     # -- opening the account ------------------------------------------------------------------
 
-    def open_account(self, connect: Callable[[], data.Account]) -> None:
-        self.main.query_one(StatusBar).sync_state = "opening the store…"
-        self._open(connect)
-
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
-    def _open(self, connect: Callable[[], data.Account]) -> None:
-        account = connect()
-        opened = data.open_session(
-            account, self.coach_settings, self.clock(), TIMELINE_PAGE, self._coach_lock
-        )
-        self.post_message(self.Opened(opened))
+    def _open(self, connect: Callable[[], view.Account]) -> None:
+        self.post_message(messages.AccountOpened(view.open_session(connect(), self.clock())))
 
-    @on(Opened)
-    def _opened(self, message: Opened) -> None:
-        opened = message.opened
+    @on(messages.AccountOpened)
+    def _opened(self, message: messages.AccountOpened) -> None:
+        opened, screen = message.opened, self.main
         self.account = opened.account
-        self.coach = opened.coach
-        screen = self.main
-        status = screen.query_one(StatusBar)
-        status.account = f"@{opened.account.backend.account.username}"
-        status.demo = opened.account.backend.is_demo
-        status.sync_state = "up to date"
-        self._read_cost()
-        timeline = screen.query_one("#timeline", TweetList)
-        timeline.empty_text = "Nothing in the timeline yet."
-        timeline.set_rows(opened.timeline)
-        self._timeline_more = len(opened.timeline) >= TIMELINE_PAGE
-        screen.query_one("#mentions", TweetList).empty_text = "No mentions yet."
-        self._show_snapshot(opened.snapshot)
-        if opened.draft is not None:
-            self._restore_draft(opened.draft, opened.drafts_count)
+        screen.open(opened)
+        backend = opened.account.backend
         if self.sync:
-            backend = opened.account.backend
-            pace = backend.poll_seconds
-            every = float(self.sync_every or pace)
-            self.set_interval(every, self.action_refresh)
-        self.set_interval(60, self._tick)
-        self._rescore()
-        # The account's data (thousands of tweets, the coach's index) lives as long as
-        # the app. Freezing it keeps the collector's full passes, which otherwise walk
-        # all of it every few seconds of typing (150 ms pauses), to what is new.
+            self.set_interval(float(self.sync_every or backend.poll_seconds), self.action_refresh)
+        self.set_interval(60, screen.tick)
+        # The account's data lives as long as the app: freezing it keeps the collector's
+        # full passes (150 ms pauses while typing) to what is new.
         gc.freeze()
         if self.exit_when == "loaded":
             self.call_after_refresh(self.exit)
-
-    def _tick(self) -> None:
-        for tweets in self.main.query(TweetList):
-            tweets.tick()
-
-    # -- mentions and the owed list ------------------------------------------------------------
-
-    def _show_snapshot(self, snapshot: data.Snapshot) -> None:
-        self.snapshot = snapshot
-        screen = self.main
-        mentions = screen.query_one("#mentions", TweetList)
-        pane = screen.pane("mentions")
-        owed = len(snapshot.owed)
-        pane.border_title = f"{PANE_TITLES['mentions']} · {owed} owed"
-        pane.set_class(self.owed_only, "-owed-only")
-        if self.owed_only:
-            pane.border_subtitle = "owed only · / shows all"
-            mentions.empty_text = "No replies owed. Nice work."
-            mentions.set_rows(snapshot.owed)
         else:
-            pane.border_subtitle = "/ owed only"
-            mentions.empty_text = "No mentions yet."
-            mentions.set_rows(snapshot.mentions)
-        screen.query_one(PaneTabs).owed = owed
-        screen.query_one(CoachPane).show_stats(snapshot.stats)
+            self.call_after_refresh(screen.after_data, self.coach_settings)
 
-    @on(MentionsRead)
-    def _mentions_read(self, message: MentionsRead) -> None:
-        self._show_snapshot(message.snapshot)
-        self._rescore()
+    # -- routing between panes ----------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="mentions", exit_on_error=False)
-    def reload_mentions(self) -> None:
-        if self.account is None or self.coach is None:
-            return
-        snapshot = data.read_snapshot(self.account, self.coach, self.clock(), self._coach_lock)
-        self.post_message(self.MentionsRead(snapshot))
-
-    def action_toggle_owed(self) -> None:
-        self.owed_only = not self.owed_only
-        if self.snapshot is not None:
-            self._show_snapshot(self.snapshot)
-            if self.owed_only:  # start at the top: the most needed
-                self.main.query_one("#mentions", TweetList).cursor = 0
-        self.main.action_show_pane("mentions")
-
-    # -- the timeline, a page at a time -----------------------------------------------------------
-
-    @on(TweetList.NearEnd, "#timeline")
-    def _timeline_near_end(self, event: TweetList.NearEnd) -> None:
-        if self._timeline_more and not self._timeline_loading and self.account is not None:
-            self._timeline_loading = True
-            rows = event.tweet_list.rows
-            self._load_timeline_page(rows[-1].tweet if rows else None)
-
-    @work(thread=True, group="timeline", exit_on_error=False)
-    def _load_timeline_page(self, before: Tweet | None) -> list[Row]:
-        assert self.account is not None
-        return data.timeline_page(self.account, before, TIMELINE_PAGE)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if event.state is WorkerState.ERROR and worker.error is not None:
-            self._worker_failed(worker.group, worker.error)
-        if worker.group == "timeline" and event.state in (
-            WorkerState.SUCCESS,
-            WorkerState.ERROR,
-            WorkerState.CANCELLED,
-        ):
-            self._timeline_loading = False
-            if event.state is WorkerState.SUCCESS:
-                rows = worker.result
-                assert isinstance(rows, list)
-                self._timeline_more = len(rows) >= TIMELINE_PAGE
-                self.main.query_one("#timeline", TweetList).append_rows(rows)
-
-    def _worker_failed(self, group: str, error: BaseException) -> None:
-        # Put the state back, so a failure never wedges drafts, the coach or sending.
-        compose = self.main.query_one(ComposePane)
-        if group == "drafts":
-            self._draft_saving = False
-            self._draft_dirty = True  # try again on the next change (and on quit)
-            compose.show_state("not saved yet")
-        elif group == "coach":
-            self._full_running = False
-        elif group == "send":
-            compose.show_state("not sent; the draft is kept")
-        if isinstance(error, BackendError):
-            self.show_backend_error(error)
-            return
-        if group == "open":
-            self.main.query_one(StatusBar).sync_state = "could not open"
-            self.main.query_one(StatusBar).problem = True
+    @on(messages.ReplyRequested)
+    async def _reply(self, message: messages.ReplyRequested) -> None:
+        refusal = self.account.backend.reply_refusal(message.row.tweet) if self.account else None
+        if refusal is not None:
             self.notify(
-                str(error) or type(error).__name__,
-                title="The account's store could not be opened",
-                severity="error",
-                timeout=30,
+                refusal, title="This reply cannot be sent", severity="warning", markup=False
             )
             return
-        self.notify(
-            f"{type(error).__name__}: {error}",
-            title=f"Something went wrong ({group})",
-            severity="error",
-            timeout=15,
-        )
+        await self.main.composer.attach_editor()  # keys typed next belong in it
+        self.main.composer.start_reply(message.row, message.origin)
+        self.main.action_show_pane("compose")
 
-    # -- backend failures: a notice with the way out, a word in the status bar ----------------
+    @on(messages.DraftChanged)
+    def _draft_changed(self, message: messages.DraftChanged) -> None:
+        self.main.coach.score(message.draft)
 
-    def show_backend_error(self, error: BackendError) -> None:
-        status = self.main.query_one(StatusBar)
-        status.problem = True
-        message = str(error)
-        if isinstance(error, AuthError):
-            status.sync_state = "signed out"
-            title, way_out = "X rejected the sign-in", "Run `tuicoach login` to sign in again."
-        elif isinstance(error, AccessError):
-            status.sync_state = f"no access: {error.feature}"
-            title = f"Not available with this X app's access level: {error.feature}"
-            way_out = "Everything else keeps working."
-        elif isinstance(error, RateLimited):
-            until = error.until.astimezone().strftime("%H:%M")
-            status.sync_state = f"rate limited until {until}"
-            title, way_out = "X asks us to slow down", f"Trying again after {until}."
-        elif isinstance(error, Offline):
-            status.sync_state = "offline"
-            title = "Can't reach X"
-            way_out = "Showing what is stored; tuicoach keeps trying."
-        else:
-            status.sync_state = "sync failed"
-            title, way_out = "X said no", ""
-        self.notify(f"{message} {way_out}".strip(), title=title, severity="warning", timeout=15)
+    @on(messages.SendRequested)
+    def _send_requested(self, message: messages.SendRequested) -> None:
+        self.main.coach.check_for_sending(message.draft)
 
-    def _read_cost(self) -> None:
-        """The cost-meter hook: the account's reading of today's API spend, if it has one."""
-        meter = self.account.cost_meter if self.account is not None else None
-        if meter is not None:
-            try:
-                self.main.query_one(StatusBar).cost = meter()
-            except Exception as exc:  # a broken meter must not break the app
-                self.main.query_one(StatusBar).cost = f"cost meter: {exc}"
+    @on(messages.SendChecked)
+    def _send_checked(self, message: messages.SendChecked) -> None:
+        self.main.composer.confirm_send(message.report)
 
-    # -- sync ------------------------------------------------------------------------------------
+    @on(messages.Posted)
+    def _posted(self, message: messages.Posted) -> None:
+        screen = self.main
+        screen.coach.learn(message.tweet)
+        screen.query_one(StatusBar).cost = message.cost
+        demo = self.account is not None and self.account.backend.is_demo
+        where = " (in the demo: stored here, not posted)" if demo else ""
+        who = message.reply_to
+        self.notify(f"Replied to {who.handle}{where}." if who else f"Posted{where}.", markup=False)
+        screen.mentions.reload()
+        screen.timeline.reload_head()
+        # Back to the list the reply came from: the next mention is one key away.
+        screen.action_show_pane(message.origin if message.origin in LISTS else screen.list_pane)
+
+    @on(messages.SnapshotRead)
+    def _snapshot_read(self, message: messages.SnapshotRead) -> None:
+        self.main.query_one(PaneTabs).owed = len(message.snapshot.owed)
+        self.main.coach.owed_changed(message.snapshot)
+
+    @on(messages.LikeChanged)
+    def _like_changed(self, message: messages.LikeChanged) -> None:
+        for pane in (self.main.timeline, self.main.mentions):
+            pane.show_liked(message.row)
+        verb = "Liked" if message.row.liked else "Unliked"
+        self.notify(f"{verb} {message.row.handle}'s tweet.", markup=False)
+
+    @on(messages.Problem)
+    def _problem(self, message: messages.Problem) -> None:
+        self.notify(message.text, title=message.title, severity="error", timeout=15, markup=False)
+
+    # -- sync, and failures: a word in the status bar and a notice with the way out -------------
 
     def action_refresh(self) -> None:
         if self.account is not None:
-            self._sync()
+            self._sync(self.account)
 
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
-    def _sync(self) -> None:
-        assert self.account is not None and self.coach is not None
+    def _sync(self, account: view.Account) -> None:
         new, failure = 0, None
         try:
-            new = self.account.backend.sync().total_new
+            new = account.backend.sync().total_new
         except BackendError as error:  # what did arrive is stored: show it, then the problem
             failure = error
-        snapshot = data.read_snapshot(self.account, self.coach, self.clock(), self._coach_lock)
-        self.call_from_thread(self._synced, new, snapshot, failure)
+        self.post_message(messages.Synced(new, failure, view.spend(account)))
 
-    def _synced(self, new: int, snapshot: data.Snapshot, failure: BackendError | None) -> None:
+    @on(messages.Synced)
+    def _synced(self, message: messages.Synced) -> None:
         status = self.main.query_one(StatusBar)
-        self._read_cost()
-        if failure is not None:
-            self.show_backend_error(failure)
+        status.cost = message.cost
+        if message.failure is not None:
+            self.post_message(messages.BackendFailed(message.failure))
         else:
             status.problem = False
-            status.sync_state = f"synced {self.clock().astimezone().strftime('%H:%M')}"
-        before = len(self.snapshot.owed) if self.snapshot else 0
-        self._show_snapshot(snapshot)
-        arrived = len(snapshot.owed) - before
-        if new:
-            self.reload_timeline()
-        if new and arrived > 0:
-            self.notify(f"{arrived} new mention{'s' if arrived > 1 else ''} waiting for a reply.")
+            status.sync_state = f"synced {self.clock().astimezone():%H:%M}"
+        self.main.mentions.reload(announce=True)
+        if message.new:
+            self.main.timeline.reload_head()
 
-    # -- actions on the highlighted tweet ----------------------------------------------------------
+    @on(messages.BackendFailed)
+    def show_backend_error(self, message: messages.BackendFailed) -> None:
+        """A word in the status bar, and a notice in the backend's words with the way out."""
+        error = message.error
+        way_out = self.main.query_one(StatusBar).show_error(error)
+        title = self.account.backend.error_title(error) if self.account else type(error).__name__
+        text = f"{error} {way_out}".strip()
+        self.notify(text, title=title, severity="warning", timeout=15, markup=False)
 
-    @on(TweetList.Highlighted)
-    def _highlighted(self, event: TweetList.Highlighted) -> None:
-        if event.tweet_list.screen is self.main:
-            self._last_list = event.tweet_list
-
-    def target(self) -> Row | None:
-        """The tweet an action applies to: the focused list's, else the last list used."""
-        focused = self.focused
-        if isinstance(focused, TweetList):
-            return focused.current
-        if self._last_list is not None:
-            return self._last_list.current
-        return self.main.query_one("#mentions", TweetList).current
-
-    def _need_target(self, *, mention: bool = False) -> Row | None:
-        row = self.target()
-        if row is None:
-            self.notify("Pick a tweet first (j/k to move).", severity="warning")
-            return None
-        if mention and row.own:
-            self.notify("That is your own tweet; marks are for mentions.", severity="warning")
-            return None
-        return row
-
-    def action_reply(self) -> None:
-        row = self._need_target()
-        if row is not None:
-            self.start_reply(row)
-
-    def start_reply(self, row: Row) -> None:
-        compose = self.main.query_one(ComposePane)
-        if (
-            compose.text.strip()
-            and self.reply_to is not None
-            and self.reply_to.tweet.id == row.tweet.id
-        ):
-            self.main.action_show_pane("compose")
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if event.state is not WorkerState.ERROR or worker.error is None:
             return
-        self._flush_draft()
-        self.reply_to = row
-        self.draft_id = None
-        compose.show_reply(row)
-        self._set_draft_text(f"{row.handle} " if row.author is not None else "")
-        compose.show_state("new reply")
-        self.main.action_show_pane("compose")
-
-    def action_mark_no_reply(self) -> None:
-        from tuicoach.ui import screens
-
-        row = self._need_target(mention=True)
-        if row is None:
-            return
-
-        def marked(reason: str | None) -> None:
-            if reason:
-                self._mark(row, reason)
-
-        self.push_screen(screens.MarkScreen(row), marked)
-
-    @work(thread=True, group="marks", exit_on_error=False)
-    def _mark(self, row: Row, reason: str) -> None:
-        assert self.account is not None
-        self.account.store.mark_no_reply(row.tweet.id, reason, now=self.clock())
-        step = UndoStep(row.tweet.id, f"no reply needed for {row.handle}")
-        self.call_from_thread(self._marked, step, f"{row.handle}: no reply needed ({reason}).")
-
-    def action_snooze(self) -> None:
-        from tuicoach.ui import screens
-
-        row = self._need_target(mention=True)
-        if row is None:
-            return
-
-        def chosen(until: datetime | None) -> None:
-            if until is not None:
-                self._snooze(row, until)
-
-        self.push_screen(screens.SnoozeScreen(row, self.clock()), chosen)
-
-    @work(thread=True, group="marks", exit_on_error=False)
-    def _snooze(self, row: Row, until: datetime) -> None:
-        assert self.account is not None
-        self.account.store.snooze(row.tweet.id, until, now=self.clock())
-        when = until.astimezone().strftime("%a %H:%M")
-        step = UndoStep(row.tweet.id, f"snooze of {row.handle}")
-        self.call_from_thread(self._marked, step, f"{row.handle} snoozed until {when}.")
-
-    def _marked(self, step: UndoStep, said: str) -> None:
-        self._undo.append(step)
-        self.notify(f"{said} u undoes it.")
-        self.reload_mentions()
-
-    def action_undo(self) -> None:
-        if self.account is None:
-            return
-        if self._undo:
-            step = self._undo.pop()
-            self._unmark(step.tweet_id, f"Undid the {step.what}.")
-            return
-        row = self.target()
-        if row is not None and row.note:
-            self._unmark(row.tweet.id, f"{row.handle} is back in the owed list.")
+        error = worker.error
+        if isinstance(error, BackendError):
+            self.post_message(messages.BackendFailed(error))
+        elif worker.group == "open":
+            status = self.main.query_one(StatusBar)
+            status.sync_state, status.problem = "could not open", True
+            title = "The account's store could not be opened"
+            self.notify(str(error) or type(error).__name__, title=title, severity="error",
+                        timeout=30, markup=False)  # fmt: skip
         else:
-            self.notify("Nothing to undo.")
+            self.notify(f"{type(error).__name__}: {error}", severity="error", timeout=15,
+                        title=f"Something went wrong ({worker.group})", markup=False)  # fmt: skip
 
-    @work(thread=True, group="marks", exit_on_error=False)
-    def _unmark(self, tweet_id: str, said: str) -> None:
-        assert self.account is not None
-        self.account.store.clear_mark(tweet_id)
-        self.call_from_thread(self.notify, said)
-        self.reload_mentions()
-
-    def action_like(self) -> None:
-        row = self._need_target()
-        if row is not None and self.account is not None:
-            self._like(row)
-
-    @work(thread=True, group="like", exit_on_error=False)
-    def _like(self, row: Row) -> None:
-        assert self.account is not None
-        self.account.backend.like(row.tweet.id)
-        self.call_from_thread(self.notify, f"Liked {row.handle}'s tweet.")
-
-    def action_open_conversation(self) -> None:
-        row = self._need_target()
-        if row is not None and self.account is not None:
-            self._open_conversation(row)
-
-    @on(TweetList.Selected)
-    def _selected(self, event: TweetList.Selected) -> None:
-        if event.tweet_list.screen is self.main:
-            self.action_open_conversation()
-
-    @work(thread=True, group="conversation", exit_on_error=False)
-    def _open_conversation(self, row: Row) -> None:
-        from tuicoach.ui import screens
-
-        assert self.account is not None and self.coach is not None
-        rows = data.conversation(self.account, row.tweet)
-
-        def show() -> None:
-            self.push_screen(
-                screens.ConversationScreen(rows, row.tweet.id, self.clock), self._reply_from_thread
-            )
-
-        self.call_from_thread(show)
-
-    def _reply_from_thread(self, row: Row | None) -> None:
-        if row is not None:
-            self.start_reply(row)
-
-    def action_copy_text(self) -> None:
-        row = self._need_target()
-        if row is not None:
-            self.copy_to_clipboard(row.tweet.text)
-            self.notify("Copied the tweet's text.")
-
-    def action_copy_link(self) -> None:
-        row = self._need_target()
-        if row is not None:
-            self.copy_to_clipboard(data.tweet_link(row))
-            self.notify("Copied the tweet's link.")
-
-    # -- panes, help ---------------------------------------------------------------------------
-
-    def action_focus_pane(self, name: str) -> None:
-        self.main.action_show_pane(name)
-
-    def action_compose(self) -> None:
-        self.main.action_show_pane("compose")
-
-    def action_leave_compose(self) -> None:
-        self.main.action_show_pane("mentions" if self._last_list is None else self._last_pane())
-
-    def _last_pane(self) -> str:
-        return (
-            "timeline"
-            if self._last_list is not None and self._last_list.id == "timeline"
-            else "mentions"
-        )
-
-    def action_help(self) -> None:
-        from tuicoach.ui import screens
-
-        self.push_screen(screens.HelpScreen(key_help(self.keymap)))
-
-    # -- drafts --------------------------------------------------------------------------------
-
-    def _set_draft_text(self, text: str) -> None:
-        """Put ``text`` in the draft without counting it as an edit (nothing to save)."""
-        compose = self.main.query_one(ComposePane)
-        if compose.text == text:
-            compose.show_length(text)  # no Changed will come to count it
-            return
-        self._restoring = True  # the Changed this causes is ours, not the user's
-        compose.set_text(text)
-
-    def _restore_draft(self, draft: data.SavedDraft, count: int) -> None:
-        self.draft_id = draft.id
-        self.reply_to = draft.reply_to
-        compose = self.main.query_one(ComposePane)
-        compose.show_reply(draft.reply_to)
-        self._set_draft_text(draft.text)
-        more = f" · {count - 1} more in Drafts (d)" if count > 1 else ""
-        compose.show_state(f"draft restored{more}")
-
-    def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        # Named, not @on(TextArea.Changed): TextArea is imported after the first frame.
-        if event.text_area.id != "draft":
-            return
-        text = event.text_area.text
-        report = self._rescore(text)
-        compose = self.main.query_one(ComposePane)
-        # The coach has counted the draft already; count it here only when it has not.
-        compose.show_length(text, None if report is None else report.weighted_length)
-        if self._restoring:
-            self._restoring = False
-            return
-        self._draft_dirty = True
-        compose.show_state("editing…")
-        if self._draft_timer is None:
-            self._draft_timer = self.set_timer(DRAFT_SAVE_DELAY, self._save_draft)
-
-    @property
-    def draft_saved(self) -> bool:
-        """No edit is waiting to be saved (tests and snapshots wait for this)."""
-        return not (self._draft_dirty or self._draft_saving or self._draft_timer is not None)
-
-    def _save_draft(self) -> None:
-        self._draft_timer = None
-        if not self._draft_dirty or self._draft_saving or self.account is None:
-            return
-        self._draft_dirty = False
-        self._draft_saving = True
-        text = self.main.query_one(ComposePane).text
-        reply_id = self.reply_to.tweet.id if self.reply_to else None
-        self._save_draft_worker(text, self.draft_id, reply_id)
-
-    @work(thread=True, group="drafts", exit_on_error=False)
-    def _save_draft_worker(self, text: str, draft_id: int | None, reply_id: str | None) -> None:
-        assert self.account is not None
-        saved = data.save_draft(self.account, text, draft_id, reply_id, self.clock())
-        self.call_from_thread(self._draft_saved, saved)
-
-    def _draft_saved(self, draft_id: int | None) -> None:
-        self.draft_id = draft_id
-        self._draft_saving = False
-        self.main.query_one(ComposePane).show_state("saved" if draft_id else "")
-        if self._draft_dirty:
-            self._save_draft()
-
-    def _flush_draft(self) -> None:
-        """Save now, on this thread (before replacing the draft, or quitting)."""
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-            self._draft_timer = None
-        if self.account is None or not self._draft_dirty:
-            return
-        self._draft_dirty = False
-        text = self.main.query_one(ComposePane).text
-        reply_id = self.reply_to.tweet.id if self.reply_to else None
-        self.draft_id = data.save_draft(self.account, text, self.draft_id, reply_id, self.clock())
-
-    def action_new_tweet(self) -> None:
-        self._flush_draft()
-        self.reply_to = None
-        self.draft_id = None
-        compose = self.main.query_one(ComposePane)
-        compose.show_reply(None)
-        self._set_draft_text("")
-        compose.show_state("new tweet")
-        self.main.action_show_pane("compose")
-
-    def action_drafts(self) -> None:
-        from tuicoach.ui import screens
-
-        if self.account is None:
-            return
-        self._flush_draft()
-        drafts = data.drafts(self.account)
-        self.push_screen(
-            screens.DraftsScreen(drafts, self.clock(), self._delete_draft), self._open_draft
-        )
-
-    def _delete_draft(self, draft_id: int) -> None:
-        assert self.account is not None
-        self.account.store.delete_draft(draft_id)
-        if draft_id == self.draft_id:
-            self.draft_id = None
-
-    def _open_draft(self, draft_id: int | None) -> None:
-        if draft_id is None or self.account is None:
-            return
-        saved = data.draft_by_id(self.account, draft_id)
-        if saved is not None:
-            self._restore_draft(saved, 1)
-            self.main.action_show_pane("compose")
+    # -- quitting -----------------------------------------------------------------------
 
     async def action_quit(self) -> None:
-        self._flush_draft()
+        self.main.composer.flush()  # the one store write on this thread: nothing is lost
         self.exit()
 
     def on_unmount(self) -> None:
-        """On the way out, however the app ends: close the account, so the database file is
-        whole on disk (not half in its write-ahead log) for a backup or a copy."""
+        """However the app ends: close the account, so the database file is whole on disk."""
         if self.account is not None:
             self.account.close()
-
-    # -- the coach ------------------------------------------------------------------------------
-
-    def _rescore(self, text: str | None = None) -> Report | None:
-        """Cheap rules now, on this thread; the full report (near-duplicates) in a worker.
-
-        ``text`` is the draft's, when the caller has it; returns the cheap report.
-        """
-        if self.coach is None:
-            return None
-        if text is None:
-            text = self.main.query_one(ComposePane).text
-        self._generation += 1
-        if not text.strip():
-            self._report = None
-            self.main.query_one(CoachPane).show_report(None)
-            return None
-        draft = data.make_draft(text, self.reply_to)
-        report = data.report(self.coach, draft, self.clock(), self.snapshot, full=False)
-        self.main.query_one(CoachPane).show_report(report, pending=True)
-        if not self._full_running:
-            self._start_full(draft, self._generation)
-        return report
-
-    def _start_full(self, draft: Draft, generation: int) -> None:
-        self._full_running = True
-        self._full_report(draft, generation, self.snapshot)
-
-    @work(thread=True, group="coach", exit_on_error=False)
-    def _full_report(self, draft: Draft, generation: int, snapshot: data.Snapshot | None) -> None:
-        assert self.coach is not None
-        with self._coach_lock:
-            report = data.report(self.coach, draft, self.clock(), snapshot, full=True)
-        self.post_message(self.FullReport(generation, report))
-
-    @on(FullReport)
-    def _full_report_done(self, message: FullReport) -> None:
-        self._full_running = False
-        if message.generation != self._generation:
-            # Stale: the text changed while the search ran. Search the latest text instead.
-            text = self.main.query_one(ComposePane).text
-            if text.strip():
-                self._start_full(data.make_draft(text, self.reply_to), self._generation)
-            return
-        self._report = message.report
-        self.report_shown_at = time.perf_counter()  # for benchmarks/ui_coach_latency.py
-        self.main.query_one(CoachPane).show_report(message.report)
-
-    @property
-    def report(self) -> Report | None:
-        """The full report of the current text, once the search has caught up."""
-        return self._report
-
-    # -- sending --------------------------------------------------------------------------------
-
-    def action_send(self) -> None:
-        if self.account is None or self.coach is None:
-            return
-        text = self.main.query_one(ComposePane).text
-        self._score_for_sending(text, self.reply_to)
-
-    @work(thread=True, group="send", exclusive=True, exit_on_error=False)
-    def _score_for_sending(self, text: str, reply_to: Row | None) -> None:
-        assert self.coach is not None
-        with self._coach_lock:
-            draft = data.make_draft(text, reply_to)
-            report = data.report(self.coach, draft, self.clock(), self.snapshot, full=True)
-        self.call_from_thread(self._confirm_send, report, reply_to)
-
-    def _confirm_send(self, report: Report, reply_to: Row | None) -> None:
-        from tuicoach.ui import screens
-
-        if not (report.has_errors or report.has_warnings):
-            self._post(report.text, reply_to)
-            return
-
-        def answered(go: bool | None) -> None:
-            if go:
-                self._post(report.text, reply_to)
-
-        self.push_screen(screens.ConfirmSendScreen(report, reply=reply_to is not None), answered)
-
-    def _post(self, text: str, reply_to: Row | None) -> None:
-        self.main.query_one(ComposePane).show_state("sending…")
-        self._post_worker(text, reply_to, self.draft_id)
-
-    @work(thread=True, group="send", exit_on_error=False)
-    def _post_worker(self, text: str, reply_to: Row | None, draft_id: int | None) -> None:
-        assert self.account is not None and self.coach is not None
-        try:
-            tweet = self.account.backend.post(text, reply_to=reply_to.tweet if reply_to else None)
-        except BackendError as error:
-            self.call_from_thread(self._post_failed, error)
-            return
-        if draft_id is not None:
-            self.account.store.delete_draft(draft_id)
-        self.call_from_thread(self._posted, tweet, reply_to)
-
-    def _post_failed(self, error: BackendError) -> None:
-        self.main.query_one(ComposePane).show_state("not sent; the draft is kept")
-        self.show_backend_error(error)
-
-    def _posted(self, tweet: Tweet, reply_to: Row | None) -> None:
-        assert self.coach is not None
-        with self._coach_lock:
-            self.coach.add_to_history(tweet)
-        self._draft_dirty = False
-        self.draft_id = None
-        self.reply_to = None
-        compose = self.main.query_one(ComposePane)
-        compose.show_reply(None)
-        self._set_draft_text("")
-        self._read_cost()
-        demo = self.account is not None and self.account.backend.is_demo
-        where = " (in the demo: stored here, not on X)" if demo else ""
-        if reply_to is not None:
-            compose.show_state(f"replied to {reply_to.handle}")
-            self.notify(f"Replied to {reply_to.handle}{where}.")
-        else:
-            compose.show_state("posted")
-            self.notify(f"Posted{where}.")
-        self.reload_mentions()
-        self.reload_timeline()
-        # Back to the list: the next mention is one key away.
-        self.main.action_show_pane(self._last_pane())
-
-    @work(thread=True, exclusive=True, group="timeline-head", exit_on_error=False)
-    def reload_timeline(self) -> None:
-        """The newest page again (after a post, a sync), keeping the rest of what is loaded."""
-        if self.account is None:
-            return
-        rows = data.timeline_page(self.account, None, TIMELINE_PAGE)
-        self.call_from_thread(self._timeline_head, rows)
-
-    def _timeline_head(self, rows: list[Row]) -> None:
-        timeline = self.main.query_one("#timeline", TweetList)
-        fresh = {row.tweet.id for row in rows}
-        oldest = rows[-1].tweet.created_at if rows else None
-        older = [
-            row
-            for row in timeline.rows
-            if row.tweet.id not in fresh and (oldest is None or row.tweet.created_at <= oldest)
-        ]
-        timeline.set_rows([*rows, *older])

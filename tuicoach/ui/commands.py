@@ -12,7 +12,12 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from tuicoach.ui.keys import keys_for
+
 if TYPE_CHECKING:
+    from textual.app import App
+    from textual.widget import Widget
+
     from tuicoach.ui.app import TuicoachApp
 
 
@@ -20,8 +25,9 @@ if TYPE_CHECKING:
 class Command:
     title: str
     help: str
-    action: str  # an action of the app, e.g. "reply" or "show_pane('coach')"
+    action: str  # an action of the target, e.g. "reply" or "show_pane('coach')"
     binding_id: str | None = None
+    target: str = "list"  # "list" (the list last used), "screen", "compose" or "app"
 
 
 COMMANDS = (
@@ -60,31 +66,52 @@ COMMANDS = (
         "Show only the mentions still owed a reply, most needed first (again: all)",
         "toggle_owed",
         "filter-owed",
+        "screen",
     ),
-    Command("Compose", "Go to the draft", "compose", "compose"),
+    Command("Compose", "Go to the draft", "show_pane('compose')", "compose", "screen"),
     Command(
-        "New tweet", "Start a new draft (the current one stays in Drafts)", "new_tweet", "new-tweet"
+        "New tweet",
+        "Start a new draft (the current one stays in Drafts)",
+        "new_tweet",
+        "new-tweet",
+        "screen",
     ),
-    Command("Send", "Send the draft (the coach asks first if it has concerns)", "send", "send"),
-    Command("Drafts", "Open, or delete, a saved draft", "drafts", "drafts"),
-    Command("Refresh", "Fetch what is new now", "refresh", "refresh"),
+    Command(
+        "Send",
+        "Send the draft (the coach asks first if it has concerns)",
+        "send",
+        "send",
+        "compose",
+    ),
+    Command("Drafts", "Open, or delete, a saved draft", "drafts", "drafts", "screen"),
+    Command("Refresh", "Fetch what is new now", "refresh", "refresh", "app"),
     Command(
         "Go to Timeline",
         "Show and focus the Timeline pane",
-        "focus_pane('timeline')",
+        "show_pane('timeline')",
         "pane-timeline",
+        "screen",
     ),
     Command(
         "Go to Mentions",
         "Show and focus the Mentions pane",
-        "focus_pane('mentions')",
+        "show_pane('mentions')",
         "pane-mentions",
+        "screen",
     ),
     Command(
-        "Go to Compose", "Show and focus the Compose pane", "focus_pane('compose')", "pane-compose"
+        "Go to Compose",
+        "Show and focus the Compose pane",
+        "show_pane('compose')",
+        "pane-compose",
+        "screen",
     ),
-    Command("Go to Coach", "Show and focus the Coach pane", "focus_pane('coach')", "pane-coach"),
-    Command("Show keys", "Every key and its id for the [keymap] config table", "help", "help"),
+    Command(
+        "Go to Coach", "Show and focus the Coach pane", "show_pane('coach')", "pane-coach", "screen"
+    ),
+    Command(
+        "Show keys", "Every key and its id for the [keymap] config table", "help", "help", "screen"
+    ),
 )
 
 
@@ -95,15 +122,29 @@ class TuicoachCommands(Provider):
     def _app(self) -> TuicoachApp:
         return self.app  # type: ignore[return-value]
 
+    async def _run(self, command: Command) -> None:
+        app = self._app
+        main = app.main
+        node: App[None] | Widget
+        if command.target == "app":
+            node = app
+        elif command.target == "screen":
+            node = main
+        elif command.target == "compose":
+            node = main.composer
+        else:
+            node = main.timeline if main.list_pane == "timeline" else main.mentions
+        await node.run_action(command.action)
+
     def _help(self, command: Command) -> str:
-        keys = self._app.keys_for(command.binding_id) if command.binding_id else ""
+        keys = keys_for(self._app.keymap, command.binding_id) if command.binding_id else ""
         return f"{command.help}  ({keys})" if keys else command.help
 
     async def discover(self) -> Hits:
         for command in COMMANDS:
             yield DiscoveryHit(
                 command.title,
-                partial(self._app.run_action, command.action),
+                partial(self._run, command),
                 help=self._help(command),
             )
 
@@ -115,6 +156,6 @@ class TuicoachCommands(Provider):
                 yield Hit(
                     score,
                     matcher.highlight(command.title),
-                    partial(self._app.run_action, command.action),
+                    partial(self._run, command),
                     help=self._help(command),
                 )

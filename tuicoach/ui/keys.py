@@ -16,21 +16,24 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
-LIST_BINDINGS = (
+LIST_BINDINGS = (  # the list itself (Timeline, Mentions, a thread)
     Binding("j,down", "cursor_down", "Down", id="cursor-down", show=False),
     Binding("k,up", "cursor_up", "Up", id="cursor-up", show=False),
     Binding("pagedown,space", "page_down", "Page down", id="page-down", show=False),
     Binding("pageup,b", "page_up", "Page up", id="page-up", show=False),
     Binding("g,home", "first", "First", id="first", show=False),
     Binding("G,end", "last", "Last", id="last", show=False),
-    Binding("r", "app.reply", "Reply", id="reply"),
-    Binding("m", "app.mark_no_reply", "No reply needed", id="mark-no-reply"),
-    Binding("z", "app.snooze", "Snooze", id="snooze"),
-    Binding("u", "app.undo", "Undo", id="undo"),
-    Binding("l", "app.like", "Like", id="like"),
     Binding("enter,o", "open", "Thread", id="open-conversation"),
-    Binding("y", "app.copy_text", "Copy text", id="copy-text", show=False),
-    Binding("Y", "app.copy_link", "Copy link", id="copy-link", show=False),
+)
+
+TWEET_BINDINGS = (  # the Timeline and Mentions panes: what to do with the highlighted tweet
+    Binding("r", "reply", "Reply", id="reply"),
+    Binding("m", "mark_no_reply", "No reply needed", id="mark-no-reply"),
+    Binding("z", "snooze", "Snooze", id="snooze"),
+    Binding("u", "undo", "Undo", id="undo"),
+    Binding("l", "like", "Like", id="like"),
+    Binding("y", "copy_text", "Copy text", id="copy-text", show=False),
+    Binding("Y", "copy_link", "Copy link", id="copy-link", show=False),
 )
 
 SCREEN_BINDINGS = (
@@ -40,19 +43,19 @@ SCREEN_BINDINGS = (
     Binding("2", "show_pane('mentions')", "Mentions", id="pane-mentions", show=False),
     Binding("3", "show_pane('compose')", "Compose", id="pane-compose", show=False),
     Binding("4", "show_pane('coach')", "Coach", id="pane-coach", show=False),
-    Binding("c", "app.compose", "Compose", id="compose"),
-    Binding("n", "app.new_tweet", "New tweet", id="new-tweet", show=False),
-    Binding("slash", "app.toggle_owed", "Owed only", id="filter-owed"),
-    Binding("d", "app.drafts", "Drafts", id="drafts"),
+    Binding("c", "show_pane('compose')", "Compose", id="compose"),
+    Binding("n", "new_tweet", "New tweet", id="new-tweet", show=False),
+    Binding("slash", "toggle_owed", "Owed only", id="filter-owed"),
+    Binding("d", "drafts", "Drafts", id="drafts"),
     Binding("R", "app.refresh", "Refresh", id="refresh", show=False),
-    Binding("question_mark", "app.help", "Keys", id="help"),
+    Binding("question_mark", "help", "Keys", id="help"),
     Binding("q", "app.quit", "Quit", id="quit"),
 )
 
 COMPOSE_BINDINGS = (
-    Binding("alt+s,ctrl+enter", "app.send", "Send", id="send", priority=True),
-    Binding("escape", "app.leave_compose", "Back to list", id="leave-compose"),
-    Binding("alt+n", "app.new_tweet", "New tweet", id="new-tweet-from-compose", show=False),
+    Binding("alt+s,ctrl+enter", "send", "Send", id="send", priority=True),
+    Binding("escape", "screen.leave_compose", "Back to list", id="leave-compose"),
+    Binding("alt+n", "new_tweet", "New tweet", id="new-tweet-from-compose", show=False),
 )
 
 # The dialogs'. Shared where dialogs do the same thing, so one remap covers them all.
@@ -60,7 +63,7 @@ CLOSE_HELP = Binding("escape,q,question_mark", "dismiss", "Close", id="close-hel
 CANCEL = Binding("escape", "cancel", "Cancel", id="cancel")
 CLOSE_DIALOG = Binding("escape,q", "close", "Close", id="close-dialog")
 REPLY_HERE = Binding("r", "reply_here", "Reply to this", id="reply-here", priority=True)
-DELETE_DRAFT = Binding("x,delete", "delete", "Delete draft", id="delete-draft")
+DELETE_DRAFT = Binding("x,delete", "delete", "Delete draft (twice)", id="delete-draft")
 KEEP_EDITING = Binding("escape,n", "keep_editing", "Keep editing", id="keep-editing")
 OPEN_DEMO = Binding("d", "choose('demo')", "Open the demo", id="open-demo")
 QUIT_WELCOME = Binding("q,escape", "choose('quit')", "Quit", id="quit-welcome")
@@ -82,7 +85,7 @@ class KeyHelp:
 
 GROUPS: tuple[tuple[str, tuple[Binding, ...]], ...] = (
     ("Anywhere", SCREEN_BINDINGS),
-    ("Timeline and Mentions", LIST_BINDINGS),
+    ("Timeline and Mentions", LIST_BINDINGS + TWEET_BINDINGS),
     ("Compose", COMPOSE_BINDINGS),
     ("Dialogs", DIALOG_BINDINGS),
 )
@@ -90,6 +93,11 @@ GROUPS: tuple[tuple[str, tuple[Binding, ...]], ...] = (
 BINDING_IDS: frozenset[str] = frozenset(
     binding.id for _, group in GROUPS for binding in group if binding.id
 )
+
+
+def keys_for(keymap: Mapping[str, str], binding_id: str) -> str:
+    """The keys bound to ``binding_id`` under ``keymap``, for help texts."""
+    return next((row.keys for row in key_help(keymap) if row.id == binding_id), "")
 
 
 def key_help(keymap: Mapping[str, str]) -> list[KeyHelp]:

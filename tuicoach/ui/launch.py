@@ -158,6 +158,9 @@ def build_app(args: argparse.Namespace) -> TuicoachApp:
         # A fixed clock means a still picture: nothing new should arrive.
         sync=now is None,
         exit_when=getattr(args, "exit_when", None),
+        data_dir=data_dir,
+        config_theme=settings.theme,
+        theme_given=getattr(args, "theme", None) is not None,
     )
 
 

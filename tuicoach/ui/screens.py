@@ -24,8 +24,8 @@ from tuicoach.domain.models import Finding, Report, Severity
 from tuicoach.ui import format as fmt
 from tuicoach.ui import keys
 from tuicoach.ui.keys import KeyHelp
-from tuicoach.ui.session import DraftItem
-from tuicoach.ui.widgets.tweet_list import Row, TweetList
+from tuicoach.ui.view import DraftItem, Row
+from tuicoach.ui.widgets.tweet_list import TweetList
 
 MODAL_CSS = """
 {name} {{
@@ -47,6 +47,12 @@ MODAL_CSS = """
     .buttons Button {{ margin-left: 2; }}
 }}
 """
+
+
+DRAFTS_EMPTY = (
+    "No saved drafts. Drafts are kept as you type, and come back after a restart; "
+    "n starts a new tweet, r replies to the highlighted one."
+)
 
 
 def _quote(row: Row) -> Content:
@@ -245,6 +251,7 @@ class DraftsScreen(ModalScreen[int | None]):
         MODAL_CSS.format(name="DraftsScreen")
         + """
     DraftsScreen OptionList { max-height: 20; }
+    DraftsScreen #drafts-empty { color: $text-muted; padding: 0 0 0 2; }
     """
     )
     BINDINGS: ClassVar[list[BindingType]] = [keys.CLOSE_DIALOG, keys.DELETE_DRAFT]
@@ -271,30 +278,59 @@ class DraftsScreen(ModalScreen[int | None]):
         with Vertical():
             yield Static("Drafts", classes="modal-title")
             yield OptionList(*[self._option(d) for d in self.drafts], id="drafts")
-            yield Static(
-                "enter opens · x deletes · escape closes" if self.drafts else "No saved drafts.",
-                classes="modal-hint",
-            )
+            yield Static(DRAFTS_EMPTY, id="drafts-empty")
+            yield Static(self._hint(), classes="modal-hint", id="drafts-hint")
+
+    def on_mount(self) -> None:
+        self._confirming: int | None = None  # the draft x was pressed on once
+        self._show_empty()
+
+    def _hint(self) -> str:
+        return "enter opens · x deletes (press it twice) · escape closes" if self.drafts else ""
+
+    def _show_empty(self) -> None:
+        self.query_one("#drafts").display = bool(self.drafts)
+        self.query_one("#drafts-empty").display = not self.drafts
+        self.query_one("#drafts-hint", Static).update(self._hint() or "escape closes")
 
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.drafts[event.option_index].id)
 
+    @on(OptionList.OptionHighlighted)
+    def _moved(self) -> None:
+        if self._confirming is not None:
+            self._confirming = None
+            self.query_one("#drafts-hint", Static).update(self._hint())
+
     def action_delete(self) -> None:
+        """The first x asks; the second, on the same draft, deletes it."""
         options = self.query_one(OptionList)
         index = options.highlighted
         if index is None or not self.drafts:
             return
-        draft = self.drafts.pop(index)
+        draft = self.drafts[index]
+        if self._confirming != draft.id:
+            self._confirming = draft.id
+            text = fmt.one_line(draft.text)[:40] or "(empty)"
+            self.query_one("#drafts-hint", Static).update(
+                Content.from_markup(
+                    "[b $warning]x again deletes “$text”[/] · moving on keeps it", text=text
+                )
+            )
+            return
+        self._confirming = None
+        self.drafts.pop(index)
         options.remove_option_at_index(index)
         self.on_delete(draft.id)
         self.notify("Draft deleted.")
+        self._show_empty()
 
     def action_close(self) -> None:
         self.dismiss(None)
 
 
-BLOCKING_RULES = frozenset({"empty", "too-long"})  # X itself would refuse these
+BLOCKING_RULES = frozenset({"empty", "too-long"})  # the service itself would refuse these
 
 
 class ConfirmSendScreen(ModalScreen[bool]):
@@ -344,7 +380,7 @@ class ConfirmSendScreen(ModalScreen[bool]):
                     label = "Override…" if self.errors else "Send anyway"
                     yield Button(label, id="go", variant="warning" if self.errors else "default")
             hint = (
-                "Fix it in Compose: X refuses empty tweets and tweets over 280."
+                "Fix it in Compose: an empty post, or one over the length limit, is refused."
                 if self.blocked
                 else "escape keeps editing"
             )
@@ -392,7 +428,7 @@ class NoAccountScreen(Screen[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("No X account is signed in", classes="title")
+            yield Static("No account is signed in", classes="title")
             yield Static(
                 Content.from_markup(
                     "tuicoach can open a [b]demo[/b]: a small coffee roaster's account with a "

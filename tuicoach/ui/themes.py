@@ -190,3 +190,63 @@ def load_themes(folders: Iterable[Path]) -> LoadedThemes:
             else:
                 themes[theme.name] = theme
     return LoadedThemes(tuple(themes.values()), tuple(errors))
+
+
+# -- choosing the theme, and remembering the palette's choice -----------------------------------
+
+THEME_MEMORY = "ui-theme.json"  # in the data dir: the user's config file is never rewritten
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeChoice:
+    name: str
+    notices: tuple[str, ...]  # plain text (the caller shows it with markup off)
+
+
+def remembered_theme(data_dir: Path | None, config_theme: str | None) -> str | None:
+    """The theme last picked in the palette, unless the config's theme changed since."""
+    if data_dir is None:
+        return None
+    import json
+
+    try:
+        saved = json.loads((data_dir / THEME_MEMORY).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(saved, dict) or saved.get("config") != config_theme:
+        return None  # the config says something new: it wins
+    name = saved.get("theme")
+    return name if isinstance(name, str) and name else None
+
+
+def remember_theme(data_dir: Path, name: str, config_theme: str | None) -> None:
+    """Keep ``name`` for the next start (written whole, then moved into place)."""
+    import json
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / THEME_MEMORY
+    partial = path.with_suffix(".tmp")
+    partial.write_text(json.dumps({"theme": name, "config": config_theme}), encoding="utf-8")
+    partial.replace(path)
+
+
+def choose_theme(
+    wanted: str, available: Iterable[str], errors: Iterable[ThemeError]
+) -> ThemeChoice:
+    """``wanted`` if it can be used, else the default, with one notice per problem."""
+    names = set(available)
+    notices: list[str] = []
+    fallback = DEFAULT_THEME if DEFAULT_THEME in names else "textual-dark"
+    broken = {error.path.stem: error for error in errors}
+    name = wanted
+    if wanted not in names:
+        if wanted in broken:
+            notices.append(f"{broken.pop(wanted)}. Using {fallback} instead.")
+        else:
+            notices.append(
+                f"There is no theme called {wanted!r}; using {fallback}. "
+                "Press ctrl+p and type 'theme' to see them all."
+            )
+        name = fallback
+    notices += [f"{error}. That theme was skipped." for error in broken.values()]
+    return ThemeChoice(name, tuple(notices))

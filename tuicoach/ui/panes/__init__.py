@@ -1,1 +1,1 @@
-"""The panes of the main screen, one module each (see DESIGN.md, "One room per pane")."""
+"""The panes, each owning its state and its workers (DESIGN.md, "One room per pane")."""

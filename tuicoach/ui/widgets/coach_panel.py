@@ -1,4 +1,4 @@
-"""The Coach pane: a score gauge, the findings grouped by severity, and the account strip.
+"""The Coach pane's pieces: a score gauge, the findings grouped by severity, the account strip.
 
 Everything is drawn from a :class:`~tuicoach.domain.models.Report` (and an
 :class:`AccountStats`) into ``Content`` with the draft's text passed as
@@ -9,12 +9,7 @@ keystroke.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
-from typing import ClassVar
-
-from textual.app import ComposeResult, RenderResult
-from textual.containers import Vertical, VerticalScroll
+from textual.app import RenderResult
 from textual.content import Content
 from textual.geometry import Size
 from textual.widget import Widget
@@ -22,6 +17,7 @@ from textual.widgets import Static
 
 from tuicoach.domain.models import Finding, Report, Severity
 from tuicoach.ui import format as fmt
+from tuicoach.ui.view import AccountStats
 
 GOOD_SCORE = 75
 FAIR_SCORE = 50
@@ -39,20 +35,6 @@ SEVERITY_STYLES = {
     Severity.GOOD: "$success",
 }
 SEVERITY_MARKS = {Severity.ERROR: "✖", Severity.WARNING: "▲", Severity.TIP: "•", Severity.GOOD: "✔"}
-
-
-@dataclass(frozen=True, slots=True)
-class AccountStats:
-    """The account at a glance, for the strip under the findings."""
-
-    promotional_recent: int  # promotional tweets among the last ``recent`` own tweets
-    recent: int
-    owed: int
-    oldest_owed: timedelta | None
-    since_last_post: timedelta | None
-    posts_last_hour: int
-    promo_heavy: bool = False  # over the coach's promotional share (promo-balance)
-    busy: bool = False  # as many posts this hour as make a burst
 
 
 def score_class(score: int) -> str:
@@ -183,25 +165,25 @@ class FindingsView(Widget):
 
     def show(self, report: Report | None) -> None:
         width = self.content_region.width or 40
-        before = [(line.plain, line.spans) for line in self._lines(width)]
+        before = [(line.plain, line.spans) for line in self.lines(width)]
         self.report = report
-        after = [(line.plain, line.spans) for line in self._lines(width)]
+        after = [(line.plain, line.spans) for line in self.lines(width)]
         # Most keys change nothing here: then nothing is redrawn. A new layout only
         # when the findings take more or fewer lines.
         if after != before:
             self.refresh(layout=len(after) != len(before))
 
-    def _lines(self, width: int) -> list[Content]:
+    def lines(self, width: int) -> list[Content]:
         if self._lines_for is not self.report or width != self._lines_width:
             self._lines_for, self._lines_width = self.report, width
             self._lines_cache = findings_lines(self.report, width)
         return self._lines_cache
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._lines(width))
+        return len(self.lines(width))
 
     def render(self) -> RenderResult:
-        return Content("\n").join(self._lines(self.content_region.width or 40))
+        return Content("\n").join(self.lines(self.content_region.width or 40))
 
 
 def stats_content(stats: AccountStats | None) -> Content:
@@ -223,43 +205,3 @@ def stats_content(stats: AccountStats | None) -> Content:
         (str(stats.posts_last_hour), "$warning bold" if stats.busy else ""),
         " in the last hour",
     )
-
-
-class CoachPane(Vertical):
-    """Gauge on top, findings in the middle (scrollable, focusable), the account strip below."""
-
-    DEFAULT_CSS = """
-    CoachPane {
-        #findings-scroll { height: 1fr; padding: 0 1; background: $surface; }
-        #findings { width: 1fr; }
-        #account-strip {
-            height: auto;
-            padding: 0 1;
-            border-top: dashed $panel-lighten-2;
-            color: $text-muted;
-        }
-    }
-    """
-
-    can_focus: ClassVar[bool] = False  # type: ignore[misc]
-
-    def compose(self) -> ComposeResult:
-        yield ScoreGauge(id="gauge")
-        with VerticalScroll(id="findings-scroll", can_focus=True):
-            yield FindingsView(id="findings")
-        yield Static(stats_content(None), id="account-strip")
-
-    def show_report(self, report: Report | None, *, pending: bool = False) -> None:
-        """Show a report; ``pending`` while the near-duplicate search is still running.
-
-        The pending mark is a "…" at the end of the gauge, not a line among the
-        findings: a line that comes and goes with every key would re-lay-out the
-        whole screen each time.
-        """
-        empty = report is None or not report.text.strip()
-        score = None if empty or report is None else report.score
-        self.query_one(ScoreGauge).show_score(score, pending=pending and score is not None)
-        self.query_one(FindingsView).show(report)
-
-    def show_stats(self, stats: AccountStats | None) -> None:
-        self.query_one("#account-strip", Static).update(stats_content(stats))

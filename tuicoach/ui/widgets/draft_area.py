@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.widgets import TextArea
+
+CHORD_PREFIXES = ("alt+", "ctrl+", "super+", "meta+", "hyper+")
 
 
 class DraftArea(TextArea):
@@ -27,3 +30,11 @@ class DraftArea(TextArea):
             highlight_cursor_line=False,
             placeholder=placeholder,
         )
+
+    async def _on_key(self, event: events.Key) -> None:
+        # A terminal sends alt+s as ESC s: a key *with* the character "s". When no binding
+        # took it (send remapped to f5, say), TextArea would type the "s" into the draft.
+        # A chord is never text. (Textual calls TextArea's own handler after this one,
+        # unless the default is prevented.)
+        if event.key.startswith(CHORD_PREFIXES):
+            event.prevent_default()

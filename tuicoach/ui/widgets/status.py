@@ -2,15 +2,20 @@
 
 The status bar says who is signed in, whether this is the demo, how the last
 sync went in one word ("synced", "offline", "rate limited until 14:05"), and,
-when the app is given a cost meter, today's spend on the X API.
+when the backend has one, its reading of today's spend.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from textual.app import RenderResult
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from tuicoach.backends.base import BackendError
 
 PANES = ("timeline", "mentions", "compose", "coach")
 PANE_TITLES = {
@@ -91,3 +96,24 @@ class StatusBar(Widget):
         if self.cost:
             parts += ["  │  ", self.cost]
         return Content.assemble(*parts)
+
+    def show_error(self, error: BackendError) -> str:
+        """Say in a word what went wrong; returns the way out, for the notice."""
+        from tuicoach.backends.base import AccessError, AuthError, Offline, RateLimited
+
+        self.problem = True
+        if isinstance(error, AuthError):
+            self.sync_state = "signed out"
+            return "Run `tuicoach login` to sign in again."
+        if isinstance(error, AccessError):
+            self.sync_state = f"no access: {error.feature}"
+            return "The rest keeps working."
+        if isinstance(error, RateLimited):
+            until = f"{error.until.astimezone():%H:%M}"
+            self.sync_state = f"rate limited until {until}"
+            return f"Trying again after {until}."
+        if isinstance(error, Offline):
+            self.sync_state = "offline"
+            return "Showing what is stored; tuicoach keeps trying."
+        self.sync_state = "failed"
+        return ""

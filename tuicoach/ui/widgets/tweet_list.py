@@ -14,7 +14,6 @@ markup, so ``[b]`` in a tweet shows as typed.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import ClassVar
 
@@ -31,34 +30,15 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tuicoach.domain.models import Tweet, User
 from tuicoach.ui import format as fmt
 from tuicoach.ui.keys import LIST_BINDINGS
+from tuicoach.ui.view import Row
+
+__all__ = ["ROW_HEIGHT", "Row", "TweetList"]
 
 BAND_LABELS = {"needs-answer": "needs answer", "normal": "owed", "thanks": "thanks"}
 PREVIEW_LINES = 2
 ROW_HEIGHT = PREVIEW_LINES + 2  # header, text lines, gap
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One tweet as a list shows it: who wrote it and, for mentions, what it is owed."""
-
-    tweet: Tweet
-    author: User | None = None
-    band: str | None = None  # owed band, if a reply is owed
-    note: str | None = None  # why it is not owed any more: "no reply needed: spam", "snoozed …"
-    own: bool = False
-
-    @property
-    def handle(self) -> str:
-        if self.author is not None:
-            return f"@{self.author.username}"
-        return f"user {self.tweet.author_id}"
-
-    @property
-    def owed(self) -> bool:
-        return self.band is not None
 
 
 class TweetList(ScrollView, can_focus=True):
@@ -76,6 +56,7 @@ class TweetList(ScrollView, can_focus=True):
         "tweet-list--owed-normal",
         "tweet-list--owed-thanks",
         "tweet-list--note",
+        "tweet-list--liked",
         "tweet-list--empty",
     }
 
@@ -93,6 +74,7 @@ class TweetList(ScrollView, can_focus=True):
         & > .tweet-list--owed-normal { color: $owed-normal; text-style: bold; }
         & > .tweet-list--owed-thanks { color: $owed-thanks; }
         & > .tweet-list--note { color: $text-muted; text-style: italic; }
+        & > .tweet-list--liked { color: $accent; text-style: bold; }
         & > .tweet-list--empty { color: $text-muted; text-style: italic; }
     }
     TweetList:focus {
@@ -134,6 +116,7 @@ class TweetList(ScrollView, can_focus=True):
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         empty_text: str = "Nothing here yet.",
+        text_width: int | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -147,6 +130,7 @@ class TweetList(ScrollView, can_focus=True):
         self._wrap_cache: LRUCache[tuple[str, int], list[str]] = LRUCache(64)
         self._now = clock()
         self._frame: tuple[int, Style] = (0, Style())
+        self._fixed_width = text_width  # for tests of the geometry, unmounted
 
     # -- data ---------------------------------------------------------------------------------
 
@@ -160,8 +144,13 @@ class TweetList(ScrollView, can_focus=True):
             return self._rows[self.cursor]
         return None
 
-    def set_rows(self, rows: Sequence[Row], *, keep: str | None = None) -> None:
-        """Replace every row; the cursor stays on its tweet (or on ``keep``) if still here."""
+    def set_rows(
+        self, rows: Sequence[Row], *, keep: str | None = None, else_top: bool = False
+    ) -> None:
+        """Replace every row; the cursor stays on its tweet (or on ``keep``) if still here.
+
+        When it is gone the cursor stays at its place, or goes to the top with ``else_top``.
+        """
         current = self.current
         target = keep or (current.tweet.id if current else None)
         self._rows = list(rows)
@@ -169,7 +158,7 @@ class TweetList(ScrollView, can_focus=True):
         self._row_cache.clear()
         index = self._index_of.get(target, None) if target else None
         if index is None:
-            index = min(self.cursor, max(len(self._rows) - 1, 0))
+            index = 0 if else_top else min(self.cursor, max(len(self._rows) - 1, 0))
         self._now = self._clock()
         self.cursor = index
 
@@ -181,6 +170,19 @@ class TweetList(ScrollView, can_focus=True):
                 self._rows.append(row)
         self._update_virtual_size()
         self.refresh()
+
+    def update_liked(self, tweet_id: str, liked: bool) -> None:
+        """Show a like (or its undoing) on the row of ``tweet_id``, if it is here."""
+        index = self._index_of.get(tweet_id)
+        if index is not None and self._rows[index].liked != liked:
+            self._rows[index] = self._rows[index].with_liked(liked)
+            self._row_cache.clear()
+            self.refresh()
+
+    @property
+    def rendered_rows(self) -> int:
+        """How many rows are drawn and kept (the rest are only arithmetic)."""
+        return len(self._row_cache)
 
     def select_tweet(self, tweet_id: str) -> bool:
         index = self._index_of.get(tweet_id)
@@ -198,6 +200,8 @@ class TweetList(ScrollView, can_focus=True):
     # -- geometry -----------------------------------------------------------------------------
 
     def _text_width(self) -> int:
+        if self._fixed_width is not None:
+            return self._fixed_width
         return max(self.scrollable_content_region.width - 2, 8)
 
     def _wrapped(self, row: Row) -> list[str]:
@@ -219,19 +223,19 @@ class TweetList(ScrollView, can_focus=True):
             return 0
         return max(0, len(self._wrapped(row)) - PREVIEW_LINES)
 
-    def _top_of(self, index: int) -> int:
+    def top_of(self, index: int) -> int:
         top = index * ROW_HEIGHT
         return top + self._extra() if index > self.cursor else top
 
-    def _height_of(self, index: int) -> int:
+    def height_of(self, index: int) -> int:
         return ROW_HEIGHT + (self._extra() if index == self.cursor else 0)
 
-    def _locate(self, y: int) -> tuple[int, int]:
+    def locate(self, y: int) -> tuple[int, int]:
         """The row at virtual line ``y``, and the line within it."""
         cursor_top = self.cursor * ROW_HEIGHT
         if y < cursor_top:
             return divmod(y, ROW_HEIGHT)
-        if y < cursor_top + self._height_of(self.cursor):
+        if y < cursor_top + self.height_of(self.cursor):
             return self.cursor, y - cursor_top
         return divmod(y - self._extra(), ROW_HEIGHT)
 
@@ -275,9 +279,9 @@ class TweetList(ScrollView, can_focus=True):
             return
         region = Region(
             0,
-            self._top_of(self.cursor),
+            self.top_of(self.cursor),
             self.scrollable_content_region.width,
-            self._height_of(self.cursor),
+            self.height_of(self.cursor),
         )
         self.scroll_to_region(region, animate=False, force=True, immediate=True)
 
@@ -310,7 +314,7 @@ class TweetList(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None or not self._rows:
             return
-        index, _ = self._locate(offset.y + round(self.scroll_offset.y))
+        index, _ = self.locate(offset.y + round(self.scroll_offset.y))
         if index < len(self._rows):
             self.cursor = index
             if event.chain >= 2:
@@ -332,7 +336,7 @@ class TweetList(ScrollView, can_focus=True):
                     width, base
                 )
             return Strip.blank(width, base)
-        index, line = self._locate(y + round(self.scroll_offset.y))
+        index, line = self.locate(y + round(self.scroll_offset.y))
         if index >= len(self._rows):
             return Strip.blank(width, base)
         strips = self._render_row(index, width)
@@ -350,7 +354,6 @@ class TweetList(ScrollView, can_focus=True):
             left.append(Segment("▌ ", base + style("tweet-list--cursor-bar")))
         else:
             left.append(Segment("  ", base))
-        left.append(Segment(row.handle, base + style("tweet-list--author")))
         name = f" {row.author.name}" if row.author is not None and row.author.name else ""
         age = f" · {when}"
         tag, tag_style = "", meta
@@ -360,17 +363,27 @@ class TweetList(ScrollView, can_focus=True):
         elif row.note:
             tag, tag_style = f" · {row.note}", base + style("tweet-list--note")
         metrics = row.tweet.metrics
-        counts = f"  ↩{fmt.count(metrics.replies)} ♥{fmt.count(metrics.likes)} "
-        used = sum(s.cell_length for s in left) + cell_len(age)
-        # Keep the band (it is why the row is here), then the name, then the counts.
-        if used + cell_len(tag) > width:
-            tag = tag[: max(0, width - used - 1)] + "…" if width - used > 4 else ""
-        used += cell_len(tag)
+        heart = "♥" if row.liked else "♡"
+        counts = f"  ↩{fmt.count(metrics.replies)} {heart}{fmt.count(metrics.likes)} "
+        handle = row.handle
+        lead = sum(s.cell_length for s in left)
+        # The band or the note is why the row is here: it stays whole. Then the age, the
+        # handle (cut with "…" if it must), the name, and the counts, as room allows.
+        room = width - lead - cell_len(age) - cell_len(tag)
+        if room < cell_len(handle):
+            if room >= 4:
+                handle = handle[: room - 1] + "…"
+            else:  # too narrow for all: then the tag gives way after all
+                handle = handle[: max(3, room) - 1] + "…"
+                tag = tag[: max(0, width - lead - cell_len(handle) - cell_len(age) - 1)]
+        left.append(Segment(handle, base + style("tweet-list--author")))
+        used = lead + cell_len(handle) + cell_len(age) + cell_len(tag)
         if used + cell_len(name) > width - 1:
             name = ""
         used += cell_len(name)
         if used + cell_len(counts) > width:
-            counts = ""
+            # No room for the counts: a like still shows, as a lone heart.
+            counts = " ♥ " if row.liked and used + 3 <= width else ""
         segments = [
             *left,
             Segment(name, meta),
@@ -379,7 +392,13 @@ class TweetList(ScrollView, can_focus=True):
         ]
         if counts:
             segments.append(Segment(" " * (width - used - cell_len(counts)), base))
-            segments.append(Segment(counts, meta))
+            if row.liked:
+                at = counts.index(heart)
+                liked = base + style("tweet-list--liked")
+                segments += [Segment(counts[:at], meta), Segment(counts[at:].rstrip(), liked)]
+                segments.append(Segment(" ", meta))
+            else:
+                segments.append(Segment(counts, meta))
         return Strip(segments).crop(0, width).adjust_cell_length(width, base)
 
     def _render_row(self, index: int, width: int) -> list[Strip]:

@@ -1,0 +1,429 @@
+"""The Compose pane: the draft, its autosave, what it replies to, and the send flow.
+
+Replying: :meth:`ComposePane.start_reply` (the App calls it on
+``ReplyRequested``) keeps the row and the pane it came from. Sending: ``alt+s``
+posts ``SendRequested`` with :meth:`to_draft`; the Coach pane answers with
+``SendChecked``; :meth:`confirm_send` asks when the coach has concerns, then a
+worker posts and answers ``Posted`` (or ``PostFailed``). The App then takes the
+focus back to ``origin``, the list the reply came from.
+
+The text area is mounted just after the first frame (:meth:`attach_editor`):
+``TextArea`` is the heaviest widget on the screen to import and draw, and
+nobody types in the first few milliseconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.widgets import Button, Static
+from textual.worker import Worker, WorkerState
+
+from tuicoach.backends.base import BackendError
+from tuicoach.ui import messages, view
+from tuicoach.ui.keys import COMPOSE_BINDINGS
+from tuicoach.ui.panes.base import Pane
+from tuicoach.ui.view import Account, Row, SavedDraft
+from tuicoach.ui.widgets.compose import LengthCounter
+
+if TYPE_CHECKING:
+    from textual.widgets import TextArea
+
+    from tuicoach.domain.models import Draft, Report
+    from tuicoach.ui.widgets.draft_area import DraftArea
+
+DRAFT_SAVE_DELAY = 0.5  # seconds after the last key; "at most a second behind"
+PLACEHOLDER = "Write a tweet, or pick a mention and press r to reply."
+
+
+class ComposePane(Pane):
+    """Reply context (whole, scrollable), the draft, and a bar: length, state, Send."""
+
+    pane = "compose"
+    pane_title = "Compose"
+    BINDINGS: ClassVar[list[BindingType]] = list(COMPOSE_BINDINGS)
+
+    DEFAULT_CSS = """
+    ComposePane {
+        #draft-placeholder { height: 1fr; padding: 0 1; color: $text-disabled; }
+        #reply-context {
+            display: none;
+            height: auto;
+            max-height: 45%;
+            padding: 0 1;
+            color: $text-muted;
+            border-bottom: dashed $panel-lighten-2;
+            scrollbar-size-vertical: 1;
+        }
+        &.-reply #reply-context { display: block; }
+        #compose-bar { height: 1; padding: 0 1; }
+        #draft-state { width: 1fr; color: $text-muted; padding: 0 1; }
+        #send { min-width: 8; }
+    }
+    """
+
+    account: Account | None = None
+    reply_to: Row | None = None
+    origin = "mentions"  # the list to go back to after sending
+    draft_id: int | None = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="reply-context", can_focus=False):
+            yield Static(id="reply-text", markup=False)
+        yield Static(PLACEHOLDER, id="draft-placeholder")
+        with Horizontal(id="compose-bar"):
+            yield LengthCounter("0", id="length")
+            yield Static("", id="draft-state")
+            yield Button("Send", id="send", compact=True, variant="primary")
+
+    def __init__(self, clock: Callable[[], datetime], *, active: bool = False) -> None:
+        super().__init__(clock, active=active)
+        self._state = ""
+        self._dirty = False  # an edit not yet saved
+        self._saving = False
+        self._timer: Any = None
+        self._restoring = False  # the next Changed is ours (a restore), not the user's
+        self._early_text: str | None = None  # set before the text area is there
+        self._which = 0  # which draft this is: saves of a draft set aside say another number
+        self._editor_asked = False
+        self._editor_ready = asyncio.Event()
+
+    def on_mount(self) -> None:
+        # Tab goes from pane to pane; the button is reached by mouse, alt+s or the palette.
+        self.query_one("#send", Button).can_focus = False
+
+    async def attach_editor(self) -> None:
+        """Put the real text area where the placeholder is (once; callers may race)."""
+        from tuicoach.ui.widgets.draft_area import DraftArea
+
+        if self._editor_asked:
+            await self._editor_ready.wait()
+            return
+        self._editor_asked = True
+        placeholder = self.query_one("#draft-placeholder")
+        await self.mount(DraftArea(id="draft", placeholder=PLACEHOLDER), before=placeholder)
+        await placeholder.remove()
+        if self._early_text is not None:
+            text, self._early_text = self._early_text, None
+            self._set_text(text)
+        self._editor_ready.set()
+
+    def open(self, account: Account, draft: SavedDraft | None, count: int) -> None:
+        self.account = account
+        self.query_one(LengthCounter).limit = account.backend.length_limit
+        self.show_length(self.text)
+        if draft is not None:
+            self.restore(draft, count)
+
+    # -- the text ----------------------------------------------------------------------------
+
+    @property
+    def draft_area(self) -> DraftArea:
+        from tuicoach.ui.widgets.draft_area import DraftArea
+
+        return self.query_one(DraftArea)
+
+    @property
+    def text(self) -> str:
+        if not self.query("#draft"):
+            return self._early_text or ""
+        return self.draft_area.text
+
+    def rescore(self) -> None:
+        """Ask the coach about the draft as it is (a restored one, once the coach starts)."""
+        self.post_message(messages.DraftChanged(self.to_draft()))
+
+    def to_draft(self) -> Draft:
+        """The draft as the coach reads it: the text and what it answers."""
+        return view.make_draft(self.text, self.reply_to)
+
+    def _set_text(self, text: str) -> None:
+        """Put ``text`` in the draft without counting it as an edit (nothing to save)."""
+        if self.text == text:
+            self.show_length(text)
+            self.rescore()
+            return
+        if not self.query("#draft"):  # the text area comes just after the data
+            self._early_text = text
+            self.show_length(text)
+            return
+        self._restoring = True
+        area = self.draft_area
+        area.load_text(text)
+        area.move_cursor(area.document.end)
+
+    def show_length(self, text: str) -> None:
+        from tuicoach.domain.twittertext import parse_tweet
+
+        self.query_one(LengthCounter).show_length(parse_tweet(text).weighted_length)
+
+    def show_state(self, state: str) -> None:
+        if state != self._state:
+            self._state = state
+            self.query_one("#draft-state", Static).update(state, layout=False)
+
+    def _show_reply(self, row: Row | None) -> None:
+        self.reply_to = row
+        self.set_class(row is not None, "-reply")
+        text = self.query_one("#reply-text", Static)
+        if row is None:
+            text.update("")
+            return
+        # The whole tweet, as written (scrollable when long): it is what is being answered.
+        text.update(
+            Content.from_markup("[b]↩ Replying to $handle[/b]\n", handle=row.handle)
+            + Content(row.tweet.text)
+        )
+        self.query_one("#reply-context", VerticalScroll).scroll_home(animate=False)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        # Named, not @on(TextArea.Changed): TextArea is imported after the first frame.
+        if event.text_area.id != "draft":
+            return
+        self.show_length(event.text_area.text)
+        self.post_message(messages.DraftChanged(self.to_draft()))
+        if self._restoring:
+            self._restoring = False
+            return
+        self._dirty = True
+        self.show_state("editing…")
+        if self._timer is None:
+            self._timer = self.set_timer(DRAFT_SAVE_DELAY, self._save)
+
+    # -- what the draft is -------------------------------------------------------------------
+
+    def restore(self, draft: SavedDraft, count: int) -> None:
+        self._set_aside()
+        self.draft_id = draft.id
+        self._show_reply(draft.reply_to)
+        self._set_text(draft.text)
+        more = f" · {count - 1} more in Drafts (d)" if count > 1 else ""
+        self.show_state(f"draft restored{more}")
+
+    def start_reply(self, row: Row, origin: str) -> None:
+        """Answer ``row``; after sending, the focus goes back to the ``origin`` pane."""
+        self.origin = origin
+        if (
+            self.text.strip()
+            and self.reply_to is not None
+            and self.reply_to.tweet.id == row.tweet.id
+        ):
+            return  # already answering it: keep what is written
+        self._set_aside()
+        self.draft_id = None
+        self._show_reply(row)
+        self._set_text(f"{row.handle} " if row.author is not None else "")
+        self.show_state("new reply")
+
+    async def action_new_tweet(self) -> None:
+        await self.attach_editor()  # keys typed next belong in it
+        self._set_aside()
+        self.draft_id = None
+        self._show_reply(None)
+        self._set_text("")
+        self.show_state("new tweet")
+        await self.run_action("screen.show_pane('compose')")
+
+    # -- saving ------------------------------------------------------------------------------
+
+    @property
+    def draft_saved(self) -> bool:
+        """No edit is waiting to be saved (tests and snapshots wait for this)."""
+        return not (self._dirty or self._saving or self._timer is not None)
+
+    def _save(self) -> None:
+        self._timer = None
+        if not self._dirty or self._saving or self.account is None:
+            return
+        self._dirty = False
+        self._saving = True
+        reply_id = self.reply_to.tweet.id if self.reply_to else None
+        self._save_worker(self.account, self.text, self.draft_id, reply_id, self._which)
+
+    def _set_aside(self) -> None:
+        """The draft is being replaced: its last edit is saved in a worker (it stays in
+        Drafts), and what that worker answers is not about the next draft."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self._which += 1
+        if self.account is None or not self._dirty:
+            return
+        self._dirty = False
+        reply_id = self.reply_to.tweet.id if self.reply_to else None
+        self._save_worker(self.account, self.text, self.draft_id, reply_id, self._which - 1)
+
+    @work(thread=True, group="drafts", exit_on_error=False)
+    def _save_worker(
+        self, account: Account, text: str, draft_id: int | None, reply_id: str | None, which: int
+    ) -> None:
+        saved = view.save_draft(account, text, draft_id, reply_id, self.clock())
+        self.post_message(messages.DraftSaved(saved, which))
+
+    @on(messages.DraftSaved)
+    def _saved(self, message: messages.DraftSaved) -> None:
+        self._saving = False
+        if message.which == self._which:  # else: a draft set aside, saved
+            self.draft_id = message.draft_id
+            self.show_state("saved" if message.draft_id else "")
+        if self._dirty:
+            self._save()
+
+    def flush(self) -> None:
+        """Save now, on this thread: on quit, the one store write the UI thread makes."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if self.account is None or not self._dirty:
+            return
+        self._dirty = False
+        reply_id = self.reply_to.tweet.id if self.reply_to else None
+        self.draft_id = view.save_draft(
+            self.account, self.text, self.draft_id, reply_id, self.clock()
+        )
+
+    # -- the drafts list ---------------------------------------------------------------------
+
+    def action_drafts(self) -> None:
+        if self.account is None:
+            return
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        pending = self._dirty
+        self._dirty = False
+        reply_id = self.reply_to.tweet.id if self.reply_to else None
+        text = self.text if pending else None
+        self._list_drafts(self.account, text, self.draft_id, reply_id, self._which)
+
+    @work(thread=True, exclusive=True, group="drafts-list", exit_on_error=False)
+    def _list_drafts(
+        self,
+        account: Account,
+        text: str | None,
+        draft_id: int | None,
+        reply_id: str | None,
+        which: int,
+    ) -> None:
+        if text is not None:  # the edit not yet saved goes in first, so it is listed
+            self.post_message(
+                messages.DraftSaved(
+                    view.save_draft(account, text, draft_id, reply_id, self.clock()), which
+                )
+            )
+        self.post_message(messages.DraftsListed(view.drafts(account)))
+
+    @on(messages.DraftsListed)
+    def _show_drafts(self, message: messages.DraftsListed) -> None:
+        from tuicoach.ui.screens import DraftsScreen
+
+        screen = DraftsScreen(message.drafts, self.clock(), self._delete_draft)
+        self.app.push_screen(screen, self._open_draft)
+
+    def _delete_draft(self, draft_id: int) -> None:
+        if draft_id == self.draft_id:
+            self.draft_id = None
+        if self.account is not None:
+            self._delete_worker(self.account, draft_id)
+
+    @work(thread=True, group="drafts", exit_on_error=False)
+    def _delete_worker(self, account: Account, draft_id: int) -> None:
+        account.store.delete_draft(draft_id)
+
+    def _open_draft(self, draft_id: int | None) -> None:
+        if draft_id is not None and self.account is not None:
+            self._read_draft(self.account, draft_id)
+
+    @work(thread=True, group="drafts-list", exit_on_error=False)
+    def _read_draft(self, account: Account, draft_id: int) -> None:
+        saved = view.draft_by_id(account, draft_id)
+        if saved is not None:
+            self.post_message(messages.DraftLoaded(saved))
+
+    @on(messages.DraftLoaded)
+    async def _draft_loaded(self, message: messages.DraftLoaded) -> None:
+        self.restore(message.draft, 1)
+        await self.run_action("screen.show_pane('compose')")
+
+    # -- sending -----------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#send")
+    def action_send(self) -> None:
+        if self.account is not None:
+            self.post_message(messages.SendRequested(self.to_draft()))
+
+    def confirm_send(self, report: Report) -> None:
+        """The coach's full report of the draft to send: ask if it has concerns, then post."""
+        from tuicoach.ui.screens import ConfirmSendScreen
+
+        reply_to = self.reply_to
+        if not (report.has_errors or report.has_warnings):
+            self._post(report.text, reply_to)
+            return
+
+        def answered(go: bool | None) -> None:
+            if go:
+                self._post(report.text, reply_to)
+
+        self.app.push_screen(ConfirmSendScreen(report, reply=reply_to is not None), answered)
+
+    def _post(self, text: str, reply_to: Row | None) -> None:
+        if self.account is None:
+            return
+        self.show_state("sending…")
+        self._post_worker(self.account, text, reply_to, self.draft_id, self.origin)
+
+    @work(thread=True, group="send", exit_on_error=False)
+    def _post_worker(
+        self,
+        account: Account,
+        text: str,
+        reply_to: Row | None,
+        draft_id: int | None,
+        origin: str,
+    ) -> None:
+        try:
+            tweet = account.backend.post(text, reply_to=reply_to.tweet if reply_to else None)
+        except BackendError as error:
+            self.post_message(messages.PostFailed(error))
+            return
+        if draft_id is not None:
+            account.store.delete_draft(draft_id)
+        origin = origin if reply_to else "compose"
+        self.post_message(messages.Posted(tweet, reply_to, origin, view.spend(account)))
+
+    @on(messages.PostFailed)
+    def _post_failed(self, message: messages.PostFailed) -> None:
+        self.show_state("not sent; the draft is kept")
+        self.post_message(messages.BackendFailed(message.error))
+
+    @on(messages.Posted)
+    def _posted(self, message: messages.Posted) -> None:
+        self._dirty = False
+        self._which += 1  # the sent draft is gone: no late save speaks for the next one
+        self.draft_id = None
+        self._show_reply(None)
+        self._set_text("")
+        if message.reply_to is not None:
+            self.show_state(f"replied to {message.reply_to.handle}")
+        else:
+            self.show_state("posted")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Put the state back, so a failure never wedges drafts or sending.
+        if event.state is not WorkerState.ERROR:
+            return
+        if event.worker.group == "drafts":
+            self._saving = False
+            self._dirty = True  # try again on the next change (and on quit)
+            self.show_state("not saved yet")
+        elif event.worker.group == "send":
+            self.show_state("not sent; the draft is kept")

@@ -1,0 +1,298 @@
+"""What the panes show, as plain values, and the store queries that produce them.
+
+No widget lives here and nothing here imports one: these functions run in
+worker threads (the store is thread-safe) and return immutable rows and
+numbers that the panes' handlers show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from tuicoach.domain.models import Draft, Tweet, User
+from tuicoach.ui import format as fmt
+
+if TYPE_CHECKING:
+    # Imported where used, in workers: the coach and the store stay off the start-up path.
+    from tuicoach.backends.base import Backend
+    from tuicoach.coach import Coach
+    from tuicoach.domain.owed import Mark
+    from tuicoach.store import DraftRecord, Store
+
+MENTIONS_SHOWN = 500  # the newest mentions listed (the owed ones are always listed)
+TIMELINE_PAGE = 200
+
+
+@dataclass(frozen=True)
+class Account:
+    """An open account: its store and the backend that fills it and posts from it."""
+
+    store: Store
+    backend: Backend
+    # Ignored, kept so older callers still construct an Account: the status bar asks the
+    # backend's own ``spend_today()``.
+    cost_meter: Callable[[], str | None] | None = None
+    # The config's [owed] rank_by_followers: within a band, bigger audiences first.
+    rank_by_followers: bool = False
+
+    @property
+    def user(self) -> User:
+        return self.backend.account
+
+    def close(self) -> None:
+        """Let go of the network and the database; the store folds its journal back in."""
+        self.backend.close()
+        self.store.close()  # a backend may leave its store open; closing twice is fine
+
+
+@dataclass(frozen=True)
+class Row:
+    """One tweet as a list shows it: who wrote it and, for mentions, what it is owed."""
+
+    tweet: Tweet
+    author: User | None = None
+    band: str | None = None  # owed band, if a reply is owed
+    note: str | None = None  # why it is not owed any more: "no reply needed: spam", "snoozed …"
+    own: bool = False
+    liked: bool = False  # the account has liked it
+
+    @property
+    def handle(self) -> str:
+        if self.author is not None:
+            return f"@{self.author.username}"
+        return f"user {self.tweet.author_id}"
+
+    @property
+    def owed(self) -> bool:
+        return self.band is not None
+
+    def with_liked(self, liked: bool) -> Row:
+        return replace(self, liked=liked)
+
+
+@dataclass(frozen=True)
+class AccountStats:
+    """The account at a glance, for the strip under the findings."""
+
+    promotional_recent: int  # promotional tweets among the last ``recent`` own tweets
+    recent: int
+    owed: int
+    oldest_owed: timedelta | None
+    since_last_post: timedelta | None
+    posts_last_hour: int
+    promo_heavy: bool = False  # over the coach's promotional share (promo-balance)
+    busy: bool = False  # as many posts this hour as make a burst
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The Mentions pane, read at one moment."""
+
+    mentions: tuple[Row, ...]  # newest first
+    owed: tuple[Row, ...]  # priority order
+    owed_since: tuple[datetime, ...]
+    waiting: tuple[timedelta, ...]  # how long each owed reply has waited, for the strip
+
+
+@dataclass(frozen=True)
+class SavedDraft:
+    id: int
+    text: str
+    reply_to: Row | None
+
+
+@dataclass(frozen=True)
+class DraftItem:
+    """A saved draft as the drafts list shows it."""
+
+    id: int
+    text: str
+    updated_at: datetime
+    reply_handle: str | None
+
+
+@dataclass(frozen=True)
+class Opened:
+    """Everything the first screen needs, read off the UI thread."""
+
+    account: Account
+    timeline: list[Row]
+    snapshot: Snapshot
+    draft: SavedDraft | None
+    drafts_count: int
+    cost: str | None
+
+
+def open_session(account: Account, now: datetime) -> Opened:
+    """The first screen's data: no coach here (the Coach pane builds its own, later)."""
+    timeline = timeline_page(account, None, TIMELINE_PAGE)
+    snapshot = read_snapshot(account, now)
+    records = account.store.drafts()
+    draft = saved_draft(account, records[0]) if records else None
+    return Opened(account, timeline, snapshot, draft, len(records), spend(account))
+
+
+def spend(account: Account) -> str | None:
+    """Today's spend as the backend words it; a broken meter is a word, not a crash."""
+    try:
+        return account.backend.spend_today()
+    except Exception as exc:
+        return f"cost meter: {exc}"
+
+
+def _rows(
+    account: Account,
+    tweets: Sequence[Tweet],
+    *,
+    bands: dict[str, str] | None = None,
+    notes: dict[str, str] | None = None,
+) -> list[Row]:
+    store = account.store
+    users = store.users({t.author_id for t in tweets})
+    liked = store.liked_among([t.id for t in tweets])
+    me = account.user.id
+    bands = bands or {}
+    notes = notes or {}
+    return [
+        Row(
+            tweet,
+            users.get(tweet.author_id),
+            band=bands.get(tweet.id),
+            note=notes.get(tweet.id),
+            own=tweet.author_id == me,
+            liked=tweet.id in liked,
+        )
+        for tweet in tweets
+    ]
+
+
+def timeline_page(account: Account, before: Tweet | None, limit: int = TIMELINE_PAGE) -> list[Row]:
+    """One page of the timeline (home and own tweets), newest first, after ``before``."""
+    return _rows(account, account.store.timeline(limit=limit, before=before))
+
+
+def _note(mark: Mark, now: datetime) -> str | None:
+    from tuicoach.domain.owed import MarkKind
+
+    if mark.kind is MarkKind.NO_REPLY:
+        return f"no reply needed: {mark.reason}" if mark.reason else "no reply needed"
+    if mark.until is not None and mark.until > now:
+        return f"snoozed, back in {fmt.duration(mark.until - now)}"
+    return None
+
+
+def read_snapshot(account: Account, now: datetime) -> Snapshot:
+    """Mentions with their owed bands and marks, and the owed list."""
+    store, user = account.store, account.user
+    owed = store.owed(
+        account_id=user.id,
+        account_username=user.username,
+        now=now,
+        rank_by_followers=account.rank_by_followers,
+    )
+    bands = {reply.tweet.id: reply.band.value for reply in owed}
+    notes = {
+        tweet_id: note
+        for tweet_id, mark in store.marks().items()
+        if (note := _note(mark, now)) is not None
+    }
+    mentions = store.stream("mentions", limit=MENTIONS_SHOWN)
+    listed = {t.id for t in mentions}
+    extra = [reply.tweet for reply in owed if reply.tweet.id not in listed]
+    if extra:  # owed replies the mentions stream did not carry (replies, quotes)
+        mentions = sorted([*mentions, *extra], key=lambda t: (t.created_at, t.id), reverse=True)
+    muted = store.muted()
+    for tweet in mentions:
+        if tweet.author_id in muted:
+            notes.setdefault(tweet.id, "muted")
+    created = {t.id: t.created_at for t in mentions}
+    answered = store.answered(created, account_id=user.id, account_username=user.username, now=now)
+    for tweet_id, at in answered.items():  # an answer says more than a mark
+        notes[tweet_id] = f"answered in {fmt.duration(at - created[tweet_id])}"
+    mention_rows = _rows(account, mentions, bands=bands, notes=notes)
+    by_id = {row.tweet.id: row for row in mention_rows}
+    return Snapshot(
+        tuple(mention_rows),
+        tuple(by_id[reply.tweet.id] for reply in owed),
+        tuple(reply.tweet.created_at for reply in owed),
+        tuple(reply.waiting for reply in owed),
+    )
+
+
+def account_stats(coach: Coach, now: datetime, waiting: Iterable[timedelta]) -> AccountStats:
+    """The strip's numbers, flagged by the same thresholds the coach's rules use."""
+    limits = coach.settings.thresholds
+    waits = list(waiting)
+    recent = coach.history.last(limits.promo_window, until=now)
+    promotional = sum(coach.is_promotional(t) for t in recent)
+    latest = coach.history.latest(until=now)
+    last_hour = len(coach.history.between(now - timedelta(hours=1), now))
+    return AccountStats(
+        promotional_recent=promotional,
+        recent=len(recent),
+        owed=len(waits),
+        oldest_owed=max(waits) if waits else None,
+        since_last_post=now - latest.created_at if latest else None,
+        posts_last_hour=last_hour,
+        promo_heavy=bool(recent) and promotional / len(recent) > limits.promo_share,
+        busy=last_hour >= limits.burst_count,
+    )
+
+
+def conversation(account: Account, tweet: Tweet) -> list[Row]:
+    """The thread around ``tweet``, oldest first (at least the tweet itself)."""
+    tweets = account.store.conversation(tweet.conversation_id or tweet.id)
+    if not any(t.id == tweet.id for t in tweets):
+        tweets = [*tweets, tweet]
+    return _rows(account, tweets)
+
+
+def make_draft(text: str, reply_to: Row | None) -> Draft:
+    if reply_to is None:
+        return Draft(text)
+    return Draft.answering(text, reply_to.tweet, reply_to.author)
+
+
+# -- drafts ---------------------------------------------------------------------------------
+
+
+def save_draft(
+    account: Account, text: str, draft_id: int | None, reply_to_id: str | None, now: datetime
+) -> int | None:
+    """Save the draft (an empty one is deleted instead); returns its id, or None."""
+    if not text.strip():
+        if draft_id is not None:
+            account.store.delete_draft(draft_id)
+        return None
+    return account.store.save_draft(text, draft_id=draft_id, reply_to_id=reply_to_id, now=now)
+
+
+def saved_draft(account: Account, record: DraftRecord) -> SavedDraft:
+    reply: Row | None = None
+    if record.reply_to_id is not None:
+        tweet = account.store.tweet(record.reply_to_id)
+        if tweet is not None:
+            reply = _rows(account, [tweet])[0]
+    return SavedDraft(record.id, record.text, reply)
+
+
+def drafts(account: Account) -> list[DraftItem]:
+    records = account.store.drafts()
+    replied = account.store.tweets(r.reply_to_id for r in records if r.reply_to_id)
+    users = account.store.users({t.author_id for t in replied.values()})
+    items = []
+    for record in records:
+        handle = None
+        if record.reply_to_id and (tweet := replied.get(record.reply_to_id)):
+            author = users.get(tweet.author_id)
+            handle = f"@{author.username}" if author else None
+        items.append(DraftItem(record.id, record.text, record.updated_at, handle))
+    return items
+
+
+def draft_by_id(account: Account, draft_id: int) -> SavedDraft | None:
+    record = account.store.draft(draft_id)
+    return saved_draft(account, record) if record else None
