@@ -37,6 +37,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "sync": ("tuicoach.cli.sync", "fetch new tweets once, and say what it read and cost"),
     "post": ("tuicoach.cli.post", "post a tweet or a reply, after the coach has read it"),
     "usage": ("tuicoach.cli.usage", "what X reads and posts cost today (and lately)"),
+    "outbox": ("tuicoach.cli.outbox", "list posts on their way out; `resolve` checks X now"),
 }
 
 EXIT_OK = 0

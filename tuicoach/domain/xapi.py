@@ -41,7 +41,12 @@ def parse_time(value: object, field_name: str = "created_at") -> datetime:
         ) from None
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+01:00 is before the first representable UTC
+        raise PayloadError(
+            field_name, f"{value!r} is out of range: a time between years 1 and 9999 in UTC"
+        ) from None
 
 
 def _str(obj: Mapping[str, Any], key: str, *, required: bool = True) -> str | None:

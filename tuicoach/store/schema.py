@@ -139,6 +139,16 @@ CREATE TABLE usage_reads (
 ) WITHOUT ROWID;
 """
 
+_V4_OUTBOX_DRAFTS = """
+-- Exactly once (backends/x/outbox.py): which draft a post came from, when the
+-- last attempt went to X (an in-flight post is not sent again before a lookup
+-- has waited long enough after it), and when X's copy was known.
+ALTER TABLE outbox ADD COLUMN draft_id INTEGER;
+ALTER TABLE outbox ADD COLUMN attempted_at TEXT;
+ALTER TABLE outbox ADD COLUMN settled_at TEXT;
+CREATE INDEX outbox_by_draft ON outbox (draft_id, id);
+"""
+
 #: A step is SQL, or a function for changes SQL alone cannot make (moving data).
 Migration = str | Callable[[sqlite3.Connection], None]
 
@@ -147,6 +157,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _V1_CORE,  # 0 -> 1: tweets, users, streams, marks, mutes, drafts, cursors
     _V2_POSTING,  # 1 -> 2: demo posts flag, outbox, likes
     _V3_USAGE,  # 2 -> 3: the X cost meter's daily counts
+    _V4_OUTBOX_DRAFTS,  # 3 -> 4: outbox records tied to drafts, attempt and settle times
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -16,6 +16,7 @@ from typing import Any
 
 import requests
 
+from tuicoach.backends.x.errors import TooLarge
 from tuicoach.backends.x.settings import DEFAULT_API_BASE, normalise_base
 
 # oauthlib and requests_oauthlib log signed headers, token responses and signature
@@ -25,6 +26,12 @@ for _name in ("oauthlib", "requests_oauthlib"):
     logging.getLogger(_name).setLevel(logging.WARNING)
 
 DEFAULT_TIMEOUT = 15.0
+
+#: The most tuicoach reads of one answer. A full page (100 tweets with every
+#: field and the users they bring) is about 150 kB; 4 MB leaves room for long
+#: posts and is still small enough that X sending megabytes (a runaway page, a
+#: 20 MB tweet) is refused rather than stored and billed.
+MAX_RESPONSE_BYTES = 4 << 20
 
 # The hosts tweepy and X's docs use; requests to anything else are left alone.
 X_HOSTS = frozenset({"api.twitter.com", "api.x.com"})
@@ -44,10 +51,16 @@ def rebase(url: str, base: str) -> str:
 class XSession(requests.Session):
     """A ``requests.Session`` that talks to ``base`` and never waits longer than ``timeout``."""
 
-    def __init__(self, base: str = DEFAULT_API_BASE, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self,
+        base: str = DEFAULT_API_BASE,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_bytes: int = MAX_RESPONSE_BYTES,
+    ) -> None:
         super().__init__()
         self.base = normalise_base(base)
         self.timeout = timeout
+        self.max_bytes = max_bytes
 
     def request(
         self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any
@@ -56,4 +69,19 @@ class XSession(requests.Session):
             kwargs["timeout"] = self.timeout
         if isinstance(url, bytes):
             url = url.decode()
-        return super().request(method, rebase(url, self.base), *args, **kwargs)
+        if kwargs.get("stream"):
+            return super().request(method, rebase(url, self.base), *args, **kwargs)
+        kwargs["stream"] = True
+        response = super().request(method, rebase(url, self.base), *args, **kwargs)
+        with response:
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > self.max_bytes:
+                raise TooLarge(f"{int(declared):,} bytes, over the {self.max_bytes:,} it reads")
+            chunks, total = [], 0
+            for chunk in response.iter_content(64 * 1024):
+                total += len(chunk)
+                if total > self.max_bytes:
+                    raise TooLarge(f"over {self.max_bytes:,} bytes, more than it reads")
+                chunks.append(chunk)
+            response._content = b"".join(chunks)
+        return response
