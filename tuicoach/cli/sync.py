@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, datetime
 
 from tuicoach.cli import EXIT_OK
-from tuicoach.cli._account import EXIT_X, config, open_account
+from tuicoach.cli._account import EXIT_X, config, fail, open_account
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,8 +26,12 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(opened, int):
         return opened
     store, backend = opened
+    from tuicoach.store import StoreError
+
     try:
         report = backend.sync_report()
+    except StoreError as exc:  # a full disk: named, nothing lost
+        return fail(exc)
     finally:
         backend.close()
         store.close()

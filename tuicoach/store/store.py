@@ -418,9 +418,10 @@ def _create(path: Path) -> None:
     SQLite gives the ``-wal`` and ``-shm`` files the main file's mode, so
     creating it 0600 keeps all three private.
     """
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)
-    temp = Path(temp_name)
+    temp: Path | None = None
     try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)
+        temp = Path(temp_name)
         os.close(fd)
         temp.chmod(0o600)
         connection = _connect(temp)
@@ -442,9 +443,10 @@ def _create(path: Path) -> None:
             path,
         ) from None
     finally:
-        for leftover in (temp, *(Path(f"{temp}{s}") for s in ("-wal", "-shm", "-journal"))):
-            with contextlib.suppress(OSError):
-                leftover.unlink()
+        if temp is not None:
+            for leftover in (temp, *(Path(f"{temp}{s}") for s in ("-wal", "-shm", "-journal"))):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
 
 
 def _foreign(path: Path, detail: str) -> str:

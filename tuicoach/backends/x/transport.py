@@ -48,6 +48,18 @@ def rebase(url: str, base: str) -> str:
     )
 
 
+RATE_HEADERS = ("x-rate-limit-limit", "x-rate-limit-remaining", "x-rate-limit-reset")
+
+
+def drop_bad_rate_headers(response: requests.Response) -> None:
+    """Remove ``x-rate-limit-*`` headers that are not plain whole numbers (``soon``,
+    ``1e20``, 30 digits): tweepy would fail on them, and a bad header is ignored."""
+    for name in RATE_HEADERS:
+        value = response.headers.get(name)
+        if value is not None and not (value.strip().isdigit() and len(value.strip()) <= 12):
+            del response.headers[name]
+
+
 class XSession(requests.Session):
     """A ``requests.Session`` that talks to ``base`` and never waits longer than ``timeout``."""
 
@@ -73,6 +85,7 @@ class XSession(requests.Session):
             return super().request(method, rebase(url, self.base), *args, **kwargs)
         kwargs["stream"] = True
         response = super().request(method, rebase(url, self.base), *args, **kwargs)
+        drop_bad_rate_headers(response)
         with response:
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > self.max_bytes:
