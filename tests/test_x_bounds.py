@@ -90,3 +90,16 @@ def test_a_429_with_a_bad_reset_waits_xs_window(
     (mentions,) = backend_for(world, store, clock).sync_report(("mentions",)).streams
     assert isinstance(mentions.error, RateLimited)
     assert mentions.error.until - clock.now <= timedelta(minutes=15, seconds=1)
+
+
+def test_a_tweet_from_before_year_one_is_named_and_the_other_streams_go_on(
+    world: World, store: Store, clock: Clock
+) -> None:
+    odd = world.fake.add_tweet(world.strangers[0], "@acme_bakery from the past")
+    odd["created_at"] = "0001-01-01T00:00:00+01:00"
+    world.fake.add_tweet(world.friends[0], "Good morning")
+    report = backend_for(world, store, clock).sync_report()
+    by_stream = {r.stream: r for r in report.streams}
+    assert "could not read" in str(by_stream["mentions"].error)
+    assert "out of range" in str(by_stream["mentions"].error)
+    assert by_stream["home"].error is None and by_stream["home"].fetched >= 1
