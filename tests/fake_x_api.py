@@ -255,6 +255,7 @@ class FakeX:
         self.stored_at: dict[str, float] = {}  # tweet id -> fake clock when it was stored
         self.authorizing_user: str | None = None  # who clicks "Authorize app" in the browser
         self.served: list[Served] = []
+        self.arrived: list[str] = []  # routes, as each request arrives (before any work)
         self.billed: set[tuple[str, str, str]] = set()  # (UTC day, "post"|"user", id)
         self._faults: list[Fault] = []
         self._windows: dict[tuple[str, str], tuple[float, int]] = {}
@@ -653,6 +654,8 @@ class _Handler(BaseHTTPRequestHandler):
             fake.served.append(Served(method, "?", path, query, 404))
             return
 
+        with fake.lock:
+            fake.arrived.append(route)
         fault = fake._take_fault(route)
         if fault is not None and fault.kind in ("stall", "drop"):
             with fake.lock:

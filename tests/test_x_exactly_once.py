@@ -215,3 +215,44 @@ def test_never_reached_is_the_only_not_sent(world: World, store: Store, clock: C
     assert not isinstance(caught.value, Unconfirmed)
     assert store.outbox_item(1).state is OutboxState.PENDING  # type: ignore[union-attr]
     assert clock.now - store.outbox_item(1).created_at < timedelta(seconds=1)  # type: ignore[union-attr]
+
+
+def test_a_drafts_outbox_state_survives_a_restart(
+    world: World, store: Store, clock: Clock
+) -> None:
+    """What the compose pane shows after the app was killed mid-send and opened again."""
+    draft = store.save_draft("Hot cross buns", now=clock())
+    assert store.draft_outbox(draft) is None  # never sent: Send posts it
+    item = store.outbox_add("Hot cross buns", reply_to_id=None, now=clock(), draft_id=draft)
+    pending = store.draft_outbox(draft)
+    assert pending is not None and pending.kind == "pending" and pending.may_send
+    store.outbox_claim(item, now=clock())  # the request went out; then kill -9
+    path = store.path
+    store.close()
+    with Store.open(path) as reopened:
+        status = reopened.draft_outbox(draft)
+        assert status is not None and status.kind == "unconfirmed" and not status.may_send
+        assert status.message == "unconfirmed: checking X before it can go again"
+        backend = backend_for(world, reopened, clock)
+        with pytest.raises(Unconfirmed):  # Send after the restart: explains, sends nothing
+            backend.send_draft("Hot cross buns", draft_id=draft)
+        assert creates(world) == 0
+        clock.advance(WINDOW + 1)  # X never got it: shown absent, sent once
+        backend.sync_report()
+        assert on_x(world, "Hot cross buns") == 1
+        assert reopened.draft(draft) is None
+        sent = reopened.draft_outbox(draft)
+        assert sent is not None and sent.kind == "sent" and not sent.may_send
+
+
+def test_a_refused_post_leaves_its_draft_free_to_fix_and_send(
+    world: World, store: Store, clock: Clock
+) -> None:
+    world.fake.fail("create_tweet", 403, body={"detail": "You are not permitted", "status": 403})
+    draft = store.save_draft("Nope", now=clock())
+    with pytest.raises(Exception, match="not permitted"):
+        backend_for(world, store, clock).send_draft("Nope", draft_id=draft)
+    status = store.draft_outbox(draft)
+    assert status is not None and status.kind == "failed" and status.may_send
+    assert "not permitted" in status.message
+    assert store.draft(draft) is not None

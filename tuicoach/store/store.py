@@ -131,7 +131,8 @@ def outbox_status(item: OutboxItem) -> OutboxStatus:
     if item.state is OutboxState.FAILED:
         reason = item.last_error or "X refused it"
         return OutboxStatus("failed", f"not posted: {reason}", True, item)
-    return OutboxStatus("pending", "waiting in the outbox: goes out at the next sync", False, item)
+    # Never tried, or it certainly never reached X: Send (or the next sync) sends this record.
+    return OutboxStatus("pending", "waiting in the outbox: goes out at the next sync", True, item)
 
 
 # --- Times ----------------------------------------------------------------------
