@@ -22,7 +22,7 @@ def fake(fake: FakeX) -> FakeX:
     return fake
 
 
-def env_for(world: World, tmp_path: Path, margin: float = 1.0) -> dict[str, str]:
+def env_for(world: World, tmp_path: Path, margin: float = 30.0) -> dict[str, str]:
     env = environment(world, tmp_path)
     (tmp_path / "config.toml").write_text("[x]\ntimeout = 0.5\nretries = 1\n", encoding="utf-8")
     return env | {"TUICOACH_X_SETTLE_MARGIN": str(margin)}
@@ -37,7 +37,7 @@ def test_post_says_unconfirmed_with_its_own_status_and_how_to_check(
 ) -> None:
     env = env_for(world, tmp_path)
     world.fake.mangle("create_tweet", how="cut")
-    world.fake.own_lag = 3.0
+    world.fake.own_lag = 3600.0  # X's list does not show it until the test says so
     done = run_tuicoach("post", "Lemon tart today", env=env)
     assert done.returncode == UNCONFIRMED, done.stderr
     assert "unconfirmed" in done.stderr and "not sent" not in done.stderr
@@ -54,7 +54,7 @@ def test_post_says_unconfirmed_with_its_own_status_and_how_to_check(
     assert record["state"] == "unconfirmed" and record["text"] == "Lemon tart today"
     assert record["draft_id"] is not None
 
-    time.sleep(3.2)  # the lag passes: X's list now shows it
+    world.fake.own_lag = 0.0  # the lag passes: X's list now shows it
     resolved = run_tuicoach("outbox", "resolve", env=env)
     assert resolved.returncode == 0, resolved.stderr
     assert "#1 sent: https://x.com/acme_bakery/status/" in resolved.stdout
@@ -68,13 +68,13 @@ def test_post_says_unconfirmed_with_its_own_status_and_how_to_check(
 
 
 def test_resolve_sends_again_only_after_the_window(world: World, tmp_path: Path) -> None:
-    env = env_for(world, tmp_path, margin=1.0)
+    env = env_for(world, tmp_path, margin=6.0)  # room for two process starts on a busy box
     world.fake.drop("create_tweet")  # dropped before X did anything
     assert run_tuicoach("post", "Seed loaf", env=env).returncode == UNCONFIRMED
     early = run_tuicoach("outbox", "resolve", env=env)
     assert early.returncode == UNCONFIRMED and "#1 unconfirmed" in early.stdout
     assert mine(world, "Seed loaf") == 0 and len(world.fake.requests("create_tweet")) == 1
-    time.sleep(1.6)  # timeout 0.5 + margin 1
+    time.sleep(6.6)  # past timeout 0.5 + margin 6 since the try
     late = run_tuicoach("outbox", "resolve", env=env)
     assert late.returncode == 0, late.stderr
     assert "#1 posted" in late.stdout

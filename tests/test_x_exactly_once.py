@@ -217,9 +217,7 @@ def test_never_reached_is_the_only_not_sent(world: World, store: Store, clock: C
     assert clock.now - store.outbox_item(1).created_at < timedelta(seconds=1)  # type: ignore[union-attr]
 
 
-def test_a_drafts_outbox_state_survives_a_restart(
-    world: World, store: Store, clock: Clock
-) -> None:
+def test_a_drafts_outbox_state_survives_a_restart(world: World, store: Store, clock: Clock) -> None:
     """What the compose pane shows after the app was killed mid-send and opened again."""
     draft = store.save_draft("Hot cross buns", now=clock())
     assert store.draft_outbox(draft) is None  # never sent: Send posts it
