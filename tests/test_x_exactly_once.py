@@ -254,3 +254,16 @@ def test_a_refused_post_leaves_its_draft_free_to_fix_and_send(
     assert status is not None and status.kind == "failed" and status.may_send
     assert "not permitted" in status.message
     assert store.draft(draft) is not None
+
+
+def test_an_edited_draft_replaces_its_unsent_record(
+    world: World, store: Store, clock: Clock
+) -> None:
+    draft = store.save_draft("Rye at 8", now=clock())
+    store.outbox_add("Rye at 8", reply_to_id=None, now=clock(), draft_id=draft)  # never tried
+    store.save_draft("Rye and spelt at 8", draft_id=draft, now=clock())
+    backend_for(world, store, clock).send_draft("Rye and spelt at 8", draft_id=draft)
+    assert [t["text"] for t in world.fake.tweets_by(world.me)] == ["Rye and spelt at 8"]
+    first = store.outbox_item(1)
+    assert first is not None and first.state is OutboxState.FAILED
+    assert store.draft(draft) is None

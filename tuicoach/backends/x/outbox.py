@@ -190,7 +190,16 @@ class Outbox:
                     item_id=earlier.id,
                     tweet_id=earlier.tweet_id,
                 )
-            return self.deliver(earlier)
+            if earlier.state is OutboxState.PENDING and normalise(earlier.text) != normalise(text):
+                # Never reached X, and the draft was edited since: the edit replaces it.
+                self._store.outbox_update(
+                    earlier.id,
+                    state=OutboxState.FAILED,
+                    error="replaced by the edited draft before it was sent",
+                    now=self._clock(),
+                )
+            else:
+                return self.deliver(earlier)
         item = self._store.outbox_add(
             text, reply_to_id=reply_to_id, now=self._clock(), draft_id=draft_id
         )
