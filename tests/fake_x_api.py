@@ -9,7 +9,12 @@ headers), with the richer tweet fields a real client asks for.
 
 Tests script it: add users and tweets, make an account follow another, grant
 tokens, and inject failures per route (:meth:`FakeX.fail`,
-:meth:`FakeX.stall`, :meth:`FakeX.lose_response`, :meth:`FakeX.drop`). It
+:meth:`FakeX.stall`, :meth:`FakeX.lose_response`, :meth:`FakeX.drop`), and the
+ways a slow or flaky X fails after doing the work: :meth:`FakeX.slow` (accepts
+late, storing after the client may have given up), :meth:`FakeX.mangle` (a 2xx
+cut short, not JSON, HTML or empty), :meth:`FakeX.fail_after` (a 5xx after
+storing), :meth:`FakeX.oversize` (more tweets than asked, or a huge one), and
+``own_lag`` (the own-tweets list lags behind writes by that many seconds). It
 counts every request, every post and user object it served, and what X would
 bill (repeat reads of an item in a UTC day are free).
 
@@ -190,11 +195,15 @@ class Fault:
     """One scripted misbehaviour of a route, used ``times`` times in order."""
 
     route: str
-    kind: str  # "status" | "stall" | "lose-drop" | "lose-stall" | "drop"
+    kind: str  # "status" | "stall" | "lose-drop" | "lose-stall" | "drop" | "delay"
+    # | "mangle-cut" | "mangle-html" | "mangle-empty" | "mangle-notjson" | "after" | "oversize"
     status: int = 0
     body: JSON | str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     times: int = 1
+    seconds: float = 0.0  # "delay": wait this long (wall clock) before doing the work
+    extra: int = 0  # "oversize": this many more tweets than asked for
+    text_bytes: int = 0  # "oversize": one tweet this long
 
 
 @dataclass(frozen=True)
@@ -256,8 +265,11 @@ class FakeX:
         # rule since 2026-02-23 that a reply must answer a post that summoned the account.
         self.bearer_tokens: set[str] = set()
         self.summoned_replies_only = True
+        self.own_lag = 0.0  # seconds a new tweet takes to show in its author's tweets list
+        self.stored_at: dict[str, float] = {}  # tweet id -> fake clock when it was stored
         self.authorizing_user: str | None = None  # who clicks "Authorize app" in the browser
         self.served: list[Served] = []
+        self.arrived: list[str] = []  # routes, as each request arrives (before any work)
         self.billed: set[tuple[str, str, str]] = set()  # (UTC day, "post"|"user", id)
         self._faults: list[Fault] = []
         self._windows: dict[tuple[str, str], tuple[float, int]] = {}
@@ -271,7 +283,7 @@ class FakeX:
 
     def start(self) -> FakeX:
         handler = type("Handler", (_Handler,), {"fake": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server = _QuietServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
@@ -427,6 +439,7 @@ class FakeX:
             if entities:
                 tweet["entities"] = entities
             self.tweets[tweet_id] = tweet
+            self.stored_at[tweet_id] = self.clock()
             return tweet
 
     def _wrap_urls(self, text: str) -> tuple[str, list[JSON]]:
@@ -493,6 +506,25 @@ class FakeX:
         """Do what was asked (e.g. create the tweet), then drop or stall instead of answering."""
         assert how in ("drop", "stall")
         self._add(Fault(route, f"lose-{how}", times=times))
+
+    def slow(self, route: str, *, seconds: float, times: int = 1) -> None:
+        """Take ``seconds`` (wall clock) before doing the work and answering, as a busy X:
+        a client with a shorter timeout gives up, and the tweet is stored afterwards."""
+        self._add(Fault(route, "delay", seconds=seconds, times=times))
+
+    def mangle(self, route: str, *, how: str, status: int = 201, times: int = 1) -> None:
+        """Do the work, then answer ``status`` with a body that is ``cut`` short, ``html``,
+        ``empty`` or ``notjson``."""
+        assert how in ("cut", "html", "empty", "notjson")
+        self._add(Fault(route, f"mangle-{how}", status=status, times=times))
+
+    def fail_after(self, route: str, status: int = 503, *, times: int = 1) -> None:
+        """Do the work (store the tweet), then answer ``status`` as if it had failed."""
+        self._add(Fault(route, "after", status=status, times=times))
+
+    def oversize(self, route: str, *, extra: int = 0, text_bytes: int = 0, times: int = 1) -> None:
+        """Answer with ``extra`` more tweets than asked, or one whose text is ``text_bytes``."""
+        self._add(Fault(route, "oversize", extra=extra, text_bytes=text_bytes, times=times))
 
     def clear_faults(self) -> None:
         with self.lock:
@@ -576,9 +608,31 @@ class FakeX:
         self.billed.update((day, kind, i) for i in ids)
 
 
+def _oversized(payload: JSON, fault: Fault) -> JSON:
+    """``payload`` with ``fault.extra`` made-up tweets more, or one ``text_bytes`` long."""
+    data = list(payload.get("data") or [])
+    template = data[0] if data else {"id": "1", "text": "", "author_id": "1"}
+    extra = [
+        {**template, "id": str(10**18 + n), "text": f"padding {n}"} for n in range(fault.extra)
+    ]
+    if fault.text_bytes:
+        extra.append({**template, "id": str(2 * 10**18), "text": "x" * fault.text_bytes})
+    return {**payload, "data": data + extra}
+
+
 def _iso(epoch: float) -> str:
     moment = datetime.fromtimestamp(epoch, UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A client that hung up (killed with -9, timed out) is part of the tests, not news."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class _Reply(Exception):
@@ -624,6 +678,8 @@ class _Handler(BaseHTTPRequestHandler):
             fake.served.append(Served(method, "?", path, query, 404))
             return
 
+        with fake.lock:
+            fake.arrived.append(route)
         fault = fake._take_fault(route)
         if fault is not None and fault.kind in ("stall", "drop"):
             with fake.lock:
@@ -638,6 +694,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(status, fault_body or problem(status, "Error"), fault.headers)
             return
 
+        if fault is not None and fault.kind == "delay":
+            time.sleep(fault.seconds)
         try:
             with fake.lock:
                 status, payload, headers, user_id = self._dispatch(
@@ -658,6 +716,18 @@ class _Handler(BaseHTTPRequestHandler):
                 fake.served.append(Served(method, route, path, query, 0, user_id=user_id))
             self._no_answer(fault.kind.removeprefix("lose-"))
             return
+        if fault is not None and fault.kind.startswith("mangle-"):
+            with fake.lock:
+                fake.served.append(Served(method, route, path, query, fault.status))
+            self._mangled(fault.status, fault.kind.removeprefix("mangle-"), payload)
+            return
+        if fault is not None and fault.kind == "after":
+            with fake.lock:
+                fake.served.append(Served(method, route, path, query, fault.status))
+            self._send(fault.status, problem(fault.status, "Service Unavailable"))
+            return
+        if fault is not None and fault.kind == "oversize" and isinstance(payload, dict):
+            payload = _oversized(payload, fault)
         with fake.lock:
             fake.served.append(Served(method, route, path, query, status, posts, users, user_id))
         self._send(status, payload, headers)
@@ -669,6 +739,27 @@ class _Handler(BaseHTTPRequestHandler):
         with contextlib.suppress(OSError):
             self.connection.shutdown(2)
 
+    def _mangled(self, status: int, how: str, payload: JSON | str) -> None:
+        whole = json.dumps(payload).encode()
+        body = {
+            "cut": whole[: len(whole) // 2],
+            "html": b"<html><body><h1>Welcome to Airport Wi-Fi</h1></body></html>",
+            "empty": b"",
+            "notjson": b"OK",
+        }[how]
+        with contextlib.suppress(OSError):
+            self.send_response(status)
+            ctype = "text/html" if how == "html" else "application/json"
+            self.send_header("Content-Type", f"{ctype}; charset=utf-8")
+            # Cut short: the header promises the whole body, the connection ends halfway.
+            self.send_header("Content-Length", str(len(whole) if how == "cut" else len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            self.wfile.flush()
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(2)
+
     def _send(self, status: int, body: JSON | str, headers: dict[str, str] | None = None) -> None:
         if isinstance(body, str):
             data = body.encode()
@@ -676,13 +767,14 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             data = json.dumps(body).encode()
             ctype = "application/json; charset=utf-8"
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(data)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(data)
+        with contextlib.suppress(OSError):  # a client that gave up has closed the socket
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(data)))
+            for key, value in (headers or {}).items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(data)
 
     # -- OAuth 1.0a -------------------------------------------------------------------
 
@@ -866,7 +958,13 @@ class _Handler(BaseHTTPRequestHandler):
                 )
             ]
         else:
-            pool = [t for t in fake.tweets.values() if t["author_id"] == owner["id"]]
+            shown_before = fake.clock() - fake.own_lag
+            pool = [
+                t
+                for t in fake.tweets.values()
+                if t["author_id"] == owner["id"]
+                and fake.stored_at.get(t["id"], float("-inf")) <= shown_before
+            ]
         pool.sort(key=lambda t: int(t["id"]), reverse=True)
         if "since_id" in query:
             pool = [t for t in pool if int(t["id"]) > int(query["since_id"])]

@@ -11,7 +11,7 @@ from x_helpers import Clock, Sleeps, backend_for
 
 from tuicoach.backends.base import AccessError, Offline, Refused
 from tuicoach.backends.x.cost import usage_days
-from tuicoach.backends.x.errors import ResponseLost
+from tuicoach.backends.x.errors import ResponseLost, Unconfirmed
 from tuicoach.store import OutboxState, Store
 
 pytestmark = pytest.mark.x_clock
@@ -126,12 +126,21 @@ def test_a_5xx_that_did_not_post_is_sent_again_after_looking(
     world: World, store: Store, clock: Clock
 ) -> None:
     world.fake.fail("create_tweet", 503)
-    tweet = backend_for(world, store, clock).post("Closed for a private event tonight")
+    backend = backend_for(world, store, clock)
+    with pytest.raises(Unconfirmed, match="unconfirmed") as caught:
+        backend.post("Closed for a private event tonight")
+    assert "not sent" not in str(caught.value)
+    assert texts_on_x(world) == []
+    clock.advance(30)  # within timeout + margin: an empty lookup proves nothing yet
+    backend.sync_report()
+    assert [s.status for s in world.fake.requests("create_tweet")] == [503]
+    clock.advance(40)  # now past it: X does not have it, so it goes again
+    report = backend.sync_report()
     assert texts_on_x(world) == ["Closed for a private event tonight"]
     assert [s.status for s in world.fake.requests("create_tweet")] == [503, 201]
     routes = [s.route for s in world.fake.requests()]
     assert routes.index("user_tweets") < len(routes) - 1  # looked before sending again
-    assert tweet.id in world.fake.tweets
+    assert [t.id for t in report.posted] == [world.fake.tweets_by(world.me)[0]["id"]]
 
 
 def test_when_even_looking_fails_the_post_waits_for_the_next_sync(
@@ -159,7 +168,7 @@ def test_an_item_left_sending_by_a_crash_is_adopted_not_resent(
     world: World, store: Store, clock: Clock
 ) -> None:
     item = store.outbox_add("Sold out of baguettes, sorry!", reply_to_id=None, now=clock())
-    store.outbox_update(item.id, state=OutboxState.SENDING)  # then the process died
+    store.outbox_update(item.id, state=OutboxState.SENDING, now=clock())  # then it died
     clock.advance(5)
     world.fake.add_tweet(world.me, "Sold out of baguettes, sorry!")  # it had gone through
     backend_for(world, store, clock).sync()
@@ -174,7 +183,8 @@ def test_an_older_identical_tweet_is_not_taken_for_this_post(
     world.fake.add_tweet(world.me, "Happy Friday!")
     clock.advance(7 * 24 * 3600)
     item = store.outbox_add("Happy Friday!", reply_to_id=None, now=clock())
-    store.outbox_update(item.id, state=OutboxState.SENDING)
+    store.outbox_update(item.id, state=OutboxState.SENDING, now=clock())
+    clock.advance(61)  # past timeout + margin: an empty lookup now shows X lacks it
     backend_for(world, store, clock).sync()
     assert texts_on_x(world) == ["Happy Friday!", "Happy Friday!"]  # last week's, and today's
 

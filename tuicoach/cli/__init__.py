@@ -38,6 +38,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "post": ("tuicoach.cli.post", "post a tweet or a reply, after the coach has read it"),
     "usage": ("tuicoach.cli.usage", "what the account's reads and posts cost today (and lately)"),
     "listen": ("tuicoach.cli.listen", "run the saved searches once: what is new, what it cost"),
+    "outbox": ("tuicoach.cli.outbox", "list posts on their way out; `resolve` checks X now"),
 }
 
 # One convention for every command (README "Exit status", and `tuicoach --help`).
@@ -45,11 +46,13 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1  # a draft has an `error` finding, as linters do
 EXIT_USAGE = 2  # bad usage or input, a config mistake, or no account signed in
 EXIT_SERVICE = 3  # the service, the keyring or the account's store refused or failed
+EXIT_UNCONFIRMED = 4  # a post was sent and no answer was readable: check before it goes again
 
 EXIT_STATUS_HELP = (
     "exit status: 0 done; 1 the coach found an error in a draft (score, post); "
     "2 bad usage or input, a mistake in the config, or no account signed in; "
-    "3 the service, the keyring or the account's store refused or could not be reached."
+    "3 the service, the keyring or the account's store refused or could not be reached; "
+    "4 a post is unconfirmed (sent, no readable answer): see `tuicoach outbox`."
 )
 
 

@@ -16,7 +16,7 @@ import textwrap
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from tuicoach.cli import add_now_argument
 from tuicoach.cli._account import config
@@ -69,45 +69,68 @@ def run(args: argparse.Namespace) -> int:
 
     if args.jsonl:
         if args.input is None:
-            return _score_lines(coach, sys.stdin, now)
-        with _open("--input", args.input) as lines:
+            return _score_lines(coach, sys.stdin.buffer, now)
+        with _open_bytes("--input", args.input) as lines:
             return _score_lines(coach, lines, now)
 
     report = coach.report(args.text, now=now)
     if args.json:
-        print(json.dumps(report.to_json(), ensure_ascii=False))
+        print(_dumps(report.to_json()))
     else:
         sys.stdout.write(render(report, colour=_wants_colour(sys.stdout)))
     return EXIT_FINDINGS if report.has_errors else EXIT_OK
 
 
-def _score_lines(coach: Coach, lines: Iterable[str], now: datetime) -> int:
+def _dumps(value: object) -> str:
+    """JSON as UTF-8 text; a lone surrogate (from a draft, quoted back in a finding) is
+    written as its ``\\udxxx`` escape instead of stopping the output."""
+    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value)
+    return text
+
+
+def _score_lines(coach: Coach, lines: Iterable[bytes | str], now: datetime) -> int:
     """One result per input line, in order; a bad line is reported in its place."""
     from tuicoach.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+    from tuicoach.domain.xapi import LineError, json_line
 
     bad = errors = False
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
+    for number, raw in enumerate(lines, start=1):
         result: dict[str, Any]
-        problem: str | None
-        try:
-            item = json.loads(line.rstrip("\r\n"))  # the line ending is not part of it
-        except json.JSONDecodeError as exc:
-            item, problem = (
-                None,
-                f"not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})",
-            )
+        problem: str | None = None
+        item: Any = None
+        if isinstance(raw, bytes):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                line, problem = "", f"not UTF-8 text (byte {raw[exc.start]:#04x} at {exc.start})"
         else:
-            problem = _check_item(item)
+            line = raw
+        if problem is None and not line.strip():
+            continue
+        if problem is None:
+            try:
+                item = json_line(number, line)
+            except LineError as exc:
+                problem = exc.problem
+            else:
+                problem = _check_item(item)
         if problem is not None:
             bad = True
             result = {"line": number, "error": problem}
         else:
-            report = coach.report(item["text"], now=now)
-            errors = errors or report.has_errors
-            result = {"id": item.get("id"), **report.to_json()}
-        print(json.dumps(result, ensure_ascii=False), flush=True)
+            try:
+                report = coach.report(item["text"], now=now)
+            except (RecursionError, ValueError) as exc:
+                bad = True
+                result = {"line": number, "error": f"could not be scored: {exc}"}
+            else:
+                errors = errors or report.has_errors
+                result = {"id": item.get("id"), **report.to_json()}
+        print(_dumps(result), flush=True)
     if bad:
         print("tuicoach: some lines could not be scored; see their errors", file=sys.stderr)
         return EXIT_USAGE
@@ -130,6 +153,20 @@ def _open(option: str, name: str) -> TextIO:
     path = Path(name)
     try:
         return path.open(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{option}: {path}: no such file") from None
+    except OSError as exc:
+        raise UsageError(f"{option}: {path}: cannot read it ({exc.strerror or exc})") from None
+
+
+def _open_bytes(option: str, name: str) -> BinaryIO:
+    from tuicoach.cli import UsageError
+
+    path = Path(name)
+    if path.is_dir():
+        raise UsageError(f"{option}: {path}: is a folder, not a file")
+    try:
+        return path.open("rb")
     except FileNotFoundError:
         raise UsageError(f"{option}: {path}: no such file") from None
     except OSError as exc:

@@ -23,8 +23,13 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(opened, int):
         return opened
     store, backend, kind, req = opened
+    from tuicoach.store import StoreError
+
     try:
-        report = kind.sync_report(store, backend, req)
+        try:
+            report = kind.sync_report(store, backend, req)
+        except StoreError as exc:  # a full disk: named, nothing lost
+            return fail(exc)
         if report is None:  # the generic one, through the port alone
             try:
                 result = backend.sync()

@@ -41,7 +41,12 @@ def parse_time(value: object, field_name: str = "created_at") -> datetime:
         ) from None
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+01:00 is before the first representable UTC
+        raise PayloadError(
+            field_name, f"{value!r} is out of range: a time between years 1 and 9999 in UTC"
+        ) from None
 
 
 def _str(obj: Mapping[str, Any], key: str, *, required: bool = True) -> str | None:
@@ -224,6 +229,50 @@ class LineError(ValueError):
         self.problem = problem
 
 
+#: The deepest JSON nesting a line may have; a tweet object needs about 5.
+MAX_DEPTH = 64
+TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep (a tweet object needs a handful)"
+
+
+def _too_deep(line: str) -> bool:
+    """Whether ``line``'s brackets nest deeper than :data:`MAX_DEPTH` (strings ignored).
+
+    Checked before parsing: ``json.loads`` on 100,000 ``[`` raises RecursionError,
+    and a merely deep object would make every later step recurse as deep.
+    """
+    depth = 0
+    in_string = escaped = False
+    for char in line:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
+
+
+def json_line(number: int, line: str) -> Any:
+    """One line of JSON, or :class:`LineError` saying why it is not."""
+    if _too_deep(line):
+        raise LineError(number, TOO_DEEP)
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise LineError(number, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise LineError(number, TOO_DEEP) from None
+
+
 def tweets_from_lines(lines: Iterable[str], *, default_author_id: str = "") -> list[Tweet]:
     """Read X API v2 tweet objects, one per line; blank lines are skipped.
 
@@ -233,12 +282,11 @@ def tweets_from_lines(lines: Iterable[str], *, default_author_id: str = "") -> l
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise LineError(number, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+        obj = json_line(number, line)
         try:
             tweets.append(tweet_from_json(obj, default_author_id=default_author_id))
         except PayloadError as exc:
             raise LineError(number, str(exc)) from None
+        except RecursionError:
+            raise LineError(number, TOO_DEEP) from None
     return tweets

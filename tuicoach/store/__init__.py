@@ -8,11 +8,15 @@ from tuicoach.store.store import (
     META_ACCOUNT_ID,
     META_ACCOUNT_USERNAME,
     STREAMS,
+    UNCONFIRMED,
+    DiskFull,
     DraftRecord,
     OutboxItem,
     OutboxState,
+    OutboxStatus,
     Store,
     StoreError,
+    outbox_status,
 )
 
 __all__ = [
@@ -20,9 +24,13 @@ __all__ = [
     "META_ACCOUNT_USERNAME",
     "SCHEMA_VERSION",
     "STREAMS",
+    "UNCONFIRMED",
+    "DiskFull",
     "DraftRecord",
     "OutboxItem",
     "OutboxState",
+    "OutboxStatus",
     "Store",
     "StoreError",
+    "outbox_status",
 ]

@@ -141,6 +141,16 @@ CREATE TABLE usage_reads (
 ) WITHOUT ROWID;
 """
 
+_V4_OUTBOX_DRAFTS = """
+-- Exactly once (backends/x/outbox.py): which draft a post came from, when the
+-- last attempt went to X (an in-flight post is not sent again before a lookup
+-- has waited long enough after it), and when X's copy was known.
+ALTER TABLE outbox ADD COLUMN draft_id INTEGER;
+ALTER TABLE outbox ADD COLUMN attempted_at TEXT;
+ALTER TABLE outbox ADD COLUMN settled_at TEXT;
+CREATE INDEX outbox_by_draft ON outbox (draft_id, id);
+"""
+
 #: A step is SQL, or a function for changes SQL alone cannot make (moving data).
 Migration = str | Callable[[sqlite3.Connection], None]
 
@@ -150,6 +160,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _V2_POSTING,  # 1 -> 2: demo posts flag, outbox, likes
     _V3_USAGE,  # 2 -> 3: the X cost meter's daily counts
     V_LISTEN,  # 3 -> 4: saved searches, opportunities, their undo stack
+    _V4_OUTBOX_DRAFTS,  # 4 -> 5: outbox records tied to drafts, attempt and settle times
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

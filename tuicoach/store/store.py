@@ -14,9 +14,13 @@ full, read-only) is rolled back whole.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
+import shutil
 import sqlite3
+import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -75,6 +79,13 @@ class OutboxState(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class OutboxItem:
+    """One post on its way out.
+
+    ``state`` ``sending`` is "in flight": tried, and no readable answer came
+    back, so X may or may not have it. ``attempted_at`` is when the last
+    attempt went out; ``settled_at`` when it became sent or failed.
+    """
+
     id: int
     text: str
     reply_to_id: str | None
@@ -83,6 +94,45 @@ class OutboxItem:
     attempts: int = 0
     tweet_id: str | None = None
     last_error: str | None = None
+    draft_id: int | None = None
+    attempted_at: datetime | None = None
+    settled_at: datetime | None = None
+
+    @property
+    def in_flight(self) -> bool:
+        return self.state is OutboxState.SENDING
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxStatus:
+    """A record's state in words, for the compose pane, ``tuicoach outbox`` and messages.
+
+    ``kind`` is ``pending``, ``unconfirmed`` (in flight: tried, no readable
+    answer), ``sent`` or ``failed``. ``may_send`` says whether Send may post
+    the draft as it is; when false, Send only shows ``message``, unless the
+    user chooses to post it as a new tweet.
+    """
+
+    kind: str
+    message: str
+    may_send: bool
+    item: OutboxItem
+
+
+UNCONFIRMED = "unconfirmed: checking X before it can go again"
+
+
+def outbox_status(item: OutboxItem) -> OutboxStatus:
+    if item.state is OutboxState.SENDING:
+        return OutboxStatus("unconfirmed", UNCONFIRMED, False, item)
+    if item.state is OutboxState.SENT:
+        at = item.settled_at or item.attempted_at or item.created_at
+        return OutboxStatus("sent", f"sent {at.astimezone().strftime('%H:%M')}", False, item)
+    if item.state is OutboxState.FAILED:
+        reason = item.last_error or "X refused it"
+        return OutboxStatus("failed", f"not posted: {reason}", True, item)
+    # Never tried, or it certainly never reached X: Send (or the next sync) sends this record.
+    return OutboxStatus("pending", "waiting in the outbox: goes out at the next sync", True, item)
 
 
 # --- Times ----------------------------------------------------------------------
@@ -133,7 +183,10 @@ _USER_COLUMNS = (
     "id, username, name, description, followers_count, following_count, tweet_count, "
     "verified, protected"
 )
-_OUTBOX_COLUMNS = "id, text, reply_to_id, state, created_at, attempts, tweet_id, last_error"
+_OUTBOX_COLUMNS = (
+    "id, text, reply_to_id, state, created_at, attempts, tweet_id, last_error, "
+    "draft_id, attempted_at, settled_at"
+)
 
 
 def _tweet_params(tweet: Tweet, local: bool) -> tuple[Any, ...]:
@@ -213,9 +266,20 @@ def _user(row: tuple[Any, ...]) -> User:
 
 
 def _outbox_item(row: tuple[Any, ...]) -> OutboxItem:
-    item_id, text, reply_to, state, created, attempts, tweet_id, error = row
+    item_id, text, reply_to, state, created, attempts, tweet_id, error = row[:8]
+    draft_id, attempted, settled = row[8:]
     return OutboxItem(
-        item_id, text, reply_to, OutboxState(state), _dt(created), attempts, tweet_id, error
+        item_id,
+        text,
+        reply_to,
+        OutboxState(state),
+        _dt(created),
+        attempts,
+        tweet_id,
+        error,
+        draft_id,
+        _dt_or_none(attempted),
+        _dt_or_none(settled),
     )
 
 
@@ -249,16 +313,41 @@ def _code(exc: sqlite3.Error) -> int | None:
     return None if code is None else code & 0xFF
 
 
+#: Below this much free space, a failed write is taken as the disk being full.
+_NEARLY_FULL_BYTES = 1 << 20
+
+
+def disk_full_message(path: Path) -> str:
+    """What to say when a write to ``path`` found no room."""
+    return (
+        f"disk is full: {path}; nothing was lost (the last change was not saved, and "
+        "everything saved before it is intact). Free some space and try again, or "
+        f"point --data-dir (or TUICOACH_DATA_DIR) at a disk with room."
+    )
+
+
+def _nearly_full(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(path.parent).free < _NEARLY_FULL_BYTES
+    except OSError:
+        return False
+
+
+class DiskFull(StoreError):
+    """A write found no room on the disk; nothing saved earlier was lost."""
+
+
 def _error(path: Path, exc: sqlite3.Error, *, opening: bool) -> StoreError:
     """A message a person can act on, for what SQLite reported."""
     code = _code(exc)
     detail = str(exc)
-    if code == sqlite3.SQLITE_FULL:
-        message = (
-            f"could not save to {path}: the disk is full. Nothing was half-written; "
-            "free some space and try again."
-        )
-    elif code == sqlite3.SQLITE_READONLY:
+    if code == sqlite3.SQLITE_FULL or (
+        code in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN) and _nearly_full(path)
+    ):
+        # SQLite says SQLITE_FULL for a full database or disk, but a write into
+        # the -wal or -shm on a full disk can come back as a generic I/O error.
+        return DiskFull(disk_full_message(path), path)
+    if code == sqlite3.SQLITE_READONLY:
         message = (
             f"could not save to {path}: the database is read-only. Nothing was changed; "
             f"make the file and its folder writable, {_WAY_OUT}."
@@ -284,6 +373,81 @@ def _error(path: Path, exc: sqlite3.Error, *, opening: bool) -> StoreError:
         what = "open" if opening else "use"
         message = f"cannot {what} {path}: {detail}. Restore it from a backup, {_WAY_OUT}."
     return StoreError(message, path)
+
+
+def _damaged(path: Path, detail: str) -> str:
+    return (
+        f"{path} is damaged: SQLite's check of its pages found problems ({detail[:300]}). "
+        "tuicoach has not changed it. Restore it from a backup (or try "
+        f"`sqlite3 {path.name} .recover`), move it aside to start afresh, {_WAY_OUT}."
+    )
+
+
+def _make_private_dirs(folder: Path) -> None:
+    """Create ``folder`` and any missing parents as 0700 (existing ones are left alone)."""
+    missing = []
+    current = folder
+    while not current.exists():
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    for part in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            part.mkdir(mode=0o700)
+    if not folder.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(folder))
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """A connection to an existing file; ``mode=rw`` so SQLite itself never creates one."""
+    try:
+        return sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=rw",
+            uri=True,
+            timeout=BUSY_TIMEOUT_SECONDS,
+            isolation_level=None,  # transactions are explicit: BEGIN ... COMMIT
+            check_same_thread=False,  # shared between threads, under the store's lock
+        )
+    except sqlite3.Error as exc:
+        raise _error(path, exc, opening=True) from None
+
+
+def _create(path: Path) -> None:
+    """Build a new, complete, empty database and link it to ``path`` unless one appeared.
+
+    SQLite gives the ``-wal`` and ``-shm`` files the main file's mode, so
+    creating it 0600 keeps all three private.
+    """
+    temp: Path | None = None
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)
+        temp = Path(temp_name)
+        os.close(fd)
+        temp.chmod(0o600)
+        connection = _connect(temp)
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            schema.upgrade(connection)
+        finally:
+            connection.close()
+        with contextlib.suppress(FileExistsError):  # another process made it meanwhile
+            os.link(temp, path)  # atomic: a file at ``path`` is always whole
+    except sqlite3.Error as exc:
+        raise _error(path, exc, opening=True) from None
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise DiskFull(disk_full_message(path), path) from None
+        raise StoreError(
+            f"cannot create {path} ({exc.strerror}). Check that you may write its folder, "
+            f"{_WAY_OUT}.",
+            path,
+        ) from None
+    finally:
+        if temp is not None:
+            for leftover in (temp, *(Path(f"{temp}{s}") for s in ("-wal", "-shm", "-journal"))):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
 
 
 def _foreign(path: Path, detail: str) -> str:
@@ -316,10 +480,15 @@ class Store:
     # -- opening and closing
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str]) -> Store:
-        """Open (creating if absent) and upgrade the database at ``path``.
+    def open(cls, path: str | os.PathLike[str], *, check: bool = True) -> Store:
+        """Open and upgrade the database at ``path``, creating it only where no file exists.
 
-        An existing file is only ever opened, never replaced.
+        An existing file is only ever opened, never replaced: an empty (0-byte)
+        or damaged one is an error naming it. A new database is built beside
+        it under a temporary name and linked into place whole, so a file at
+        ``path`` is always a complete database. Files and the folders made for
+        them are readable by the user only (0600, 0700). ``check`` runs
+        SQLite's ``quick_check`` over every page first (cheap at these sizes).
         """
         path = Path(path).expanduser()
         if path.is_dir():
@@ -327,37 +496,40 @@ class Store:
                 f"{path} is a folder, not a database file. Move it aside, {_WAY_OUT}.", path
             )
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _make_private_dirs(path.parent)
         except OSError as exc:
+            if exc.errno == errno.ENOSPC:
+                raise DiskFull(disk_full_message(path.parent), path) from None
             raise StoreError(
                 f"cannot create the folder {path.parent} ({exc.strerror}). "
                 f"Check its permissions, {_WAY_OUT}.",
                 path,
             ) from None
-        if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        if not path.exists():
+            _create(path)
+        elif path.stat().st_size == 0:
+            raise StoreError(
+                f"{path} is empty (0 bytes): the database it held is gone. tuicoach will "
+                "not re-create it over your data: restore it from a backup, or move the "
+                f"empty file aside to start afresh (a first sync), {_WAY_OUT}.",
+                path,
+            )
+        if not os.access(path, os.R_OK | os.W_OK):
             raise StoreError(
                 f"cannot open {path}: permission denied. Give your user read and write "
                 f"access to it, {_WAY_OUT}.",
                 path,
             )
+        connection = _connect(path)
         try:
-            connection = sqlite3.connect(
-                path,
-                timeout=BUSY_TIMEOUT_SECONDS,
-                isolation_level=None,  # transactions are explicit: BEGIN ... COMMIT
-                check_same_thread=False,  # shared between threads, under the store's lock
-            )
-        except sqlite3.Error as exc:
-            raise _error(path, exc, opening=True) from None
-        try:
-            cls._prepare(path, connection)
+            cls._prepare(path, connection, check=check)
         except BaseException:
             connection.close()
             raise
         return cls(path, connection)
 
     @staticmethod
-    def _prepare(path: Path, connection: sqlite3.Connection) -> None:
+    def _prepare(path: Path, connection: sqlite3.Connection, *, check: bool = True) -> None:
         try:
             connection.execute("PRAGMA foreign_keys = ON")
             # Reading the header first: a file of garbage fails here, before any write.
@@ -370,6 +542,10 @@ class Store:
                 raise StoreError(_foreign(path, "it holds another program's tables"), path)
             if version > schema.SCHEMA_VERSION:
                 raise schema.NewerSchema(version)
+            if check:
+                problems = [r[0] for r in connection.execute("PRAGMA quick_check(5)")]
+                if problems != ["ok"]:
+                    raise StoreError(_damaged(path, "; ".join(problems)), path)
             connection.execute("PRAGMA journal_mode = WAL")
             if version < schema.SCHEMA_VERSION:
                 schema.upgrade(connection)
@@ -512,7 +688,7 @@ class Store:
         "marks": ("marked_at", "until"),
         "muted": ("muted_at",),
         "drafts": ("created_at", "updated_at"),
-        "outbox": ("created_at",),
+        "outbox": ("created_at", "attempted_at", "settled_at"),
         "likes": ("liked_at",),
         "cursors": ("updated_at",),
         # listening (tuicoach/store/listen.py)
@@ -562,15 +738,21 @@ class Store:
         if not batch:
             return
         with self._writing() as db:
+            self._upsert_tweets(db, batch, stream=stream, local=local)
+        self._tell_tracker(batch)
+
+    @staticmethod
+    def _upsert_tweets(
+        db: sqlite3.Connection, batch: list[Tweet], *, stream: str | None, local: bool
+    ) -> None:
+        db.executemany(_TWEET_UPSERT, [_tweet_params(t, local) for t in batch])
+        if stream is not None:
             db.executemany(
-                _TWEET_UPSERT,
-                [_tweet_params(t, local) for t in batch],
+                "INSERT OR IGNORE INTO tweet_streams (stream, tweet_id) VALUES (?, ?)",
+                [(stream, t.id) for t in batch],
             )
-            if stream is not None:
-                db.executemany(
-                    "INSERT OR IGNORE INTO tweet_streams (stream, tweet_id) VALUES (?, ?)",
-                    [(stream, t.id) for t in batch],
-                )
+
+    def _tell_tracker(self, batch: list[Tweet]) -> None:
         with self._lock:
             if self._owed_cache is not None:
                 # Our own commits do not move PRAGMA data_version: tell the tracker
@@ -860,15 +1042,22 @@ class Store:
 
     # -- outbox
 
-    def outbox_add(self, text: str, *, reply_to_id: str | None, now: datetime) -> OutboxItem:
+    def outbox_add(
+        self,
+        text: str,
+        *,
+        reply_to_id: str | None,
+        now: datetime,
+        draft_id: int | None = None,
+    ) -> OutboxItem:
+        """Record a post before any byte of it goes to X, tied to the draft it came from."""
         with self._writing() as db:
-            cursor = db.execute(
-                "INSERT INTO outbox (text, reply_to_id, state, created_at) VALUES (?, ?, ?, ?)",
-                (text, reply_to_id, OutboxState.PENDING.value, _ts(now)),
-            )
-            item_id = cursor.lastrowid
-            assert item_id is not None
-        return OutboxItem(item_id, text, reply_to_id, OutboxState.PENDING, now)
+            row = db.execute(
+                "INSERT INTO outbox (text, reply_to_id, state, created_at, draft_id) "
+                f"VALUES (?, ?, ?, ?, ?) RETURNING {_OUTBOX_COLUMNS}",
+                (text, reply_to_id, OutboxState.PENDING.value, _ts(now), draft_id),
+            ).fetchone()
+        return _outbox_item(row)
 
     def outbox_pending(self) -> list[OutboxItem]:
         """Items not yet confirmed nor given up (``pending`` and ``sending``), oldest first."""
@@ -879,12 +1068,38 @@ class Store:
             ).fetchall()
         return [_outbox_item(r) for r in rows]
 
+    def outbox_items(self, *, limit: int = 200) -> list[OutboxItem]:
+        """The latest ``limit`` records, newest first, whatever their state."""
+        with self._reading() as db:
+            rows = db.execute(
+                f"SELECT {_OUTBOX_COLUMNS} FROM outbox ORDER BY id DESC LIMIT ?", (limit,)
+            ).fetchall()
+        return [_outbox_item(r) for r in rows]
+
     def outbox_item(self, item_id: int) -> OutboxItem | None:
         with self._reading() as db:
             row = db.execute(
                 f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE id = ?", (item_id,)
             ).fetchone()
         return None if row is None else _outbox_item(row)
+
+    def outbox_for_draft(self, draft_id: int) -> OutboxItem | None:
+        """The latest record made from draft ``draft_id`` (``None``: never sent)."""
+        with self._reading() as db:
+            row = db.execute(
+                f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE draft_id = ? ORDER BY id DESC",
+                (draft_id,),
+            ).fetchone()
+        return None if row is None else _outbox_item(row)
+
+    def draft_outbox(self, draft_id: int, *, now: datetime | None = None) -> OutboxStatus | None:
+        """What the compose pane says about a draft, and whether Send may post it.
+
+        ``None`` when the draft was never sent (or its last try was refused and
+        the user may fix and send it again: then the status says why).
+        """
+        item = self.outbox_for_draft(draft_id)
+        return None if item is None else outbox_status(item)
 
     def outbox_update(
         self,
@@ -893,22 +1108,73 @@ class Store:
         state: OutboxState | str,
         tweet_id: str | None = None,
         error: str | None = None,
+        now: datetime | None = None,
     ) -> OutboxItem:
-        """Move an item on. Entering ``sending`` counts an attempt; ``sent`` clears the error."""
+        """Move an item on. Entering ``sending`` counts an attempt at ``now``;
+        ``sent`` clears the error; ``sent`` and ``failed`` are settled at ``now``."""
         state = OutboxState(state)
+        stamp = _ts(_now(now))
         with self._writing() as db:
             row = db.execute(
                 "UPDATE outbox SET state = :state, "
                 "attempts = attempts + (:state = 'sending'), "
+                "attempted_at = CASE WHEN :state = 'sending' THEN :now ELSE attempted_at END, "
+                "settled_at = CASE WHEN :state IN ('sent', 'failed') THEN :now ELSE NULL END, "
                 "tweet_id = coalesce(:tweet_id, tweet_id), "
                 "last_error = CASE WHEN :error IS NOT NULL THEN :error "
                 "WHEN :state = 'sent' THEN NULL ELSE last_error END "
                 f"WHERE id = :id RETURNING {_OUTBOX_COLUMNS}",
-                {"state": state.value, "tweet_id": tweet_id, "error": error, "id": item_id},
+                {
+                    "state": state.value,
+                    "tweet_id": tweet_id,
+                    "error": error,
+                    "id": item_id,
+                    "now": stamp,
+                },
             ).fetchone()
         if row is None:
             raise KeyError(f"no outbox item {item_id} in {self._path}")
         return _outbox_item(row)
+
+    def outbox_claim(self, item: OutboxItem, *, now: datetime) -> OutboxItem | None:
+        """Mark ``item`` in flight for one more attempt, only if nobody moved it since it was
+        read (same state, same attempts): of two processes about to send it, one wins.
+        ``None``: another process claimed or settled it first."""
+        with self._writing() as db:
+            row = db.execute(
+                "UPDATE outbox SET state = 'sending', attempts = attempts + 1, "
+                "attempted_at = ?, settled_at = NULL "
+                "WHERE id = ? AND state = ? AND attempts = ? AND state IN ('pending', 'sending') "
+                f"RETURNING {_OUTBOX_COLUMNS}",
+                (_ts(now), item.id, item.state.value, item.attempts),
+            ).fetchone()
+        return None if row is None else _outbox_item(row)
+
+    def outbox_sent(self, item_id: int, tweet: Tweet, *, now: datetime) -> OutboxItem:
+        """X has the post: in one transaction, keep the tweet among our own, mark the
+        record sent, and clear the draft it came from (if not edited since).
+
+        A reply stored here answers its mention, so the mention leaves the owed
+        list for every process that reads this file.
+        """
+        with self._writing() as db:
+            self._upsert_tweets(db, [tweet], stream="own", local=False)
+            row = db.execute(
+                "UPDATE outbox SET state = 'sent', tweet_id = ?, last_error = NULL, "
+                f"settled_at = ? WHERE id = ? RETURNING {_OUTBOX_COLUMNS}",
+                (tweet.id, _ts(now), item_id),
+            ).fetchone()
+            if row is None:
+                raise KeyError(f"no outbox item {item_id} in {self._path}")
+            item = _outbox_item(row)
+            if item.draft_id is not None:
+                draft = db.execute(
+                    "SELECT text FROM drafts WHERE id = ?", (item.draft_id,)
+                ).fetchone()
+                if draft is not None and " ".join(draft[0].split()) == " ".join(item.text.split()):
+                    db.execute("DELETE FROM drafts WHERE id = ?", (item.draft_id,))
+        self._tell_tracker([tweet])
+        return item
 
     # -- sync cursors
 

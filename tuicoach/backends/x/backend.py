@@ -28,9 +28,9 @@ from tuicoach.backends.x import cost
 from tuicoach.backends.x.client import XClient, make_app_client, make_client
 from tuicoach.backends.x.cost import Meter, PricingSettings
 from tuicoach.backends.x.credentials import Credentials
-from tuicoach.backends.x.errors import RetryPolicy
+from tuicoach.backends.x.errors import RetryPolicy, Unconfirmed
 from tuicoach.backends.x.listen import BudgetReached, Listener
-from tuicoach.backends.x.outbox import Outbox
+from tuicoach.backends.x.outbox import Outbox, settle_margin
 from tuicoach.backends.x.settings import XSettings
 from tuicoach.backends.x.sync import STREAMS, StreamResult, StreamSync
 from tuicoach.domain import twittertext
@@ -155,6 +155,7 @@ class XBackend:
             clock=clock,
             sleep=sleep,
             retry=RetryPolicy(attempts=settings.retries),
+            margin=settle_margin(),
         )
 
     @classmethod
@@ -245,9 +246,13 @@ class XBackend:
         outbox_error: BackendError | None = None
         try:
             posted = self._outbox.reconcile()
+            if waiting := self._outbox.unconfirmed:
+                outbox_error = self._outbox.waiting_error(waiting)
         except BackendError as exc:
             outbox_error = exc
-        if isinstance(outbox_error, AuthError | Offline):
+        if isinstance(outbox_error, AuthError | Offline) and not isinstance(
+            outbox_error, Unconfirmed
+        ):
             return SyncReport((), tuple(posted), outbox_error)
         return SyncReport(tuple(self._streams.run(streams)), tuple(posted), outbox_error)
 
@@ -256,25 +261,56 @@ class XBackend:
 
         A reply X would refuse is :class:`Refused` before anything is sent.
         """
+        return self.send_draft(text, reply_to=reply_to)
+
+    def send_draft(
+        self,
+        text: str,
+        *,
+        reply_to: Tweet | None = None,
+        draft_id: int | None = None,
+        as_new: bool = False,
+    ) -> Tweet:
+        """:meth:`post`, tied to a draft: ``draft_id`` is deleted once X has the post.
+
+        Raises ``Unconfirmed`` while an earlier try may be on X (nothing is
+        sent), ``AlreadyPosted`` if it is; ``as_new`` posts it as a new tweet
+        anyway, once the user has been shown that.
+        """
         if reply_to is not None and (refusal := self.reply_refusal(reply_to)) is not None:
             raise Refused(refusal)
-        return self._post(text, reply_to.id if reply_to else None)
+        return self._post(text, reply_to.id if reply_to else None, draft_id=draft_id, as_new=as_new)
 
-    def post_reply_to_id(self, text: str, reply_to_id: str | None) -> Tweet:
+    def post_reply_to_id(
+        self,
+        text: str,
+        reply_to_id: str | None,
+        *,
+        draft_id: int | None = None,
+        as_new: bool = False,
+    ) -> Tweet:
         """:meth:`post` for callers that know only the id of the tweet answered."""
         known = self.store.tweet(reply_to_id) if reply_to_id is not None else None
         if known is not None and (refusal := self.reply_refusal(known)) is not None:
             raise Refused(refusal)
-        return self._post(text, reply_to_id)
+        return self._post(text, reply_to_id, draft_id=draft_id, as_new=as_new)
 
-    def _post(self, text: str, reply_to_id: str | None) -> Tweet:
+    def _post(
+        self, text: str, reply_to_id: str | None, *, draft_id: int | None, as_new: bool
+    ) -> Tweet:
         try:
-            return self._outbox.post(text, reply_to_id=reply_to_id)
+            return self._outbox.post(
+                text, reply_to_id=reply_to_id, draft_id=draft_id, as_new=as_new
+            )
         except AccessError as exc:
             # X refused a reply to a post that did not summon us: the same way out.
             if reply_to_id is not None and _is_reply_refusal(exc):
                 raise Refused(reply_refusal_message(reply_to_id)) from exc
             raise
+
+    @property
+    def outbox(self) -> Outbox:
+        return self._outbox
 
     def like(self, tweet_id: str) -> None:
         """Never sent: X removed likes from self-serve (``capabilities.like`` is false)."""

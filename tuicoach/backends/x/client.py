@@ -28,10 +28,12 @@ from tuicoach.backends.x.errors import (
     RELOGIN_HINT,
     ResponseLost,
     RetryPolicy,
-    answer_lost,
     call_with_retries,
     map_error,
+    never_reached,
+    parse_reset,
     rate_limited,
+    readable_refusal,
 )
 from tuicoach.backends.x.settings import DEFAULT_API_BASE, XSettings, api_base
 from tuicoach.backends.x.transport import DEFAULT_TIMEOUT, XSession
@@ -79,15 +81,22 @@ class RateLimit:
     reset: datetime
 
     @classmethod
-    def from_headers(cls, headers: Mapping[str, str]) -> RateLimit | None:
+    def from_headers(
+        cls, headers: Mapping[str, str], now: datetime | None = None
+    ) -> RateLimit | None:
+        """The headers' rate limit; ``None`` when one is missing or makes no sense
+        (a reset of ``soon`` or ``1e20``): a bad header is ignored, never fatal."""
+        reset = parse_reset(headers.get("x-rate-limit-reset"), now or datetime.now(UTC))
+        if reset is None:
+            return None
         try:
-            return cls(
-                limit=int(headers["x-rate-limit-limit"]),
-                remaining=int(headers["x-rate-limit-remaining"]),
-                reset=datetime.fromtimestamp(int(headers["x-rate-limit-reset"]), UTC),
-            )
+            limit = int(headers["x-rate-limit-limit"])
+            remaining = int(headers["x-rate-limit-remaining"])
         except (KeyError, ValueError, TypeError):
             return None
+        if limit < 0 or remaining < 0:
+            return None
+        return cls(limit=limit, remaining=remaining, reset=reset)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +106,36 @@ class Fetched:
     page: Page
     raw: Mapping[str, Any] = field(default_factory=dict)
     rate: RateLimit | None = None
+    refused: str | None = None  # what X sent beyond what was asked, and was dropped
+
+
+def keep_to(envelope: dict[str, Any], max_results: int | None) -> str | None:
+    """Cut a page X sent over-full down to what was asked; say what was dropped.
+
+    X may send more than ``max_results`` (a bug, a proxy): storing it all would
+    bill and show tweets nobody asked for. The first ``max_results`` (newest)
+    are kept; the users and tweets brought along are bounded the same way.
+    """
+    if not max_results:
+        return None
+    data = envelope.get("data")
+    notes = []
+    if isinstance(data, list) and len(data) > max_results:
+        notes.append(f"{len(data) - max_results:,} tweets beyond the {max_results} asked for")
+        envelope["data"] = data[:max_results]
+    includes = envelope.get("includes")
+    if isinstance(includes, Mapping):
+        bounded = dict(includes)
+        for key in ("users", "tweets"):
+            items = bounded.get(key)
+            cap = 4 * max_results  # author, replied-to and mentioned users of each tweet
+            if isinstance(items, list) and len(items) > cap:
+                notes.append(f"{len(items) - cap:,} included {key} beyond {cap}")
+                bounded[key] = items[:cap]
+        envelope["includes"] = bounded
+    if not notes:
+        return None
+    return f"X sent more than asked; tuicoach dropped {' and '.join(notes)}"
 
 
 def unescape_texts(envelope: Mapping[str, Any]) -> dict[str, Any]:
@@ -161,10 +200,11 @@ class XClient:
             try:
                 response = call()
             except tweepy.TooManyRequests as exc:
-                if (rate := RateLimit.from_headers(exc.response.headers)) is not None:
+                rate = RateLimit.from_headers(exc.response.headers, self._clock())
+                if rate is not None:
                     self.rate_limits[key] = rate
                 raise
-            if (rate := RateLimit.from_headers(response.headers)) is not None:
+            if (rate := RateLimit.from_headers(response.headers, self._clock())) is not None:
                 self.rate_limits[key] = rate
             return response.json()
 
@@ -211,13 +251,16 @@ class XClient:
         if not isinstance(body, Mapping):
             raise BackendError(f"X sent {feature} in a shape tuicoach does not know")
         raw = unescape_texts(body)
+        refused = keep_to(raw, params.get("max_results"))
         try:
             page = page_from_json(raw)
         except PayloadError as exc:
             raise BackendError(
                 f"X sent {feature} with a tweet tuicoach could not read ({exc})"
             ) from exc
-        return Fetched(page=page, raw=raw, rate=self.rate_limits.get(stream))
+        except RecursionError:
+            raise BackendError(f"X sent {feature} nested too deeply to read") from None
+        return Fetched(page=page, raw=raw, rate=self.rate_limits.get(stream), refused=refused)
 
     def rate_limited(self, stream: str, now: datetime) -> RateLimited | None:
         """The rate limit that still blocks ``stream`` at ``now``, from the last headers seen."""
@@ -293,16 +336,27 @@ class XClient:
         """
         try:
             response = self._tweepy.create_tweet(text=text, in_reply_to_tweet_id=reply_to_id)
-            body = response.json()
         except Exception as exc:
             error = map_error(exc, "posting", relogin_hint=self._hint, now=self._clock)
-            if answer_lost(exc):
-                raise ResponseLost(f"{error}; the tweet may or may not have gone out") from exc
-            raise error from exc
+            if never_reached(exc) or readable_refusal(exc):
+                raise error from exc
+            # Anything else (a timeout, a dropped connection, a 5xx, a 4xx that is
+            # not X's JSON, an answer too long): X may have stored the tweet.
+            raise ResponseLost(f"{error}; the tweet may or may not have gone out") from exc
+        try:
+            body = response.json()
+        except (ValueError, RecursionError):
+            body = None
         data = body.get("data") if isinstance(body, Mapping) else None
-        if not isinstance(data, Mapping) or "id" not in data:
-            raise ResponseLost("X's answer to posting did not say which tweet it created")
-        return {**data, "text": html.unescape(str(data.get("text", text)))}
+        if not isinstance(data, Mapping) or not str(data.get("id", "")).isdigit():
+            # A 2xx cut short, empty, HTML or JSON without the new id: X most
+            # likely stored the tweet; it is in flight until a lookup says.
+            status = getattr(response, "status_code", "2xx")
+            raise ResponseLost(
+                f"X answered posting ({status}) but the answer could not be read "
+                "(cut short, empty, or not X's JSON); the tweet may or may not have gone out"
+            )
+        return {**data, "id": str(data["id"]), "text": html.unescape(str(data.get("text", text)))}
 
 
 def _problem_detail(response: Any) -> str:

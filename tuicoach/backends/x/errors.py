@@ -43,11 +43,52 @@ class RetryPolicy:
         return ceiling / 2 + rng() * ceiling / 2
 
 
+class TooLarge(requests.RequestException):
+    """An answer longer than tuicoach reads (see ``transport.MAX_RESPONSE_BYTES``)."""
+
+
 class ResponseLost(Offline):
     """A request was sent but its answer never came: it may or may not have taken effect."""
 
 
+class Unconfirmed(ResponseLost):
+    """A post was sent and X's answer was not readable: it may be on X already.
+
+    The outbox will not send it again before a lookup of the account's own
+    tweets, made after ``check_after``, has not found it. Never "not sent".
+    """
+
+    def __init__(self, message: str, *, item_id: int, check_after: datetime) -> None:
+        super().__init__(message)
+        self.item_id = item_id
+        self.check_after = check_after
+
+
+class AlreadyPosted(BackendError):
+    """The same post (text and reply target) is already on X, from an earlier send."""
+
+    def __init__(self, message: str, *, item_id: int, tweet_id: str | None) -> None:
+        super().__init__(message)
+        self.item_id = item_id
+        self.tweet_id = tweet_id
+
+
 DEFAULT_RETRY = RetryPolicy()
+
+#: A reset further ahead than this is not X's 15-minute window: the header is bad.
+MAX_RESET_AHEAD = timedelta(days=1)
+
+
+def parse_reset(value: object, now: datetime) -> datetime | None:
+    """``x-rate-limit-reset`` (epoch seconds) as a time, or ``None`` when it makes no sense
+    (``soon``, ``1e20``, a year away, long past): a bad header is ignored, never fatal."""
+    try:
+        reset = datetime.fromtimestamp(int(str(value).strip()), UTC)
+    except (ValueError, TypeError, OverflowError, OSError):
+        return None
+    if not now - MAX_RESET_AHEAD <= reset <= now + MAX_RESET_AHEAD:
+        return None
+    return reset
 
 
 def local_hhmm(moment: datetime) -> str:
@@ -77,9 +118,10 @@ def _detail(body: Mapping[str, Any]) -> str:
 
 def _reset(response: Any, now: datetime) -> datetime:
     try:
-        return datetime.fromtimestamp(int(response.headers["x-rate-limit-reset"]), UTC)
-    except (KeyError, ValueError, TypeError, AttributeError):
-        return now + timedelta(minutes=15)  # X's window; the header was missing
+        reset = parse_reset(response.headers["x-rate-limit-reset"], now)
+    except (KeyError, TypeError, AttributeError):
+        reset = None
+    return reset if reset is not None and reset > now else now + timedelta(minutes=15)
 
 
 def rate_limited(feature: str, until: datetime, limit: str | int | None = None) -> RateLimited:
@@ -152,6 +194,11 @@ def map_error(
         return Offline(f"X did not answer in time for {feature}")
     if isinstance(exc, requests.ConnectionError):
         return Offline(f"cannot reach X for {feature} (no network, or the connection dropped)")
+    if isinstance(exc, TooLarge):
+        return BackendError(
+            f"X sent more than tuicoach accepts for {feature} ({exc}); the answer was "
+            "refused and nothing of it was stored. Try again later"
+        )
     if isinstance(exc, requests.JSONDecodeError):
         return Offline(
             f"got something that is not X's answer for {feature} "
@@ -178,6 +225,27 @@ def answer_lost(exc: Exception) -> bool:
     if isinstance(exc, requests.ConnectionError) and _refused(exc):
         return False
     return is_transient(exc)
+
+
+def never_reached(exc: Exception) -> bool:
+    """The request certainly never reached X: the connection was refused or never made."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    return isinstance(exc, requests.ConnectionError) and _refused(exc)
+
+
+def readable_refusal(exc: Exception) -> bool:
+    """X said no, in its own words: a 4xx whose body is X's JSON. Nothing was created."""
+    if not isinstance(exc, tweepy.HTTPException) or isinstance(exc, tweepy.TwitterServerError):
+        return False
+    status = getattr(exc.response, "status_code", 0)
+    if not 400 <= status < 500:
+        return False
+    try:
+        body = exc.response.json()
+    except (ValueError, AttributeError, RecursionError):
+        return False
+    return isinstance(body, Mapping)
 
 
 def _refused(exc: requests.ConnectionError) -> bool:

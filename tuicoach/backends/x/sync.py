@@ -41,6 +41,7 @@ class StreamResult:
     error: BackendError | None = None
     gap: bool = False  # more was new than the catch-up bound; the oldest were skipped
     backfill: bool = False
+    refused: tuple[str, ...] = ()  # what X sent beyond what was asked, dropped unstored
 
 
 class Pacer:
@@ -142,6 +143,7 @@ class StreamSync:
         fetched = pages = post_reads = user_reads = 0
         token: str | None = None
         error: BackendError | None = None
+        refused: list[str] = []
         while pages < max_pages:
             try:
                 got = self._client.timeline(stream, pagination_token=token, **params)
@@ -150,6 +152,8 @@ class StreamSync:
                 break
             pages += 1
             page = got.page
+            if got.refused:
+                refused.append(got.refused)
             if newest is None and page.newest_id:
                 newest = page.newest_id
             # Counted before the page is stored: the tweets this stream did not have yet.
@@ -181,6 +185,7 @@ class StreamSync:
             error=error,
             gap=gap,
             backfill=backfill,
+            refused=tuple(refused),
         )
 
 
