@@ -17,7 +17,6 @@ of each kind of miss. ``--json`` prints it all as one object.
 from __future__ import annotations
 
 import argparse
-import bisect
 import csv
 import gzip
 import json
@@ -100,9 +99,7 @@ def evaluate(rows: list[dict[str, str]], examples: int = 8) -> dict[str, object]
         elif label != "neutral" and verdict.band is Band.SPAM:
             kind = "customer_as_spam"
         if kind and len(misses[kind]) < examples:
-            misses[kind].append(
-                {"text": text, "reasons": [r.to_json() for r in verdict.reasons]}
-            )
+            misses[kind].append({"text": text, "reasons": [r.to_json() for r in verdict.reasons]})
     elapsed = time.perf_counter() - started
 
     def share(label: str, band: Band) -> float:

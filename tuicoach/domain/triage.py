@@ -37,6 +37,7 @@ config can tune them as it tunes the coach's.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -135,14 +136,17 @@ class TriageWords:
         "horrendous", "hung up", "hang up", "ignor*", "impossible", "inconvenien*",
         "incompetent", "insult*", "issue", "issues", "joke", "late", "lie", "lied", "lies",
         "lost", "lousy", "mad", "mess", "messed", "miserable", "miss", "missed", "missing",
-        "mistake", "nightmare", "no one", "nobody", "noone", "nothing", "never", "no answer",
+        "mistake", "nightmare", "never came", "never arrived", "never got", "never showed",
+        "never received", "never heard", "never answered", "never responded", "never called",
+        "never again", "miss our connection", "miss my connection",
+        "no one", "nobody", "noone", "nothing", "never", "no answer",
         "no response", "no reply", "no help", "no info*", "no longer", "oversold", "overbook*",
         "outrage*", "pathetic", "poor", "poorly", "problem", "problems", "refund*", "ridiculous",
         "rubbish", "rude*", "ruin*", "sad", "screw*", "shame*", "shameful", "sick of",
         "slow", "smh", "sorry", "stink*", "stranded", "stuck", "stupid", "suck*", "sux",
         "terrible", "tired of", "trouble", "ugh", "unable", "unacceptable", "unfortunate*",
         "unhappy", "unhelpful", "losing", "lack", "lacking", "lacks", "ripped off", "rip off",
-        "none", "less than", "not so much", "unnerving", "discourag*", "unexpect*", "forced", "unprofessional", "upset", "useless", "waste*", "won't",
+        "none", "less than", "not so much", "unnerving", "discourag*", "unexpect*", "forced", "unprofessional", "upset", "useless", "waste*", "won't",  # noqa: E501
         "worse", "worst", "wouldn't", "wrong", "wtf", "yet again", "again", "still", "seriously",
         "couldn't", "isn't", "wasn't", "aren't", "haven't", "hasn't", "not", "no",
     )  # fmt: skip
@@ -183,7 +187,7 @@ class TriageWords:
     )  # fmt: skip
     #: Failures that praise cannot be "for": sarcasm when thanked ("thanks for cancelling").
     sarcasm_targets: tuple[str, ...] = (
-        "cancel*", "delay*", "losing", "lost", "miss", "causing", "leaving", "making me", "stranded", "stuck", "nothing", "never",
+        "cancel*", "delay*", "losing", "lost", "miss", "causing", "leaving", "making me", "stranded", "stuck", "nothing", "never",  # noqa: E501
         "no one", "nobody", "ruin*", "waiting", "wait", "hold", "hour*", "late", "missed",
         "rude*", "broke*", "charg*", "fee*", "worst", "fail*",
     )  # fmt: skip
@@ -203,7 +207,8 @@ class TriageWords:
         "not disappoint*", "no complaint*", "can't wait", "cannot wait", "can't beat",
         "can't complain", "couldn't be happier", "couldn't have", "can't thank",
         "cannot thank", "can't say enough", "never had a bad", "no hassle", "never fails",
-        "couldn't ask for", "never been", "not only",
+        "couldn't ask for", "never been", "not only", "no joke", "worth the wait",
+        "wouldn't miss", "won't miss", "never miss", "don't mind", "don't worry",
     )  # fmt: skip
     #: Spam and bot wording.
     spam: tuple[str, ...] = (
@@ -218,9 +223,9 @@ class TriageWords:
         "not financial advice", "to the moon", "💯", "🚀", "📈", "💰", "🤑",
     )  # fmt: skip
     #: Emoji that carry a complaint on their own.
-    complaint_emoji: tuple[str, ...] = ("😡", "😠", "🤬", "😤", "😩", "😫", "👎", "💩", "🙄", "😒", "😞", "😢", "😭", "😣", "😖", "😑")  # fmt: skip
+    complaint_emoji: tuple[str, ...] = ("😡", "😠", "🤬", "😤", "😩", "😫", "👎", "💩", "🙄", "😒", "😞", "😢", "😭", "😣", "😖", "😑")  # fmt: skip  # noqa: E501
     #: Emoji of thanks and warmth.
-    thanks_emoji: tuple[str, ...] = ("🙏", "❤", "😍", "👍", "🙌", "👏", "😊", "🙂", "😀", "😁", "🥰", "💙", "💕", "🤩", "😃", "😄", "💜", "💖", "✈", "☺", "😎", "💗", "👌", "🎉", "💛")  # fmt: skip
+    thanks_emoji: tuple[str, ...] = ("🙏", "❤", "😍", "👍", "🙌", "👏", "😊", "🙂", "😀", "😁", "🥰", "💙", "💕", "🤩", "😃", "😄", "💜", "💖", "✈", "☺", "😎", "💗", "👌", "🎉", "💛")  # fmt: skip  # noqa: E501
 
     def extended(self, **lists: Iterable[str]) -> TriageWords:
         """These lists with more words: ``extended(complaint=("meh",))``."""
@@ -256,6 +261,8 @@ class TriageSettings:
     spam_follow_ratio: float = 20.0
     #: ... while followed by fewer than this, looks like a follow ring or a bot.
     spam_max_followers: int = 1000
+    #: A statement this long with one weak cue ("can't", "never") is a complaint.
+    long_statement_words: int = 12
 
 
 # --- Reading ------------------------------------------------------------------
@@ -289,6 +296,7 @@ _HASHTAG = re.compile(r"#(\w+)")
 _DIGITS = re.compile(r"\b\d+\s*\+?\s*(?:hours?|hrs?|h\b|minutes|mins|days)", re.IGNORECASE)
 _EMOJI_GLUE = frozenset("\u200d\ufe0f\u20e3")
 _SHOUT = re.compile(r"(?<![\w'])[A-Z]{4,}(?![\w'])")
+_WORD = re.compile(r"\w+")
 _BANG = re.compile(r"!{2,}|\?{2,}|[!?]{3,}")
 
 
@@ -363,7 +371,14 @@ class Triage:
         )
         # Words that do not count as complaints on their own: they are only
         # failures next to another cue (a bare "not" or "no" is not a complaint).
-        self._weak = frozenset(("not", "no", "still", "again", "sorry", "yet"))
+        self._weak = frozenset(
+            (
+                "not", "no", "still", "again", "sorry", "yet", "don't", "didn't", "doesn't",
+                "can't", "cannot", "won't", "wouldn't", "couldn't", "isn't", "wasn't", "aren't",
+                "haven't", "hasn't", "never", "nobody", "nothing", "no one", "noone", "none",
+                "miss", "hold", "wait", "line", "days", "fix", "bad", "sad", "mad", "joke",
+            )
+        )  # fmt: skip
 
     # -- spam
 
@@ -434,7 +449,7 @@ class Triage:
             span = m.span()
             if not _inside(span, resolved):
                 word = m.group().casefold()
-                (weak if word in ("still", "yet", "line", "days") else complaints).append(
+                (weak if word in self._weak else complaints).append(
                     Reason("waiting", m.group(), *span)
                 )
         for m in _DIGITS.finditer(masked):
@@ -449,9 +464,11 @@ class Triage:
                 complaints.append(Reason("complaint", m.group(), *m.span()))
         for m in self._complaint_emoji.finditer(masked):
             complaints.append(Reason("complaint", m.group(), *m.span()))
-        if complaints or questions:
-            complaints.extend(weak)
-        elif len(weak) >= 2:
+        # Weak cues count beside another cue, two together, or one in a long
+        # statement (a customer explaining what went wrong): "I can't get anyone
+        # on the phone to change my seat" needs an answer, "wouldn't miss it" not.
+        long = len(_WORD.findall(masked)) >= self.settings.long_statement_words
+        if complaints or questions or len(weak) >= 2 or (weak and long):
             complaints.extend(weak)
         return complaints, questions
 
@@ -461,11 +478,14 @@ class Triage:
             cues.append(Reason("competitor", text[m.start() : m.end()], *m.span()))
         return cues
 
-    def classify(self, text: str, author: User | None = None) -> Verdict:
-        """The band of one tweet addressed to the business, with its reasons."""
-        spam = self.spam_reasons(text, author)
-        if spam:
-            return Verdict(Band.SPAM, 0, tuple(spam))
+    def classify(self, text: str, author: User | None = None, *, spam: bool = True) -> Verdict:
+        """The band of one tweet addressed to the business, with its reasons.
+
+        ``spam=False`` reads it as a person's, for a mention moved back from spam.
+        """
+        spam_cues = self.spam_reasons(text, author) if spam else []
+        if spam_cues:
+            return Verdict(Band.SPAM, 0, tuple(spam_cues))
         masked = _masked(text)
         complaints, questions = self._needs(masked)
         complaints.extend(self._competitors(text))
@@ -479,41 +499,39 @@ class Triage:
         bangs.extend(Reason("intensity", m.group(), *m.span()) for m in _SHOUT.finditer(masked))
 
         sarcasm: list[Reason] = []
-        if complaints and praise:
+        if praise:
             sarcasm = [
                 Reason("sarcasm", m.group(), *m.span())
                 for m in self._thanks_for_failure.finditer(masked)
             ]
-            if not sarcasm:
-                # Failures the praise is for: a clause that says the problem was
-                # dealt with ("helped me with my problem", "despite the delay").
-                kept = []
-                for start, end in _clauses(masked):
-                    in_clause = [c for c in complaints if start <= (c.start or 0) < end]
-                    if in_clause and self._resolution.search(masked, start, end):
-                        continue
-                    kept.extend(in_clause)
-                complaints = kept
-                if not self._strong(complaints):
-                    if any(q.kind == "question" for q in questions):
-                        return _verdict(Band.NEEDS_ANSWER, 8, questions + praise)
-                    return _verdict(Band.THANKS, 0 if complaints else 1, praise)
-        if complaints:
+        if complaints and praise and not sarcasm:
+            # Failures the praise is for: a clause that says the problem was
+            # dealt with ("helped me with my problem", "despite the delay").
+            kept = []
+            for start, end in _clauses(masked):
+                in_clause = [c for c in complaints if start <= (c.start or 0) < end]
+                if in_clause and self._resolution.search(masked, start, end):
+                    continue
+                kept.extend(in_clause)
+            complaints = kept
+            if not self._strong(complaints) and len(praise) >= len(complaints):
+                if any(q.kind == "question" for q in questions):
+                    return _verdict(Band.NEEDS_ANSWER, 8, questions + praise, text)
+                return _verdict(Band.THANKS, 0 if complaints else 1, praise, text)
+        if complaints or sarcasm:
             score = 2 * len(self._strong(complaints)) + len(complaints) + len(bangs)
             score += 6 * len(sarcasm) + (1 if questions else 0) - 3 * (len(praise) - len(sarcasm))
             tier = max(0, min(9, 9 - score))
-            return _verdict(Band.NEEDS_ANSWER, tier, sarcasm + complaints + questions + bangs)
+            return _verdict(Band.NEEDS_ANSWER, tier, sarcasm + complaints + questions + bangs, text)
         if questions:
             if any(q.kind == "question" for q in questions) or not praise:
-                return _verdict(Band.NEEDS_ANSWER, 8 + (1 if praise else 0), questions)
-            return _verdict(Band.THANKS, 0, praise + questions)
+                return _verdict(Band.NEEDS_ANSWER, 8 + (1 if praise else 0), questions, text)
+            return _verdict(Band.THANKS, 0, praise + questions, text)
         if praise:
-            return _verdict(Band.THANKS, 1, praise)
+            return _verdict(Band.THANKS, 1, praise, text)
         stripped = masked.strip()
         if _emoji_only(stripped):
             return Verdict(Band.THANKS, 2, ())
-        if bangs:
-            return _verdict(Band.NEEDS_ANSWER, 9, bangs)
         return Verdict(Band.NORMAL, 0, ())
 
     def _strong(self, complaints: list[Reason]) -> list[Reason]:
@@ -522,7 +540,8 @@ class Triage:
         return [c for c in complaints if c.words.casefold() not in weak]
 
 
-def _verdict(band: Band, tier: int, reasons: list[Reason]) -> Verdict:
+def _verdict(band: Band, tier: int, reasons: list[Reason], text: str) -> Verdict:
+    """The verdict, its reasons in text order, once each, in the tweet's own words."""
     seen: set[tuple[int | None, int | None]] = set()
     unique = []
     for r in sorted(reasons, key=lambda r: (r.start or 0, -(r.end or 0))):
@@ -530,6 +549,8 @@ def _verdict(band: Band, tier: int, reasons: list[Reason]) -> Verdict:
         if key in seen:
             continue
         seen.add(key)
+        if r.start is not None:
+            r = r._replace(words=text[r.start : r.end])
         unique.append(r)
     return Verdict(band, tier, tuple(unique))
 
@@ -539,7 +560,7 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     for m in _CLAUSE_END.finditer(text):
         cuts.append(m.end())
     cuts.append(len(text))
-    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
 
 
 DEFAULT_TRIAGE = Triage()
