@@ -87,7 +87,7 @@ class Reason(NamedTuple):
 
 
 class Verdict(NamedTuple):
-    """A band, how pressing it is within its band (0 first), and the reasons."""
+    """A band, how pressing it is within its band (lower first), and the reasons."""
 
     band: Band
     tier: int
@@ -118,11 +118,12 @@ class TriageWords:
     request: tuple[str, ...] = (
         "please help", "pls help", "plz help", "help me", "help us", "help!", "need help",
         "need assistance", "dm me", "dm'd", "dmd", "call me", "call back", "get back to me",
-        "respond", "reply", "answer", "contact me", "follow me so", "follow back so",
+        "please respond", "please reply", "please answer", "respond to", "contact me",
+        "follow me so", "follow back so",
         "let me know", "look into", "need a", "need an", "need to", "need you", "need someone",
         "please fix", "fix this", "fix it", "do something", "make it right", "waiting for",
-        "waiting on", "still waiting", "help", "assist", "how to", "let us know",
-        "would be great", "would be nice", "would be super", "hope you",
+        "waiting on", "still waiting", "can you help", "can someone help", "how to", "let us know",
+        "please", "pls", "plz", "would be great", "would be nice", "would be super", "hope you",
     )  # fmt: skip
     #: Failure: something went wrong, or the customer is unhappy.
     complaint: tuple[str, ...] = (
@@ -146,7 +147,11 @@ class TriageWords:
         "slow", "smh", "sorry", "stink*", "stranded", "stuck", "stupid", "suck*", "sux",
         "terrible", "tired of", "trouble", "ugh", "unable", "unacceptable", "unfortunate*",
         "unhappy", "unhelpful", "losing", "lack", "lacking", "lacks", "ripped off", "rip off",
-        "none", "less than", "not so much", "unnerving", "discourag*", "unexpect*", "forced", "unprofessional", "upset", "useless", "waste*", "won't",  # noqa: E501
+        "none", "less than", "not so much", "absurd", "stress*", "freak*", "blows", "asshole",
+        "jeopardy", "assault*", "deleted", "shatter*", "no luck", "snag*", "inadequate",
+        "unwilling", "stubborn", "go quiet", "jammed", "black hole", "been trying", "tried",
+        "trying", "static", "timed out", "sigh", "come on", "insane", "nope", "prove it",
+        "not impressed", "why would", "how hard", "what a joke", "poor service", "no way", "unnerving", "discourag*", "unexpect*", "forced", "unprofessional", "upset", "useless", "waste*", "won't",  # noqa: E501
         "worse", "worst", "wouldn't", "wrong", "wtf", "yet again", "again", "still", "seriously",
         "couldn't", "isn't", "wasn't", "aren't", "haven't", "hasn't", "not", "no",
     )  # fmt: skip
@@ -164,10 +169,11 @@ class TriageWords:
         "fun", "glad", "good", "gorgeous", "grateful", "great", "happy", "helpful", "impress*",
         "incredible", "kudos", "legend*", "love", "loved", "loves", "loving", "lovely",
         "nice", "perfect", "pleasant", "pleasure", "professional", "props", "rock", "rocks",
-        "shout out", "shoutout", "smooth", "stellar", "super", "superb", "sweet", "thank*",
+        "shout out", "shoutout", "smooth", "stellar", "super helpful", "super nice", "superb",
+        "sweet", "thank*",
         "thx", "ty", "wonderful", "wow", "yay", "impeccable", "outstanding",
         "exceptional", "terrific", "phenomenal", "well done", "good job", "great job",
-        "on time", "early", "fast", "quick*", "easy", "easily", "safe", "safely", "<3", ":)",
+        "on time", "quick*", "easily", "safe", "safely", "<3", ":)",
         ":-)", ":d", ";)", "(:", "proud", "hero*", "angel*", "a+", "10/10",
     )  # fmt: skip
     #: Words that turn what follows into its opposite.
@@ -180,11 +186,17 @@ class TriageWords:
     #: the praise is for ("helped me with my problem", "despite the delay").
     resolution: tuple[str, ...] = (
         "helped", "help with", "helping", "fixed", "resolved", "solved", "sorted", "handled",
-        "took care", "taking care", "take care", "rebooked", "re-booked", "got me", "getting me",
-        "get me", "despite the", "even though", "in spite", "made up for", "make up for",
+        "took care", "taking care", "rebooked", "re-booked", "got me", "made up for",
         "turned around", "saved", "rescued", "worked out", "went above", "above and beyond",
         "no problem", "no problems", "no issue", "no issues", "all good", "no worries",
+        "thanks to", "thx to", "thank you to", "kudos to", "props to", "big up", "shout out",
+        "shoutout", "thankful", "grateful", "for finding", "found", "got us", "got my",
+        "get us", "getting us", "getting me", "for switching", "for handling", "for getting",
+        "for rebooking", "for helping", "made it", "thanks for your help",
+        "thank you for your help",
     )  # fmt: skip
+    #: Words after which the next few words are a problem overcome: "despite the delay".
+    overcoming: tuple[str, ...] = ("despite", "even though", "in spite of", "regardless of")
     #: Failures that praise cannot be "for": sarcasm when thanked ("thanks for cancelling").
     sarcasm_targets: tuple[str, ...] = (
         "cancel*", "delay*", "losing", "lost", "miss", "causing", "leaving", "making me", "stranded", "stuck", "nothing", "never",  # noqa: E501
@@ -196,7 +208,8 @@ class TriageWords:
         "as bad as", "worse than", "switch to", "switching to", "switched to", "should have flown",
         "should've flown", "should have gone with", "should've gone with", "going with",
         "go with", "flying with", "fly with", "stick with", "sticking with", "back to",
-        "unlike", "at least", "better than you", "more than you", "like a real",
+        "unlike", "at least", "better than you", "next time i'll fly", "next time i will fly",
+        "i'll fly", "i'll be flying", "i'm flying", "try", "trying", "more than you", "like a real",
     )  # fmt: skip
     #: Phrases that say a problem is over: their failure words are not failures.
     resolved: tuple[str, ...] = (
@@ -223,9 +236,9 @@ class TriageWords:
         "not financial advice", "to the moon", "💯", "🚀", "📈", "💰", "🤑",
     )  # fmt: skip
     #: Emoji that carry a complaint on their own.
-    complaint_emoji: tuple[str, ...] = ("😡", "😠", "🤬", "😤", "😩", "😫", "👎", "💩", "🙄", "😒", "😞", "😢", "😭", "😣", "😖", "😑")  # fmt: skip  # noqa: E501
+    complaint_emoji: tuple[str, ...] = (":(", ":-(", ":/", "😔", "😕", "😟", "🙁", "☹", "💔", "😓", "😡", "😠", "🤬", "😤", "😩", "😫", "👎", "💩", "🙄", "😒", "😞", "😢", "😭", "😣", "😖", "😑")  # fmt: skip  # noqa: E501
     #: Emoji of thanks and warmth.
-    thanks_emoji: tuple[str, ...] = ("🙏", "❤", "😍", "👍", "🙌", "👏", "😊", "🙂", "😀", "😁", "🥰", "💙", "💕", "🤩", "😃", "😄", "💜", "💖", "✈", "☺", "😎", "💗", "👌", "🎉", "💛")  # fmt: skip  # noqa: E501
+    thanks_emoji: tuple[str, ...] = ("🙏", "❤", "😍", "👍", "🙌", "👏", "😊", "🙂", "😀", "😁", "🥰", "💙", "💕", "🤩", "😃", "😄", "💜", "💖", "✈", "☺", "😎", "💗", "👌", "🎉", "💛", "♥")  # fmt: skip  # noqa: E501
 
     def extended(self, **lists: Iterable[str]) -> TriageWords:
         """These lists with more words: ``extended(complaint=("meh",))``."""
@@ -261,6 +274,9 @@ class TriageSettings:
     spam_follow_ratio: float = 20.0
     #: ... while followed by fewer than this, looks like a follow ring or a bot.
     spam_max_followers: int = 1000
+    #: Praise words it takes to outweigh one failure word in a tweet that asks nothing
+    #: ("great crew, smooth flight despite a late start, thank you!").
+    praise_per_failure: int = 2
     #: A statement this long with one weak cue ("can't", "never") is a complaint.
     long_statement_words: int = 12
 
@@ -297,6 +313,11 @@ _DIGITS = re.compile(r"\b\d+\s*\+?\s*(?:hours?|hrs?|h\b|minutes|mins|days)", re.
 _EMOJI_GLUE = frozenset("\u200d\ufe0f\u20e3")
 _SHOUT = re.compile(r"(?<![\w'])[A-Z]{4,}(?![\w'])")
 _WORD = re.compile(r"\w+")
+_WISH = re.compile(
+    r"(?<![\w'])(?:it\s*'?d|would|wd|will)\s+be\s+(?:\w+\s+)?(?:nice|great|super|awesome|good"
+    r"|cool|lovely|helpful|amazing|wonderful)(?:\s+(?:if|to))?",
+    re.I,
+)
 _BANG = re.compile(r"!{2,}|\?{2,}|[!?]{3,}")
 
 
@@ -349,6 +370,9 @@ class Triage:
         self._praise = _words(w.praise)
         self._resolved = _words(w.resolved)
         self._resolution = _words(w.resolution)
+        self._overcome = re.compile(
+            r"(?<![\w'])(?:" + _alternation(w.overcoming) + r")(?:\s+[\w']+){1,4}", re.I
+        )
         self._sarcasm_target = _words(w.sarcasm_targets)
         self._spam = _words(w.spam)
         self._complaint_emoji = _chars(w.complaint_emoji)
@@ -371,12 +395,14 @@ class Triage:
         )
         # Words that do not count as complaints on their own: they are only
         # failures next to another cue (a bare "not" or "no" is not a complaint).
+        self._negator = _words(w.negators)
         self._weak = frozenset(
             (
                 "not", "no", "still", "again", "sorry", "yet", "don't", "didn't", "doesn't",
                 "can't", "cannot", "won't", "wouldn't", "couldn't", "isn't", "wasn't", "aren't",
                 "haven't", "hasn't", "never", "nobody", "nothing", "no one", "noone", "none",
                 "miss", "hold", "wait", "line", "days", "fix", "bad", "sad", "mad", "joke",
+                "tried", "trying", "nope", "static",
             )
         )  # fmt: skip
 
@@ -421,8 +447,8 @@ class Triage:
 
     # -- need and praise
 
-    def _needs(self, masked: str) -> tuple[list[Reason], list[Reason]]:
-        """(complaint-like reasons, question-like reasons) in the masked text."""
+    def _needs(self, masked: str) -> tuple[list[Reason], list[Reason], list[Reason]]:
+        """(complaint-like, question-like, weak unused) reasons in the masked text."""
         complaints: list[Reason] = []
         questions: list[Reason] = []
         resolved = _spans(self._resolved, masked)
@@ -457,7 +483,8 @@ class Triage:
         for m in _HASHTAG.finditer(masked):
             tag = m.group(1)
             if self._complaint.search(tag) or re.search(
-                r"fail|worst|suck|never|disappoint|unhappy|broken|delay|cancel|lost|stuck|hold",
+                r"fail|worst|suck|never|disappoint|unhappy|broken|delay|cancel|lost|stuck|hold"
+                r"|bad|poor|wait|hate|angry|ugh|fix|help|annoy|frustrat|rude|ruin|strand",
                 tag,
                 re.I,
             ):
@@ -468,9 +495,11 @@ class Triage:
         # statement (a customer explaining what went wrong): "I can't get anyone
         # on the phone to change my seat" needs an answer, "wouldn't miss it" not.
         long = len(_WORD.findall(masked)) >= self.settings.long_statement_words
-        if complaints or questions or len(weak) >= 2 or (weak and long):
+        distinct_weak = len({r.words.casefold() for r in weak})
+        if complaints or questions or distinct_weak >= 2 or (weak and long):
             complaints.extend(weak)
-        return complaints, questions
+            weak = []
+        return complaints, questions, weak
 
     def _competitors(self, text: str) -> list[Reason]:
         cues = []
@@ -487,11 +516,17 @@ class Triage:
         if spam_cues:
             return Verdict(Band.SPAM, 0, tuple(spam_cues))
         masked = _masked(text)
-        complaints, questions = self._needs(masked)
+        complaints, questions, weak = self._needs(masked)
         complaints.extend(self._competitors(text))
         praise = [Reason("thanks", m.group(), *m.span()) for m in self._praise.finditer(masked)]
         negated = _spans(self._negated_praise, masked)
-        praise = [p for p in praise if not _inside((p.start or 0, p.end or 0), negated)]
+        wishes = _spans(_WISH, masked)  # "would be great if ...": a request, not praise
+        praise = [
+            p
+            for p in praise
+            if not _inside((p.start or 0, p.end or 0), negated)
+            and not _inside((p.start or 0, p.end or 0), wishes)
+        ]
         praise.extend(
             Reason("thanks", m.group(), *m.span()) for m in self._thanks_emoji.finditer(masked)
         )
@@ -503,41 +538,90 @@ class Triage:
             sarcasm = [
                 Reason("sarcasm", m.group(), *m.span())
                 for m in self._thanks_for_failure.finditer(masked)
+                if not self._negator.search(m.group())  # "thanks for not leaving me"
             ]
         if complaints and praise and not sarcasm:
             # Failures the praise is for: a clause that says the problem was
             # dealt with ("helped me with my problem", "despite the delay").
-            kept = []
+            kept: list[Reason] = []
+            overcome = _spans(self._overcome, masked)
             for start, end in _clauses(masked):
                 in_clause = [c for c in complaints if start <= (c.start or 0) < end]
-                if in_clause and self._resolution.search(masked, start, end):
+                if (
+                    in_clause
+                    and self._resolution.search(masked, start, end)
+                    and not self._negator.search(masked, start, end)
+                ):
                     continue
-                kept.extend(in_clause)
+                kept.extend(
+                    c for c in in_clause if not _inside((c.start or 0, c.end or 0), overcome)
+                )
             complaints = kept
-            if not self._strong(complaints) and len(praise) >= len(complaints):
+            strong = len(self._strong(complaints))
+            outweighed = len(praise) >= len(complaints) + (
+                strong * self.settings.praise_per_failure
+            )
+            if outweighed and not any(q.kind == "question" for q in questions):
+                return self._scored(Band.THANKS, text, praise, complaints=complaints)
+            if not strong and len(praise) >= len(complaints):
                 if any(q.kind == "question" for q in questions):
-                    return _verdict(Band.NEEDS_ANSWER, 8, questions + praise, text)
-                return _verdict(Band.THANKS, 0 if complaints else 1, praise, text)
+                    return self._scored(Band.NEEDS_ANSWER, text, questions, praise=praise)
+                return self._scored(Band.THANKS, text, praise, complaints=complaints)
         if complaints or sarcasm:
-            score = 2 * len(self._strong(complaints)) + len(complaints) + len(bangs)
-            score += 6 * len(sarcasm) + (1 if questions else 0) - 3 * (len(praise) - len(sarcasm))
-            tier = max(0, min(9, 9 - score))
-            return _verdict(Band.NEEDS_ANSWER, tier, sarcasm + complaints + questions + bangs, text)
+            return self._scored(
+                Band.NEEDS_ANSWER,
+                text,
+                sarcasm + complaints + questions + bangs,
+                complaints=complaints,
+                sarcasm=sarcasm,
+                questions=questions,
+                praise=praise,
+                bangs=bangs,
+            )
         if questions:
-            if any(q.kind == "question" for q in questions) or not praise:
-                return _verdict(Band.NEEDS_ANSWER, 8 + (1 if praise else 0), questions, text)
-            return _verdict(Band.THANKS, 0, praise + questions, text)
+            if not praise or any(
+                q.kind == "question" or q.words.casefold() not in _SOFT_REQUESTS for q in questions
+            ):
+                return self._scored(
+                    Band.NEEDS_ANSWER, text, questions, questions=questions, praise=praise
+                )
+            return self._scored(Band.THANKS, text, praise + questions, praise=praise)
         if praise:
-            return _verdict(Band.THANKS, 1, praise, text)
-        stripped = masked.strip()
-        if _emoji_only(stripped):
-            return Verdict(Band.THANKS, 2, ())
-        return Verdict(Band.NORMAL, 0, ())
+            return self._scored(Band.THANKS, text, praise, praise=praise, complaints=weak)
+        if _emoji_only(masked.strip()):
+            return Verdict(Band.THANKS, _TIER_BASE, ())
+        return self._scored(Band.NORMAL, text, [], complaints=weak)
+
+    def _scored(
+        self,
+        band: Band,
+        text: str,
+        reasons: list[Reason],
+        *,
+        complaints: list[Reason] = (),  # type: ignore[assignment]
+        sarcasm: list[Reason] = (),  # type: ignore[assignment]
+        questions: list[Reason] = (),  # type: ignore[assignment]
+        praise: list[Reason] = (),  # type: ignore[assignment]
+        bangs: list[Reason] = (),  # type: ignore[assignment]
+    ) -> Verdict:
+        """The verdict, its tier from how much need the cues add up to (more need, lower tier)."""
+        need = 3 * len(self._strong(list(complaints))) + len(complaints) + len(bangs)
+        need += 6 * len(sarcasm) - 3 * (len(praise) - len(sarcasm))
+        need += 2 * any(q.kind == "question" for q in questions)
+        need += sum(1 for q in questions if q.kind == "request")
+        return _verdict(band, _TIER_BASE - need, reasons, text)
 
     def _strong(self, complaints: list[Reason]) -> list[Reason]:
         """The complaints that count on their own (not a bare "not", "still" or "sorry")."""
         weak = self._weak
         return [c for c in complaints if c.words.casefold() not in weak]
+
+
+#: Requests that a thank-you note may carry politely ("please keep it up").
+_SOFT_REQUESTS = frozenset(("please", "pls", "plz", "hope you", "let us know", "let me know"))
+
+#: The tier of a tweet with no cue either way; more need is lower (listed first).
+_TIER_BASE = 100
 
 
 def _verdict(band: Band, tier: int, reasons: list[Reason], text: str) -> Verdict:
