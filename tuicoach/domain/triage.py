@@ -285,13 +285,37 @@ class TriageSettings:
 
 
 def _alternation(words: Iterable[str]) -> str:
-    parts = []
-    for word in sorted(set(words), key=len, reverse=True):
-        if word.endswith("*") and len(word) > 1:
-            parts.append(re.escape(word[:-1]) + r"\w*")
-        else:
-            parts.append(re.escape(word))
-    return "|".join(parts) or r"(?!x)x"
+    """One regex for a word list, as a trie: Python's ``re`` tries every branch of
+    a flat alternation at every position, a trie only the branches that fit.
+
+    Longer words are tried first, as a list sorted by length would be; a word
+    ending in "*" matches any word starting with it.
+    """
+    trie: dict[str, Any] = {}
+    for word in words:
+        star = word.endswith("*") and len(word) > 1
+        node = trie
+        for char in (word[:-1] if star else word).lower():
+            node = node.setdefault(char, {})
+        node["*" if star else ""] = True
+    if not trie:
+        return r"(?!x)x"
+    return _trie_pattern(trie)
+
+
+def _trie_pattern(node: dict[str, Any]) -> str:
+    branches = [
+        re.escape(c) + _trie_pattern(n) for c, n in sorted(node.items()) if len(c) == 1 and c != "*"
+    ]
+    if "*" in node:
+        branches.append(r"\w*")
+    if "" in node:
+        if not branches:
+            return ""
+        return "(?:" + "|".join(branches) + ")?"
+    if len(branches) == 1:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")"
 
 
 def _words(words: Iterable[str]) -> re.Pattern[str]:
@@ -299,7 +323,7 @@ def _words(words: Iterable[str]) -> re.Pattern[str]:
 
 
 def _chars(chars: Iterable[str]) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(c) for c in chars) or r"(?!x)x")
+    return re.compile(_alternation(chars), re.IGNORECASE)
 
 
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -313,6 +337,10 @@ _DIGITS = re.compile(r"\b\d+\s*\+?\s*(?:hours?|hrs?|h\b|minutes|mins|days)", re.
 _EMOJI_GLUE = frozenset("\u200d\ufe0f\u20e3")
 _SHOUT = re.compile(r"(?<![\w'])[A-Z]{4,}(?![\w'])")
 _WORD = re.compile(r"\w+")
+#: What may come just before a question opener: the start, a clause's end, a link word.
+_CLAUSE_START = re.compile(
+    r"(?:^|[.!?;:,…\n]|(?<![\w'])(?:but|so|and|also|ok|okay|hi|hey|please|pls))\s*$", re.I
+)
 _WISH = re.compile(
     r"(?<![\w'])(?:it\s*'?d|would|wd|will)\s+be\s+(?:\w+\s+)?(?:nice|great|super|awesome|good"
     r"|cool|lovely|helpful|amazing|wonderful)(?:\s+(?:if|to))?",
@@ -359,11 +387,10 @@ class Triage:
     def __init__(self, settings: TriageSettings | None = None) -> None:
         self.settings = settings = settings or TriageSettings()
         w = settings.words
-        starts = r"(?:^|(?<=[.!?;:,…\n])|(?<=\bbut)|(?<=\bso)|(?<=\band)|(?<=\balso)|(?<=\bok)"
-        starts += r"|(?<=\bokay)|(?<=\bhi)|(?<=\bhey)|(?<=\bplease)|(?<=\bpls))"
-        self._opener = re.compile(
-            starts + r"\s*(?:" + _alternation(w.question_openers) + r")(?![\w'])", re.I
-        )
+        # Question openers count at the start of a clause: found as words, then
+        # the few characters before each are checked (cheaper than a lookbehind
+        # tried at every position).
+        self._opener = _words(w.question_openers)
         self._request = _words(w.request)
         self._complaint = _words(w.complaint)
         self._waiting = _words(w.waiting)
@@ -455,8 +482,11 @@ class Triage:
         for m in re.finditer(r"\?", masked):
             questions.append(Reason("question", "?", *m.span()))
         for m in self._opener.finditer(masked):
-            start = m.start() + len(m.group()) - len(m.group().lstrip())
-            questions.append(Reason("question", masked[start : m.end()], start, m.end()))
+            start = m.start()
+            if not masked[:start].strip() or _CLAUSE_START.search(
+                masked, max(0, start - 12), start
+            ):
+                questions.append(Reason("question", m.group(), start, m.end()))
         for m in self._request.finditer(masked):
             if not _inside(m.span(), resolved):
                 questions.append(Reason("request", m.group(), *m.span()))
