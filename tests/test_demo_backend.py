@@ -306,3 +306,15 @@ def test_the_arriving_spam_accounts_read_as_spam() -> None:
         if triage(t.text, users.get(t.author_id)).band is Band.SPAM
     }
     assert spam == {"beanz_airdrop", "followback_4u2"}
+
+
+def test_a_spam_mention_moved_back_is_owed_and_stays_so_after_reopening(tmp_path: Path) -> None:
+    with open_demo_store(tmp_path, OPENED) as demo:
+        (spam, *_) = demo.probably_spam(now=OPENED)
+        demo.mark_not_spam(spam.tweet.id, now=OPENED)
+    with open_demo_store(tmp_path, OPENED) as demo:
+        assert spam.tweet.id not in {o.tweet.id for o in demo.probably_spam(now=OPENED)}
+        moved = [o for o in owed(demo, OPENED) if o.tweet.id == spam.tweet.id]
+        assert len(moved) == 1 and moved[0].band is not Band.SPAM
+        demo.clear_mark(spam.tweet.id)
+        assert spam.tweet.id in {o.tweet.id for o in demo.probably_spam(now=OPENED)}

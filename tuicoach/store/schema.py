@@ -139,6 +139,22 @@ CREATE TABLE usage_reads (
 ) WITHOUT ROWID;
 """
 
+_V4_NOT_SPAM = """
+-- A mention moved back from the probably-spam band is marked 'not-spam'
+-- (domain/owed.py, Mark.not_spam). SQLite cannot widen a CHECK in place.
+CREATE TABLE marks_v4 (
+    tweet_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('no-reply', 'snoozed', 'not-spam')),
+    reason TEXT NOT NULL DEFAULT '',
+    marked_at TEXT NOT NULL,
+    until TEXT
+);
+INSERT INTO marks_v4 (tweet_id, kind, reason, marked_at, until)
+    SELECT tweet_id, kind, reason, marked_at, until FROM marks;
+DROP TABLE marks;
+ALTER TABLE marks_v4 RENAME TO marks;
+"""
+
 #: A step is SQL, or a function for changes SQL alone cannot make (moving data).
 Migration = str | Callable[[sqlite3.Connection], None]
 
@@ -147,6 +163,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _V1_CORE,  # 0 -> 1: tweets, users, streams, marks, mutes, drafts, cursors
     _V2_POSTING,  # 1 -> 2: demo posts flag, outbox, likes
     _V3_USAGE,  # 2 -> 3: the X cost meter's daily counts
+    _V4_NOT_SPAM,  # 3 -> 4: marks may say 'not-spam'
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -807,6 +807,11 @@ class Store:
         :meth:`clear_mark` moves it back to probably-spam."""
         self.mark_no_reply(tweet_id, SPAM_REASON, now=now)
 
+    def mark_not_spam(self, tweet_id: str, *, now: datetime) -> None:
+        """Move a probably-spam mention back: owed like any other, in the band its
+        words give it. :meth:`clear_mark` undoes it."""
+        self._set_mark(tweet_id, Mark.not_spam(at=now))
+
     def answered(
         self,
         tweet_ids: Iterable[str],
