@@ -140,7 +140,11 @@ class TriageWords:
         "mistake", "nightmare", "never came", "never arrived", "never got", "never showed",
         "never received", "never heard", "never answered", "never responded", "never called",
         "never again", "miss our connection", "miss my connection",
-        "no one", "nobody", "noone", "nothing", "never", "no answer",
+        "no one", "is down", "was down", "site down", "can't log in", "charged twice",
+        "dead end", "didn't arrive", "does not work", "doesn't work", "isn't working",
+        "not working", "stop working", "stopped working", "stops working", "outage",
+        "overcharged", "freezes", "bug", "bugs", "glitch*", "mia", "never arrived",
+        "nobody", "noone", "nothing", "never", "no answer",
         "no response", "no reply", "no help", "no info*", "no longer", "oversold", "overbook*",
         "outrage*", "pathetic", "poor", "poorly", "problem", "problems", "refund*", "ridiculous",
         "rubbish", "rude*", "ruin*", "sad", "screw*", "shame*", "shameful", "sick of",
@@ -220,7 +224,7 @@ class TriageWords:
         "not disappoint*", "no complaint*", "can't wait", "cannot wait", "can't beat",
         "can't complain", "couldn't be happier", "couldn't have", "can't thank",
         "cannot thank", "can't say enough", "never had a bad", "no hassle", "never fails",
-        "couldn't ask for", "never been", "not only", "no joke", "worth the wait",
+        "couldn't ask for", "never been", "not only", "nothing but", "no joke", "worth the wait",
         "wouldn't miss", "won't miss", "never miss", "don't mind", "don't worry",
     )  # fmt: skip
     #: Spam and bot wording.
