@@ -11,6 +11,12 @@ does, over the same 90-day window, normalised once.
 All generated tweets fall inside the 90-day window: the worst case for the
 search, since nothing can be skipped by date.
 
+A second corpus, ``prose``, draws each tweet's words (6 to 35 of them) from
+ordinary English prose, the essays in ``../shared/seeds/`` with their word
+frequencies kept: common words are shared by most tweets, the hard case for
+an index. Each row also reports the index's build time and the memory it
+holds (tracemalloc, beside the memory of the tweets themselves).
+
 ``recall_vs_brute_force`` is the share of drafts for which the scan finds a
 match that the coach's near-duplicate finding also reports (a true match:
 ``token_set_ratio`` at or above the threshold). A coach match that is not a
@@ -24,17 +30,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import re
 import statistics
 import sys
 import time
+import tracemalloc
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
 from tuicoach.coach import Coach
-from tuicoach.coach.neardup import normalise
+from tuicoach.coach.neardup import NearDuplicateIndex, normalise
 from tuicoach.domain.models import Tweet
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -199,13 +209,38 @@ def near_copy(rng: random.Random, text: str) -> str:
     return " ".join(words)
 
 
-def history(size: int, seed: int) -> list[Tweet]:
+SEEDS = Path(os.environ.get("TUICOACH_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+SEEDS = SEEDS / "seeds"
+
+
+def prose_words() -> list[str]:
+    """Every word of the essays, repeats kept, so a sample keeps their frequencies."""
+    words: list[str] = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        words += re.findall(r"[A-Za-z][A-Za-z'’-]*[.,!?]?", path.read_text(encoding="utf-8"))
+    return words
+
+
+_PROSE: list[str] = []
+
+
+def prose(rng: random.Random) -> tuple[str, bool]:
+    """A tweet of 6 to 35 words drawn from the essays' prose."""
+    if not _PROSE:
+        _PROSE.extend(prose_words())
+    words = rng.choices(_PROSE, k=rng.randint(6, 35))
+    return " ".join(words), False
+
+
+def history(size: int, seed: int, corpus: str = "roaster") -> list[Tweet]:
     rng = random.Random(seed)
     tweets: list[Tweet] = []
     for i in range(size):
         if tweets and rng.random() < 0.15:
             original = rng.choice(tweets)
             text, reply = near_copy(rng, original.text), original.is_reply
+        elif corpus == "prose":
+            text, reply = prose(rng)
         else:
             text, reply = compose(rng)
         ago = timedelta(seconds=rng.uniform(60, WINDOW_DAYS * 86400))
@@ -238,18 +273,19 @@ def fresh(rng: random.Random) -> str:
     )
 
 
-def drafts(tweets: list[Tweet], count: int, seed: int) -> list[str]:
+def drafts(tweets: list[Tweet], count: int, seed: int, corpus: str = "roaster") -> list[str]:
     """Half near-copies of broadcasts in the history, half drafts not written before."""
     rng = random.Random(seed + 1)
     broadcasts = [t for t in tweets if not t.is_reply]
+    new = (lambda: prose(rng)[0]) if corpus == "prose" else (lambda: fresh(rng))
     return [
-        near_copy(rng, rng.choice(broadcasts).text) if i % 2 == 0 else fresh(rng)
-        for i in range(count)
+        near_copy(rng, rng.choice(broadcasts).text) if i % 2 == 0 else new() for i in range(count)
     ]
 
 
 @dataclass
 class Row:
+    corpus: str
     history_size: int
     p50_ms: float
     p99_ms: float
@@ -257,6 +293,9 @@ class Row:
     recall_vs_brute_force: float
     build_s: float
     false_matches: int
+    index_build_s: float
+    index_mb: float
+    tweets_mb: float
 
 
 def percentile(samples: list[float], share: float) -> float:
@@ -264,9 +303,20 @@ def percentile(samples: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def measure(size: int, count: int, seed: int) -> Row:
-    tweets = history(size, seed)
-    texts = drafts(tweets, count, seed)
+def measure(size: int, count: int, seed: int, corpus: str = "roaster") -> Row:
+    tracemalloc.start()
+    tweets = history(size, seed, corpus)
+    tweets_mb = tracemalloc.get_traced_memory()[0] / 2**20
+    tracemalloc.stop()
+    texts = drafts(tweets, count, seed, corpus)
+    started = time.perf_counter()
+    NearDuplicateIndex(tweets)
+    index_build_s = time.perf_counter() - started
+    tracemalloc.start()
+    index = NearDuplicateIndex(tweets)
+    index_mb = tracemalloc.get_traced_memory()[0] / 2**20
+    tracemalloc.stop()
+    del index
     started = time.perf_counter()
     coach = Coach(history=tweets)
     build_s = time.perf_counter() - started
@@ -307,6 +357,7 @@ def measure(size: int, count: int, seed: int) -> Row:
             file=sys.stderr,
         )
     return Row(
+        corpus=corpus,
         history_size=size,
         p50_ms=round(statistics.median(coach_ms), 3),
         p99_ms=round(percentile(coach_ms, 0.99), 3),
@@ -314,6 +365,9 @@ def measure(size: int, count: int, seed: int) -> Row:
         recall_vs_brute_force=round(recalled / expected, 4) if expected else 1.0,
         build_s=round(build_s, 2),
         false_matches=false_matches,
+        index_build_s=round(index_build_s, 2),
+        index_mb=round(index_mb, 1),
+        tweets_mb=round(tweets_mb, 1),
     )
 
 
@@ -323,20 +377,37 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), metavar="N")
     parser.add_argument("--drafts", type=int, default=200, help="drafts per size (default 200)")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--corpus", choices=("roaster", "prose", "both"), default="both",
+        help="templated roaster tweets, prose from the essays (../shared/seeds), or both",
+    )  # fmt: skip
     args = parser.parse_args()
-    rows = [measure(size, args.drafts, args.seed) for size in args.sizes]
+    corpora = ["roaster", "prose"] if args.corpus == "both" else [args.corpus]
+    if "prose" in corpora and not list(SEEDS.glob("*.txt")):
+        print(f"coach_latency: no essays in {SEEDS}; skipping the prose corpus", file=sys.stderr)
+        corpora.remove("prose")
+    rows = [
+        measure(size, args.drafts, args.seed, corpus) for corpus in corpora for size in args.sizes
+    ]
     if args.json:
-        keys = ("history_size", "p50_ms", "p99_ms", "brute_force_p50_ms", "recall_vs_brute_force")
+        keys = (
+            "corpus", "history_size", "p50_ms", "p99_ms", "brute_force_p50_ms",
+            "recall_vs_brute_force", "false_matches", "build_s", "index_build_s", "index_mb",
+            "tweets_mb",
+        )  # fmt: skip
         print(json.dumps({"rows": [{k: getattr(row, k) for k in keys} for row in rows]}))
         return 0
     print(f"{args.drafts} drafts per size (half near-copies), full report incl. near-duplicates")
     print(
-        f"{'history':>8} {'p50 ms':>9} {'p99 ms':>9} {'scan p50':>9} {'recall':>7} {'build s':>8}"
+        f"{'corpus':>8} {'history':>8} {'p50 ms':>9} {'p99 ms':>9} {'scan p50':>9} {'recall':>7} "
+        f"{'false':>6} {'build s':>8} {'index s':>8} {'index MB':>9} {'tweets MB':>10}"
     )
     for row in rows:
         print(
-            f"{row.history_size:>8} {row.p50_ms:>9.3f} {row.p99_ms:>9.3f} "
-            f"{row.brute_force_p50_ms:>9.3f} {row.recall_vs_brute_force:>7.4f} {row.build_s:>8.2f}"
+            f"{row.corpus:>8} {row.history_size:>8} {row.p50_ms:>9.3f} {row.p99_ms:>9.3f} "
+            f"{row.brute_force_p50_ms:>9.3f} {row.recall_vs_brute_force:>7.4f} "
+            f"{row.false_matches:>6} {row.build_s:>8.2f} {row.index_build_s:>8.2f} "
+            f"{row.index_mb:>9.1f} {row.tweets_mb:>10.1f}"
         )
     return 0
 

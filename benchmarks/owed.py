@@ -17,7 +17,10 @@ times, separately:
   (here a million, mostly the 200,000 tweets), land on whichever call happens
   to trigger them; ``p99_ms_without_gc_freeze`` shows that cost;
 - ``new_mention_then_owed_ms``: one new mention added to the built tracker,
-  then the list asked for again (median of 20).
+  then the list asked for again (median of 20);
+- ``classify_ms``: triage of every mention from scratch (band, tier, reasons;
+  spam judged too), with a fresh :class:`Triage`: what the first build pays
+  for the words, part of ``build_ms``.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from datetime import UTC, datetime, timedelta
 
 from tuicoach.domain.models import Mention, Tweet
 from tuicoach.domain.owed import Mark, OwedTracker, compute_owed
+from tuicoach.domain.triage import Triage
 
 ACCOUNT_ID = "1"
 ACCOUNT = "roastery"
@@ -48,6 +52,10 @@ OPENINGS = [
     "loved the {thing} at the {place} market today",
     "the {thing} grinder setting you suggested works now, cheers",
     "any update on the {thing} restock?",
+    "thanks for losing my {thing}. an hour on hold and nobody answers. love it",
+    "waited 3 hours at {place} for the {thing}, you're as bad as @otherbrand",
+    "Your page has so much potential 🚀 We work with brands like yours. DM us for a collab",
+    "she helped me with my {thing} problem so easily, you guys rock!",
 ]
 THINGS = ["espresso blend", "decaf", "grinder", "gift box", "cold brew kit", "filter papers"]
 PLACES = ["Leeds", "Porto", "Oslo", "Lyon", "Cork", "Bergen"]
@@ -141,6 +149,13 @@ def main() -> int:
     compute_owed(tweets, account_id=ACCOUNT_ID, account_username=ACCOUNT, now=NOW)
     build = time.perf_counter() - started
 
+    texts = [t.text for t in tweets if t.author_id != ACCOUNT_ID]
+    triage = Triage()
+    started = time.perf_counter()
+    for text in texts:
+        triage.classify(text)
+    classify = time.perf_counter() - started
+
     tracker = OwedTracker(tweets, account_id=ACCOUNT_ID, account_username=ACCOUNT)
     tracker.owed(now=NOW)
 
@@ -191,6 +206,8 @@ def main() -> int:
         "runs": args.runs,
         "p99_ms_without_gc_freeze": _percentile(unfrozen, 0.99),
         "build_ms": _ms(build),
+        "classify_ms": _ms(classify),
+        "classify_us_per_mention": round(classify * 1e6 / max(len(texts), 1), 1),
         "new_mention_then_owed_ms": _ms(statistics.median(arrivals)),
     }
     if args.json:

@@ -1,6 +1,6 @@
 """Real brand replies (twcs sample, inbound False) are written by professionals.
 
-The coach must rarely warn about them: no more than 1 in 10 may get a warning or
+The coach must rarely warn about them: no more than 1 in 20 (5%) may get a warning or
 an error. They are scored as the replies they are, with the tweet they answer
 as context where it is in the file.
 """
@@ -49,7 +49,7 @@ def test_brand_replies_rarely_get_warnings() -> None:
         result = coach.report(draft, now=NOW)
         if result.has_errors or result.has_warnings:
             flagged[draft.text] = [f.rule for f in result.findings if f.severity.rank <= 1]
-    assert len(flagged) * 10 <= len(drafts), flagged
+    assert len(flagged) * 20 <= len(drafts), flagged  # at most 5% warned
 
 
 def test_brand_replies_mostly_earn_praise() -> None:

@@ -21,7 +21,7 @@ WORLD = load_world()
 BRAND = WORLD.account
 OPENED = datetime(2026, 3, 2, 8, 30, tzinfo=UTC)
 #: The owed list the demo is written to open with (issue 3: "a believable morning's work").
-INTENDED_BANDS = {Band.NEEDS_ANSWER: 8, Band.NORMAL: 6, Band.THANKS: 3}
+INTENDED_BANDS = {Band.NEEDS_ANSWER: 8, Band.NORMAL: 5, Band.THANKS: 3}
 
 
 class Clock:
@@ -147,8 +147,9 @@ def test_the_owed_list_is_a_morning_s_work_in_every_band(store: Store) -> None:
     assert Counter(o.band for o in owed_now) == INTENDED_BANDS
     assert [o.band for o in owed_now] == sorted((o.band for o in owed_now), key=lambda b: b.rank)
     for band in Band:
-        waits = [o.waiting for o in owed_now if o.band is band]
-        assert waits == sorted(waits, reverse=True)  # oldest first within a band
+        for tier in {o.tier for o in owed_now if o.band is band}:
+            waits = [o.waiting for o in owed_now if o.band is band and o.tier == tier]
+            assert waits == sorted(waits, reverse=True)  # oldest first among equals
     waits = [o.waiting for o in owed_now]
     assert min(waits) < timedelta(minutes=15) and max(waits) > timedelta(days=2)
 
@@ -277,3 +278,43 @@ def test_like_and_close(tmp_path: Path) -> None:
 def test_the_clock_must_say_its_zone(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         open_demo_store(tmp_path, datetime(2026, 3, 2, 8, 30))
+
+
+def test_the_demo_s_spam_accounts_sit_in_their_own_band_not_owed(store: Store) -> None:
+    spam = store.probably_spam(now=OPENED)
+    users = store.users(o.tweet.author_id for o in spam)
+    assert {users[o.tweet.author_id].username for o in spam} == {"promo_guru_x"}
+    owed_ids = {o.tweet.id for o in owed(store, OPENED)}
+    assert not owed_ids & {o.tweet.id for o in spam}
+    store.mark_spam(spam[0].tweet.id, now=OPENED)
+    assert spam[0].tweet.id not in {o.tweet.id for o in store.probably_spam(now=OPENED)}
+    assert store.mark(spam[0].tweet.id).reason == "spam"  # type: ignore[union-attr]
+
+
+def test_the_arriving_spam_accounts_read_as_spam() -> None:
+    import json
+
+    from tuicoach.domain.triage import triage
+    from tuicoach.domain.xapi import page_from_json
+
+    data = Path(__file__).resolve().parents[1] / "tuicoach/backends/demo/data/arrivals.json"
+    page = page_from_json(json.loads(data.read_text(encoding="utf-8")))
+    users = {u.id: u for u in page.users}
+    spam = {
+        users[t.author_id].username
+        for t in page.tweets
+        if triage(t.text, users.get(t.author_id)).band is Band.SPAM
+    }
+    assert spam == {"beanz_airdrop", "followback_4u2"}
+
+
+def test_a_spam_mention_moved_back_is_owed_and_stays_so_after_reopening(tmp_path: Path) -> None:
+    with open_demo_store(tmp_path, OPENED) as demo:
+        (spam, *_) = demo.probably_spam(now=OPENED)
+        demo.mark_not_spam(spam.tweet.id, now=OPENED)
+    with open_demo_store(tmp_path, OPENED) as demo:
+        assert spam.tweet.id not in {o.tweet.id for o in demo.probably_spam(now=OPENED)}
+        moved = [o for o in owed(demo, OPENED) if o.tweet.id == spam.tweet.id]
+        assert len(moved) == 1 and moved[0].band is not Band.SPAM
+        demo.clear_mark(spam.tweet.id)
+        assert spam.tweet.id in {o.tweet.id for o in demo.probably_spam(now=OPENED)}

@@ -282,6 +282,7 @@ def test_waiting_and_conversation_are_reported() -> None:
         "waiting_seconds": 5 * 3600,
         "band": "normal",
         "conversation_id": "9",
+        "reasons": [],
     }
 
 
@@ -391,7 +392,7 @@ def test_bands(text: str, band: Band) -> None:
 def test_order_is_band_then_oldest_first() -> None:
     tweets = [
         mention_me("1", "@roastery thank you!", hours_ago=50),
-        mention_me("2", "@roastery nice stall today", hours_ago=3),
+        mention_me("2", "@roastery saw your stall today", hours_ago=3),
         mention_me("3", "@roastery where is my order?", hours_ago=2),
         mention_me("4", "@roastery my parcel is late", hours_ago=20),
         mention_me("5", "@roastery see you Saturday", hours_ago=30),

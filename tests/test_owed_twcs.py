@@ -138,9 +138,10 @@ def test_complaints_rank_above_thanks() -> None:
         tweets, account_id="AppleSupport", account_username="AppleSupport", now=NOW
     )
     # 119237 and 119250 were answered outside this sample (response ids not in the file).
+    # Within a band the more pressing comes first: three 😡 and a failure before a question.
     assert [(o.tweet.id, o.band) for o in apple] == [
-        ("119250", Band.NEEDS_ANSWER),  # Oct 11 05:33 "...not happy with it. Any solution please?"
         ("119237", Band.NEEDS_ANSWER),  # Oct 11 06:55 "...is opened😡😡😡"
+        ("119250", Band.NEEDS_ANSWER),  # Oct 11 05:33 "...not happy with it. Any solution please?"
         ("119290", Band.NEEDS_ANSWER),  # Oct 11 13:48 "Latest version 😡😡 ..."
         ("119291", Band.THANKS),  # Oct 11 15:44 "Super help - problem solved 😀"
     ]

@@ -84,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
             tweets, account_id=args.account_id, account_username=args.account_username
         )
         owed = tracker.owed(now=now, rank_by_followers=by_followers)
+        spam = tracker.probably_spam(now=now)
         stats = tracker.stats(now=now) if args.stats else None
         usernames: dict[str, str] = {}
     else:
@@ -106,6 +107,9 @@ def run(args: argparse.Namespace) -> int:
                     now=now,
                     rank_by_followers=by_followers,
                 )
+                spam = store.probably_spam(
+                    account_id=account.id, account_username=account.username or None, now=now
+                )
                 stats = (
                     store.owed_stats(
                         account_id=account.id, account_username=account.username or None, now=now
@@ -113,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
                     if args.stats
                     else None
                 )
-                authors = {o.tweet.author_id for o in owed}
+                authors = {o.tweet.author_id for o in (*owed, *spam)}
                 usernames = {u.id: u.username for u in store.users(authors).values()}
         except StoreError as exc:
             print(f"tuicoach: {exc}", file=sys.stderr)
@@ -122,10 +126,14 @@ def run(args: argparse.Namespace) -> int:
     if stats is not None:
         print(json.dumps(stats.to_json(), indent=2) if args.json else _stats_text(stats))
     elif args.json:
-        print(json.dumps([o.to_json() for o in owed], indent=2, ensure_ascii=False))
+        # The probably-spam band comes last, its "band" says so; it is not owed.
+        items = [o.to_json() for o in (*owed, *spam)]
+        print(json.dumps(items, indent=2, ensure_ascii=False))
     else:
         width = shutil.get_terminal_size((100, 24)).columns
         print(_list_text(owed, usernames, width))
+        if spam:
+            print("\n" + _spam_text(spam, usernames, width))
     return 0
 
 
@@ -212,6 +220,16 @@ def _list_text(owed: list[OwedReply], usernames: dict[str, str], width: int) -> 
     for item in owed:
         author = authors[item.tweet.author_id]
         head = f"{age(item.waiting):>4}  {author:<{author_width}}  {item.band.value:<12}  "
+        lines.append(head + one_line(item.tweet.text, max(10, width - len(head) - 1)))
+    return "\n".join(lines)
+
+
+def _spam_text(spam: list[OwedReply], usernames: dict[str, str], width: int) -> str:
+    """The probably-spam band: after the owed list, not counted in it."""
+    lines = [f"Probably spam, not counted as owed ({len(spam)}):"]
+    for item in spam:
+        author = "@" + usernames.get(item.tweet.author_id, item.tweet.author_id)
+        head = f"{age(item.waiting):>4}  {author:<16}  "
         lines.append(head + one_line(item.tweet.text, max(10, width - len(head) - 1)))
     return "\n".join(lines)
 

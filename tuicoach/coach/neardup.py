@@ -4,11 +4,12 @@ Two texts are near-duplicates when rapidfuzz's ``token_set_ratio`` of their
 normalised forms (lower case, no links, no @mentions, single spaces) is at
 least the threshold, 85 by default.
 
-The history grows to tens of thousands of tweets and the coach searches it as
-the user types, so :class:`NearDuplicateIndex` scores only candidates, found
-from what a high score implies. ``token_set_ratio`` compares token *sets*.
-Weighing a token as its length plus one, a score of at least ``100 (1 - d)``
-(d = 0.15 for 85) comes from one of:
+The history grows to a hundred thousand tweets of ordinary prose, where common
+words are shared by most tweets, and the coach searches it as the user types,
+so :class:`NearDuplicateIndex` scores only candidates, found from what a high
+score implies. ``token_set_ratio`` compares token *sets*. Weighing a token as
+its length plus one, a score of at least ``100 (1 - d)`` (d = 0.15 for 85)
+comes from one of:
 
 1. one set holding the other (score 100);
 2. the shared tokens making up nearly all of the draft: its unshared tokens
@@ -17,38 +18,37 @@ Weighing a token as its length plus one, a score of at least ``100 (1 - d)``
 4. the two sorted token strings being alike letter by letter, shared tokens
    or not ("thanks!" and "thanks." score 85.7).
 
-For 1-3 every candidate is found, by the pigeonhole principle: deal the
-draft's tokens, rarest first, into groups whose lightest members together
-weigh more than the unshared tokens may. A match cannot miss a token of every
-group, so it holds one group whole: the candidates are the texts holding all
-of some group. For case 3 each stored text is filed under pairs of its own
-keys, as many as the same argument needs, and the draft looks up all of its
-pairs. A candidate is kept only if enough is really shared (one rapidfuzz call
-computes the shared weight of them all, see ``_codes``). Tokens
-are compared by their letters and digits ("beans!" as "beans"): still exact
-for 1-3, as a key never weighs more than its token, and it also catches the
-usual cause of 4, changed punctuation. For a short draft 4 is covered exactly
-as well: the lengths must be within a factor ``(1 + d) / (1 - d)``, and the
-few short texts of such lengths are all scored. A long draft that matches only
-by 4, with most of its words spelled differently (typos throughout), can be
-missed; the tests measure recall against the plain scan.
+Cases 1-3 are found exactly by *prefix filtering*, as set-similarity joins do.
+Take a text's keys (a token's letters and digits: "beans!" is "beans") rarest
+first, and its *prefix*: the fewest of them weighing more than its unshared
+tokens may. A match by 2 cannot miss every key of the draft's prefix, so the
+draft looks up the texts holding any of those (rare keys: short lists). A
+match by 3 cannot miss every key of the earlier text's prefix, so each text is
+filed under its own prefix keys when it is added, and the draft looks up all
+of its keys there. Any order makes this exact; rarest first keeps the lists
+short. A candidate is kept only if enough is really shared (one rapidfuzz call
+computes the shared weight of them all, see ``_codes``), then scored with the
+real ``token_set_ratio``. For a short draft case 4 is covered exactly as well:
+the lengths must be within a factor ``(1 + d) / (1 - d)``, and the few short
+texts of such lengths are all scored. A long draft that matches only by 4,
+with most of its words spelled differently (typos throughout), can be missed;
+the tests and ``benchmarks/coach_latency.py`` measure recall against the
+plain scan.
 
-A search first scores the texts whose tokens hold the draft's or lie within
-them (every score of 100 is there); unless one scores 100 it then looks for
-texts that could score at least as well as the best so far, a tighter search.
-Every candidate is scored with the real ``token_set_ratio``. Identical
-normalised texts are stored once.
+Memory stays small: per distinct text, its normalised form, one short code
+string, and its id in the posting lists (``array`` of 4-byte ints) of its keys
+and its prefix keys. Identical normalised texts are stored once.
 """
 
 from __future__ import annotations
 
+import gc
+import math
 import re
-from bisect import bisect_left
-from collections import Counter, defaultdict
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import combinations
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
@@ -58,11 +58,15 @@ from tuicoach.domain.twittertext import extract_mentions, extract_urls
 
 DEFAULT_THRESHOLD = 85.0
 _NOT_ALNUM = re.compile(r"[\W_]+")  # \w is str.isalnum() plus "_"
+# Every link's host has a "." before its TLD; without one (and no @) nothing is masked.
+_DOT_WORD = re.compile(r"\.[^\W_]")
+# Pair keys: two key ids in one int (see NearDuplicateIndex._filed).
+_PAIR_SHIFT = 20
+# A group's candidates are intersected until this few are left (the rest are checked).
+_FEW = 128
 # Drafts whose token string is at most this long also try every stored text of
 # a length that could match letter by letter (case 4 in the docstring).
 SHORT_DRAFT = 32
-# Tiers of the index of texts' key pairs (see NearDuplicateIndex._filed).
-_TIERS = (0.0, 0.03, 0.06, 0.1, 0.15, 0.2, 1.0)
 
 
 def normalise(text: str) -> str:
@@ -71,6 +75,8 @@ def normalise(text: str) -> str:
     Links and mentions are found as X finds them (``twittertext``), so
     ``example.com/menu`` goes too and an e-mail address stays.
     """
+    if "@" not in text and "＠" not in text and not _DOT_WORD.search(text):
+        return " ".join(text.split()).casefold()  # no link or mention can be in it
     entities = sorted((e.start, e.end) for e in [*extract_urls(text), *extract_mentions(text)])
     if entities:
         pieces, position = [], 0
@@ -117,7 +123,17 @@ def _key(token: str) -> str:
     """A token's letters and digits, or the token itself if it has none (🙂, ...)."""
     if token.isalnum():
         return token
-    return _NOT_ALNUM.sub("", token) or token
+    key = _KEYS.get(token)
+    if key is None:
+        if len(_KEYS) > _KEYS_KEPT:
+            _KEYS.clear()
+        key = _KEYS[token] = _NOT_ALNUM.sub("", token) or token
+    return key
+
+
+# Tokens with punctuation, and their keys: prose repeats the same few thousand.
+_KEYS: dict[str, str] = {}
+_KEYS_KEPT = 200_000
 
 
 def _weight(tokens: set[str] | frozenset[str]) -> int:
@@ -126,22 +142,30 @@ def _weight(tokens: set[str] | frozenset[str]) -> int:
 
 
 class _Text:
-    """One distinct normalised text and the tweets that have it."""
+    """One distinct normalised text and the most recent tweet that has it."""
 
-    __slots__ = ("codes", "key_weight", "keys", "latest", "length", "letters", "text", "tweets")
+    __slots__ = ("codes", "key_weight", "latest", "length", "position", "text")
 
-    def __init__(self, text: str) -> None:
-        tokens = set(text.split())
+    def __init__(self, text: str, key_weight: int, length: int) -> None:
         self.text = text
-        # Its unique tokens' characters, sorted: ratio() of two such strings bounds
-        # case 4 from above (the Indel distance of any two orderings is no less).
-        self.letters = "".join(sorted(" ".join(tokens)))
-        self.keys = frozenset(map(_key, tokens))
-        self.key_weight = _weight(self.keys)
-        self.length = _weight(tokens) - 1  # of its unique tokens, joined
-        self.tweets: list[int] = []  # positions in the index, oldest entry first
+        self.key_weight = key_weight
+        self.length = length  # of its unique tokens, joined
+        self.position = -1  # of its most recent tweet in the index (the first added on a tie)
         self.latest: datetime | None = None
         self.codes = ""  # see NearDuplicateIndex._codes
+
+
+def _tokens(text: str) -> tuple[set[str], frozenset[str], int]:
+    """A normalised text's unique tokens, their keys, and the tokens' joined length."""
+    tokens = set(text.split())
+    keys = frozenset(map(_key, tokens))
+    return tokens, keys, _weight(tokens) - 1
+
+
+def _letters(tokens: set[str]) -> str:
+    """The unique tokens' characters, sorted: ratio() of two such strings bounds case 4
+    from above (the Indel distance of any two orderings is no less)."""
+    return "".join(sorted(" ".join(tokens)))
 
 
 def _share(score: float) -> float:
@@ -156,35 +180,58 @@ def _share(score: float) -> float:
     return 2 * slack / (1 + slack) + 1e-9  # a hair over, for float rounding
 
 
+def _length_window(length: int, floor: float) -> tuple[int, int]:
+    """Lengths of token strings that could score ``floor`` letter by letter against one.
+
+    Case 4 is an Indel ratio, at least the lengths' difference over their sum.
+    """
+    slack = max(0.0, min(1.0, 1 - floor / 100))
+    if slack >= 1:
+        return 0, 1 << 30
+    low = int(length * (1 - slack) / (1 + slack))
+    high = int(length * (1 + slack) / (1 - slack)) + 1
+    return max(low, 0), high
+
+
+def _pair_key(kids: Iterable[int]) -> int:
+    """Two key ids (or one) as one int: pairs at and above ``1 << 40``, single ids below."""
+    pair = sorted(kids)
+    if len(pair) == 1:
+        return pair[0]
+    return (pair[0] << _PAIR_SHIFT) | pair[1] | (1 << 40)
+
+
 class NearDuplicateIndex:
     """The user's history, searchable for near-duplicates of a draft.
 
     ``search`` returns what :func:`brute_force_search` over the tweets created
-    at or after ``since`` returns (the best score; on a tie, the tweet added
-    first), but scores only candidates; see the module's docstring for how
-    they are found and for the one kind of match that can be missed.
+    at or after ``since`` returns (the best score; on a tie, the most recent
+    tweet, then the one added first), but scores only candidates; see the
+    module's docstring for how they are found and for the one kind of match
+    that can be missed.
     """
 
     def __init__(self, tweets: Iterable[Tweet] = (), *, threshold: float = DEFAULT_THRESHOLD):
         self.threshold = threshold
+        self._share = _share(threshold)
         self._tweets: list[Tweet] = []
-        self._texts: dict[str, _Text] = {}
-        self._containing: defaultdict[str, set[_Text]] = defaultdict(set)
-        self._count: Counter[str] = Counter()  # key -> how many texts hold it
-        self._code: dict[str, str] = {}  # key -> a character of its own (see _codes)
-        # Each text under its two rarest keys: a text whose keys all lie in the
-        # draft's is found there.
-        self._by_rarest: defaultdict[frozenset[str], list[_Text]] = defaultdict(list)
-        # Each text under pairs of its keys (see _pairs), by tier: the weight of the
-        # pairs before, as a share of its length. A search for higher scores needs
-        # fewer pairs, so it skips the later tiers.
-        self._filed: list[defaultdict[frozenset[str], list[_Text]]] = [
-            defaultdict(list) for _ in _TIERS
-        ]
-        # Texts by length, with their letters alongside for one rapidfuzz call.
-        self._by_length: defaultdict[int, tuple[list[_Text], list[str]]] = defaultdict(
-            lambda: ([], [])
-        )
+        self._ids: dict[str, int] = {}  # normalised text -> its id
+        self._texts: list[_Text] = []  # by id
+        self._key_id: dict[str, int] = {}
+        self._code: list[str] = []  # key id -> a character of its own (see _codes)
+        self._weight: list[int] = []  # key id -> its weight (length + 1)
+        self._holding: list[array[int]] = []  # key id -> ids of the texts holding it
+        self._token_kid: dict[str, int] = {}  # token -> its key's id
+        # Each text under pairs of its rarest keys (or single keys), as many as a
+        # match by case 3 must hold one of whole: pair key -> text ids.
+        self._filed: dict[int, array[int]] = {}
+        # Each text under its two rarest keys (or its one key): a text whose keys
+        # all lie in the draft's is found there, for the first, cheap pass.
+        self._by_rarest: dict[int, array[int]] = {}
+        # Short texts by length, with their letters, for case 4 (one rapidfuzz call).
+        self._short_limit = _length_window(SHORT_DRAFT, threshold)[1]
+        self._by_length: dict[int, tuple[list[int], list[str]]] = {}
+        self._oldest: datetime | None = None
         self.extend(tweets)
 
     def __len__(self) -> int:
@@ -194,213 +241,234 @@ class NearDuplicateIndex:
         self.extend([tweet])
 
     def extend(self, tweets: Iterable[Tweet]) -> None:
-        """Add tweets; their texts are filed once all are counted, so rarity is known."""
-        new: list[_Text] = []
+        """Add tweets; their pairs are chosen once all are counted, so rarity is known."""
+        # Building makes a few small objects per tweet and keeps them all: the
+        # cycle collector would walk them again and again for nothing.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._extend(tweets)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _extend(self, tweets: Iterable[Tweet]) -> None:
+        new: list[tuple[int, list[int]]] = []
+        ids, texts, key_id, holding = self._ids, self._texts, self._key_id, self._holding
+        code, weights, token_kid = self._code, self._weight, self._token_kid
         for tweet in tweets:
             position = len(self._tweets)
             self._tweets.append(tweet)
+            created = tweet.created_at
+            if self._oldest is None or created < self._oldest:
+                self._oldest = created
             normalised = normalise(tweet.text)
             if not normalised:
                 continue  # nothing can match it (token_set_ratio of an empty text is 0)
-            entry = self._texts.get(normalised)
-            if entry is None:
-                entry = self._texts[normalised] = _Text(normalised)
-                for key in entry.keys:
-                    self._containing[key].add(entry)
-                self._count.update(entry.keys)
-                for key in entry.keys:
-                    if key not in self._code:
-                        self._code[key] = chr(0x100 + len(self._code) % 0xD700)
-                entry.codes = self._codes(entry.keys)
-                texts, letters = self._by_length[entry.length]
+            text_id = ids.get(normalised)
+            if text_id is None:
+                tokens = set(normalised.split())
+                kid_set = set()
+                for token in tokens:
+                    kid = token_kid.get(token)
+                    if kid is None:
+                        key = _key(token)
+                        kid = key_id.get(key)
+                        if kid is None:
+                            kid = key_id[key] = len(holding)
+                            holding.append(array("I"))
+                            code.append(chr(0x100 + kid % 0xD700))
+                            weights.append(len(key) + 1)
+                        token_kid[token] = kid
+                    kid_set.add(kid)
+                kids = sorted(kid_set)
+                text_id = ids[normalised] = len(texts)
+                length = sum(map(len, tokens)) + len(tokens) - 1
+                entry = _Text(normalised, sum([weights[k] for k in kids]), length)
                 texts.append(entry)
-                letters.append(entry.letters)
-                new.append(entry)
-            entry.tweets.append(position)
-            if entry.latest is None or tweet.created_at > entry.latest:
-                entry.latest = tweet.created_at
-        share = _share(self.threshold)
-        for entry in new:
-            order = self._rarest_first(entry.keys)
-            self._by_rarest[frozenset(order[:2])].append(entry)
-            for pair, before in _pairs(order, share * entry.length):
-                tier = bisect_left(_TIERS, before / max(entry.length, 1))
-                self._filed[tier][frozenset(pair)].append(entry)
+                for kid in kids:
+                    holding[kid].append(text_id)
+                entry.codes = "".join([code[kid] * weights[kid] for kid in kids])
+                if length <= self._short_limit:
+                    short = self._by_length.setdefault(length, ([], []))
+                    short[0].append(text_id)
+                    short[1].append(_letters(tokens))
+                new.append((text_id, kids))
+            else:
+                entry = texts[text_id]
+            if entry.latest is None or created > entry.latest:
+                entry.latest, entry.position = created, position
+        if not new:
+            return
+        filed, share = self._filed, self._share
+        counts = [len(h) for h in holding]
+        by_rarest = self._by_rarest
+        for text_id, kids in new:
+            rarest = sorted(kids, key=counts.__getitem__)[:2]
+            slot = _pair_key(rarest)
+            posting = by_rarest.get(slot)
+            if posting is None:
+                posting = by_rarest[slot] = array("I")
+            posting.append(text_id)
+            for pair in self._pairs(kids, share * texts[text_id].length, counts):
+                posting = filed.get(pair)
+                if posting is None:
+                    posting = filed[pair] = array("I")
+                posting.append(text_id)
+
+    def _rarest_first(self, kids: Iterable[int]) -> list[int]:
+        holding = self._holding
+        return sorted(kids, key=lambda kid: len(holding[kid]))
+
+    def _pairs(self, kids: list[int], allowed: float, counts: list[int]) -> list[int]:
+        """A text's rarest keys in pairs, one of which a match by case 1 or 3 holds whole.
+
+        If a draft misses a key of every pair, the text's unshared keys weigh at
+        least the lighter key of each pair; once those pass ``allowed`` no more
+        pairs are needed. When pairs cannot pass it, single keys (a match must
+        still share one).
+        """
+        order, weights = sorted(kids, key=counts.__getitem__), self._weight
+        pairs, before = [], 0
+        for i in range(0, len(order) - 1, 2):
+            a, b = order[i], order[i + 1]
+            pairs.append(_pair_key((a, b)))
+            before += min(weights[a], weights[b])
+            if before > allowed:
+                return pairs
+        return order  # single keys: plain key ids, below 1 << 40
+
+    def _groups(self, kids: list[int], unknown_weight: int, allowed: float) -> list[list[int]]:
+        """Disjoint groups of the draft's keys, one of which a match by 1 or 2 holds whole.
+
+        A match leaves the draft's unshared keys weighing at most ``allowed``;
+        if the lightest keys of the groups weigh more than that together, it
+        cannot miss a key of every group. Keys no stored text holds weigh and
+        find nothing. Fewer, larger groups find fewer candidates; dealing the
+        keys out rarest first puts a rare key in each.
+        """
+        allowed -= unknown_weight
+        if allowed < 0 or not kids:
+            return []
+        order, weights = self._rarest_first(kids), self._weight
+        w = [weights[kid] for kid in order]
+        for count in range(1, len(order)):
+            if sum(min(w[i::count]) for i in range(count)) > allowed:
+                return [order[i::count] for i in range(count)]
+        return [[kid] for kid in order]  # a match must share one key, at least
 
     def search(self, text: str, *, since: datetime | None = None) -> Match | None:
         """The most similar tweet at or above the threshold, created at or after ``since``."""
         query = normalise(text)
         if not query:
             return None
-        draft = _Text(query)
-        lookups = [*map(frozenset, combinations(draft.keys, 2)), *map(_single, draft.keys)]
-        best = self._best(query, self._same_words(draft, lookups), since, self.threshold)
-        if best is None or best[0] < 100:
-            # Only a text scoring at least as well could still win: that narrows the search.
-            floor = self.threshold if best is None else best[0]
-            other = self._best(query, self._candidates(draft, lookups, floor), since, floor)
-            if other is not None and (best is None or self._rank(other) > self._rank(best)):
-                best = other
+        tokens, keys, length = _tokens(query)
+        key_id, holding, filed = self._key_id, self._holding, self._filed
+        share = self._share
+        kids = sorted(key_id[key] for key in keys if key in key_id)
+        unknown = sum(len(key) + 1 for key in keys if key not in key_id)
+        texts = self._texts
+        everything = since is None or (self._oldest is not None and since <= self._oldest)
+        if kids and not unknown:
+            # First, cheaply: texts holding all of the draft's keys, or lying within
+            # them. Every score of 100 is among them; if one scores 100 it wins.
+            members = sorted(kids, key=lambda kid: len(holding[kid]))
+            same = set(holding[members[0]])
+            for kid in members[1:]:
+                if not same:
+                    break
+                same.intersection_update(holding[kid])
+            by_rarest = self._by_rarest
+            for i, a in enumerate(kids):
+                for b in (a, *kids[i + 1 :]):
+                    if (
+                        posting := by_rarest.get(_pair_key((a, b) if a != b else (a,)))
+                    ) is not None:
+                        same.update(posting)
+            within = [
+                t
+                for t in map(texts.__getitem__, same)
+                if everything or t.latest >= since  # type: ignore[operator]
+            ]
+            best = self._best(query, within)
+            if best is not None and best[0] >= 100:
+                return Match(self._tweets[best[1]], best[0])
+        by_draft: set[int] = set()  # texts that may hold nearly all of the draft
+        for group in self._groups(kids, unknown, share * length):  # cases 1 and 2
+            members = sorted(group, key=lambda kid: len(holding[kid]))
+            held = set(holding[members[0]])
+            for kid in members[1:]:
+                if len(held) <= _FEW:
+                    break  # few enough: the shared-weight check below does the rest
+                held.intersection_update(holding[kid])
+            by_draft |= held
+        by_text: set[int] = set()  # texts the draft may hold nearly all of
+        for i, a in enumerate(kids):  # cases 1 and 3
+            if (posting := filed.get(a)) is not None:
+                by_text.update(posting)
+            base = (a << _PAIR_SHIFT) | (1 << 40)
+            for b in kids[i + 1 :]:
+                if (posting := filed.get(base | b)) is not None:
+                    by_text.update(posting)
+        # The lists only say that enough could be shared: check that it is, with
+        # one rapidfuzz call per list. Keys weigh no more than their tokens, so
+        # this never drops a match by 1-3.
+        draft_codes = "".join([self._code[kid] * self._weight[kid] for kid in kids])
+        kept: list[_Text] = []
+        room = _weight(keys) - share * length
+        for candidates, case_two in ((by_draft, True), (by_text, False)):
+            pool = [texts[i] for i in candidates]
+            if not everything:
+                pool = [t for t in pool if t.latest >= since]  # type: ignore[operator]
+            if not pool:
+                continue
+            if case_two:  # the same bar for all: rapidfuzz drops the rest
+                passed = process.extract(
+                    draft_codes, [t.codes for t in pool], scorer=LCSseq.similarity,
+                    score_cutoff=max(0, math.ceil(room - 1e-6)), limit=None,
+                )  # fmt: skip
+                kept.extend(pool[at] for _, _, at in passed)
+                continue
+            shares = process.extract(
+                draft_codes, [t.codes for t in pool], scorer=LCSseq.similarity, limit=None
+            )
+            for _, shared, at in shares:
+                entry = pool[at]
+                if shared >= room or shared >= entry.key_weight - share * entry.length:
+                    kept.append(entry)
+        if length <= SHORT_DRAFT:  # case 4, exactly, where it is cheap
+            low, high = _length_window(length, self.threshold)
+            letters = _letters(tokens)
+            for size in range(low, min(high, self._short_limit) + 1):
+                short = self._by_length.get(size)
+                if short is None:
+                    continue
+                alike = process.extract(
+                    letters, short[1], scorer=fuzz.ratio, score_cutoff=self.threshold, limit=None
+                )
+                for _, _, at in alike:
+                    entry = texts[short[0][at]]
+                    if since is None or entry.latest >= since:  # type: ignore[operator]
+                        kept.append(entry)
+        best = self._best(query, kept)
         if best is None:
             return None
         score, position = best
         return Match(self._tweets[position], score)
 
-    def _same_words(self, draft: _Text, lookups: list[frozenset[str]]) -> set[_Text]:
-        """Texts whose keys hold the draft's or lie within them.
-
-        Every score of 100 (one token set inside the other) is among them.
-        """
-        holders = sorted((self._containing.get(key, _NONE) for key in draft.keys), key=len)
-        found = set(holders[0].intersection(*holders[1:]))
-        for pair in lookups:
-            found.update(e for e in self._by_rarest.get(pair, ()) if e.keys <= draft.keys)
-        return found
-
-    def _candidates(self, draft: _Text, lookups: list[frozenset[str]], floor: float) -> list[_Text]:
-        """Every text that could score ``floor`` by cases 1-3, and by 4 for a short draft."""
-        if floor <= 0:
-            return list(self._texts.values())  # anything goes
-        keys, share = draft.keys, _share(floor)
-        candidates: set[_Text] = set()
-        for group in self._groups(self._rarest_first(keys), share * draft.length):
-            holders = sorted((self._containing.get(key, _NONE) for key in group), key=len)
-            candidates.update(holders[0].intersection(*holders[1:]))  # cases 1 and 2
-        # A text's pairs up to the tier where those before weigh more than its
-        # allowed share: it cannot break all of those.
-        for tier in self._filed[: bisect_left(_TIERS, share) + 1]:
-            for pair in lookups:
-                candidates.update(tier.get(pair, ()))  # cases 1 and 3
-        # The groups only say that enough could be shared: check that it is. Keys
-        # weigh no more than their tokens, so this never drops a match by 1-3.
-        pool = list(candidates)
-        shares = process.extract(
-            self._codes(keys), [entry.codes for entry in pool], scorer=LCSseq.similarity, limit=None
-        )
-        room = draft.key_weight - share * draft.length
-        kept = []
-        for _, shared, position in shares:
-            entry = pool[position]
-            if shared >= room or shared >= entry.key_weight - share * entry.length:
-                kept.append(entry)
-        if draft.length <= SHORT_DRAFT:  # case 4, exactly, where it is cheap
-            for size in self._length_window(draft.length, floor):
-                texts, letters = self._by_length.get(size, _NO_TEXTS)
-                alike = process.extract(
-                    draft.letters, letters, scorer=fuzz.ratio, score_cutoff=floor, limit=None
-                )
-                kept.extend(texts[position] for _, _, position in alike)
-        return kept
-
-    def _groups(self, order: list[str], allowed: float) -> list[list[str]]:
-        """Disjoint groups of keys (given rarest first), one of which a match holds whole.
-
-        A match by case 1-3 leaves unshared keys weighing at most ``allowed``;
-        if the lightest keys of the groups weigh more than that together, it
-        cannot miss a key of every group. A key no stored text holds is a group
-        of its own that finds nothing, for free. Fewer, larger groups of the
-        others find fewer candidates; dealing them out rarest first puts a rare
-        key in each.
-        """
-        unknown = [key for key in order if key not in self._count]
-        allowed -= _weight(frozenset(unknown))
-        groups = [[key] for key in unknown]
-        known = order[len(unknown) :]
-        if allowed < 0 or not known:
-            return groups
-        weights = [len(key) + 1 for key in known]
-        for count in range(1, len(known)):
-            if sum(min(weights[i::count]) for i in range(count)) > allowed:
-                return groups + [known[i::count] for i in range(count)]
-        return groups + [[key] for key in known]  # a match must share one key, at least
-
-    def _codes(self, keys: frozenset[str]) -> str:
-        """The keys as one string whose LCS with another text's is their shared weight.
-
-        Each key stands as a character of its own, repeated as often as the key
-        weighs, in one fixed order; the longest common subsequence of two such
-        strings is then exactly the weight of their shared keys, and rapidfuzz
-        computes it for many texts in one call. Keys the index has not seen
-        are left out (no text shares them). The characters come from the Basic
-        Multilingual Plane, two bytes each; past 55,040 keys they are reused,
-        which can only overstate what is shared, never understate it.
-        """
-        code = self._code
-        return "".join(sorted(code[key] * (len(key) + 1) for key in keys if key in code))
-
-    def _rarest_first(self, keys: Iterable[str]) -> list[str]:
-        """Keys ordered by how few stored texts hold them (ties alphabetically)."""
-        count = self._count
-        return sorted(sorted(keys), key=lambda key: count.get(key, 0))
-
-    def _length_window(self, length: int, floor: float) -> range:
-        """Lengths of token strings that could score ``floor`` letter by letter against one.
-
-        Case 4 is an Indel ratio, at least the lengths' difference over their sum.
-        """
-        slack = max(0.0, min(1.0, 1 - floor / 100))
-        if slack >= 1:
-            return range(max(self._by_length, default=0) + 1)
-        low = int(length * (1 - slack) / (1 + slack))
-        high = int(length * (1 + slack) / (1 - slack)) + 1
-        return range(max(low, 0), high + 1)
-
-    def _best(
-        self, query: str, candidates: Iterable[_Text], since: datetime | None, cutoff: float
-    ) -> tuple[float, int] | None:
+    def _best(self, query: str, candidates: Iterable[_Text]) -> tuple[float, int] | None:
         """The best real score among the candidates, and its tweet (the most recent on a tie)."""
-        ranked = []
-        for entry in set(candidates):
-            latest = self._latest_since(entry, since)
-            if latest is not None:
-                ranked.append((self._tweets[latest].created_at, latest, entry.text))
+        tweets = self._tweets
+        ranked = sorted(
+            {(tweets[e.position].created_at, -e.position, e.text) for e in candidates},
+            reverse=True,
+        )  # newest first, then the one added first, as the scan
         if not ranked:
             return None
-        ranked.sort(key=lambda r: (r[0], -r[1]), reverse=True)  # newest first, as the scan
         found = process.extractOne(
-            query, [text for *_, text in ranked], scorer=fuzz.token_set_ratio, score_cutoff=cutoff
-        )
+            query, [text for *_, text in ranked], scorer=fuzz.token_set_ratio,
+            score_cutoff=self.threshold,
+        )  # fmt: skip
         if found is None:
             return None
-        return found[1], ranked[found[2]][1]
-
-    def _rank(self, best: tuple[float, int]) -> tuple[float, datetime, int]:
-        """Higher is better: the score, then the more recent tweet, then the one added first."""
-        score, position = best
-        return score, self._tweets[position].created_at, -position
-
-    def _latest_since(self, entry: _Text, since: datetime | None) -> int | None:
-        """The most recent tweet with this text, if it was created at or after ``since``."""
-        if entry.latest is None or (since is not None and entry.latest < since):
-            return None
-        return max(entry.tweets, key=lambda i: (self._tweets[i].created_at, -i))
-
-
-def _pairs(order: list[str], allowed: float) -> list[tuple[list[str], int]]:
-    """A text's keys (rarest first) in pairs, one of which a match by case 1 or 3 holds whole.
-
-    The pigeonhole argument of ``_groups``, with the groups kept to two keys so
-    a draft can look all of its pairs up; only as many pairs as the argument
-    needs are returned, each with the weight of the lightest keys before it.
-    """
-    pairs, before = [], 0
-    for i in range(0, len(order), 2):
-        pair = order[i : i + 2]
-        pairs.append((pair, before))
-        before += min(len(key) + 1 for key in pair)
-        if before > allowed:
-            return pairs
-    before = 0  # pairs cannot do it: a match must still share some key
-    singles = []
-    for key in order:
-        singles.append(([key], before))
-        before += len(key) + 1
-    return singles
-
-
-_NONE: frozenset[_Text] = frozenset()
-_NO_TEXTS: tuple[list[_Text], list[str]] = ([], [])
-
-
-def _single(key: str) -> frozenset[str]:
-    return frozenset((key,))
+        return found[1], -ranked[found[2]][1]

@@ -182,6 +182,8 @@ class DraftAnalysis:
         # Typographic apostrophes become ASCII ones (same length) so "don’t" matches "don't".
         self.masked = _blank(text.replace("’", "'"), [*self.urls, *self.mentions])
         self.plain = _blank(self.masked, [*self.hashtags, *self.cashtags])
+        #: Anything besides @mentions and links: a reply of only the @handle says nothing.
+        self.says_something = is_visible(self.masked)
         self.words = tuple(
             Span(m.start(), m.end(), m.group(0))
             for m in _TOKEN.finditer(self.plain)
@@ -233,6 +235,14 @@ class DraftAnalysis:
                     self._questions.append(Span(start, mark.end(), self.text[start : mark.end()]))
                 sentence_start = mark.end()
         return self._questions
+
+    def sentence_of(self, span: Span) -> tuple[int, int]:
+        """The sentence (start, end) of the text that holds ``span``."""
+        start = 0
+        for end in _SENTENCE_END.finditer(self.plain, 0, span.start):
+            start = end.end()
+        stop = _SENTENCE_END.search(self.plain, span.end)
+        return start, stop.end() if stop else len(self.text)
 
     def signature(self) -> Span | None:
         """A person's sign-off at the end (``^JD``, ``- Paige``, ``/AY``), before links or 1/2."""

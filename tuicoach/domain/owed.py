@@ -6,7 +6,8 @@ one. It is *owed* a reply while the user has answered neither that tweet nor
 that person later in the same conversation, has not marked it "no reply needed"
 or snoozed it, and has not muted its author.
 
-Owed tweets come in three bands, most needed first, oldest first within a band:
+Owed tweets come in three bands, most needed first (within a band, the more
+pressing first: a complaint before a plain question), then oldest first:
 questions and complaints, then everything else, then thank-you notes and
 emoji-only replies (owed a like at most). The words that decide a band are in
 the lexicons just below, kept together so they can be read and argued with.
@@ -32,7 +33,6 @@ from __future__ import annotations
 import bisect
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -40,136 +40,52 @@ from enum import StrEnum
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from tuicoach.domain.models import Tweet, isoformat
-
-# --- Lexicons -----------------------------------------------------------------
-# Matched as whole words or phrases, case-insensitively, after links and
-# @mentions are removed and typographic apostrophes straightened. When a tweet
-# both thanks and asks or complains ("thanks, but where's my order?"), the need
-# wins: mistaking a complaint for thanks costs more than the reverse.
-
-#: Phrases that open a question even without a "?" ("where is my parcel").
-#: Only counted at the start of a clause, so "I know how do-it-yourself works"
-#: stays a statement.
-QUESTION_OPENERS = (
-    "any news", "any update", "any word", "anyone know", "are you", "can i", "can someone",
-    "can you", "could i", "could you", "did you", "do i", "do you", "does anyone", "does it",
-    "how can", "how come", "how do", "how does", "how long", "how much", "is it", "is there",
-    "what is", "what's", "whats", "when can", "when does", "when is", "when will", "where are",
-    "where is", "where's", "wheres", "which one", "who can", "why can't", "why did", "why does",
-    "why has", "why is", "why won't", "will i", "will you", "would you",
-)  # fmt: skip
-
-#: Words and phrases of a complaint or a request for help.
-COMPLAINT_WORDS = (
-    "awful", "broke", "broken", "can't log in", "canceled", "cancelled", "charged twice", "crash",
-    "crashed", "crashes", "crashing", "damaged", "dead end", "delay", "delayed", "didn't arrive",
-    "disappointed", "disappointing", "disgrace", "does not work", "doesn't work", "error", "fault",
-    "faulty", "fix", "freezes", "frozen", "frustrated", "frustrating", "furious", "hate",
-    "help me", "help!", "horrible", "is down", "isn't working", "issue", "issues", "late", "lost",
-    "messed up", "missing", "need help", "never arrived", "not happy", "not working", "outage",
-    "overcharged", "please help", "problem", "problems", "refund", "ridiculous", "rubbish", "slow",
-    "still", "stop working", "stopped working", "stops working", "sucks", "sux", "terrible",
-    "unacceptable", "useless", "worst", "wrong",
-)  # fmt: skip
-
-#: Emoji that carry a complaint on their own.
-COMPLAINT_EMOJI = ("😡", "😠", "🤬", "😤", "😩", "😫", "👎", "💩", "🙄")
-
-#: Phrases that say a problem is over; removed before complaint words are
-#: looked for, so "problem solved" is not a problem.
-RESOLVED_PHRASES = (
-    "all fixed", "all good", "all sorted", "fixed it", "fixed now", "issue resolved",
-    "issue solved", "no complaints", "no issue", "no issues", "no problem", "no problems",
-    "no worries", "not a problem", "problem resolved", "problem solved", "working now",
-    "works now",
-)  # fmt: skip
-
-#: Words of a thank-you note or plain praise.
-THANKS_WORDS = (
-    "amazing", "appreciate", "appreciated", "awesome", "brilliant", "cheers", "excellent",
-    "fantastic", "grateful", "great", "kudos", "legend", "love", "loved", "perfect",
-    "problem solved", "sorted", "thank", "thank you", "thankyou", "thanks", "thx", "ty",
-    "wonderful", "you rock", "you're the best",
-)  # fmt: skip
-
-#: Emoji of thanks and warmth.
-THANKS_EMOJI = ("🙏", "❤", "😍", "👍", "🙌", "👏", "😊", "🙂", "😀", "😁", "🥰", "💙", "💕", "🤩")
-
-
-def _phrases(words: Iterable[str]) -> re.Pattern[str]:
-    alternatives = sorted((re.escape(w) for w in words), key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
-
-
-_QUESTION_OPENER = re.compile(
-    r"(?:^|[.!;:,]\s*|\b(?:but|so|and|also|ok|okay)\s+)(?:"
-    + "|".join(re.escape(w) for w in QUESTION_OPENERS)
-    + r")(?!\w)"
+from tuicoach.domain.models import Tweet, User, isoformat
+from tuicoach.domain.triage import (
+    DEFAULT_TRIAGE,
+    Band,
+    Reason,
+    Triage,
+    TriageSettings,
+    TriageWords,
+    Verdict,
+    classify,
+    triage,
 )
-_COMPLAINT = _phrases(COMPLAINT_WORDS)
-_RESOLVED = _phrases(RESOLVED_PHRASES)
-_THANKS = _phrases(THANKS_WORDS)
+
+__all__ = [
+    "Band",
+    "Mark",
+    "MarkKind",
+    "OwedReply",
+    "OwedStats",
+    "OwedTracker",
+    "Reason",
+    "Triage",
+    "TriageSettings",
+    "TriageWords",
+    "Verdict",
+    "classify",
+    "compute_owed",
+    "owed_stats",
+    "triage",
+]
+
+# --- Bands -------------------------------------------------------------------
+# The reading of a tweet (its band, how pressing it is within the band, and the
+# cues that decided it) is tuicoach.domain.triage's; the word lists are there.
+
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _ANY_MENTION = re.compile(r"(?<![\w@＠])[@＠](\w{1,15})(?!\w)")
-_EMOJI_GLUE = frozenset("\u200d\ufe0f\u20e3")  # joiner, emoji presentation, keycap
-_APOSTROPHES = str.maketrans("’‘", "''")
-_COMPLAINT_EMOJI = re.compile("|".join(COMPLAINT_EMOJI))
-_THANKS_EMOJI = re.compile("|".join(THANKS_EMOJI))
 
 
-class Band(StrEnum):
-    """How much an owed tweet needs an answer; the order of the owed list."""
-
-    NEEDS_ANSWER = "needs-answer"
-    NORMAL = "normal"
-    THANKS = "thanks"
-
-    @property
-    def rank(self) -> int:
-        """Sort key: the most needed first."""
-        return _BAND_RANK[self]
-
-
-_BAND_RANK = {Band.NEEDS_ANSWER: 0, Band.NORMAL: 1, Band.THANKS: 2}
-
-
-def _clean(text: str) -> str:
-    """Lower case, no links or @mentions, straight apostrophes, single spaces."""
-    if "&" in text:
-        text = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+def says_nothing(text: str) -> bool:
+    """Only @mentions, links and whitespace: a post like that answers nobody."""
     if "http" in text or "www." in text:
         text = _LINK.sub(" ", text)
     if "@" in text or "＠" in text:
         text = _ANY_MENTION.sub(" ", text)
-    return " ".join(text.translate(_APOSTROPHES).split()).casefold()
-
-
-def _emoji_only(text: str) -> bool:
-    """True when nothing but emoji (and punctuation) is left of the text."""
-    seen = False
-    for char in text:
-        if char.isspace() or char in _EMOJI_GLUE:
-            continue
-        category = unicodedata.category(char)
-        if category == "So":
-            seen = True
-        elif category != "Sk" and not category.startswith("P"):
-            return False
-    return seen
-
-
-def classify(text: str) -> Band:
-    """The band of a tweet addressed to the user, from its words alone."""
-    cleaned = _clean(text)
-    if "?" in cleaned or _QUESTION_OPENER.search(cleaned):
-        return Band.NEEDS_ANSWER
-    unresolved = _RESOLVED.sub(" ", cleaned)
-    if _COMPLAINT.search(unresolved) or _COMPLAINT_EMOJI.search(cleaned):
-        return Band.NEEDS_ANSWER
-    if _THANKS.search(cleaned) or _THANKS_EMOJI.search(cleaned) or _emoji_only(cleaned):
-        return Band.THANKS
-    return Band.NORMAL
+    return not text.strip()
 
 
 # --- Marks and results ----------------------------------------------------------
@@ -178,6 +94,7 @@ def classify(text: str) -> Band:
 class MarkKind(StrEnum):
     NO_REPLY = "no-reply"
     SNOOZED = "snoozed"
+    NOT_SPAM = "not-spam"  # moved back from probably-spam: owed like any mention
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,11 +119,27 @@ class Mark:
     def snoozed(cls, until: datetime, *, at: datetime) -> Mark:
         return cls(MarkKind.SNOOZED, at, until=until)
 
+    @classmethod
+    def spam(cls, *, at: datetime) -> Mark:
+        """Confirm a probably-spam mention: no reply needed, because it is spam."""
+        return cls(MarkKind.NO_REPLY, at, reason=SPAM_REASON)
+
+    @classmethod
+    def not_spam(cls, *, at: datetime) -> Mark:
+        """Move a probably-spam mention back: a person, owed an answer."""
+        return cls(MarkKind.NOT_SPAM, at)
+
     def hides(self, now: datetime) -> bool:
         """Whether the tweet stays off the owed list at ``now``."""
         if self.kind is MarkKind.NO_REPLY:
             return True
+        if self.kind is MarkKind.NOT_SPAM:
+            return False
         return self.until is not None and self.until > now
+
+
+#: The reason a confirmed spam mention is marked "no reply needed" with.
+SPAM_REASON = "spam"
 
 
 class OwedReply(NamedTuple):
@@ -221,6 +154,10 @@ class OwedReply(NamedTuple):
     band: Band
     waiting: timedelta
     conversation_id: str
+    #: Why it is in its band: the cues and where they are in ``tweet.text``.
+    reasons: tuple[Reason, ...] = ()
+    #: How pressing within its band, 0 first (complaints before plain questions).
+    tier: int = 0
 
     def to_json(self) -> dict[str, Any]:
         """The shape ``tuicoach owed --json`` prints."""
@@ -232,6 +169,7 @@ class OwedReply(NamedTuple):
             "waiting_seconds": int(self.waiting.total_seconds()),
             "band": self.band.value,
             "conversation_id": self.conversation_id,
+            "reasons": [r.to_json() for r in self.reasons],
         }
 
 
@@ -333,9 +271,9 @@ def derive_conversation_ids(tweets: Mapping[str, Tweet]) -> dict[str, str]:
 class _Addressed(NamedTuple):
     """A tweet addressed to the user, and when (if ever) they first answered it."""
 
-    priority: tuple[int, datetime, int, str]  # band, age, then id: a total order
+    priority: tuple[int, int, datetime, int, str]  # band, tier, age, then id: a total order
     tweet: Tweet
-    band: Band
+    verdict: Verdict
     conversation_id: str
     answered_at: datetime | None
 
@@ -371,8 +309,12 @@ class OwedTracker:
         account_id: str,
         account_username: str | None = None,
         usernames: Mapping[str, str] | None = None,
+        authors: Mapping[str, User] | None = None,
+        triage: Triage | None = None,
     ) -> None:
         self.account_id = account_id
+        self._triage = triage or DEFAULT_TRIAGE
+        self._authors: dict[str, User] = dict(authors or {})
         self.account_username = account_username
         self._self_mention = (
             re.compile(r"(?<![\w@＠])[@＠]" + re.escape(account_username) + r"(?!\w)", re.I)
@@ -383,7 +325,8 @@ class OwedTracker:
         self._tweets: dict[str, Tweet] = {}
         self._mentions_user: dict[str, bool] = {}  # others' tweets
         self._spoken_to: dict[str, tuple[str, ...]] = {}  # own tweets: user ids and "@name"s
-        self._bands: dict[str, Band] = {}  # classified lazily: only addressed tweets need it
+        self._verdicts: dict[str, Verdict] = {}  # lazily: only addressed tweets need one
+        self._silent: set[str] = set()  # own posts of only @mentions and links: no answer
         self._usernames: dict[str, str] = {}
         self._ids_by_name: dict[str, set[str]] = {}
         # The relations between tweets, valid while not dirty.
@@ -429,9 +372,14 @@ class OwedTracker:
     def _note(self, tweet: Tweet) -> None:
         tweet_id = tweet.id
         self._tweets[tweet_id] = tweet
-        self._bands.pop(tweet_id, None)
+        self._verdicts.pop(tweet_id, None)
         if tweet.author_id == self.account_id:
-            self._spoken_to[tweet_id] = _spoken_to(tweet)
+            if says_nothing(tweet.text):
+                self._silent.add(tweet_id)
+                self._spoken_to[tweet_id] = ()
+            else:
+                self._silent.discard(tweet_id)
+                self._spoken_to[tweet_id] = _spoken_to(tweet)
             self._mentions_user.pop(tweet_id, None)
             return
         self._spoken_to.pop(tweet_id, None)
@@ -467,12 +415,13 @@ class OwedTracker:
 
     def _entry(self, tweet: Tweet, conversation: str) -> _Addressed:
         """An addressed tweet's entry, indexed by id and author; the caller files it in order."""
-        band = self._bands.get(tweet.id)
-        if band is None:
-            band = self._bands[tweet.id] = classify(tweet.text)
-        priority = (band.rank, tweet.created_at, len(tweet.id), tweet.id)
+        verdict = self._verdicts.get(tweet.id)
+        if verdict is None:
+            author = self._authors.get(tweet.author_id)
+            verdict = self._verdicts[tweet.id] = self._triage.classify(tweet.text, author)
+        priority = (verdict.band.rank, verdict.tier, tweet.created_at, len(tweet.id), tweet.id)
         answered_at = self._first_answer(tweet, conversation)
-        entry = _Addressed(priority, tweet, band, conversation, answered_at)
+        entry = _Addressed(priority, tweet, verdict, conversation, answered_at)
         self._entries[tweet.id] = entry
         self._by_author.setdefault((conversation, tweet.author_id), []).append(tweet.id)
         self._entry_authors.add(tweet.author_id)
@@ -496,6 +445,8 @@ class OwedTracker:
         for tweet_id, people in self._spoken_to.items():
             tweet = tweets[tweet_id]
             created = tweet.created_at
+            if tweet_id in self._silent:
+                continue
             if tweet.replied_to_id is not None:
                 self._replied(tweet.replied_to_id, created)
             conversation = conversations[tweet_id]
@@ -546,6 +497,8 @@ class OwedTracker:
             return True
 
         created = tweet.created_at
+        if tweet_id in self._silent:
+            return True
         if parent is not None:
             self._replied(parent, created)
             if (entry := self._entries.get(parent)) is not None:
@@ -602,19 +555,75 @@ class OwedTracker:
         self._refresh()
         marks = marks or {}
         result: list[OwedReply] = []
-        for _, tweet, band, conversation, _ in self._open:  # the hot loop: kept plain
+        moved_back: list[OwedReply] = []
+        spam = Band.SPAM
+        for _, tweet, verdict, conversation, _ in self._open:  # the hot loop: kept plain
             created = tweet.created_at
             if created > now or tweet.author_id in muted:
                 continue
-            if marks and (mark := marks.get(tweet.id)) is not None and mark.hides(now):
+            mark = marks.get(tweet.id) if marks else None
+            if mark is not None and mark.hides(now):
                 continue
-            result.append(OwedReply(tweet, band, now - created, conversation))
+            band = verdict.band
+            if band is spam:
+                if mark is None or mark.kind is not MarkKind.NOT_SPAM:
+                    continue
+                moved = self._triage.classify(tweet.text, None, spam=False)
+                moved_back.append(
+                    OwedReply(
+                        tweet, moved.band, now - created, conversation, moved.reasons, moved.tier
+                    )
+                )
+                continue
+            result.append(
+                OwedReply(tweet, band, now - created, conversation, verdict.reasons, verdict.tier)
+            )
+        if moved_back:
+            result.extend(moved_back)
+            result.sort(key=lambda o: (o.band.rank, o.tier))  # stable: oldest first holds
         if rank_by_followers:
             counts = followers or {}
             result.sort(  # stable: oldest first stays so among equals
                 key=lambda o: (o.band.rank, -_follower_magnitude(counts.get(o.tweet.author_id)))
             )
         return result
+
+    def probably_spam(
+        self,
+        *,
+        now: datetime,
+        marks: Mapping[str, Mark] | None = None,
+        muted: frozenset[str] = frozenset(),
+    ) -> list[OwedReply]:
+        """The probably-spam band: unanswered mentions that read as spam or bots.
+
+        Shown after the owed list and never counted in it. Each carries its
+        reasons. Confirming one (``Mark.spam``: no reply needed, "spam") or
+        moving it back (``Mark.not_spam``: owed like anyone) takes it out.
+        """
+        self._refresh()
+        marks = marks or {}
+        result: list[OwedReply] = []
+        for _, tweet, verdict, conversation, _ in self._open:
+            if verdict.band is not Band.SPAM:
+                continue
+            created = tweet.created_at
+            if created > now or tweet.author_id in muted:
+                continue
+            if tweet.id in marks:
+                continue
+            result.append(
+                OwedReply(tweet, verdict.band, now - created, conversation, verdict.reasons)
+            )
+        return result
+
+    def add_authors(self, authors: Iterable[User]) -> None:
+        """Learn who wrote what, so an account's shape can tell a follow ring (spam)."""
+        for user in authors:
+            if self._authors.get(user.id) != user:
+                self._authors[user.id] = user
+                if user.id in self._entry_authors:
+                    self._dirty = True
 
     def answered(self, tweet_ids: Iterable[str], *, now: datetime) -> dict[str, datetime]:
         """When the user first answered each of these addressed tweets, for those answered
@@ -650,6 +659,8 @@ class OwedTracker:
             mark = marks.get(tweet.id)
             if mark is not None and mark.kind is MarkKind.NO_REPLY:
                 continue
+            if item.verdict.band is Band.SPAM and (mark is None or mark.kind != MarkKind.NOT_SPAM):
+                continue  # probably spam: nobody is waiting
             addressed += 1
             if item.answered_at is not None:
                 delays.append(max(item.answered_at - tweet.created_at, timedelta(0)))

@@ -151,6 +151,22 @@ ALTER TABLE outbox ADD COLUMN settled_at TEXT;
 CREATE INDEX outbox_by_draft ON outbox (draft_id, id);
 """
 
+_V6_NOT_SPAM = """
+-- A mention moved back from the probably-spam band is marked 'not-spam'
+-- (domain/owed.py, Mark.not_spam). SQLite cannot widen a CHECK in place.
+CREATE TABLE marks_v6 (
+    tweet_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('no-reply', 'snoozed', 'not-spam')),
+    reason TEXT NOT NULL DEFAULT '',
+    marked_at TEXT NOT NULL,
+    until TEXT
+);
+INSERT INTO marks_v6 (tweet_id, kind, reason, marked_at, until)
+    SELECT tweet_id, kind, reason, marked_at, until FROM marks;
+DROP TABLE marks;
+ALTER TABLE marks_v6 RENAME TO marks;
+"""
+
 #: A step is SQL, or a function for changes SQL alone cannot make (moving data).
 Migration = str | Callable[[sqlite3.Connection], None]
 
@@ -161,6 +177,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _V3_USAGE,  # 2 -> 3: the X cost meter's daily counts
     V_LISTEN,  # 3 -> 4: saved searches, opportunities, their undo stack
     _V4_OUTBOX_DRAFTS,  # 4 -> 5: outbox records tied to drafts, attempt and settle times
+    _V6_NOT_SPAM,  # 5 -> 6: marks may say 'not-spam'
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

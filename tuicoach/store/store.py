@@ -32,7 +32,14 @@ from types import TracebackType
 from typing import Any, ClassVar, TypeVar
 
 from tuicoach.domain.models import Mention, Metrics, Tweet, User
-from tuicoach.domain.owed import Mark, MarkKind, OwedReply, OwedStats, OwedTracker
+from tuicoach.domain.owed import (
+    SPAM_REASON,
+    Mark,
+    MarkKind,
+    OwedReply,
+    OwedStats,
+    OwedTracker,
+)
 from tuicoach.store import schema
 
 #: The lists a tweet can be fetched in.
@@ -911,11 +918,15 @@ class Store:
         if cache is None or cache.key != key or cache.data_version != data_version:
             tweets = [_tweet(r) for r in db.execute(f"SELECT {_TWEET_COLUMNS} FROM tweets")]
             usernames = dict(db.execute("SELECT id, username FROM users").fetchall())
+            authors = {
+                u.id: u for u in map(_user, db.execute(f"SELECT {_USER_COLUMNS} FROM users"))
+            }
             tracker = OwedTracker(
                 tweets,
                 account_id=account_id,
                 account_username=account_username,
                 usernames=usernames,
+                authors=authors,
             )
             cache = self._owed_cache = _TrackerCache(key, data_version, tracker)
         return cache.tracker
@@ -962,6 +973,30 @@ class Store:
                 rank_by_followers=rank_by_followers,
                 followers=followers,
             )
+
+    def probably_spam(
+        self,
+        *,
+        account_id: str | None = None,
+        account_username: str | None = None,
+        now: datetime,
+    ) -> list[OwedReply]:
+        """The probably-spam band (:meth:`OwedTracker.probably_spam`): shown after the
+        owed list, never counted in it. Confirm one with :meth:`mark_spam`."""
+        account_id, account_username = self._account_or(account_id, account_username)
+        with self._reading(snapshot=True) as db:
+            tracker = self._owed_tracker(db, account_id, account_username)
+            return tracker.probably_spam(now=now, marks=self._marks(db), muted=self._muted(db))
+
+    def mark_spam(self, tweet_id: str, *, now: datetime) -> None:
+        """Confirm a probably-spam mention: no reply needed, reason "spam".
+        :meth:`clear_mark` moves it back to probably-spam."""
+        self.mark_no_reply(tweet_id, SPAM_REASON, now=now)
+
+    def mark_not_spam(self, tweet_id: str, *, now: datetime) -> None:
+        """Move a probably-spam mention back: owed like any other, in the band its
+        words give it. :meth:`clear_mark` undoes it."""
+        self._set_mark(tweet_id, Mark.not_spam(at=now))
 
     def answered(
         self,

@@ -23,11 +23,17 @@ def _around(items: Sequence[Entity | Span]) -> tuple[int, int]:
 
 @rule("empty", Severity.ERROR, 100)
 def empty(draft: DraftAnalysis, ctx: Context) -> Iterator[Hit]:
-    """The draft has no visible text."""
+    """The draft has no visible text, or nothing but @mentions and links."""
     if not draft.visible:
         yield Hit(
             "There is nothing to post yet: the draft has no visible text.",
             "Write what you want to say to your followers.",
+        )
+    elif not draft.says_something:
+        yield Hit(
+            "There is nothing here but @mentions and links: the person gets a notification "
+            "and no answer.",
+            "Write what you want to tell them after the @handle.",
         )
 
 
@@ -96,13 +102,26 @@ def spam_signals(draft: DraftAnalysis, ctx: Context) -> Iterator[Hit]:
             f"Keep the {_count_word(limits.max_hashtags)} people really search for.",
             *_around(tags),
         )
+    capitals = [
+        w.text.isupper() and w.text.replace("'", "").isalpha() for w in draft.words
+    ]  # not order numbers like ABC123
+
+    def acronym(at: int) -> bool:
+        """A short capitals word beside an ordinary one ("your KTN", "ATL & MSP to")."""
+        word = draft.words[at].text
+        if len(word) > _ACRONYM_MAX_LETTERS:
+            return False
+        before = at > 0 and not capitals[at - 1]
+        after = at + 1 < len(capitals) and not capitals[at + 1]
+        return before or after
+
     shouted = [
         w
-        for w in draft.words
-        if w.text.isupper()
-        and w.text.replace("'", "").isalpha()  # not order numbers like ABC123
+        for at, w in enumerate(draft.words)
+        if capitals[at]
         and len(w.text.replace("'", "")) >= limits.shout_min_letters
         and w.text.upper() not in draft.lexicon.acronyms
+        and not acronym(at)
     ]
     if len(shouted) >= limits.shout_words:
         yield Hit(
@@ -135,6 +154,10 @@ def spam_signals(draft: DraftAnalysis, ctx: Context) -> Iterator[Hit]:
             found.start,
             found.end,
         )
+
+
+#: Capitals this short next to ordinary words are names, not shouting (KTN, TSA, ATL).
+_ACRONYM_MAX_LETTERS = 4
 
 
 def _count_word(count: int) -> str:
@@ -240,7 +263,7 @@ def unprofessional(draft: DraftAnalysis, ctx: Context) -> Iterator[Hit]:
             found.start,
             found.end,
         )
-    for found in draft.find("insults"):
+    for found in _put_downs(draft):
         yield Hit(
             f"{quoted(found.text)} can read as a put-down, and everyone can see it, "
             "not just the person you're answering.",
@@ -248,6 +271,17 @@ def unprofessional(draft: DraftAnalysis, ctx: Context) -> Iterator[Hit]:
             found.start,
             found.end,
         )
+
+
+def _put_downs(draft: DraftAnalysis) -> list[Span]:
+    """Insults and blame ("the problem is on your end", "maybe learn to"), once each."""
+    found: list[Span] = []
+    for span in sorted(
+        [*draft.find("insults"), *draft.find("blame")], key=lambda s: (s.start, -s.end)
+    ):
+        if not any(f.start <= span.start < f.end for f in found):
+            found.append(span)
+    return found
 
 
 @rule("we-we-we", Severity.TIP, 5)
@@ -268,8 +302,13 @@ def invites_conversation(draft: DraftAnalysis, ctx: Context) -> Iterator[Hit]:
     asks = [*draft.find("ask-to-promote"), *draft.find("ask-for-contacts")]
     asks += draft.find("follow-bait")
 
+    blaming = [draft.sentence_of(s) for s in _put_downs(draft)]
+
     def outside_asks(span: Span) -> bool:
-        return not any(a.start <= span.start < a.end for a in asks)
+        """Not part of an ask, nor of a sentence that blames (no praise for a put-down's "you")."""
+        return not any(a.start <= span.start < a.end for a in asks) and not any(
+            start <= span.start < end for start, end in blaming
+        )
 
     questions = [q for q in draft.questions() if outside_asks(q)]
     invites = [s for s in draft.find("invites-input") if outside_asks(s)]

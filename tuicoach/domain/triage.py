@@ -1,0 +1,702 @@
+"""Triage: which band a tweet addressed to the business belongs in, and why.
+
+Bands, most needed first: ``needs-answer`` (questions, complaints, requests),
+``normal`` (everything else), ``thanks`` (thank-you notes, praise, emoji-only),
+and ``probably-spam`` (promotion, airdrops, follow-back rings), which is shown
+last and is not owed at all until the user moves it back.
+
+Every verdict carries its :class:`Reason` list: the cue that decided it and
+where it is in the tweet's text (Python ``str`` offsets, end exclusive), so a
+person who disagrees can see what to argue with. Cues about the *account*
+(a follow ring's shape) have no place in the text: ``start`` and ``end`` are
+``None`` there, as a whole-draft finding's are in the coach.
+
+How a tweet is read, in order:
+
+1. Links and @mentions are masked, never cut, so every offset stays the
+   tweet's own; ``&amp;`` and friends are read as the characters they stand for.
+2. *Need* cues: a question (a ``?`` outside a link, or a clause that opens like
+   one: "where is my bag"), a request ("please help", "dm me"), failure words
+   ("delayed", "stuck", "rude", "#fail", "no one"), waiting ("on hold",
+   "3 hours", "still waiting"), praise negated ("not helpful", "no help",
+   "never again"), a comparison with a competitor ("as bad as @united").
+   A negated failure ("no problem", "not bad", "never disappoints") is no
+   failure.
+3. *Praise* cues: thanks, praise words, warm emoji.
+4. Need wins over praise: "thanks for cancelling our flight" and "never came.
+   Awesome!" are complaints (sarcasm is praise around a failure). Except when
+   the failure is what the praise is *for*: a clause that says it was fixed
+   ("helped me with my problem", "despite the delay", "rebooked me") is
+   gratitude, so "she helped me with my problem so easily… you guys rock!"
+   stays thanks.
+
+The word lists live in :class:`TriageWords`, plain data with a way to extend
+or replace each list (``TriageWords().extended(complaint=("meh",))``), so the
+config can tune them as it tunes the coach's.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields, replace
+from enum import StrEnum
+from typing import Any, NamedTuple
+
+from tuicoach.domain.models import User
+
+
+class Band(StrEnum):
+    """How much an owed tweet needs an answer; the order of the owed list."""
+
+    NEEDS_ANSWER = "needs-answer"
+    NORMAL = "normal"
+    THANKS = "thanks"
+    SPAM = "probably-spam"
+
+    @property
+    def rank(self) -> int:
+        """Sort key: the most needed first, spam last."""
+        return _BAND_RANK[self]
+
+    @property
+    def owed(self) -> bool:
+        """Whether tweets in this band count as replies owed."""
+        return self is not Band.SPAM
+
+
+_BAND_RANK = {Band.NEEDS_ANSWER: 0, Band.NORMAL: 1, Band.THANKS: 2, Band.SPAM: 3}
+
+
+class Reason(NamedTuple):
+    """One cue behind a band: what kind, the words, and where they are.
+
+    ``text[start:end] == words`` whenever ``start`` is not ``None``; account
+    cues (``kind`` ``"spam-account"``) have no offsets.
+    """
+
+    kind: str
+    words: str
+    start: int | None
+    end: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"cue": self.words, "kind": self.kind, "start": self.start, "end": self.end}
+
+
+class Verdict(NamedTuple):
+    """A band, how pressing it is within its band (lower first), and the reasons."""
+
+    band: Band
+    tier: int
+    reasons: tuple[Reason, ...]
+
+
+# --- Word lists ---------------------------------------------------------------
+# A word ending in "*" matches any word that starts with it ("disappoint*":
+# disappointed, disappointing). Matching is case-insensitive, on whole words.
+
+
+@dataclass(frozen=True, slots=True)
+class TriageWords:
+    """Every word list triage reads. Extend or replace any one of them."""
+
+    #: Phrases that open a question even without a "?", at the start of a clause.
+    question_openers: tuple[str, ...] = (
+        "any chance", "any news", "any update*", "any word", "any way", "anyone know", "are you",
+        "are there", "can i", "can we", "can someone", "can you", "could i", "could you",
+        "did you", "do i", "do you", "do we", "does anyone", "does it", "how can", "how come",
+        "how do", "how does", "how long", "how much", "how many", "is it", "is there", "is this",
+        "what is", "what's", "whats", "what are", "what happened", "when can", "when does",
+        "when is", "when will", "where are", "where is", "where's", "wheres", "which one",
+        "who can", "who do", "why", "will i", "will you", "would you", "wondering",
+        "i wonder", "i'd like to know", "want to know", "need to know",
+    )  # fmt: skip
+    #: Asking for something to be done.
+    request: tuple[str, ...] = (
+        "please help", "pls help", "plz help", "help me", "help us", "help!", "need help",
+        "need assistance", "dm me", "dm'd", "dmd", "call me", "call back", "get back to me",
+        "please respond", "please reply", "please answer", "respond to", "contact me",
+        "follow me so", "follow back so",
+        "let me know", "look into", "need a", "need an", "need to", "need you", "need someone",
+        "please fix", "fix this", "fix it", "do something", "make it right", "waiting for",
+        "waiting on", "still waiting", "can you help", "can someone help", "how to", "let us know",
+        "please", "pls", "plz", "would be great", "would be nice", "would be super", "hope you",
+    )  # fmt: skip
+    #: Failure: something went wrong, or the customer is unhappy.
+    complaint: tuple[str, ...] = (
+        "awful", "annoy*", "angry", "appall*", "bad", "badly", "broke", "broken", "bs",
+        "bullshit", "can't", "cannot", "cancel*", "canceled", "chaos", "charged", "complain*",
+        "confus*", "crap", "crappy", "crash*", "cramped", "damage*", "dead", "delay*", "denied",
+        "didn't", "dirty", "disappoint*", "disaster", "disconnect*", "disgrace*", "disgust*",
+        "disrespect*", "diverted", "doesn't", "don't", "dumb", "embarrass*", "error", "excuse*",
+        "fail", "failed", "failing", "fails", "failure", "fault*", "fee", "fees", "fix", "frozen",
+        "frustrat*", "furious", "garbage", "gross", "hate", "hated", "hell", "horrible",
+        "horrendous", "hung up", "hang up", "ignor*", "impossible", "inconvenien*",
+        "incompetent", "insult*", "issue", "issues", "joke", "late", "lie", "lied", "lies",
+        "lost", "lousy", "mad", "mess", "messed", "miserable", "miss", "missed", "missing",
+        "mistake", "nightmare", "never came", "never arrived", "never got", "never showed",
+        "never received", "never heard", "never answered", "never responded", "never called",
+        "never again", "miss our connection", "miss my connection",
+        "no one", "is down", "was down", "site down", "can't log in", "charged twice",
+        "dead end", "didn't arrive", "does not work", "doesn't work", "isn't working",
+        "not working", "stop working", "stopped working", "stops working", "outage",
+        "overcharged", "freezes", "bug", "bugs", "glitch*", "mia", "never arrived",
+        "nobody", "noone", "nothing", "never", "no answer",
+        "no response", "no reply", "no help", "no info*", "no longer", "oversold", "overbook*",
+        "outrage*", "pathetic", "poor", "poorly", "problem", "problems", "refund*", "ridiculous",
+        "rubbish", "rude*", "ruin*", "sad", "screw*", "shame*", "shameful", "sick of",
+        "slow", "smh", "sorry", "stink*", "stranded", "stuck", "stupid", "suck*", "sux",
+        "terrible", "tired of", "trouble", "ugh", "unable", "unacceptable", "unfortunate*",
+        "unhappy", "unhelpful", "losing", "lack", "lacking", "lacks", "ripped off", "rip off",
+        "none", "less than", "not so much", "absurd", "stress*", "freak*", "blows", "asshole",
+        "jeopardy", "assault*", "deleted", "shatter*", "no luck", "snag*", "inadequate",
+        "unwilling", "stubborn", "go quiet", "jammed", "black hole", "been trying", "tried",
+        "trying", "static", "timed out", "sigh", "come on", "insane", "nope", "prove it",
+        "not impressed", "why would", "how hard", "what a joke", "poor service", "no way", "unnerving", "discourag*", "unexpect*", "forced", "unprofessional", "upset", "useless", "waste*", "won't",  # noqa: E501
+        "worse", "worst", "wouldn't", "wrong", "wtf", "yet again", "again", "still", "seriously",
+        "couldn't", "isn't", "wasn't", "aren't", "haven't", "hasn't", "not", "no",
+    )  # fmt: skip
+    #: Waiting and being kept: a cue of need even in a calm voice.
+    waiting: tuple[str, ...] = (
+        "on hold", "hold", "holding", "wait", "waited", "waiting", "waits", "hour*", "hr", "hrs",
+        "minutes", "mins", "all day", "all night", "overnight", "days", "stuck", "queue",
+        "line", "still", "yet",
+    )  # fmt: skip
+    #: Praise words, which negated ("not helpful") become a complaint.
+    praise: tuple[str, ...] = (
+        "amazing", "appreciate*", "awesome", "beautiful", "best", "brilliant", "cheers",
+        "classy", "comfortable", "congrat*", "cool", "courteous", "delight*", "enjoy*",
+        "excellent", "excited", "fabulous", "fantastic", "favorite", "favourite", "friendly",
+        "fun", "glad", "good", "gorgeous", "grateful", "great", "happy", "helpful", "impress*",
+        "incredible", "kudos", "legend*", "love", "loved", "loves", "loving", "lovely",
+        "nice", "perfect", "pleasant", "pleasure", "professional", "props", "rock", "rocks",
+        "shout out", "shoutout", "smooth", "stellar", "super helpful", "super nice", "superb",
+        "sweet", "thank*",
+        "thx", "ty", "wonderful", "wow", "yay", "impeccable", "outstanding",
+        "exceptional", "terrific", "phenomenal", "well done", "good job", "great job",
+        "on time", "quick*", "easily", "safe", "safely", "<3", ":)",
+        ":-)", ":d", ";)", "(:", "proud", "hero*", "angel*", "a+", "10/10",
+    )  # fmt: skip
+    #: Words that turn what follows into its opposite.
+    negators: tuple[str, ...] = (
+        "not", "no", "never", "nobody", "nothing", "hardly", "without", "didn't", "don't",
+        "doesn't", "isn't", "wasn't", "aren't", "weren't", "won't", "wouldn't", "can't",
+        "couldn't", "haven't", "hasn't", "ain't", "zero", "lack of", "least",
+    )  # fmt: skip
+    #: A clause that says a problem was dealt with: its failure words are what
+    #: the praise is for ("helped me with my problem", "despite the delay").
+    resolution: tuple[str, ...] = (
+        "helped", "help with", "helping", "fixed", "resolved", "solved", "sorted", "handled",
+        "took care", "taking care", "rebooked", "re-booked", "got me", "made up for",
+        "turned around", "saved", "rescued", "worked out", "went above", "above and beyond",
+        "no problem", "no problems", "no issue", "no issues", "all good", "no worries",
+        "thanks to", "thx to", "thank you to", "kudos to", "props to", "big up", "shout out",
+        "shoutout", "thankful", "grateful", "for finding", "found", "got us", "got my",
+        "get us", "getting us", "getting me", "for switching", "for handling", "for getting",
+        "for rebooking", "for helping", "made it", "thanks for your help",
+        "thank you for your help",
+    )  # fmt: skip
+    #: Words after which the next few words are a problem overcome: "despite the delay".
+    overcoming: tuple[str, ...] = ("despite", "even though", "in spite of", "regardless of")
+    #: Failures that praise cannot be "for": sarcasm when thanked ("thanks for cancelling").
+    sarcasm_targets: tuple[str, ...] = (
+        "cancel*", "delay*", "losing", "lost", "miss", "causing", "leaving", "making me", "stranded", "stuck", "nothing", "never",  # noqa: E501
+        "no one", "nobody", "ruin*", "waiting", "wait", "hold", "hour*", "late", "missed",
+        "rude*", "broke*", "charg*", "fee*", "worst", "fail*",
+    )  # fmt: skip
+    #: Competitors named with a comparison that goes against the business.
+    competitor_comparisons: tuple[str, ...] = (
+        "as bad as", "worse than", "switch to", "switching to", "switched to", "should have flown",
+        "should've flown", "should have gone with", "should've gone with", "going with",
+        "go with", "flying with", "fly with", "stick with", "sticking with", "back to",
+        "unlike", "at least", "better than you", "next time i'll fly", "next time i will fly",
+        "i'll fly", "i'll be flying", "i'm flying", "try", "trying", "more than you", "like a real",
+    )  # fmt: skip
+    #: Phrases that say a problem is over: their failure words are not failures.
+    resolved: tuple[str, ...] = (
+        "all fixed", "all good", "all sorted", "fixed it", "fixed now", "issue resolved",
+        "issue solved", "no complaints", "no issue", "no issues", "no problem", "no problems",
+        "no worries", "not a problem", "problem resolved", "problem solved", "working now",
+        "works now", "not bad", "not too bad", "never disappoint*", "no delay*", "no wait*",
+        "not disappoint*", "no complaint*", "can't wait", "cannot wait", "can't beat",
+        "can't complain", "couldn't be happier", "couldn't have", "can't thank",
+        "cannot thank", "can't say enough", "never had a bad", "no hassle", "never fails",
+        "couldn't ask for", "never been", "not only", "nothing but", "no joke", "worth the wait",
+        "wouldn't miss", "won't miss", "never miss", "don't mind", "don't worry",
+    )  # fmt: skip
+    #: Spam and bot wording.
+    spam: tuple[str, ...] = (
+        "airdrop*", "giveaway", "crypto", "bitcoin", "btc", "nft*", "token*", "wallet",
+        "claim your", "claim now", "free tokens", "follow back", "followback", "#followback",
+        "f4f", "#f4f", "teamfollowback", "follow me and i", "i follow back", "gain followers",
+        "free followers", "more followers", "get followers", "promo package*", "promote your",
+        "we work with brands", "brands like yours", "dm us for", "dm for", "collab",
+        "go viral", "grow your", "boost your", "500k", "100k", "reach guaranteed",
+        "check my bio", "link in bio", "check out my", "make money", "earn $", "forex",
+        "investment opportunit*", "sugar daddy", "onlyfans", "whatsapp me", "telegram",
+        "not financial advice", "to the moon", "💯", "🚀", "📈", "💰", "🤑",
+    )  # fmt: skip
+    #: Emoji that carry a complaint on their own.
+    complaint_emoji: tuple[str, ...] = (":(", ":-(", ":/", "😔", "😕", "😟", "🙁", "☹", "💔", "😓", "😡", "😠", "🤬", "😤", "😩", "😫", "👎", "💩", "🙄", "😒", "😞", "😢", "😭", "😣", "😖", "😑")  # fmt: skip  # noqa: E501
+    #: Emoji of thanks and warmth.
+    thanks_emoji: tuple[str, ...] = ("🙏", "❤", "😍", "👍", "🙌", "👏", "😊", "🙂", "😀", "😁", "🥰", "💙", "💕", "🤩", "😃", "😄", "💜", "💖", "✈", "☺", "😎", "💗", "👌", "🎉", "💛", "♥")  # fmt: skip  # noqa: E501
+
+    def extended(self, **lists: Iterable[str]) -> TriageWords:
+        """These lists with more words: ``extended(complaint=("meh",))``."""
+        return replace(self, **{k: (*getattr(self, _known(k)), *v) for k, v in lists.items()})
+
+    def replaced(self, **lists: Iterable[str]) -> TriageWords:
+        """These lists swapped for others: ``replaced(spam=("airdrop",))``."""
+        return replace(self, **{_known(k): tuple(v) for k, v in lists.items()})
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        """The list names, as the config spells them (``[triage.words.complaint]``)."""
+        return tuple(f.name for f in fields(cls))
+
+
+def _known(name: str) -> str:
+    if name not in _LIST_NAMES:
+        raise ValueError(
+            f"no triage word list called {name!r}; the lists are: {', '.join(_LIST_NAMES)}"
+        )
+    return name
+
+
+_LIST_NAMES = tuple(f.name for f in fields(TriageWords))
+
+
+@dataclass(frozen=True, slots=True)
+class TriageSettings:
+    """What the user can tune: the word lists, and the shape of a follow-ring account."""
+
+    words: TriageWords = TriageWords()
+    #: An account following at least this many times more people than follow it ...
+    spam_follow_ratio: float = 20.0
+    #: ... while followed by fewer than this, looks like a follow ring or a bot.
+    spam_max_followers: int = 1000
+    #: Praise words it takes to outweigh one failure word in a tweet that asks nothing
+    #: ("great crew, smooth flight despite a late start, thank you!").
+    praise_per_failure: int = 2
+    #: A statement this long with one weak cue ("can't", "never") is a complaint.
+    long_statement_words: int = 12
+
+
+# --- Reading ------------------------------------------------------------------
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """One regex for a word list, as a trie: Python's ``re`` tries every branch of
+    a flat alternation at every position, a trie only the branches that fit.
+
+    Longer words are tried first, as a list sorted by length would be; a word
+    ending in "*" matches any word starting with it.
+    """
+    trie: dict[str, Any] = {}
+    for word in words:
+        star = word.endswith("*") and len(word) > 1
+        node = trie
+        for char in (word[:-1] if star else word).lower():
+            node = node.setdefault(char, {})
+        node["*" if star else ""] = True
+    if not trie:
+        return r"(?!x)x"
+    return _trie_pattern(trie)
+
+
+def _trie_pattern(node: dict[str, Any]) -> str:
+    branches = [
+        re.escape(c) + _trie_pattern(n) for c, n in sorted(node.items()) if len(c) == 1 and c != "*"
+    ]
+    if "*" in node:
+        branches.append(r"\w*")
+    if "" in node:
+        if not branches:
+            return ""
+        return "(?:" + "|".join(branches) + ")?"
+    if len(branches) == 1:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")"
+
+
+def _words(words: Iterable[str]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w'])(?:" + _alternation(words) + r")(?![\w'])", re.IGNORECASE)
+
+
+def _chars(chars: Iterable[str]) -> re.Pattern[str]:
+    return re.compile(_alternation(chars), re.IGNORECASE)
+
+
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_MENTION = re.compile(r"(?<![\w@＠])[@＠](\w{1,15})(?!\w)")
+_ENTITY = re.compile(r"&(?:amp|lt|gt|quot);")
+_ENTITY_CHAR = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"'}
+_APOSTROPHES = str.maketrans("’‘`´", "''''")
+_CLAUSE_END = re.compile(r"[.!?;:…\n]+|,\s*(?:but|and|so|yet)\b|\s-\s|\s—\s|\bbut\b", re.I)
+_HASHTAG = re.compile(r"#(\w+)")
+_DIGITS = re.compile(r"\b\d+\s*\+?\s*(?:hours?|hrs?|h\b|minutes|mins|days)", re.IGNORECASE)
+_EMOJI_GLUE = frozenset("\u200d\ufe0f\u20e3")
+_SHOUT = re.compile(r"(?<![\w'])[A-Z]{4,}(?![\w'])")
+_WORD = re.compile(r"\w+")
+#: What may come just before a question opener: the start, a clause's end, a link word.
+_CLAUSE_START = re.compile(
+    r"(?:^|[.!?;:,…\n]|(?<![\w'])(?:but|so|and|also|ok|okay|hi|hey|please|pls))\s*$", re.I
+)
+_WISH = re.compile(
+    r"(?<![\w'])(?:it\s*'?d|would|wd|will)\s+be\s+(?:\w+\s+)?(?:nice|great|super|awesome|good"
+    r"|cool|lovely|helpful|amazing|wonderful)(?:\s+(?:if|to))?",
+    re.I,
+)
+_BANG = re.compile(r"!{2,}|\?{2,}|[!?]{3,}")
+
+
+def _masked(text: str) -> str:
+    """The text with links and @mentions blanked, entities read, same length."""
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: _ENTITY_CHAR[m.group()].ljust(len(m.group())), text)
+    if "http" in text or "www." in text:
+        text = _LINK.sub(lambda m: " " * len(m.group()), text)
+    if "@" in text or "＠" in text:
+        text = _MENTION.sub(lambda m: " " * len(m.group()), text)
+    return text.translate(_APOSTROPHES)
+
+
+def _emoji_only(text: str) -> bool:
+    seen = False
+    for char in text:
+        if char.isspace() or char in _EMOJI_GLUE:
+            continue
+        category = unicodedata.category(char)
+        if category == "So":
+            seen = True
+        elif category != "Sk" and not category.startswith("P"):
+            return False
+    return seen
+
+
+def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text)]
+
+
+def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(s <= span[0] and span[1] <= e for s, e in spans)
+
+
+class Triage:
+    """A compiled reader for one :class:`TriageSettings`; cheap to call per tweet."""
+
+    def __init__(self, settings: TriageSettings | None = None) -> None:
+        self.settings = settings = settings or TriageSettings()
+        w = settings.words
+        # Question openers count at the start of a clause: found as words, then
+        # the few characters before each are checked (cheaper than a lookbehind
+        # tried at every position).
+        self._opener = _words(w.question_openers)
+        self._request = _words(w.request)
+        self._complaint = _words(w.complaint)
+        self._waiting = _words(w.waiting)
+        self._praise = _words(w.praise)
+        self._resolved = _words(w.resolved)
+        self._resolution = _words(w.resolution)
+        self._overcome = re.compile(
+            r"(?<![\w'])(?:" + _alternation(w.overcoming) + r")(?:\s+[\w']+){1,4}", re.I
+        )
+        self._sarcasm_target = _words(w.sarcasm_targets)
+        self._spam = _words(w.spam)
+        self._complaint_emoji = _chars(w.complaint_emoji)
+        self._thanks_emoji = _chars(w.thanks_emoji)
+        negator = _alternation(w.negators)
+        # A negator, up to two words, then a praise word: "not very helpful".
+        self._negated_praise = re.compile(
+            r"(?<![\w'])(?:" + negator + r")(?:\s+\w+){0,2}?\s+(?:" + _alternation(w.praise)
+            + r")(?![\w'])",
+            re.I,
+        )  # fmt: skip
+        self._thanks_for_failure = re.compile(
+            r"(?<![\w'])(?:thanks?|thank you|thx|love|great|awesome|nice|appreciate)\s+"
+            r"(?:\w+\s+){0,3}?(?:" + _alternation(w.sarcasm_targets) + r")(?![\w'])",
+            re.I,
+        )
+        self._competitor = re.compile(
+            r"(?<![\w'])(?:" + _alternation(w.competitor_comparisons) + r")\s+(?:the\s+)?[@＠]\w+",
+            re.I,
+        )
+        # Words that do not count as complaints on their own: they are only
+        # failures next to another cue (a bare "not" or "no" is not a complaint).
+        self._negator = _words(w.negators)
+        self._weak = frozenset(
+            (
+                "not", "no", "still", "again", "sorry", "yet", "don't", "didn't", "doesn't",
+                "can't", "cannot", "won't", "wouldn't", "couldn't", "isn't", "wasn't", "aren't",
+                "haven't", "hasn't", "never", "nobody", "nothing", "no one", "noone", "none",
+                "miss", "hold", "wait", "line", "days", "fix", "bad", "sad", "mad", "joke",
+                "tried", "trying", "nope", "static",
+            )
+        )  # fmt: skip
+
+    # -- spam
+
+    def spam_reasons(self, text: str, author: User | None = None) -> list[Reason]:
+        """Cues that the tweet is spam or from a bot; empty when it reads as a person."""
+        masked = _masked(text)
+        reasons = [Reason("spam-wording", m.group(), *m.span()) for m in self._spam.finditer(text)]
+        if not reasons:
+            return []
+        s = self.settings
+        if author is not None:
+            followers, following = author.followers_count, author.following_count
+            if (
+                followers is not None
+                and following is not None
+                and followers < s.spam_max_followers
+                and following >= s.spam_follow_ratio * max(followers, 1)
+            ):
+                reasons.append(
+                    Reason(
+                        "spam-account",
+                        f"follows {following:,}, followed by {followers:,}",
+                        None,
+                        None,
+                    )
+                )
+            if self._spam.search(author.description or ""):
+                reasons.append(Reason("spam-account", "profile: " + author.description, None, None))
+        reasons.extend(Reason("link", m.group(), *m.span()) for m in _LINK.finditer(text))
+        strong = {r.words.casefold() for r in reasons if r.kind == "spam-wording"}
+        account = any(r.kind == "spam-account" for r in reasons)
+        link = any(r.kind == "link" for r in reasons)
+        if len(strong) >= 2 or (strong and (account or link)):
+            # A person who asks or complains is a customer, however they word it,
+            # unless the spam wording is overwhelming.
+            if len(strong) < 3 and not account and self._needs(masked)[0]:
+                return []
+            return reasons
+        return []
+
+    # -- need and praise
+
+    def _needs(self, masked: str) -> tuple[list[Reason], list[Reason], list[Reason]]:
+        """(complaint-like, question-like, weak unused) reasons in the masked text."""
+        complaints: list[Reason] = []
+        questions: list[Reason] = []
+        resolved = _spans(self._resolved, masked)
+        for m in re.finditer(r"\?", masked):
+            questions.append(Reason("question", "?", *m.span()))
+        for m in self._opener.finditer(masked):
+            start = m.start()
+            if not masked[:start].strip() or _CLAUSE_START.search(
+                masked, max(0, start - 12), start
+            ):
+                questions.append(Reason("question", m.group(), start, m.end()))
+        for m in self._request.finditer(masked):
+            if not _inside(m.span(), resolved):
+                questions.append(Reason("request", m.group(), *m.span()))
+        negated = _spans(self._negated_praise, masked)
+        for s, e in negated:
+            if not _inside((s, e), resolved):
+                complaints.append(Reason("negated-praise", masked[s:e], s, e))
+        weak: list[Reason] = []
+        for m in self._complaint.finditer(masked):
+            span = m.span()
+            if _inside(span, resolved) or _inside(span, negated):
+                continue
+            reason = Reason("complaint", m.group(), *span)
+            (weak if m.group().casefold() in self._weak else complaints).append(reason)
+        for m in self._waiting.finditer(masked):
+            span = m.span()
+            if not _inside(span, resolved):
+                word = m.group().casefold()
+                (weak if word in self._weak else complaints).append(
+                    Reason("waiting", m.group(), *span)
+                )
+        for m in _DIGITS.finditer(masked):
+            complaints.append(Reason("waiting", m.group(), *m.span()))
+        for m in _HASHTAG.finditer(masked):
+            tag = m.group(1)
+            if self._complaint.search(tag) or re.search(
+                r"fail|worst|suck|never|disappoint|unhappy|broken|delay|cancel|lost|stuck|hold"
+                r"|bad|poor|wait|hate|angry|ugh|fix|help|annoy|frustrat|rude|ruin|strand",
+                tag,
+                re.I,
+            ):
+                complaints.append(Reason("complaint", m.group(), *m.span()))
+        for m in self._complaint_emoji.finditer(masked):
+            complaints.append(Reason("complaint", m.group(), *m.span()))
+        # Weak cues count beside another cue, two together, or one in a long
+        # statement (a customer explaining what went wrong): "I can't get anyone
+        # on the phone to change my seat" needs an answer, "wouldn't miss it" not.
+        long = len(_WORD.findall(masked)) >= self.settings.long_statement_words
+        distinct_weak = len({r.words.casefold() for r in weak})
+        if complaints or questions or distinct_weak >= 2 or (weak and long):
+            complaints.extend(weak)
+            weak = []
+        return complaints, questions, weak
+
+    def _competitors(self, text: str) -> list[Reason]:
+        cues = []
+        for m in self._competitor.finditer(text.translate(_APOSTROPHES)):
+            cues.append(Reason("competitor", text[m.start() : m.end()], *m.span()))
+        return cues
+
+    def classify(self, text: str, author: User | None = None, *, spam: bool = True) -> Verdict:
+        """The band of one tweet addressed to the business, with its reasons.
+
+        ``spam=False`` reads it as a person's, for a mention moved back from spam.
+        """
+        spam_cues = self.spam_reasons(text, author) if spam else []
+        if spam_cues:
+            return Verdict(Band.SPAM, 0, tuple(spam_cues))
+        masked = _masked(text)
+        complaints, questions, weak = self._needs(masked)
+        complaints.extend(self._competitors(text))
+        praise = [Reason("thanks", m.group(), *m.span()) for m in self._praise.finditer(masked)]
+        negated = _spans(self._negated_praise, masked)
+        wishes = _spans(_WISH, masked)  # "would be great if ...": a request, not praise
+        praise = [
+            p
+            for p in praise
+            if not _inside((p.start or 0, p.end or 0), negated)
+            and not _inside((p.start or 0, p.end or 0), wishes)
+        ]
+        praise.extend(
+            Reason("thanks", m.group(), *m.span()) for m in self._thanks_emoji.finditer(masked)
+        )
+        bangs = [Reason("intensity", m.group(), *m.span()) for m in _BANG.finditer(masked)]
+        bangs.extend(Reason("intensity", m.group(), *m.span()) for m in _SHOUT.finditer(masked))
+
+        sarcasm: list[Reason] = []
+        if praise:
+            sarcasm = [
+                Reason("sarcasm", m.group(), *m.span())
+                for m in self._thanks_for_failure.finditer(masked)
+                if not self._negator.search(m.group())  # "thanks for not leaving me"
+            ]
+        if complaints and praise and not sarcasm:
+            # Failures the praise is for: a clause that says the problem was
+            # dealt with ("helped me with my problem", "despite the delay").
+            kept: list[Reason] = []
+            overcome = _spans(self._overcome, masked)
+            for start, end in _clauses(masked):
+                in_clause = [c for c in complaints if start <= (c.start or 0) < end]
+                if (
+                    in_clause
+                    and self._resolution.search(masked, start, end)
+                    and not self._negator.search(masked, start, end)
+                ):
+                    continue
+                kept.extend(
+                    c for c in in_clause if not _inside((c.start or 0, c.end or 0), overcome)
+                )
+            complaints = kept
+            strong = len(self._strong(complaints))
+            outweighed = len(praise) >= len(complaints) + (
+                strong * self.settings.praise_per_failure
+            )
+            if outweighed and not any(q.kind == "question" for q in questions):
+                return self._scored(Band.THANKS, text, praise, complaints=complaints)
+            if not strong and len(praise) >= len(complaints):
+                if any(q.kind == "question" for q in questions):
+                    return self._scored(Band.NEEDS_ANSWER, text, questions, praise=praise)
+                return self._scored(Band.THANKS, text, praise, complaints=complaints)
+        if complaints or sarcasm:
+            return self._scored(
+                Band.NEEDS_ANSWER,
+                text,
+                sarcasm + complaints + questions + bangs,
+                complaints=complaints,
+                sarcasm=sarcasm,
+                questions=questions,
+                praise=praise,
+                bangs=bangs,
+            )
+        if questions:
+            if not praise or any(
+                q.kind == "question" or q.words.casefold() not in _SOFT_REQUESTS for q in questions
+            ):
+                return self._scored(
+                    Band.NEEDS_ANSWER, text, questions, questions=questions, praise=praise
+                )
+            return self._scored(Band.THANKS, text, praise + questions, praise=praise)
+        if praise:
+            return self._scored(Band.THANKS, text, praise, praise=praise, complaints=weak)
+        if _emoji_only(masked.strip()):
+            return Verdict(Band.THANKS, _TIER_BASE, ())
+        return self._scored(Band.NORMAL, text, [], complaints=weak)
+
+    def _scored(
+        self,
+        band: Band,
+        text: str,
+        reasons: list[Reason],
+        *,
+        complaints: list[Reason] = (),  # type: ignore[assignment]
+        sarcasm: list[Reason] = (),  # type: ignore[assignment]
+        questions: list[Reason] = (),  # type: ignore[assignment]
+        praise: list[Reason] = (),  # type: ignore[assignment]
+        bangs: list[Reason] = (),  # type: ignore[assignment]
+    ) -> Verdict:
+        """The verdict, its tier from how much need the cues add up to (more need, lower tier)."""
+        need = 3 * len(self._strong(list(complaints))) + len(complaints) + len(bangs)
+        need += 6 * len(sarcasm) - 3 * (len(praise) - len(sarcasm))
+        need += 2 * any(q.kind == "question" for q in questions)
+        need += sum(1 for q in questions if q.kind == "request")
+        return _verdict(band, _TIER_BASE - need, reasons, text)
+
+    def _strong(self, complaints: list[Reason]) -> list[Reason]:
+        """The complaints that count on their own (not a bare "not", "still" or "sorry")."""
+        weak = self._weak
+        return [c for c in complaints if c.words.casefold() not in weak]
+
+
+#: Requests that a thank-you note may carry politely ("please keep it up").
+_SOFT_REQUESTS = frozenset(("please", "pls", "plz", "hope you", "let us know", "let me know"))
+
+#: The tier of a tweet with no cue either way; more need is lower (listed first).
+_TIER_BASE = 100
+
+
+def _verdict(band: Band, tier: int, reasons: list[Reason], text: str) -> Verdict:
+    """The verdict, its reasons in text order, once each, in the tweet's own words."""
+    seen: set[tuple[int | None, int | None]] = set()
+    unique = []
+    for r in sorted(reasons, key=lambda r: (r.start or 0, -(r.end or 0))):
+        key = (r.start, r.end)
+        if key in seen:
+            continue
+        seen.add(key)
+        if r.start is not None:
+            r = r._replace(words=text[r.start : r.end])
+        unique.append(r)
+    return Verdict(band, tier, tuple(unique))
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    cuts = [0]
+    for m in _CLAUSE_END.finditer(text):
+        cuts.append(m.end())
+    cuts.append(len(text))
+    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
+
+
+DEFAULT_TRIAGE = Triage()
+
+
+def triage(text: str, author: User | None = None) -> Verdict:
+    """:meth:`Triage.classify` with the default word lists."""
+    return DEFAULT_TRIAGE.classify(text, author)
+
+
+def classify(text: str) -> Band:
+    """The band of a tweet addressed to the user, from its words alone."""
+    return DEFAULT_TRIAGE.classify(text).band
+
+
+def reasons_json(reasons: Iterable[Reason]) -> list[dict[str, Any]]:
+    return [r.to_json() for r in reasons]
+
+
+def authors_by_id(users: Iterable[User]) -> Mapping[str, User]:
+    return {u.id: u for u in users}
