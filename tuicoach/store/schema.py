@@ -139,6 +139,36 @@ CREATE TABLE usage_reads (
 ) WITHOUT ROWID;
 """
 
+_V4_FEEDBACK_QUEUE = """
+-- Feedback tags the user gave a tweet (several per tweet); no tweet foreign key,
+-- like marks: a tag outlives the tweet being pruned and re-fetched.
+CREATE TABLE tags (
+    tweet_id TEXT NOT NULL,
+    tag TEXT NOT NULL,
+    tagged_at TEXT NOT NULL,
+    PRIMARY KEY (tweet_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX tags_by_tag ON tags (tag, tagged_at);
+
+-- Drafts queued for a slot (store/queue.py). 'posting' is the claim: one
+-- process moves an item there in one conditional UPDATE, and only it posts.
+CREATE TABLE queue (
+    id INTEGER PRIMARY KEY,
+    text TEXT NOT NULL,
+    reply_to_id TEXT,
+    slot_at TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'queued'
+        CHECK (state IN ('queued', 'posting', 'posted', 'held', 'failed')),
+    created_at TEXT NOT NULL,
+    claimed_at TEXT,
+    claimed_by TEXT,
+    posted_at TEXT,
+    tweet_id TEXT,
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX queue_by_slot ON queue (state, slot_at);
+"""
+
 #: A step is SQL, or a function for changes SQL alone cannot make (moving data).
 Migration = str | Callable[[sqlite3.Connection], None]
 
@@ -147,6 +177,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _V1_CORE,  # 0 -> 1: tweets, users, streams, marks, mutes, drafts, cursors
     _V2_POSTING,  # 1 -> 2: demo posts flag, outbox, likes
     _V3_USAGE,  # 2 -> 3: the X cost meter's daily counts
+    _V4_FEEDBACK_QUEUE,  # 3 -> 4: feedback tags, the posting queue
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
