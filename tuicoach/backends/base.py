@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from tuicoach.domain.models import Tweet, User
+
+if TYPE_CHECKING:
+    from tuicoach.domain.checkup import Profile
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,3 +141,17 @@ class Backend(Protocol):
     def unlike(self, tweet_id: str) -> None: ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class HasProfile(Protocol):
+    """A backend that can say what the account's profile says (bio, website): optional."""
+
+    def profile(self) -> Profile:
+        """The account's profile; raises :class:`BackendError` when it cannot be read."""
+        ...
+
+
+def profile_of(backend: object) -> Profile | None:
+    """The backend's profile, or ``None`` when this backend offers none."""
+    return backend.profile() if isinstance(backend, HasProfile) else None

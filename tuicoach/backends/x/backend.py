@@ -31,6 +31,7 @@ from tuicoach.backends.x.outbox import Outbox
 from tuicoach.backends.x.settings import XSettings
 from tuicoach.backends.x.sync import STREAMS, StreamResult, StreamSync
 from tuicoach.domain import twittertext
+from tuicoach.domain.checkup import Profile
 from tuicoach.domain.models import Tweet, User
 from tuicoach.store import Store
 
@@ -205,6 +206,12 @@ class XBackend:
     def post_reply_to_id(self, text: str, reply_to_id: str | None) -> Tweet:
         """:meth:`post` for callers that know only the id of the tweet answered."""
         return self._outbox.post(text, reply_to_id=reply_to_id)
+
+    def profile(self) -> Profile:
+        """The account's bio, website and name, from ``users/me`` (one user read)."""
+        raw = self.client.profile()
+        self.meter.read(posts=(), users=(self._account.id,), now=self._clock())
+        return Profile.from_json(raw)
 
     def like(self, tweet_id: str) -> None:
         self.client.like(tweet_id)
