@@ -37,6 +37,13 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "sync": ("tuicoach.cli.sync", "fetch new tweets once, and say what it read and cost"),
     "post": ("tuicoach.cli.post", "post a tweet or a reply, after the coach has read it"),
     "usage": ("tuicoach.cli.usage", "what X reads and posts cost today (and lately)"),
+    "report": (
+        "tuicoach.cli.report",
+        "how the account is doing: replies, backlog, promotion, hours",
+    ),
+    "checkup": ("tuicoach.cli.checkup", "check the profile and habits against the essays"),
+    "feedback": ("tuicoach.cli.feedback", "tag what people say; show and export the tags"),
+    "queue": ("tuicoach.cli.queue", "posts that go out through the day: list, add, run"),
 }
 
 EXIT_OK = 0
