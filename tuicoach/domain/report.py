@@ -427,8 +427,9 @@ def _backlog(
         midnight = datetime.combine(day + timedelta(days=1), time(0))
         # The next local midnight, as an aware instant (DST-safe: fold resolves the gap).
         stamp = midnight.replace(tzinfo=tz) if tz is not None else midnight.astimezone()
-        moment = min(stamp, end)
-        at = bisect.bisect_left(times, moment)  # events exactly at midnight belong to tomorrow
+        # Events exactly at midnight belong to the next day; at the period's end, the owed
+        # list as it is then: what happened at that very moment counts.
+        at = bisect.bisect_left(times, stamp) if stamp < end else bisect.bisect_right(times, end)
         days.append((day, running[at - 1] if at else 0))
         day += timedelta(days=1)
     return tuple(days)
