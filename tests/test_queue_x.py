@@ -23,13 +23,17 @@ from x_helpers import env_of
 
 def environment(world: World, tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TUICOACH_", "PYTHON_KEY"))}
-    return env | env_of(world) | {
-        "TUICOACH_DATA_DIR": str(tmp_path / "data"),
-        "TUICOACH_CONFIG": str(tmp_path / "config.toml"),
-        "TUICOACH_X_API_BASE": world.fake.url,
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
-        "TZ": "UTC",
-    }
+    return (
+        env
+        | env_of(world)
+        | {
+            "TUICOACH_DATA_DIR": str(tmp_path / "data"),
+            "TUICOACH_CONFIG": str(tmp_path / "config.toml"),
+            "TUICOACH_X_API_BASE": world.fake.url,
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+            "TZ": "UTC",
+        }
+    )
 
 
 def start(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
