@@ -274,3 +274,25 @@ def test_figures_stay_consistent(world: tuple[list[Tweet], int], zone: str) -> N
     assert sum(t.answered for t in report.by_band.values()) == first.answered
     assert all(owed >= 0 for _, owed in report.backlog)
     assert len(report.backlog) >= days
+
+
+from hypothesis import example  # noqa: E402
+
+from tuicoach.coach.text import DraftAnalysis, Lexicon, is_promotional  # noqa: E402
+
+_LEXICON = Coach().lexicon
+PIECES = st.sampled_from(
+    ["shop now", "buy", " now", "20% off", "£5", "5€", "$5", "$AAPL", "#sale", "＃sale", "@shop",
+     "＠shop", "http://x.co/buy-now", "example.com/shop-now", "x．com", "。", " ", "use code",
+     "discount", "code", "Shop Now!", "’", "don't miss out", "don’t miss out", "order today", "a"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES, max_size=8).map("".join), st.booleans())
+@example("New roast! https://shop.example.com/buy-now", False)
+@example("@shop now open", False)
+def test_the_quick_promotional_test_is_the_coachs(text: str, reply: bool) -> None:
+    assert isinstance(_LEXICON, Lexicon)
+    full = DraftAnalysis(text, _LEXICON, is_reply=reply).promotional
+    assert is_promotional(text, _LEXICON, is_reply=reply) == full

@@ -342,10 +342,13 @@ def build_report(
         mark = marks.get(tweet.id) if marks else None
         # The backlog: owed from arrival to the first reply, less any time a mark hides it.
         stop = answered_at if answered_at is not None and answered_at <= now else None
-        for start, finish in _owed_intervals(created, stop, mark):
-            events.append((start, 1))
-            if finish is not None:
-                events.append((finish, -1))
+        if stop is None or stop > since or mark is not None:
+            for start, finish in _owed_intervals(created, stop, mark):
+                if finish is not None and finish <= since:
+                    continue  # over before the period: no day's end sees it
+                events.append((start, 1))
+                if finish is not None:
+                    events.append((finish, -1))
         # The reply figures: arrivals in the period, dismissed ones left out.
         if not since <= created < until:
             continue
