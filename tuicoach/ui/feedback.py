@@ -143,7 +143,7 @@ class FeedbackScreen(Screen[None]):
             handle = self.view.handles.get(tweet.author_id, tweet.author_id)
             parts.append(
                 Content.from_markup(
-                    "[b]$handle[/b] [dim]$when[/]  $text",
+                    "[b]$handle[/b] [dim]$when[/]\n$text\n",
                     handle=handle,
                     when=f"{tweet.created_at:%d %b %H:%M}",
                     text=" ".join(tweet.text.split()),

@@ -231,7 +231,10 @@ class QueueScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("Queue · loading…", id="queue-title", markup=False)
         table: DataTable[str] = DataTable(cursor_type="row", zebra_stripes=True)
-        table.add_columns("#", "when", "state", "post")
+        table.add_column("#", width=4, key="id")
+        table.add_column("when", width=16, key="when")
+        table.add_column("state", width=7, key="state")
+        table.add_column("post", width=280, key="post")
         yield table
         yield Static("", id="queue-status", markup=False)
         yield Footer()
