@@ -140,3 +140,21 @@ def test_checkup_reads_the_profile_from_users_me(world: World, env: dict[str, st
     assert bare["profile-link"]["severity"] == "warning"
     assert bare["profile-business"]["severity"] == "warning"
     assert bare["profile-objective"]["severity"] == "tip"
+
+
+def test_report_and_feedback_export_on_a_real_account(world: World, tmp_path: Path) -> None:
+    world.fake.add_tweet(world.strangers[0], "@acme_bakery is the rye sourdough vegan?")
+    env = environment(world, tmp_path)
+    assert run_tuicoach("sync", env=env).returncode == 0
+    report = run_tuicoach("report", "--json", "--days", "7", env=env)
+    assert report.returncode == 0, report.stderr
+    data = json.loads(report.stdout)
+    assert data["addressed"] == 1 and data["answered"] == 0 and data["reply_rate"] == 0
+    mention = next(t for t in world.fake.tweets.values() if "vegan" in t["text"])
+    tagged = run_tuicoach("feedback", "tag", mention["id"], "question", env=env)
+    assert tagged.returncode == 0, tagged.stderr
+    export = run_tuicoach("feedback", "export", "--jsonl", env=env)
+    assert export.returncode == 0, export.stderr
+    row = json.loads(export.stdout)
+    assert row["link"] == f"https://x.com/customer_0/status/{mention['id']}"
+    assert row["author"] == "@customer_0" and row["tags"] == ["question"]

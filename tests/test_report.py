@@ -201,6 +201,7 @@ def test_json_shape() -> None:
     assert data["first_reply"]["business_hours"]["addressed"] == 3
     assert data["first_reply"]["off_hours"]["median_seconds"] == 57600
     assert data["backlog"][3] == {"day": "2026-03-30", "owed": 3}
+    assert data["posts_heatmap"][0][9] == 1 and sum(map(sum, data["posts_heatmap"])) == 3
 
 
 def test_a_reply_after_the_period_does_not_count() -> None:

@@ -277,6 +277,7 @@ class AccountReport:
             "posts_by_weekday": [
                 s.to_json() | {"day": WEEKDAYS[d]} for d, s in enumerate(self.by_weekday)
             ],
+            "posts_heatmap": [list(row) for row in self.heatmap],
             "best_hours": self.best_hours(),
             "own_tweets": self.own_tweets,
             "last_post": None if self.last_post is None else isoformat(self.last_post),
