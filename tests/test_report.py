@@ -285,7 +285,8 @@ _LEXICON = Coach().lexicon
 PIECES = st.sampled_from(
     ["shop now", "buy", " now", "20% off", "£5", "5€", "$5", "$AAPL", "#sale", "＃sale", "@shop",
      "＠shop", "http://x.co/buy-now", "example.com/shop-now", "x．com", "。", " ", "use code",
-     "discount", "code", "Shop Now!", "’", "don't miss out", "don’t miss out", "order today", "a"]
+     "discount", "code", "Shop Now!", "’", "don't miss out", "don’t miss out", "order today", "a",
+     "ten", "% off", "TEN% OFF", "buy-now", "BUY\tNOW", "sh", "op now", "¥3"]
 )  # fmt: skip
 
 
