@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from tuicoach.domain.models import Tweet, User
+
+if TYPE_CHECKING:
+    from tuicoach.domain.checkup import Profile
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,3 +189,17 @@ class Listening(Protocol):
     def listen_status(self) -> str | None:
         """Today's listening spend and budget, short, or why listening stopped for the day."""
         ...
+
+
+@runtime_checkable
+class HasProfile(Protocol):
+    """A backend that can say what the account's profile says (bio, website): optional."""
+
+    def profile(self) -> Profile:
+        """The account's profile; raises :class:`BackendError` when it cannot be read."""
+        ...
+
+
+def profile_of(backend: object) -> Profile | None:
+    """The backend's profile, or ``None`` when this backend offers none."""
+    return backend.profile() if isinstance(backend, HasProfile) else None

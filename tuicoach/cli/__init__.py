@@ -39,6 +39,13 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "usage": ("tuicoach.cli.usage", "what the account's reads and posts cost today (and lately)"),
     "listen": ("tuicoach.cli.listen", "run the saved searches once: what is new, what it cost"),
     "outbox": ("tuicoach.cli.outbox", "list posts on their way out; `resolve` checks X now"),
+    "report": (
+        "tuicoach.cli.report",
+        "how the account is doing: replies, backlog, promotion, hours",
+    ),
+    "checkup": ("tuicoach.cli.checkup", "check the profile and habits against the essays"),
+    "feedback": ("tuicoach.cli.feedback", "tag what people say; show and export the tags"),
+    "queue": ("tuicoach.cli.queue", "posts that go out through the day: list, add, run"),
 }
 
 # One convention for every command (README "Exit status", and `tuicoach --help`).

@@ -10,7 +10,7 @@ from tuicoach.coach.neardup import Match, NearDuplicateIndex
 from tuicoach.coach.rules import RULES, Context
 from tuicoach.coach.scoring import score
 from tuicoach.coach.settings import DEFAULT_WORDS, CoachSettings
-from tuicoach.coach.text import DraftAnalysis, Lexicon
+from tuicoach.coach.text import DraftAnalysis, Lexicon, is_promotional
 from tuicoach.domain.models import Draft, Finding, Report, Tweet
 
 
@@ -64,7 +64,7 @@ class Coach:
         """The same test as a draft's, remembered per tweet id."""
         known = self._promotional.get(tweet.id)
         if known is None:
-            known = DraftAnalysis(tweet.text, self.lexicon, is_reply=tweet.is_reply).promotional
+            known = is_promotional(tweet.text, self.lexicon, is_reply=tweet.is_reply)
             self._promotional[tweet.id] = known
         return known
 

@@ -64,12 +64,15 @@ class Lexicon:
 
     def __init__(self, words: Mapping[str, Sequence[str]]) -> None:
         self._patterns: dict[str, re.Pattern[str] | None] = {}
+        self._phrases: dict[str, tuple[str, ...]] = {}
+        self._needles: dict[str, re.Pattern[str] | None] = {}
         for name, phrases in words.items():
             if name == "acronyms":
                 continue
             # Longest first, so "so drunk" wins over "drunk" and the span is the whole phrase.
             ordered = sorted({p.strip() for p in phrases if p.strip()}, key=len, reverse=True)
             self._patterns[name] = _compile(ordered) if ordered else None
+            self._phrases[name] = tuple(ordered)
         self.acronyms = frozenset(w.upper() for w in words.get("acronyms", ()))
 
     def find(self, name: str, text: str) -> list[Span]:
@@ -78,6 +81,32 @@ class Lexicon:
         if pattern is None:
             return []
         return [Span(m.start(), m.end(), m.group(0)) for m in pattern.finditer(text)]
+
+    def needles(self, name: str) -> re.Pattern[str] | None:
+        """A pattern every match of list ``name`` must contain: one literal word of each
+        phrase (its longest), with no boundaries. Text it does not match cannot match the
+        list, even after links and mentions are blanked (blanking makes no letters).
+        ``None`` when some phrase has no literal word (then there is no shortcut)."""
+        if name not in self._needles:
+            found: set[str] = set()
+            for phrase in self._phrases.get(name, ()):
+                literal = [w.replace("<n>", "") for w in phrase.replace("’", "'").split()]
+                literal = [w for w in literal if w]
+                if not literal:
+                    self._needles[name] = None
+                    break
+                found.add(max(literal, key=len))
+            else:
+                alternatives = sorted((re.escape(w) for w in found), key=len, reverse=True)
+                self._needles[name] = (
+                    re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
+                )
+        return self._needles[name]
+
+    def search(self, name: str, text: str) -> bool:
+        """Whether list ``name`` matches anywhere in ``text`` (cheaper than :meth:`find`)."""
+        pattern = self._patterns.get(name)
+        return pattern is not None and pattern.search(text) is not None
 
 
 def _compile(phrases: Sequence[str]) -> re.Pattern[str]:
@@ -96,6 +125,7 @@ _SENTENCE_END = re.compile(r"[.!?？！\n]")
 _PRICE = re.compile(
     r"(?<![\w$])[$£€¥]\s?\d+(?:[.,]\d+)*(?!\w)|(?<![\w.,])\d+(?:[.,]\d+)*\s?[€£](?!\w)"
 )
+_CURRENCY = re.compile("[$£€¥]")  # every price tag _PRICE finds has one
 _OPENERS = frozenset("¿¡\"'“‘(")
 _COUNTER = re.compile(r"\d{1,2}/\d{1,2}")  # "1/2" at the end of a thread's first tweet
 # A sign-off: "^JD", "^Rashmi", "- Paige", "– Jen Smith", "/AY", after a space or punctuation.
@@ -152,6 +182,38 @@ def _blank(text: str, entities: Iterable[Entity]) -> str:
     for entity in entities:
         chars[entity.start : entity.end] = " " * (entity.end - entity.start)
     return "".join(chars)
+
+
+def is_promotional(text: str, lexicon: Lexicon, *, is_reply: bool = False) -> bool:
+    """``DraftAnalysis(text, lexicon, is_reply=is_reply).promotional``, without the rest of
+    the analysis: the same masks and the same patterns, for judging thousands of old
+    tweets (reports). Entities are extracted only when a text can hold them (a link
+    needs a dot, a mention an @, a hashtag a #, a cashtag a $)."""
+    straight = text.replace("’", "'")
+    needles = lexicon.needles("hard-sell")
+    if (
+        needles is not None
+        and needles.search(straight) is None
+        and (is_reply or _CURRENCY.search(text) is None)
+    ):
+        return False  # no word of any sales phrase, and no price: the quick answer
+    entities: list[Entity] = []
+    if "." in text:
+        entities += extract_urls(text)
+    if "@" in text or "＠" in text:
+        entities += extract_mentions(text)
+    masked = _blank(straight, entities)
+    if lexicon.search("hard-sell", masked):
+        return True
+    if is_reply:
+        return False
+    tags: list[Entity] = []
+    if "#" in text or "＃" in text:
+        tags += extract_hashtags(text)
+    if "$" in text or "＄" in text:
+        tags += extract_cashtags(text)
+    plain = _blank(masked, tags) if tags else masked
+    return _PRICE.search(plain) is not None
 
 
 class DraftAnalysis:

@@ -638,6 +638,12 @@ class OwedTracker:
             and entry.answered_at <= now
         }
 
+    def addressed(self) -> list[tuple[Tweet, Band, datetime | None]]:
+        """Every tweet addressed to the user, with its band and when they first answered it
+        (``None``: not yet), in the owed list's order; for reports over a period."""
+        self._refresh()
+        return [(a.tweet, a.verdict.band, a.answered_at) for a in self._addressed]
+
     def stats(
         self,
         *,

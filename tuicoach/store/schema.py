@@ -167,6 +167,36 @@ DROP TABLE marks;
 ALTER TABLE marks_v6 RENAME TO marks;
 """
 
+_V7_FEEDBACK_QUEUE = """
+-- Feedback tags the user gave a tweet (several per tweet); no tweet foreign key,
+-- like marks: a tag outlives the tweet being pruned and re-fetched.
+CREATE TABLE tags (
+    tweet_id TEXT NOT NULL,
+    tag TEXT NOT NULL,
+    tagged_at TEXT NOT NULL,
+    PRIMARY KEY (tweet_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX tags_by_tag ON tags (tag, tagged_at);
+
+-- Drafts queued for a slot (store/queue.py). 'posting' is the claim: one
+-- process moves an item there in one conditional UPDATE, and only it posts.
+CREATE TABLE queue (
+    id INTEGER PRIMARY KEY,
+    text TEXT NOT NULL,
+    reply_to_id TEXT,
+    slot_at TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'queued'
+        CHECK (state IN ('queued', 'posting', 'posted', 'held', 'failed')),
+    created_at TEXT NOT NULL,
+    claimed_at TEXT,
+    claimed_by TEXT,
+    posted_at TEXT,
+    tweet_id TEXT,
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX queue_by_slot ON queue (state, slot_at);
+"""
+
 #: A step is SQL, or a function for changes SQL alone cannot make (moving data).
 Migration = str | Callable[[sqlite3.Connection], None]
 
@@ -178,6 +208,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     V_LISTEN,  # 3 -> 4: saved searches, opportunities, their undo stack
     _V4_OUTBOX_DRAFTS,  # 4 -> 5: outbox records tied to drafts, attempt and settle times
     _V6_NOT_SPAM,  # 5 -> 6: marks may say 'not-spam'
+    _V7_FEEDBACK_QUEUE,  # 6 -> 7: feedback tags, the posting queue
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

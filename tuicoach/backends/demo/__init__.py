@@ -40,8 +40,9 @@ from pathlib import Path
 from tuicoach import paths
 from tuicoach.backends.base import BackendError, Capabilities, ListenResult, Refused, SyncResult
 from tuicoach.backends.demo import listening
-from tuicoach.backends.demo.sample import DemoWorld, load_world, shifted
+from tuicoach.backends.demo.sample import DemoWorld, load_world, read_json, shifted
 from tuicoach.domain import twittertext
+from tuicoach.domain.checkup import Profile
 from tuicoach.domain.models import Mention, Tweet, User
 from tuicoach.store import META_ACCOUNT_ID, Store, StoreError
 
@@ -297,6 +298,10 @@ class DemoBackend:
             self._store.set_meta(META_LAST_POST_ID, tweet_id)
             self._seen(now)
         return tweet
+
+    def profile(self) -> Profile:
+        """The demo brand's profile (``me.json``): its bio and website."""
+        return Profile.from_json(read_json("me.json")["data"])
 
     def like(self, tweet_id: str) -> None:
         with self._lock:

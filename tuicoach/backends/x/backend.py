@@ -34,6 +34,7 @@ from tuicoach.backends.x.outbox import Outbox, settle_margin
 from tuicoach.backends.x.settings import XSettings
 from tuicoach.backends.x.sync import STREAMS, StreamResult, StreamSync
 from tuicoach.domain import twittertext
+from tuicoach.domain.checkup import Profile
 from tuicoach.domain.listen import ListenSettings
 from tuicoach.domain.models import Tweet, User
 from tuicoach.store import Store
@@ -311,6 +312,12 @@ class XBackend:
     @property
     def outbox(self) -> Outbox:
         return self._outbox
+
+    def profile(self) -> Profile:
+        """The account's bio, website and name, from ``users/me`` (one user read)."""
+        raw = self.client.profile()
+        self.meter.read(posts=(), users=(self._account.id,), now=self._clock())
+        return Profile.from_json(raw)
 
     def like(self, tweet_id: str) -> None:
         """Never sent: X removed likes from self-serve (``capabilities.like`` is false)."""

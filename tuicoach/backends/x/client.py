@@ -230,6 +230,19 @@ class XClient:
         except PayloadError as exc:
             raise BackendError(f"X sent a profile tuicoach could not read ({exc})") from exc
 
+    def profile(self) -> Mapping[str, Any]:
+        """The signed-in user's profile as X sends it: description, url and entities too
+        (costs one user read)."""
+        body = self._read(
+            "me",
+            "your profile",
+            lambda: self._tweepy.get_me(user_fields=[*USER_FIELDS, "url", "entities"]),
+        )
+        data = body.get("data") if isinstance(body, Mapping) else None
+        if not isinstance(data, Mapping):
+            raise BackendError("X sent a profile tuicoach could not read (no data)")
+        return data
+
     def timeline(self, stream: str, **params: Any) -> Fetched:
         """One page of ``home``, ``mentions`` or ``own`` tweets, with every field tuicoach uses."""
         feature = FEATURES[stream]

@@ -87,7 +87,8 @@ def burst(draft: DraftAnalysis, ctx: Context) -> Iterator[Hit]:
         yield Hit(
             f"This would make {len(recent) + 1} tweets from you in {duration(window)}; a batch "
             "dumped at once gets skimmed, and most of it missed.",
-            "Space them through the day: post this one later, or answer someone meanwhile.",
+            "Queue it: it goes out at the next free slot, spaced through the day (or answer "
+            "someone meanwhile).",
         )
 
 

@@ -1,0 +1,145 @@
+"""``tuicoach report``: how the account is doing over a period (README, "Reports").
+
+Text by default; ``--json`` prints one object (its shape is in the README),
+``--csv`` one figure per row (``figure,key,value``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+from tuicoach.cli._insights import add_period_arguments, add_source_arguments
+
+if TYPE_CHECKING:
+    from tuicoach.domain.report import AccountReport
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_source_arguments(parser)
+    add_period_arguments(parser)
+    form = parser.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print one JSON object")
+    form.add_argument("--csv", action="store_true", help="print CSV: figure,key,value")
+
+
+def run(args: argparse.Namespace) -> int:
+    from tuicoach.cli import UsageError
+    from tuicoach.cli._account import config
+    from tuicoach.cli._insights import is_promotional_for, now_of, open_store, period
+    from tuicoach.domain.report import BusinessHours, ReportError
+    from tuicoach.store import StoreError, insights
+
+    settings = config(args)
+    now = now_of(args)
+    since, until = period(args, now)
+    store = open_store(args, now)
+    try:
+        report = insights.report(
+            store,
+            since=since,
+            until=until,
+            now=now,
+            hours=BusinessHours(),
+            is_promotional=is_promotional_for(settings),
+            promo_line=settings.coach.thresholds.promo_share,
+        )
+    except (ReportError, StoreError) as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+    elif args.csv:
+        write_csv(report, sys.stdout)
+    else:
+        print(text(report))
+    return 0
+
+
+def rows(report: AccountReport) -> list[tuple[str, str, Any]]:
+    """Every figure as (figure, key, value), for CSV."""
+    data = report.to_json()
+    out: list[tuple[str, str, Any]] = [
+        ("period", "since", data["since"]),
+        ("period", "until", data["until"]),
+        ("replies", "addressed", data["addressed"]),
+        ("replies", "answered", data["answered"]),
+        ("replies", "reply_rate", data["reply_rate"]),
+        ("replies", "replied_within_hour", data["replied_within_hour"]),
+        ("first_reply", "median_seconds", data["first_reply"]["median_seconds"]),
+        ("first_reply", "p90_seconds", data["first_reply"]["p90_seconds"]),
+    ]
+    groups = {
+        **{f"band:{k}": v for k, v in data["first_reply"]["by_band"].items()},
+        "business_hours": data["first_reply"]["business_hours"],
+        "off_hours": data["first_reply"]["off_hours"],
+    }
+    for name, figures in groups.items():
+        out += [(f"first_reply:{name}", key, value) for key, value in figures.items()]
+    out += [("backlog", b["day"], b["owed"]) for b in data["backlog"]]
+    out += [("promo_share", w["week"], w["share"]) for w in data["promo_share"]["weeks"]]
+    out.append(("promo_share", "line", data["promo_share"]["line"]))
+    for slot in data["posts_by_hour"]:
+        out += [(f"hour:{slot['hour']:02d}", k, slot[k]) for k in ("posts", "replies", "likes")]
+    for slot in data["posts_by_weekday"]:
+        out += [(f"weekday:{slot['day']}", k, slot[k]) for k in ("posts", "replies", "likes")]
+    return out
+
+
+def write_csv(report: AccountReport, stream: Any) -> None:
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(("figure", "key", "value"))
+    for figure, key, value in rows(report):
+        writer.writerow((figure, key, "" if value is None else value))
+
+
+def text(report: AccountReport) -> str:
+    from tuicoach.cli._insights import seconds_text, share_text
+    from tuicoach.domain.report import WEEKDAYS
+
+    first = report.first_reply
+    days = (report.until - report.since).days
+    lines = [
+        f"The last {days} days ({report.since:%Y-%m-%d} to {report.until:%Y-%m-%d})",
+        "",
+        f"Reply rate          {share_text(report.reply_rate)} "
+        f"({first.answered} of {first.addressed} addressed tweets answered)",
+        f"Within an hour      {share_text(report.replied_within_hour)}",
+        f"First reply         median {seconds_text(first.median_seconds)}, "
+        f"90% within {seconds_text(first.p90_seconds)}",
+        f"  business hours    median {seconds_text(report.business_hours.median_seconds)} "
+        f"({report.business_hours.addressed} tweets)",
+        f"  outside them      median {seconds_text(report.off_hours.median_seconds)} "
+        f"({report.off_hours.addressed} tweets)",
+    ]
+    for band, times in report.by_band.items():
+        lines.append(
+            f"  {band:<18}median {seconds_text(times.median_seconds)}, "
+            f"{times.answered} of {times.addressed} answered"
+        )
+    if report.backlog:
+        owed = report.backlog[-1][1]
+        peak = max(n for _, n in report.backlog)
+        lines += ["", f"Owed now            {owed} (the most at a day's end: {peak})"]
+    line = report.promo_line
+    lines += ["", f"Promotional share   {share_text(report.promo_share)} (line: {line:.0%})"]
+    for week in report.promo_weeks[-6:]:
+        share = week.share or 0.0
+        mark = "over the line" if share > line else ""
+        bar = "#" * round(share * 20)
+        lines.append(f"  week of {week.week:%d %b}  {bar:<20} {share:>4.0%} {mark}".rstrip())
+    best = report.best_hours()
+    if best:
+        lines += [
+            "",
+            "Hours that work     " + ", ".join(f"{h:02d}:00" for h in best) + " (replies and "
+            "likes per post)",
+        ]
+    busiest = max(range(7), key=lambda d: report.by_weekday[d].posts)
+    if report.by_weekday[busiest].posts:
+        lines.append(f"Busiest day         {WEEKDAYS[busiest]}")
+    return "\n".join(lines)

@@ -1,0 +1,102 @@
+"""The report, feedback and queue figures over what one store holds.
+
+The view-models the CLI and the app's Reports, Feedback and Queue screens share:
+plain data from one read of the store (call them from a worker, never on the
+UI thread). The coach's promotional test comes in as a function, so the store
+stays below the coach.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from tuicoach.domain.feedback import TagFigure, tag_figures
+from tuicoach.domain.models import Tweet, User
+from tuicoach.domain.report import AccountReport, BusinessHours, build_report
+from tuicoach.store import feedback
+from tuicoach.store.store import _TWEET_COLUMNS, Store, _tweet
+
+
+def report(
+    store: Store,
+    *,
+    since: datetime,
+    until: datetime,
+    now: datetime,
+    hours: BusinessHours | None = None,
+    is_promotional: Callable[[Tweet], bool] = lambda _t: False,
+    promo_line: float = 0.25,
+) -> AccountReport:
+    """The account's :class:`AccountReport` over the period, from one snapshot of the store."""
+    account_id, username = store._account_or(None, None)
+    with store._reading(snapshot=True) as db:
+        tracker = store._owed_tracker(db, account_id, username)
+        marks = store._marks(db)
+        muted = store._muted(db)
+        own = [
+            _tweet(r)
+            for r in db.execute(
+                f"SELECT {', '.join('t.' + c for c in _TWEET_COLUMNS.split(', '))} "
+                "FROM tweet_streams AS s JOIN tweets AS t ON t.id = s.tweet_id "
+                "WHERE s.stream = 'own'"
+            )
+        ]
+    return build_report(
+        tracker,
+        own,
+        since=since,
+        until=until,
+        now=now,
+        hours=hours,
+        marks=marks,
+        muted=muted,
+        is_promotional=is_promotional,
+        promo_line=promo_line,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackRow:
+    """One tagged tweet, for the Feedback view and ``tuicoach feedback export``."""
+
+    tweet: Tweet
+    author: User | None
+    tags: tuple[str, ...]
+    answered_at: datetime | None
+
+
+def feedback_rows(
+    store: Store,
+    *,
+    now: datetime,
+    tag: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[FeedbackRow]:
+    """Tagged tweets, newest first (only ``tag``'s when given), with when they were answered."""
+    wanted = None if tag is None else feedback.clean_tag(tag)
+    tagged = {k: v for k, v in feedback.all_tags(store).items() if wanted is None or wanted in v}
+    tweets = store.tweets(tagged)
+    rows = [
+        t
+        for t in tweets.values()
+        if (since is None or t.created_at >= since) and (until is None or t.created_at < until)
+    ]
+    rows.sort(key=lambda t: (t.created_at, t.id), reverse=True)
+    users = store.users({t.author_id for t in rows})
+    answered = store.answered([t.id for t in rows], now=now) if rows else {}
+    return [FeedbackRow(t, users.get(t.author_id), tagged[t.id], answered.get(t.id)) for t in rows]
+
+
+def feedback_figures(
+    store: Store, *, since: datetime | None = None, until: datetime | None = None
+) -> list[TagFigure]:
+    tagged = feedback.all_tags(store)
+    return tag_figures(store.tweets(tagged), tagged, since=since, until=until)
+
+
+def period(days: int, now: datetime) -> tuple[datetime, datetime]:
+    """The last ``days`` days up to ``now``."""
+    return now - timedelta(days=days), now

@@ -1,0 +1,321 @@
+"""The Reports screen: how the account is doing, as plots with their numbers beside them.
+
+The screen never reads the store: it is given a *loader*, a function of the
+period's length in days that returns a :class:`ReportsView`, and calls it in a
+worker thread. :func:`load_reports_view` is that loader over a store and a
+backend; the app binds it (``functools.partial``) and pushes the screen::
+
+    app.push_screen(ReportsScreen(partial(load_reports_view, store, backend,
+                                          coach_settings, now=clock)))
+
+Keys: ``7`` / ``3`` / ``9`` for the last 7, 30 or 90 days, ``escape`` to go back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual_plotext import PlotextPlot
+
+from tuicoach.domain.models import Finding, Severity
+from tuicoach.domain.report import WEEKDAYS, AccountReport, BusinessHours
+
+if TYPE_CHECKING:
+    from tuicoach.backends.base import Backend
+    from tuicoach.coach.settings import CoachSettings
+    from tuicoach.store import Store
+
+PERIODS = (7, 30, 90)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportsView:
+    """Everything the Reports screen shows, computed off the UI thread."""
+
+    days: int
+    report: AccountReport
+    checkup: tuple[Finding, ...] = ()
+    note: str | None = None  # e.g. the profile could not be read
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def load_reports_view(
+    store: Store,
+    backend: Backend | None,
+    settings: CoachSettings | None,
+    days: int,
+    *,
+    now: Callable[[], datetime],
+    hours: BusinessHours | None = None,
+) -> ReportsView:
+    """The report and check-up over the last ``days`` days (blocking: call from a worker).
+
+    With a backend that offers a profile (:func:`tuicoach.backends.base.profile_of`),
+    the check-up includes the bio and website; on X that is one user read.
+    """
+    from tuicoach.backends.base import BackendError, profile_of
+    from tuicoach.coach import Coach
+    from tuicoach.coach.settings import CoachSettings
+    from tuicoach.domain.checkup import Goals, checkup
+    from tuicoach.store import insights
+
+    settings = settings or CoachSettings()
+    moment = now()
+    report = insights.report(
+        store,
+        since=moment - timedelta(days=days),
+        until=moment,
+        now=moment,
+        hours=hours,
+        is_promotional=Coach(settings).is_promotional,
+        promo_line=settings.thresholds.promo_share,
+    )
+    note = None
+    try:
+        profile = profile_of(backend) if backend is not None else None
+    except BackendError as exc:
+        profile, note = None, f"Profile not checked: {exc}"
+    goals = Goals(
+        promo_share=settings.thresholds.promo_share, quiet_days=settings.thresholds.quiet_days
+    )
+    findings = checkup(profile, report, now=moment, goals=goals)
+    return ReportsView(days, report, tuple(findings), note)
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    whole = int(seconds)
+    if whole < 3600:
+        return f"{whole // 60}m"
+    if whole < 86400:
+        return f"{whole // 3600}h{whole % 3600 // 60:02d}m"
+    return f"{whole // 86400}d{whole % 86400 // 3600}h"
+
+
+def _share(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def replies_text(report: AccountReport) -> Content:
+    first = report.first_reply
+    lines = [
+        ("Reply rate", f"{_share(report.reply_rate)} ({first.answered}/{first.addressed})"),
+        ("Within 1 hour", _share(report.replied_within_hour)),
+        ("Median reply", _duration(first.median_seconds)),
+        ("90% within", _duration(first.p90_seconds)),
+        ("Business hrs", _duration(report.business_hours.median_seconds)),
+        ("Off hours", _duration(report.off_hours.median_seconds)),
+    ]
+    lines += [(band, _duration(t.median_seconds)) for band, t in report.by_band.items()]
+    return Content("\n".join(f"{label:<14}{value}" for label, value in lines))
+
+
+def backlog_text(report: AccountReport) -> Content:
+    counts = [n for _, n in report.backlog]
+    if not counts:
+        return Content("No days in the period.")
+    return Content(
+        f"{'Owed now':<11}{counts[-1]}\n{'Most':<11}{max(counts)}\n"
+        f"{'Fewest':<11}{min(counts)}\n{'Days':<11}{len(counts)}"
+    )
+
+
+def promo_text(report: AccountReport) -> Content:
+    over = [w for w in report.promo_weeks if (w.share or 0) > report.promo_line]
+    lines = [
+        f"{'Overall':<11}{_share(report.promo_share)}",
+        f"{'Line':<11}{_share(report.promo_line)}",
+        f"{'Weeks over':<11}{len(over)} of {len(report.promo_weeks)}",
+    ]
+    lines += [
+        f"{w.week:%d %b}    {_share(w.share):>4} of {w.tweets}" for w in report.promo_weeks[-4:]
+    ]
+    return Content("\n".join(lines))
+
+
+def hours_text(report: AccountReport) -> Content:
+    best = report.best_hours()
+    lines = [f"{'Best hours':<11}" + (" ".join(f"{h:02d}h" for h in best) or "-")]
+    for day, slot in zip(WEEKDAYS, report.by_weekday, strict=True):
+        per = "-" if slot.per_post is None else f"{slot.per_post:.1f}"
+        lines.append(f"{day:<5}{slot.posts:>3} posts {per:>5}/post")
+    return Content("\n".join(lines))
+
+
+_SEVERITY_STYLE = {
+    Severity.ERROR: "$error",
+    Severity.WARNING: "$warning",
+    Severity.TIP: "$accent",
+    Severity.GOOD: "$success",
+}
+
+
+def checkup_content(findings: tuple[Finding, ...], note: str | None) -> Content:
+    parts: list[Content] = []
+    for finding in findings:
+        style = _SEVERITY_STYLE[finding.severity]
+        parts.append(
+            Content.from_markup(
+                f"[{style} b]$severity[/] [b]$rule[/]  $message",
+                severity=finding.severity.value,
+                rule=finding.rule,
+                message=finding.message,
+            )
+        )
+        if finding.severity is not Severity.GOOD:
+            parts.append(Content.from_markup("   [dim]Try:[/] $s", s=finding.suggestion))
+    if note:
+        parts.append(Content.from_markup("[dim]$note[/]", note=note))
+    return Content("\n").join(parts) if parts else Content("Nothing to check yet.")
+
+
+class ReportsScreen(Screen[None]):
+    """Reports: replies, backlog, promotion, hours, and the check-up."""
+
+    DEFAULT_CSS = """
+    ReportsScreen {
+        #reports-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
+        VerticalScroll { height: 1fr; }
+        .section { height: 13; margin: 0 0 1 0; }
+        .section PlotextPlot { width: 1fr; height: 100%; }
+        .section .numbers { width: 30; height: 100%; padding: 1 1; border-left: tall $panel; }
+        #checkup { height: auto; padding: 0 1 1 1; }
+        .heading { height: 1; padding: 0 1; color: $primary; text-style: bold; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("7", "period(7)", "7 days", id="reports-7-days"),
+        Binding("3", "period(30)", "30 days", id="reports-30-days"),
+        Binding("9", "period(90)", "90 days", id="reports-90-days"),
+        Binding("escape", "close", "Back", id="reports-close"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, view: ReportsView) -> None:
+            super().__init__()
+            self.view = view
+
+    class Failed(Message):
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, loader: Callable[[int], ReportsView], *, days: int = 30) -> None:
+        super().__init__()
+        self._loader = loader
+        self.days = days
+        self.view: ReportsView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("Reports · loading…", id="reports-title", markup=False)
+        with VerticalScroll():
+            for name in ("replies", "backlog", "promo", "hours"):
+                with Horizontal(classes="section", id=f"{name}-section"):
+                    yield PlotextPlot(id=f"{name}-plot")
+                    yield Static("", classes="numbers", id=f"{name}-numbers")
+            yield Static("Check-up", classes="heading")
+            yield Static("", id="checkup")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._load(self.days)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="reports")
+    def _load(self, days: int) -> None:
+        try:
+            view = self._loader(days)
+        except Exception as exc:  # shown, not raised: the screen stays usable
+            self.post_message(self.Failed(f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(self.Loaded(view))
+
+    def action_period(self, days: int) -> None:
+        self.days = days
+        self.query_one("#reports-title", Static).update(f"Reports · last {days} days · loading…")
+        self._load(days)
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        self.query_one("#reports-title", Static).update(
+            f"Reports · could not be computed: {message.error}"
+        )
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        view = self.view = message.view
+        report = view.report
+        periods = " ".join(f"[{d}]" if d == view.days else str(d) for d in PERIODS)
+        self.query_one("#reports-title", Static).update(
+            f"Reports · last {view.days} days ({periods}: keys 7 3 9)"
+        )
+        self._plot_replies(report)
+        self._plot_backlog(report)
+        self._plot_promo(report)
+        self._plot_hours(report)
+        self.query_one("#replies-numbers", Static).update(replies_text(report))
+        self.query_one("#backlog-numbers", Static).update(backlog_text(report))
+        self.query_one("#promo-numbers", Static).update(promo_text(report))
+        self.query_one("#hours-numbers", Static).update(hours_text(report))
+        self.query_one("#checkup", Static).update(checkup_content(view.checkup, view.note))
+
+    def _plot(self, name: str):  # type: ignore[no-untyped-def]
+        widget = self.query_one(f"#{name}-plot", PlotextPlot)
+        plt = widget.plt
+        plt.clear_figure()
+        return widget, plt
+
+    def _plot_replies(self, report: AccountReport) -> None:
+        widget, plt = self._plot("replies")
+        groups = {"overall": report.first_reply, "business hrs": report.business_hours}
+        groups["off hours"] = report.off_hours
+        groups.update(report.by_band)
+        minutes = [round((t.median_seconds or 0) / 60) for t in groups.values()]
+        plt.bar(list(groups), minutes, orientation="horizontal", width=0.5)
+        plt.title("Median first reply, minutes")
+        widget.refresh()
+
+    def _plot_backlog(self, report: AccountReport) -> None:
+        widget, plt = self._plot("backlog")
+        counts = [n for _, n in report.backlog]
+        if counts:
+            plt.plot(list(range(len(counts))), counts, marker="braille")
+            step = max(1, len(counts) // 5)
+            ticks = list(range(0, len(counts), step))
+            plt.xticks(ticks, [report.backlog[i][0].strftime("%d %b") for i in ticks])
+        plt.title("Owed at the end of each day")
+        widget.refresh()
+
+    def _plot_promo(self, report: AccountReport) -> None:
+        widget, plt = self._plot("promo")
+        weeks = report.promo_weeks[-12:]
+        if weeks:
+            labels = [w.week.strftime("%d %b") for w in weeks]
+            plt.bar(labels, [round(100 * (w.share or 0)) for w in weeks], width=0.5)
+            plt.hline(100 * report.promo_line, "red")
+        plt.title(f"Promotional share per week (%; line {report.promo_line:.0%})")
+        widget.refresh()
+
+    def _plot_hours(self, report: AccountReport) -> None:
+        widget, plt = self._plot("hours")
+        posts = [s.posts for s in report.by_hour]
+        plt.bar(list(range(24)), posts, width=0.6)
+        plt.xticks(list(range(0, 24, 3)), [f"{h:02d}h" for h in range(0, 24, 3)])
+        best = " ".join(f"{h:02d}h" for h in report.best_hours()) or "-"
+        plt.title(f"Posts by hour (best: {best})")
+        widget.refresh()
