@@ -20,6 +20,8 @@ from conftest import REPO, run_tuicoach
 from fake_x_api import World
 from x_helpers import env_of
 
+from tuicoach.cli import EXIT_UNCONFIRMED
+
 
 def environment(world: World, tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TUICOACH_", "PYTHON_KEY"))}
@@ -108,11 +110,17 @@ def test_kill_9_mid_post_leaves_one_tweet(world: World, env: dict[str, str]) -> 
 def test_offline_keeps_the_item_and_posts_it_once_later(world: World, env: dict[str, str]) -> None:
     text = "Sourdough class on Saturday has two seats left: who's in?"
     queue_due(env, [text])
-    world.fake.drop("create_tweet", times=10)  # never reaches X
+    # A dropped answer may have reached X: the post is unconfirmed until a lookup made a
+    # request timeout plus the settle margin later finds nothing (both made short here).
+    Path(env["TUICOACH_CONFIG"]).write_text("[x]\ntimeout = 0.5\nretries = 1\n")
+    env = env | {"TUICOACH_X_SETTLE_MARGIN": "0.5"}
+    world.fake.drop("create_tweet", times=10)
     failed = run_tuicoach("queue", "run", env=env)
-    assert failed.returncode == 3
-    assert "waits for the next run" in failed.stderr
+    assert failed.returncode == EXIT_UNCONFIRMED, failed.stderr
+    assert "unconfirmed" in failed.stderr and "waits for the next run" in failed.stderr
+    assert own_texts(world).count(text) == 0
     world.fake.clear_faults()
+    time.sleep(1.5)  # past the request timeout and the settle margin
     # A later run (another process: the first claimant is gone) settles it through the outbox.
     later = run_tuicoach("queue", "run", env=env)
     assert later.returncode == 0, later.stderr

@@ -220,7 +220,8 @@ def _delete(store: Store, args: argparse.Namespace) -> int:
 
 def _run(store: Store, backend: Backend, args: argparse.Namespace, now: datetime) -> int:
     from tuicoach.backends.queue_runner import QueueSettings, run_due
-    from tuicoach.cli import UsageError
+    from tuicoach.backends.x.errors import Unconfirmed
+    from tuicoach.cli import EXIT_UNCONFIRMED, UsageError
     from tuicoach.cli._account import EXIT_X
     from tuicoach.store import queue as q
 
@@ -242,7 +243,7 @@ def _run(store: Store, backend: Backend, args: argparse.Namespace, now: datetime
         print(f"tuicoach: {item.id} was refused: {reason}", file=sys.stderr)
     if result.stopped is not None:
         print(f"tuicoach: {result.stopped}. What is due waits for the next run.", file=sys.stderr)
-        return EXIT_X
+        return EXIT_UNCONFIRMED if isinstance(result.stopped, Unconfirmed) else EXIT_X
     if not (result.posted or result.held or result.failed):
         print("Nothing due.")
     return 0

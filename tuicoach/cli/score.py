@@ -113,7 +113,7 @@ def _score_lines(coach: Coach, lines: Iterable[bytes | str], now: datetime) -> i
             continue
         if problem is None:
             try:
-                item = json_line(number, line)
+                item = json_line(number, line.rstrip("\r\n"))  # the line ending is not part of it
             except LineError as exc:
                 problem = exc.problem
             else:

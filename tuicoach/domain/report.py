@@ -331,7 +331,9 @@ def build_report(
 
     all_delays: list[float] = []
     addressed = 0
-    band_data: dict[str, tuple[list[int], list[float]]] = {b.value: ([0], []) for b in Band}
+    band_data: dict[str, tuple[list[int], list[float]]] = {
+        b.value: ([0], []) for b in Band if b is not Band.SPAM
+    }
     open_data: tuple[list[int], list[float]] = ([0], [])
     shut_data: tuple[list[int], list[float]] = ([0], [])
     # Backlog events: (moment, +1 owed / -1 not owed any more).
@@ -341,6 +343,8 @@ def build_report(
         if created > now or tweet.author_id in muted:
             continue
         mark = marks.get(tweet.id) if marks else None
+        if band is Band.SPAM and (mark is None or mark.kind is not MarkKind.NOT_SPAM):
+            continue  # probably spam is owed nothing: out of the backlog and the reply rate
         # The backlog: owed from arrival to the first reply, less any time a mark hides it.
         stop = answered_at if answered_at is not None and answered_at <= now else None
         if stop is None or stop > since or mark is not None:
@@ -357,7 +361,7 @@ def build_report(
             continue
         addressed += 1
         bucket = open_data if hours.contains(created) else shut_data
-        counts, delays = band_data[band.value]
+        counts, delays = band_data[Band.NORMAL.value if band is Band.SPAM else band.value]
         counts[0] += 1
         bucket[0][0] += 1
         if answered_at is not None and answered_at <= end:

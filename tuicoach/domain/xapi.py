@@ -268,7 +268,9 @@ def json_line(number: int, line: str) -> Any:
     try:
         return json.loads(line)
     except json.JSONDecodeError as exc:
-        raise LineError(number, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+        raise LineError(
+            number, f"not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})"
+        ) from None
     except RecursionError:
         raise LineError(number, TOO_DEEP) from None
 
