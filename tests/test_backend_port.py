@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
-from ui_helpers import NOW
+from ui_helpers import NOW, settle
 
 from tuicoach.backends import registry
 from tuicoach.ui.launch import build_app
@@ -115,16 +115,13 @@ async def test_the_app_runs_on_the_canned_backend(
     )
     app = build_app(args)
     async with app.run_test(size=(160, 45)) as pilot:
-        for _ in range(3):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        await settle(pilot)
         account = app.account
         assert account is not None
         assert account.backend.service == "Canned"
         assert account.user.username == "cannedco"
         await pilot.press("R")  # refresh now: the canned tweets come in through the port
-        for _ in range(3):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-        assert app.snapshot is not None
-        assert [row.tweet.id for row in app.snapshot.owed] == ["1001"]
+        await settle(pilot)
+        snapshot = app.main.mentions.snapshot
+        assert snapshot is not None
+        assert [row.tweet.id for row in snapshot.owed] == ["1001"]
