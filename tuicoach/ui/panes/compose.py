@@ -4,8 +4,21 @@ Replying: :meth:`ComposePane.start_reply` (the App calls it on
 ``ReplyRequested``) keeps the row and the pane it came from. Sending: ``alt+s``
 posts ``SendRequested`` with :meth:`to_draft`; the Coach pane answers with
 ``SendChecked``; :meth:`confirm_send` asks when the coach has concerns, then a
-worker posts and answers ``Posted`` (or ``PostFailed``). The App then takes the
+worker posts and answers ``Posted`` (or ``SendHeld``). The App then takes the
 focus back to ``origin``, the list the reply came from.
+
+The outbox: a backend with ``send_draft`` (X) ties each post to its draft. The
+draft is saved before it is sent, the outbox deletes it once X has the post,
+and the draft's record (:meth:`Store.draft_outbox`) is shown and obeyed:
+unconfirmed or sent, Send only explains, unless the user chooses "post as a new
+tweet"; while unconfirmed the record is read again every second, and the draft
+clears when a sync (here or in another process) finds it on X. The demo posts at
+once (no outbox): the pane deletes the draft itself.
+
+Queueing: ``alt+q`` (binding ``queue``) hands the draft to
+:func:`tuicoach.ui.queue.queue_draft` in a worker: the next free slot in the
+posting hours (``App.posting_hours``, else the defaults), and the coach's
+findings at that slot in a notice; the draft then lives in the queue.
 
 The text area is mounted just after the first frame (:meth:`attach_editor`):
 ``TextArea`` is the heaviest widget on the screen to import and draw, and
@@ -471,11 +484,6 @@ class ComposePane(Pane):
             return
         else:  # pending (it never reached X: it goes at the next sync) or failed (X said no)
             self.show_state(status.message)
-        self.post_message(messages.BackendFailed(message.error))
-
-    @on(messages.PostFailed)
-    def _post_failed(self, message: messages.PostFailed) -> None:
-        self.show_state("not sent; the draft is kept")
         self.post_message(messages.BackendFailed(message.error))
 
     @on(messages.Posted)
