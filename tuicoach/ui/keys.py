@@ -54,6 +54,9 @@ SCREEN_BINDINGS = (
 
 COMPOSE_BINDINGS = (
     Binding("alt+s,ctrl+enter", "send", "Send", id="send", priority=True),
+    # alt+q: tmux leaves it alone (its prefix is ctrl+b), and ctrl+q quits some terminals'
+    # flow control; ctrl+u is the text area's "delete to the line's start".
+    Binding("alt+q", "queue", "Queue it", id="queue", show=False, priority=True),
     Binding("escape", "screen.leave_compose", "Back to list", id="leave-compose"),
     Binding("alt+n", "new_tweet", "New tweet", id="new-tweet-from-compose", show=False),
 )

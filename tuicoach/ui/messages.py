@@ -16,6 +16,8 @@ from textual.message import Message
 if TYPE_CHECKING:
     from tuicoach.backends.base import BackendError
     from tuicoach.domain.models import Draft, Report, Tweet
+    from tuicoach.store import OutboxStatus
+    from tuicoach.ui.queue import Queued
     from tuicoach.ui.view import AccountStats, DraftItem, Opened, Row, SavedDraft, Snapshot
 
 
@@ -144,6 +146,39 @@ class PostFailed(Message):
     def __init__(self, error: BackendError) -> None:
         super().__init__()
         self.error = error
+
+
+class SendHeld(Message):
+    """Sending through the outbox did not end in a post: ``status`` is the draft's record
+    as it now is (unconfirmed, sent, pending or failed; None: no record)."""
+
+    def __init__(self, error: BackendError, status: OutboxStatus | None, which: int) -> None:
+        super().__init__()
+        self.error = error
+        self.status = status
+        self.which = which
+
+
+class OutboxRead(Message):
+    """The outbox record of the draft in Compose (None: never sent)."""
+
+    def __init__(self, status: OutboxStatus | None, which: int) -> None:
+        super().__init__()
+        self.status = status
+        self.which = which
+
+
+class DraftQueued(Message):
+    def __init__(self, queued: Queued, which: int) -> None:
+        super().__init__()
+        self.queued = queued
+        self.which = which
+
+
+class QueueFailed(Message):
+    def __init__(self, problem: str) -> None:
+        super().__init__()
+        self.problem = problem
 
 
 # -- the coach ----------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from tuicoach.backends.base import Backend
     from tuicoach.coach import Coach
     from tuicoach.domain.owed import Mark
-    from tuicoach.store import DraftRecord, Store
+    from tuicoach.store import DraftRecord, OutboxStatus, Store
 
 MENTIONS_SHOWN = 500  # the newest mentions listed (the owed ones are always listed)
 TIMELINE_PAGE = 200
@@ -296,3 +296,57 @@ def drafts(account: Account) -> list[DraftItem]:
 def draft_by_id(account: Account, draft_id: int) -> SavedDraft | None:
     record = account.store.draft(draft_id)
     return saved_draft(account, record) if record else None
+
+
+# -- the outbox, for Compose ------------------------------------------------------------------
+
+
+def ties_drafts(backend: object) -> bool:
+    """The backend posts through an outbox tied to drafts (``send_draft``): it deletes the
+    draft once the post is on X, and a draft's record says whether Send may post it."""
+    return callable(getattr(backend, "send_draft", None))
+
+
+def draft_outbox(account: Account, draft_id: int | None) -> OutboxStatus | None:
+    """The draft's latest outbox record in words (None: never sent, or no outbox)."""
+    if draft_id is None or not ties_drafts(account.backend):
+        return None
+    return account.store.draft_outbox(draft_id)
+
+
+def outbox_after(account: Account, draft_id: int | None, error: object) -> OutboxStatus | None:
+    """The record a failed send left: the one the error names (``item_id``), else the
+    draft's own."""
+    from tuicoach.store import outbox_status
+
+    item_id = getattr(error, "item_id", None)
+    if isinstance(item_id, int) and (item := account.store.outbox_item(item_id)) is not None:
+        return outbox_status(item)
+    return draft_outbox(account, draft_id)
+
+
+# -- the queue, for Compose -------------------------------------------------------------------
+
+
+def slot_text(slot: datetime) -> str:
+    """A queue slot in the user's local time: ``Tue 3 Mar 14:37``."""
+    local = slot.astimezone()
+    return f"{local:%a} {local.day} {local:%b %H:%M}"
+
+
+def queued_notice(queued: object) -> str:
+    """What Compose says when its draft is queued: the slot, and the coach at that slot."""
+    from tuicoach.ui.queue import Queued
+
+    assert isinstance(queued, Queued)
+    lines = [f"Queued for {slot_text(queued.item.slot_at)}."]
+    lines += [f"That time: {problem}" for problem in queued.problems]
+    findings = queued.report.findings
+    if findings:
+        lines.append(f"The coach at that slot (score {queued.report.score}):")
+        lines += [f"- {f.rule}: {f.message}" for f in findings[:4]]
+        if len(findings) > 4:
+            lines.append(f"… and {len(findings) - 4} more")
+    else:
+        lines.append(f"The coach at that slot: score {queued.report.score}, nothing to change.")
+    return "\n".join(lines)

@@ -4,8 +4,21 @@ Replying: :meth:`ComposePane.start_reply` (the App calls it on
 ``ReplyRequested``) keeps the row and the pane it came from. Sending: ``alt+s``
 posts ``SendRequested`` with :meth:`to_draft`; the Coach pane answers with
 ``SendChecked``; :meth:`confirm_send` asks when the coach has concerns, then a
-worker posts and answers ``Posted`` (or ``PostFailed``). The App then takes the
+worker posts and answers ``Posted`` (or ``SendHeld``). The App then takes the
 focus back to ``origin``, the list the reply came from.
+
+The outbox: a backend with ``send_draft`` (X) ties each post to its draft. The
+draft is saved before it is sent, the outbox deletes it once X has the post,
+and the draft's record (:meth:`Store.draft_outbox`) is shown and obeyed:
+unconfirmed or sent, Send only explains, unless the user chooses "post as a new
+tweet"; while unconfirmed the record is read again every second, and the draft
+clears when a sync (here or in another process) finds it on X. The demo posts at
+once (no outbox): the pane deletes the draft itself.
+
+Queueing: ``alt+q`` (binding ``queue``) hands the draft to
+:func:`tuicoach.ui.queue.queue_draft` in a worker: the next free slot in the
+posting hours (``App.posting_hours``, else the defaults), and the coach's
+findings at that slot in a notice; the draft then lives in the queue.
 
 The text area is mounted just after the first frame (:meth:`attach_editor`):
 ``TextArea`` is the heaviest widget on the screen to import and draw, and
@@ -38,9 +51,11 @@ if TYPE_CHECKING:
     from textual.widgets import TextArea
 
     from tuicoach.domain.models import Draft, Report
+    from tuicoach.store import OutboxStatus
     from tuicoach.ui.widgets.draft_area import DraftArea
 
 DRAFT_SAVE_DELAY = 0.5  # seconds after the last key; "at most a second behind"
+OUTBOX_WATCH = 1.0  # seconds between reads of an unconfirmed draft's record (a local read)
 PLACEHOLDER = "Write a tweet, or pick a mention and press r to reply."
 
 
@@ -95,6 +110,11 @@ class ComposePane(Pane):
         self._which = 0  # which draft this is: saves of a draft set aside say another number
         self._editor_asked = False
         self._editor_ready = asyncio.Event()
+        # The draft's outbox record (a backend that ties drafts): unconfirmed or sent, Send
+        # only explains; while unconfirmed, the store is read again now and then.
+        self._outbox: OutboxStatus | None = None
+        self._watch: Any = None
+        self._as_new = False  # the user chose "post as a new tweet": the next send says so
 
     def on_mount(self) -> None:
         # Tab goes from pane to pane; the button is reached by mouse, alt+s or the palette.
@@ -207,6 +227,7 @@ class ComposePane(Pane):
         self._set_text(draft.text)
         more = f" · {count - 1} more in Drafts (d)" if count > 1 else ""
         self.show_state(f"draft restored{more}")
+        self.check_outbox()  # sent before? then it says so ("unconfirmed: …", "sent 12:04")
 
     def start_reply(self, row: Row, origin: str) -> None:
         """Answer ``row``; after sending, the focus goes back to the ``origin`` pane."""
@@ -255,6 +276,7 @@ class ComposePane(Pane):
             self._timer.stop()
             self._timer = None
         self._which += 1
+        self._forget_outbox()
         if self.account is None or not self._dirty:
             return
         self._dirty = False
@@ -273,7 +295,8 @@ class ComposePane(Pane):
         self._saving = False
         if message.which == self._which:  # else: a draft set aside, saved
             self.draft_id = message.draft_id
-            self.show_state("saved" if message.draft_id else "")
+            if self._state != "sending…":  # the send worker saves first: say nothing of it
+                self.show_state("saved" if message.draft_id else "")
         if self._dirty:
             self._save()
 
@@ -357,8 +380,26 @@ class ComposePane(Pane):
 
     @on(Button.Pressed, "#send")
     def action_send(self) -> None:
-        if self.account is not None:
-            self.post_message(messages.SendRequested(self.to_draft()))
+        if self.account is None:
+            return
+        status = self._outbox
+        if status is not None and not status.may_send and not self._as_new:
+            self._explain(status.message)  # unconfirmed or sent: never a second copy by Send
+            return
+        self.post_message(messages.SendRequested(self.to_draft()))
+
+    def _explain(self, found: str) -> None:
+        """Say what the outbox knows; the user may still choose to post it as a new tweet."""
+        from tuicoach.ui.widgets.compose import PostAsNewScreen
+
+        self.show_state(found)
+
+        def answered(as_new: bool | None) -> None:
+            if as_new:
+                self._as_new = True
+                self.action_send()  # through the coach, as any send
+
+        self.app.push_screen(PostAsNewScreen(found), answered)
 
     def confirm_send(self, report: Report) -> None:
         """The coach's full report of the draft to send: ask if it has concerns, then post."""
@@ -372,14 +413,23 @@ class ComposePane(Pane):
         def answered(go: bool | None) -> None:
             if go:
                 self._post(report.text, reply_to)
+            else:
+                self._as_new = False
 
         self.app.push_screen(ConfirmSendScreen(report, reply=reply_to is not None), answered)
 
     def _post(self, text: str, reply_to: Row | None) -> None:
         if self.account is None:
             return
+        as_new, self._as_new = self._as_new, False
+        if self._timer is not None:  # the worker saves the text it sends, first
+            self._timer.stop()
+            self._timer = None
+        self._dirty = False
         self.show_state("sending…")
-        self._post_worker(self.account, text, reply_to, self.draft_id, self.origin)
+        self._post_worker(
+            self.account, text, reply_to, self.draft_id, self.origin, as_new, self._which
+        )
 
     @work(thread=True, group="send", exit_on_error=False)
     def _post_worker(
@@ -389,33 +439,169 @@ class ComposePane(Pane):
         reply_to: Row | None,
         draft_id: int | None,
         origin: str,
+        as_new: bool,
+        which: int,
     ) -> None:
+        tied = view.ties_drafts(account.backend)
+        tweet_to = reply_to.tweet if reply_to else None
         try:
-            tweet = account.backend.post(text, reply_to=reply_to.tweet if reply_to else None)
+            if tied:
+                # The outbox record is tied to the draft as sent: saved first, so that a
+                # restart finds the draft and what became of it.
+                reply_id = tweet_to.id if tweet_to else None
+                draft_id = view.save_draft(account, text, draft_id, reply_id, self.clock())
+                self.post_message(messages.DraftSaved(draft_id, which))
+                send = account.backend.send_draft  # type: ignore[attr-defined]
+                tweet = send(text, reply_to=tweet_to, draft_id=draft_id, as_new=as_new)
+            else:
+                tweet = account.backend.post(text, reply_to=tweet_to)
         except BackendError as error:
-            self.post_message(messages.PostFailed(error))
+            status = view.outbox_after(account, draft_id, error) if tied else None
+            self.post_message(messages.SendHeld(error, status, which))
             return
-        if draft_id is not None:
+        if draft_id is not None and not tied:  # else the outbox deleted it, with the record
             account.store.delete_draft(draft_id)
         origin = origin if reply_to else "compose"
         self.post_message(messages.Posted(tweet, reply_to, origin, view.spend(account)))
 
-    @on(messages.PostFailed)
-    def _post_failed(self, message: messages.PostFailed) -> None:
-        self.show_state("not sent; the draft is kept")
+    @on(messages.SendHeld)
+    def _send_held(self, message: messages.SendHeld) -> None:
+        status = message.status
+        if message.which != self._which:  # another draft is in Compose now
+            self.post_message(messages.BackendFailed(message.error))
+            return
+        if status is not None and status.kind == "sent" and status.item.draft_id == self.draft_id:
+            self._clear(status.message)  # X has it: the draft is done
+            return
+        self._outbox = status
+        if status is None:
+            self.show_state("not sent; the draft is kept")
+        elif status.kind == "unconfirmed":
+            self.show_state(status.message)
+            self._watch_outbox()
+        elif status.kind == "sent":  # the same words, from another draft or an earlier post
+            self._explain(str(message.error))
+            return
+        else:  # pending (it never reached X: it goes at the next sync) or failed (X said no)
+            self.show_state(status.message)
         self.post_message(messages.BackendFailed(message.error))
 
     @on(messages.Posted)
     def _posted(self, message: messages.Posted) -> None:
+        if message.reply_to is not None:
+            self._clear(f"replied to {message.reply_to.handle}")
+        else:
+            self._clear("posted")
+
+    def _clear(self, state: str) -> None:
+        """The draft is done (posted, found on X, or queued): an empty Compose saying so."""
         self._dirty = False
-        self._which += 1  # the sent draft is gone: no late save speaks for the next one
+        self._which += 1  # the draft is gone: no late save speaks for the next one
+        self._forget_outbox()
         self.draft_id = None
         self._show_reply(None)
         self._set_text("")
-        if message.reply_to is not None:
-            self.show_state(f"replied to {message.reply_to.handle}")
+        self.show_state(state)
+
+    # -- the outbox record -------------------------------------------------------------------
+
+    def check_outbox(self) -> None:
+        """Read the draft's outbox record again (after a restore, while unconfirmed)."""
+        account = self.account
+        if account is None or self.draft_id is None or not view.ties_drafts(account.backend):
+            return
+        self._outbox_worker(account, self.draft_id, self._which)
+
+    @work(thread=True, group="outbox", exit_on_error=False)
+    def _outbox_worker(self, account: Account, draft_id: int, which: int) -> None:
+        self.post_message(messages.OutboxRead(view.draft_outbox(account, draft_id), which))
+
+    @on(messages.OutboxRead)
+    def _outbox_read(self, message: messages.OutboxRead) -> None:
+        if message.which != self._which:
+            return  # about a draft set aside
+        status = self._outbox = message.status
+        if status is None:
+            self._stop_watch()
+        elif status.kind == "sent":
+            self._clear(status.message)  # found on X (by a sync, here or in another process)
+        elif status.kind == "unconfirmed":
+            self.show_state(status.message)
+            self._watch_outbox()
         else:
-            self.show_state("posted")
+            self._stop_watch()
+            self.show_state(status.message)
+
+    def _watch_outbox(self) -> None:
+        if self._watch is None:
+            self._watch = self.set_interval(OUTBOX_WATCH, self.check_outbox)
+
+    def _stop_watch(self) -> None:
+        if self._watch is not None:
+            self._watch.stop()
+            self._watch = None
+
+    def _forget_outbox(self) -> None:
+        self._outbox = None
+        self._as_new = False
+        self._stop_watch()
+
+    # -- queueing ----------------------------------------------------------------------------
+
+    def action_queue(self) -> None:
+        """Queue the draft for the next free slot in the posting hours, instead of sending."""
+        account = self.account
+        if account is None:
+            return
+        if not self.text.strip():
+            self.show_state("nothing to queue: write the tweet first")
+            return
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self._dirty = False
+        self.show_state("queueing…")
+        settings = getattr(self.app, "coach_settings", None)
+        hours = getattr(self.app, "posting_hours", None)
+        self._queue_worker(account, self.to_draft(), self.draft_id, self._which, settings, hours)
+
+    @work(thread=True, group="queue", exit_on_error=False)
+    def _queue_worker(
+        self,
+        account: Account,
+        draft: Draft,
+        draft_id: int | None,
+        which: int,
+        settings: Any,
+        hours: Any,
+    ) -> None:
+        from tuicoach.store import StoreError
+        from tuicoach.ui.queue import queue_draft
+
+        try:
+            queued = queue_draft(
+                account.store, draft, now=self.clock(), settings=settings, hours=hours
+            )
+            if draft_id is not None:  # it lives in the queue now
+                account.store.delete_draft(draft_id)
+        except (StoreError, ValueError) as error:
+            self.post_message(messages.QueueFailed(f"Not queued ({error}); the draft is kept."))
+            return
+        self.post_message(messages.DraftQueued(queued, which))
+
+    @on(messages.DraftQueued)
+    def _queued(self, message: messages.DraftQueued) -> None:
+        queued = message.queued
+        when = view.slot_text(queued.item.slot_at)
+        self.app.notify(view.queued_notice(queued), title="Queued", markup=False)
+        if message.which == self._which:
+            self._clear(f"queued for {when}")
+
+    @on(messages.QueueFailed)
+    def _queue_failed(self, message: messages.QueueFailed) -> None:
+        self._dirty = True  # saved again on the next change, and on quit
+        self.show_state("not queued; the draft is kept")
+        self.app.notify(message.problem, title="Not queued", severity="error", markup=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # Put the state back, so a failure never wedges drafts or sending.
@@ -426,4 +612,11 @@ class ComposePane(Pane):
             self._dirty = True  # try again on the next change (and on quit)
             self.show_state("not saved yet")
         elif event.worker.group == "send":
-            self.show_state("not sent; the draft is kept")
+            self._as_new = False
+            if self.account is not None and view.ties_drafts(self.account.backend):
+                self.show_state("send failed; `tuicoach outbox` shows whether it went out")
+                self.check_outbox()
+            else:
+                self.show_state("not sent; the draft is kept")
+        elif event.worker.group == "queue":
+            self.show_state("not queued; the draft is kept")

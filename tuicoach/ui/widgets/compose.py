@@ -1,4 +1,5 @@
-"""The draft's length counter: ``length/limit`` as the backend counts, coloured near and over.
+"""The draft's length counter: ``length/limit`` as the backend counts, coloured near and over;
+and the dialog that offers to post a draft already sent (or maybe sent) as a new tweet.
 
 The limit is the backend's own (``Backend.length_limit``); until the account
 is open the counter shows the bare length.
@@ -6,7 +7,16 @@ is open the counter shows the bare length.
 
 from __future__ import annotations
 
-from textual.widgets import Static
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from tuicoach.ui.keys import KEEP_EDITING
 
 NEAR = 20  # the counter turns to the warning colour this close to the limit
 
@@ -34,3 +44,51 @@ class LengthCounter(Static):
         if self.has_class("-near") != near or self.has_class("-over") != over:
             self.set_class(near, "-near")
             self.set_class(over, "-over")
+
+
+class PostAsNewScreen(ModalScreen[bool]):
+    """The draft's post may already be on X (or is): say what was found, and ask whether to
+    post it as a new tweet anyway. ``escape`` (or "Keep it") keeps the draft, unsent."""
+
+    DEFAULT_CSS = """
+    PostAsNewScreen {
+        align: center middle;
+        & > Vertical {
+            width: 72; max-width: 100%; height: auto; max-height: 100%;
+            border: round $warning; background: $surface; padding: 0 1;
+        }
+        #as-new-title { text-style: bold; color: $warning; padding: 0 0 1 0; }
+        #as-new-hint { color: $text-muted; padding: 1 0 0 0; }
+        .buttons { height: auto; align-horizontal: right; padding: 1 0 0 0; }
+        .buttons Button { margin-left: 2; }
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [KEEP_EDITING]
+
+    def __init__(self, found: str) -> None:
+        super().__init__()
+        self.found = found
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("This draft was sent before", id="as-new-title")
+            yield Static(self.found, id="as-new-found", markup=False)
+            yield Static(
+                "Posting it as a new tweet puts it on X again, even if the earlier one is "
+                "there: the same words may show twice.",
+                id="as-new-hint",
+            )
+            with Horizontal(classes="buttons"):
+                yield Button("Keep it", id="keep", variant="primary")
+                yield Button("Post as a new tweet", id="post-as-new", variant="warning")
+
+    def on_mount(self) -> None:
+        self.query_one("#keep", Button).focus()
+
+    @on(Button.Pressed, "#keep")
+    def action_keep_editing(self) -> None:
+        self.dismiss(False)
+
+    @on(Button.Pressed, "#post-as-new")
+    def _post_as_new(self) -> None:
+        self.dismiss(True)
