@@ -46,6 +46,7 @@ import gc
 import math
 import re
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -191,6 +192,24 @@ def _length_window(length: int, floor: float) -> tuple[int, int]:
     low = int(length * (1 - slack) / (1 + slack))
     high = int(length * (1 + slack) / (1 - slack)) + 1
     return max(low, 0), high
+
+
+def _intersect(held: set[int], posting: array[int]) -> set[int]:
+    """``held`` and the ids in ``posting`` (ascending, as texts are numbered in order).
+
+    When ``posting`` is much longer than ``held``, binary search for each held id
+    beats building a set of the whole posting list, which common words make long.
+    """
+    size = len(posting)
+    if len(held) * 16 >= size:
+        held.intersection_update(posting)
+        return held
+    kept = set()
+    for text_id in held:
+        at = bisect_left(posting, text_id)
+        if at < size and posting[at] == text_id:
+            kept.add(text_id)
+    return kept
 
 
 def _pair_key(kids: Iterable[int]) -> int:
@@ -377,7 +396,7 @@ class NearDuplicateIndex:
             for kid in members[1:]:
                 if not same:
                     break
-                same.intersection_update(holding[kid])
+                same = _intersect(same, holding[kid])
             by_rarest = self._by_rarest
             for i, a in enumerate(kids):
                 for b in (a, *kids[i + 1 :]):
@@ -400,7 +419,7 @@ class NearDuplicateIndex:
             for kid in members[1:]:
                 if len(held) <= _FEW:
                     break  # few enough: the shared-weight check below does the rest
-                held.intersection_update(holding[kid])
+                held = _intersect(held, holding[kid])
             by_draft |= held
         by_text: set[int] = set()  # texts the draft may hold nearly all of
         for i, a in enumerate(kids):  # cases 1 and 3
