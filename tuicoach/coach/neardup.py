@@ -287,10 +287,12 @@ class NearDuplicateIndex:
             text_id = ids.get(normalised)
             if text_id is None:
                 tokens = set(normalised.split())
-                kid_set = set()
-                for token in tokens:
-                    kid = token_kid.get(token)
-                    if kid is None:
+                kid_set = set(map(token_kid.get, tokens))  # known tokens, at C speed
+                if None in kid_set:
+                    kid_set.discard(None)
+                    for token in tokens:
+                        if token in token_kid:
+                            continue
                         key = _key(token)
                         kid = key_id.get(key)
                         if kid is None:
@@ -299,15 +301,16 @@ class NearDuplicateIndex:
                             code.append(chr(0x100 + kid % 0xD700))
                             weights.append(len(key) + 1)
                         token_kid[token] = kid
-                    kid_set.add(kid)
-                kids = sorted(kid_set)
+                        kid_set.add(kid)
+                kids: list[int] = sorted(kid_set)  # type: ignore[arg-type]
                 text_id = ids[normalised] = len(texts)
                 length = sum(map(len, tokens)) + len(tokens) - 1
-                entry = _Text(normalised, sum([weights[k] for k in kids]), length)
+                kid_weights = list(map(weights.__getitem__, kids))
+                entry = _Text(normalised, sum(kid_weights), length)
                 texts.append(entry)
                 for kid in kids:
                     holding[kid].append(text_id)
-                entry.codes = "".join([code[kid] * weights[kid] for kid in kids])
+                entry.codes = "".join(map(str.__mul__, map(code.__getitem__, kids), kid_weights))
                 if length <= self._short_limit:
                     short = self._by_length.setdefault(length, ([], []))
                     short[0].append(text_id)
@@ -323,13 +326,13 @@ class NearDuplicateIndex:
         counts = [len(h) for h in holding]
         by_rarest = self._by_rarest
         for text_id, kids in new:
-            rarest = sorted(kids, key=counts.__getitem__)[:2]
-            slot = _pair_key(rarest)
+            order = sorted(kids, key=counts.__getitem__)
+            slot = _pair_key(order[:2])
             posting = by_rarest.get(slot)
             if posting is None:
                 posting = by_rarest[slot] = array("I")
             posting.append(text_id)
-            for pair in self._pairs(kids, share * texts[text_id].length, counts):
+            for pair in self._pairs(order, share * texts[text_id].length):
                 posting = filed.get(pair)
                 if posting is None:
                     posting = filed[pair] = array("I")
@@ -339,19 +342,19 @@ class NearDuplicateIndex:
         holding = self._holding
         return sorted(kids, key=lambda kid: len(holding[kid]))
 
-    def _pairs(self, kids: list[int], allowed: float, counts: list[int]) -> list[int]:
+    def _pairs(self, order: list[int], allowed: float) -> list[int]:
         """A text's rarest keys in pairs, one of which a match by case 1 or 3 holds whole.
 
         If a draft misses a key of every pair, the text's unshared keys weigh at
         least the lighter key of each pair; once those pass ``allowed`` no more
         pairs are needed. When pairs cannot pass it, single keys (a match must
-        still share one).
+        still share one). ``order`` is the text's keys, rarest first.
         """
-        order, weights = sorted(kids, key=counts.__getitem__), self._weight
+        weights = self._weight
         pairs, before = [], 0
         for i in range(0, len(order) - 1, 2):
             a, b = order[i], order[i + 1]
-            pairs.append(_pair_key((a, b)))
+            pairs.append(((a << _PAIR_SHIFT) | b if a < b else (b << _PAIR_SHIFT) | a) | (1 << 40))
             before += min(weights[a], weights[b])
             if before > allowed:
                 return pairs
