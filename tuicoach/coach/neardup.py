@@ -236,6 +236,7 @@ class NearDuplicateIndex:
         self._tweets: list[Tweet] = []
         self._ids: dict[str, int] = {}  # normalised text -> its id
         self._texts: list[_Text] = []  # by id
+        self._codes: list[str] = []  # by id: each text's codes, for one rapidfuzz call
         self._key_id: dict[str, int] = {}
         self._code: list[str] = []  # key id -> a character of its own (see _codes)
         self._weight: list[int] = []  # key id -> its weight (length + 1)
@@ -311,6 +312,7 @@ class NearDuplicateIndex:
                 for kid in kids:
                     holding[kid].append(text_id)
                 entry.codes = "".join(map(str.__mul__, map(code.__getitem__, kids), kid_weights))
+                self._codes.append(entry.codes)
                 if length <= self._short_limit:
                     short = self._by_length.setdefault(length, ([], []))
                     short[0].append(text_id)
@@ -438,21 +440,24 @@ class NearDuplicateIndex:
         draft_codes = "".join([self._code[kid] * self._weight[kid] for kid in kids])
         kept: list[_Text] = []
         room = _weight(keys) - share * length
+        codes_of = self._codes.__getitem__
         for candidates, case_two in ((by_draft, True), (by_text, False)):
-            pool = [texts[i] for i in candidates]
-            if not everything:
-                pool = [t for t in pool if t.latest >= since]  # type: ignore[operator]
-            if not pool:
+            if everything:
+                found = list(candidates)
+            else:
+                found = [i for i in candidates if texts[i].latest >= since]  # type: ignore[operator]
+            if not found:
                 continue
             if case_two:  # the same bar for all: rapidfuzz drops the rest
                 passed = process.extract(
-                    draft_codes, [t.codes for t in pool], scorer=LCSseq.similarity,
+                    draft_codes, list(map(codes_of, found)), scorer=LCSseq.similarity,
                     score_cutoff=max(0, math.ceil(room - 1e-6)), limit=None,
                 )  # fmt: skip
-                kept.extend(pool[at] for _, _, at in passed)
+                kept.extend(texts[found[at]] for _, _, at in passed)
                 continue
+            pool = list(map(texts.__getitem__, found))
             shares = process.extract(
-                draft_codes, [t.codes for t in pool], scorer=LCSseq.similarity, limit=None
+                draft_codes, list(map(codes_of, found)), scorer=LCSseq.similarity, limit=None
             )
             for _, shared, at in shares:
                 entry = pool[at]
