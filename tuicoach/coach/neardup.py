@@ -230,8 +230,20 @@ class NearDuplicateIndex:
     that can be missed.
     """
 
-    def __init__(self, tweets: Iterable[Tweet] = (), *, threshold: float = DEFAULT_THRESHOLD):
+    def __init__(
+        self,
+        tweets: Iterable[Tweet] = (),
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        keep_from: datetime | None = None,
+    ):
+        """``keep_from``: tweets created before it are not indexed (and never found).
+
+        The rule only searches its window (90 days by default), so a history of
+        years need only hold that: pass the window's start at ``now``.
+        """
         self.threshold = threshold
+        self.keep_from = keep_from
         self._share = _share(threshold)
         self._tweets: list[Tweet] = []
         self._ids: dict[str, int] = {}  # normalised text -> its id
@@ -276,10 +288,13 @@ class NearDuplicateIndex:
         new: list[tuple[int, list[int]]] = []
         ids, texts, key_id, holding = self._ids, self._texts, self._key_id, self._holding
         code, weights, token_kid = self._code, self._weight, self._token_kid
+        keep_from = self.keep_from
         for tweet in tweets:
+            created = tweet.created_at
+            if keep_from is not None and created < keep_from:
+                continue  # outside every window the rule will search
             position = len(self._tweets)
             self._tweets.append(tweet)
-            created = tweet.created_at
             if self._oldest is None or created < self._oldest:
                 self._oldest = created
             normalised = normalise(tweet.text)
