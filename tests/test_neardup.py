@@ -294,6 +294,18 @@ def test_since_is_inclusive() -> None:
     assert index.search(SALE, since=NOW - timedelta(days=90)) is not None
 
 
+def test_keep_from_leaves_older_tweets_out_of_the_index() -> None:
+    window = NOW - timedelta(days=90)
+    tweets = [_tweet("old", SALE, days_ago=100), _tweet("edge", "Fresh rye loaves at 7", 90)]
+    index = NearDuplicateIndex(tweets, keep_from=window)
+    assert len(index) == 1  # only the tweet inside the window is held
+    assert index.search(SALE) is None  # not even without ``since``
+    assert (found := index.search("fresh rye loaves at 7")) is not None
+    assert found.tweet.id == "edge"  # the window's start is inside it
+    index.add(_tweet("older", "Fresh rye loaves at 7", days_ago=200))
+    assert len(index) == 1  # added later, still outside
+
+
 @pytest.mark.parametrize("order", [slice(None), slice(None, None, -1)], ids=["oldest", "newest"])
 def test_on_a_tie_the_most_recent_tweet_wins_as_in_the_scan(order: slice) -> None:
     tweets = [

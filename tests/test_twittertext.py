@@ -413,3 +413,24 @@ def test_any_text_parses_with_offsets_inside_it(text: str) -> None:
             written = text[entity.start : entity.end]
             assert written == entity.text if not sign else written[1:] == entity.text
             assert not sign or written[0] in sign
+
+
+def test_import_compiles_nothing_until_first_use() -> None:
+    """Start-up imports this module on the way to the first frame: the TLD trie,
+    the ``regex`` module and the expressions wait until a tweet is measured."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, tuicoach.domain.twittertext as t\n"
+        "print('regex' in sys.modules, t._tlds.cache_info().currsize)\n"
+        "t.parse_tweet('see example.com'), t.extract_hashtags('a #tag')\n"
+        "print('regex' in sys.modules, t._tlds.cache_info().currsize)\n"
+    )
+    repo = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True, text=True, cwd=repo, timeout=60, check=True,
+        env={"PYTHONPATH": str(repo), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert done.stdout.split("\n")[:2] == ["False 0", "True 1"]

@@ -46,6 +46,7 @@ import gc
 import math
 import re
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -193,6 +194,24 @@ def _length_window(length: int, floor: float) -> tuple[int, int]:
     return max(low, 0), high
 
 
+def _intersect(held: set[int], posting: array[int]) -> set[int]:
+    """``held`` and the ids in ``posting`` (ascending, as texts are numbered in order).
+
+    When ``posting`` is much longer than ``held``, binary search for each held id
+    beats building a set of the whole posting list, which common words make long.
+    """
+    size = len(posting)
+    if len(held) * 16 >= size:
+        held.intersection_update(posting)
+        return held
+    kept = set()
+    for text_id in held:
+        at = bisect_left(posting, text_id)
+        if at < size and posting[at] == text_id:
+            kept.add(text_id)
+    return kept
+
+
 def _pair_key(kids: Iterable[int]) -> int:
     """Two key ids (or one) as one int: pairs at and above ``1 << 40``, single ids below."""
     pair = sorted(kids)
@@ -211,12 +230,25 @@ class NearDuplicateIndex:
     that can be missed.
     """
 
-    def __init__(self, tweets: Iterable[Tweet] = (), *, threshold: float = DEFAULT_THRESHOLD):
+    def __init__(
+        self,
+        tweets: Iterable[Tweet] = (),
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        keep_from: datetime | None = None,
+    ):
+        """``keep_from``: tweets created before it are not indexed (and never found).
+
+        The rule only searches its window (90 days by default), so a history of
+        years need only hold that: pass the window's start at ``now``.
+        """
         self.threshold = threshold
+        self.keep_from = keep_from
         self._share = _share(threshold)
         self._tweets: list[Tweet] = []
         self._ids: dict[str, int] = {}  # normalised text -> its id
         self._texts: list[_Text] = []  # by id
+        self._codes: list[str] = []  # by id: each text's codes, for one rapidfuzz call
         self._key_id: dict[str, int] = {}
         self._code: list[str] = []  # key id -> a character of its own (see _codes)
         self._weight: list[int] = []  # key id -> its weight (length + 1)
@@ -256,10 +288,13 @@ class NearDuplicateIndex:
         new: list[tuple[int, list[int]]] = []
         ids, texts, key_id, holding = self._ids, self._texts, self._key_id, self._holding
         code, weights, token_kid = self._code, self._weight, self._token_kid
+        keep_from = self.keep_from
         for tweet in tweets:
+            created = tweet.created_at
+            if keep_from is not None and created < keep_from:
+                continue  # outside every window the rule will search
             position = len(self._tweets)
             self._tweets.append(tweet)
-            created = tweet.created_at
             if self._oldest is None or created < self._oldest:
                 self._oldest = created
             normalised = normalise(tweet.text)
@@ -268,10 +303,12 @@ class NearDuplicateIndex:
             text_id = ids.get(normalised)
             if text_id is None:
                 tokens = set(normalised.split())
-                kid_set = set()
-                for token in tokens:
-                    kid = token_kid.get(token)
-                    if kid is None:
+                kid_set = set(map(token_kid.get, tokens))  # known tokens, at C speed
+                if None in kid_set:
+                    kid_set.discard(None)
+                    for token in tokens:
+                        if token in token_kid:
+                            continue
                         key = _key(token)
                         kid = key_id.get(key)
                         if kid is None:
@@ -280,15 +317,17 @@ class NearDuplicateIndex:
                             code.append(chr(0x100 + kid % 0xD700))
                             weights.append(len(key) + 1)
                         token_kid[token] = kid
-                    kid_set.add(kid)
-                kids = sorted(kid_set)
+                        kid_set.add(kid)
+                kids: list[int] = sorted(kid_set)  # type: ignore[arg-type]
                 text_id = ids[normalised] = len(texts)
                 length = sum(map(len, tokens)) + len(tokens) - 1
-                entry = _Text(normalised, sum([weights[k] for k in kids]), length)
+                kid_weights = list(map(weights.__getitem__, kids))
+                entry = _Text(normalised, sum(kid_weights), length)
                 texts.append(entry)
                 for kid in kids:
                     holding[kid].append(text_id)
-                entry.codes = "".join([code[kid] * weights[kid] for kid in kids])
+                entry.codes = "".join(map(str.__mul__, map(code.__getitem__, kids), kid_weights))
+                self._codes.append(entry.codes)
                 if length <= self._short_limit:
                     short = self._by_length.setdefault(length, ([], []))
                     short[0].append(text_id)
@@ -304,13 +343,13 @@ class NearDuplicateIndex:
         counts = [len(h) for h in holding]
         by_rarest = self._by_rarest
         for text_id, kids in new:
-            rarest = sorted(kids, key=counts.__getitem__)[:2]
-            slot = _pair_key(rarest)
+            order = sorted(kids, key=counts.__getitem__)
+            slot = _pair_key(order[:2])
             posting = by_rarest.get(slot)
             if posting is None:
                 posting = by_rarest[slot] = array("I")
             posting.append(text_id)
-            for pair in self._pairs(kids, share * texts[text_id].length, counts):
+            for pair in self._pairs(order, share * texts[text_id].length):
                 posting = filed.get(pair)
                 if posting is None:
                     posting = filed[pair] = array("I")
@@ -320,19 +359,19 @@ class NearDuplicateIndex:
         holding = self._holding
         return sorted(kids, key=lambda kid: len(holding[kid]))
 
-    def _pairs(self, kids: list[int], allowed: float, counts: list[int]) -> list[int]:
+    def _pairs(self, order: list[int], allowed: float) -> list[int]:
         """A text's rarest keys in pairs, one of which a match by case 1 or 3 holds whole.
 
         If a draft misses a key of every pair, the text's unshared keys weigh at
         least the lighter key of each pair; once those pass ``allowed`` no more
         pairs are needed. When pairs cannot pass it, single keys (a match must
-        still share one).
+        still share one). ``order`` is the text's keys, rarest first.
         """
-        order, weights = sorted(kids, key=counts.__getitem__), self._weight
+        weights = self._weight
         pairs, before = [], 0
         for i in range(0, len(order) - 1, 2):
             a, b = order[i], order[i + 1]
-            pairs.append(_pair_key((a, b)))
+            pairs.append(((a << _PAIR_SHIFT) | b if a < b else (b << _PAIR_SHIFT) | a) | (1 << 40))
             before += min(weights[a], weights[b])
             if before > allowed:
                 return pairs
@@ -377,7 +416,7 @@ class NearDuplicateIndex:
             for kid in members[1:]:
                 if not same:
                     break
-                same.intersection_update(holding[kid])
+                same = _intersect(same, holding[kid])
             by_rarest = self._by_rarest
             for i, a in enumerate(kids):
                 for b in (a, *kids[i + 1 :]):
@@ -400,7 +439,7 @@ class NearDuplicateIndex:
             for kid in members[1:]:
                 if len(held) <= _FEW:
                     break  # few enough: the shared-weight check below does the rest
-                held.intersection_update(holding[kid])
+                held = _intersect(held, holding[kid])
             by_draft |= held
         by_text: set[int] = set()  # texts the draft may hold nearly all of
         for i, a in enumerate(kids):  # cases 1 and 3
@@ -416,21 +455,24 @@ class NearDuplicateIndex:
         draft_codes = "".join([self._code[kid] * self._weight[kid] for kid in kids])
         kept: list[_Text] = []
         room = _weight(keys) - share * length
+        codes_of = self._codes.__getitem__
         for candidates, case_two in ((by_draft, True), (by_text, False)):
-            pool = [texts[i] for i in candidates]
-            if not everything:
-                pool = [t for t in pool if t.latest >= since]  # type: ignore[operator]
-            if not pool:
+            if everything:
+                found = list(candidates)
+            else:
+                found = [i for i in candidates if texts[i].latest >= since]  # type: ignore[operator]
+            if not found:
                 continue
             if case_two:  # the same bar for all: rapidfuzz drops the rest
                 passed = process.extract(
-                    draft_codes, [t.codes for t in pool], scorer=LCSseq.similarity,
+                    draft_codes, list(map(codes_of, found)), scorer=LCSseq.similarity,
                     score_cutoff=max(0, math.ceil(room - 1e-6)), limit=None,
                 )  # fmt: skip
-                kept.extend(pool[at] for _, _, at in passed)
+                kept.extend(texts[found[at]] for _, _, at in passed)
                 continue
+            pool = list(map(texts.__getitem__, found))
             shares = process.extract(
-                draft_codes, [t.codes for t in pool], scorer=LCSseq.similarity, limit=None
+                draft_codes, list(map(codes_of, found)), scorer=LCSseq.similarity, limit=None
             )
             for _, shared, at in shares:
                 entry = pool[at]

@@ -22,13 +22,13 @@ import re
 import string
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
-from typing import Any
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any, cast
 
-import regex
+if TYPE_CHECKING:
+    import regex
 
 MAX_WEIGHTED_LENGTH = 280
 SCALE = 100
@@ -92,11 +92,54 @@ _LATIN_ACCENTS = (
 )
 _CYRILLIC = r"\u0400-\u04ff"
 
+
+# --- Expressions, compiled when first used --------------------------------------
+#
+# Compiling the expressions below (the TLD trie above all) took about 50 ms at
+# import, on the way to every start-up. Each is compiled the first time it is
+# used instead; the methods are then bound on the wrapper, so a call costs what
+# it costs on the compiled pattern.
+
+_BOUND = ("search", "match", "fullmatch", "finditer", "findall", "sub", "split", "pattern")
+
+
+class _Lazy:
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self._build = build
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        compiled = self._build()
+        for bound in _BOUND:
+            setattr(self, bound, getattr(compiled, bound))
+        return getattr(compiled, name)
+
+
+def _lazy_re(pattern: str | Callable[[], str]) -> re.Pattern[str]:
+    """An ``re`` pattern compiled on first use (``pattern`` may be built on first use too)."""
+    source = pattern if callable(pattern) else (lambda: pattern)
+    return cast("re.Pattern[str]", _Lazy(lambda: re.compile(source())))
+
+
+def _lazy_regex(pattern: str) -> regex.Pattern[str]:
+    """A ``regex`` pattern (Unicode properties), imported and compiled on first use."""
+
+    def build() -> Any:
+        import regex
+
+        return regex.compile(pattern)
+
+    return cast("regex.Pattern[str]", _Lazy(build))
+
+
 # --- Top-level domains ---------------------------------------------------------
 
 
 def _load_tlds() -> tuple[list[str], list[str]]:
     """The generic and country TLDs from the data file shipped beside this module."""
+    from importlib import resources
+
     data = resources.files("tuicoach.domain").joinpath("twittertext_tlds.txt")
     sections: dict[str, list[str]] = {}
     current: list[str] = []
@@ -142,23 +185,54 @@ def _either_case(char: str) -> str:
     return f"[{char}{char.upper()}]" if char in string.ascii_lowercase else re.escape(char)
 
 
-GENERIC_TLDS, COUNTRY_TLDS = _load_tlds()
-_ALL_TLDS = [*GENERIC_TLDS, *COUNTRY_TLDS]
+@cache
+def _tlds() -> tuple[list[str], list[str]]:
+    return _load_tlds()
+
+
+def __getattr__(name: str) -> list[str]:
+    """``GENERIC_TLDS`` and ``COUNTRY_TLDS``, read from the data file when first asked for."""
+    if name == "GENERIC_TLDS":
+        return _tlds()[0]
+    if name == "COUNTRY_TLDS":
+        return _tlds()[1]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _all_tlds() -> list[str]:
+    generic, country = _tlds()
+    return [*generic, *country]
+
+
 # The expressions are case-insensitive the way JavaScript's "i" is without "u":
 # ASCII letters match either case, other letters their own upper/lower case, and
 # nothing else (Python's re.IGNORECASE would also let "ſ" match "s").
 _TLD_END = "(?![0-9a-zA-Z@+-])"
-_OTHER_TLD = f"(?i:{_trie_pattern([t for t in _ALL_TLDS if not t.isascii()])}){_TLD_END}"
 _PUNYCODE_TLD = "[xX][nN]--[-0-9a-zA-Z]+"
-# A known TLD not followed by more of a host name, or a punycode label.
-_ASCII_TLD = f"{_trie_pattern([t for t in _ALL_TLDS if t.isascii()])}{_TLD_END}"
-_TLD = f"(?:{_ASCII_TLD}|{_OTHER_TLD}|{_PUNYCODE_TLD})"
-# The same test, faster: an ASCII TLD is a whole run of ASCII letters and
-# digits, so a set lookup decides it.
-_ASCII_TLDS = frozenset(t.lower() for t in _ALL_TLDS if t.isascii())
-_ASCII_ALNUM = re.compile("[0-9A-Za-z]+")
-_OTHER_TLD_AT = re.compile(_OTHER_TLD)
-_PUNYCODE_AT = re.compile(_PUNYCODE_TLD)
+
+
+@cache
+def _other_tld() -> str:
+    return f"(?i:{_trie_pattern([t for t in _all_tlds() if not t.isascii()])}){_TLD_END}"
+
+
+@cache
+def _tld() -> str:
+    """A known TLD not followed by more of a host name, or a punycode label."""
+    ascii_tld = f"{_trie_pattern([t for t in _all_tlds() if t.isascii()])}{_TLD_END}"
+    return f"(?:{ascii_tld}|{_other_tld()}|{_PUNYCODE_TLD})"
+
+
+@cache
+def _ascii_tlds() -> frozenset[str]:
+    """The same test, faster: an ASCII TLD is a whole run of ASCII letters and
+    digits, so a set lookup decides it."""
+    return frozenset(t.lower() for t in _all_tlds() if t.isascii())
+
+
+_ASCII_ALNUM = _lazy_re("[0-9A-Za-z]+")
+_OTHER_TLD_AT = _lazy_re(_other_tld)
+_PUNYCODE_AT = _lazy_re(_PUNYCODE_TLD)
 
 # --- URLs (twitter-text js/src/regexp/extractUrl.js and its parts) ------------
 
@@ -171,13 +245,14 @@ _PUNYCODE_AT = re.compile(_PUNYCODE_TLD)
 # _url_spans finds the same matches in linear time, working on runs of label
 # characters; a test holds it to the expression.
 _NOT_DOMAIN_CHARS = frozenset(_PUNCT_CHARS + _SPACE_CHARS + _DIRECTIONAL_CHARS + _INVALID_CHARS)
-_LABEL_RUN = re.compile(
+_LABEL_RUN = _lazy_re(
     f"[^{re.escape(_PUNCT_CHARS.replace('_', '').replace('-', ''))}"
     f"{_SPACES}{re.escape(_DIRECTIONAL_CHARS + _INVALID_CHARS)}]+"
 )
-_PROTOCOL = re.compile("[hH][tT][tT][pP][sS]?://")
-_SPACE = re.compile(f"[{_SPACES}]")
-_LAST_SPACE = re.compile(f"[{_SPACES}][^{_SPACES}]*\\Z")
+_PROTOCOL_PATTERN = "[hH][tT][tT][pP][sS]?://"
+_PROTOCOL = _lazy_re(_PROTOCOL_PATTERN)
+_SPACE = _lazy_re(f"[{_SPACES}]")
+_LAST_SPACE = _lazy_re(f"[{_SPACES}][^{_SPACES}]*\\Z")
 # A URL needs a character before it that is none of these, or the start of the text.
 _NOT_PRECEDING = frozenset(string.ascii_letters + string.digits + "@＠$#＃" + _INVALID_CHARS)
 
@@ -191,21 +266,21 @@ _QUERY_END = r"[a-zA-Z0-9\-_&=#/]"
 # What may follow the host: port, path (group 1), query. The path is
 # possessive, as in twitter-text's Java port, so "/path........." cannot
 # backtrack for ever.
-_URL_TAIL = re.compile(rf"(?::[0-9]+)?(/{_PATH}*+)?(?:\?{_QUERY_CHAR}*{_QUERY_END})?")
-_ASCII_DOMAIN = re.compile(rf"(?:[\-a-zA-Z0-9{_LATIN_ACCENTS}]+\.)+{_TLD}")
-_TCO = re.compile(
-    rf"{_PROTOCOL.pattern}[tT]\.[cC][oO]/([a-zA-Z0-9]+)(?:\?{_QUERY_CHAR}*{_QUERY_END})?"
+_URL_TAIL = _lazy_re(rf"(?::[0-9]+)?(/{_PATH}*+)?(?:\?{_QUERY_CHAR}*{_QUERY_END})?")
+_ASCII_DOMAIN = _lazy_re(lambda: rf"(?:[\-a-zA-Z0-9{_LATIN_ACCENTS}]+\.)+{_tld()}")
+_TCO = _lazy_re(
+    rf"{_PROTOCOL_PATTERN}[tT]\.[cC][oO]/([a-zA-Z0-9]+)(?:\?{_QUERY_CHAR}*{_QUERY_END})?"
 )
 
 # --- Mentions, hashtags, cashtags ---------------------------------------------
 
-_MENTION = re.compile(
+_MENTION = _lazy_re(
     r"(?:^|[^a-zA-Z0-9_!#$%&*@＠]|(?:^|[^a-zA-Z0-9_+~.-])(?:rt|RT|rT|Rt):?)"
     r"[@＠]([a-zA-Z0-9_]{1,20})(/[a-zA-Z][a-zA-Z0-9_-]{0,24})?"
 )
 _MENTION_CONTEXT = len("xRT:")  # the most a mention's match holds before its "@"
-_AT_SIGN = re.compile("[@＠]")
-_MENTION_BAD_END = re.compile(rf"[@＠{_LATIN_ACCENTS}]|://")
+_AT_SIGN = _lazy_re("[@＠]")
+_MENTION_BAD_END = _lazy_re(rf"[@＠{_LATIN_ACCENTS}]|://")
 
 _HASHTAG_LETTER = r"\p{L}\p{M}"
 _HASHTAG_ALNUM = (
@@ -214,14 +289,14 @@ _HASHTAG_ALNUM = (
 )
 # Matched at a hash sign. A letter, digit or "&" before it makes it no
 # hashtag, except a variation selector (U+FE0E/F, itself a mark) after an emoji.
-_HASHTAG = regex.compile(
+_HASHTAG = _lazy_regex(
     rf"(?:(?<=[\ufe0e\ufe0f])|(?<![&{_HASHTAG_ALNUM}]))[#＃](?![\ufe0f\u20e3])"
     rf"([{_HASHTAG_ALNUM}]*[{_HASHTAG_LETTER}][{_HASHTAG_ALNUM}]*)"
 )
-_HASH_SIGN = re.compile("[#＃]")
-_HASHTAG_BAD_END = re.compile(r"[#＃]|://")
+_HASH_SIGN = _lazy_re("[#＃]")
+_HASHTAG_BAD_END = _lazy_re(r"[#＃]|://")
 
-_CASHTAG = re.compile(
+_CASHTAG = _lazy_re(
     rf"(?:^|[{_SPACES}])\$([a-zA-Z]{{1,6}}(?:[._][a-zA-Z]{{1,2}})?)(?=\Z|\s|[{_PUNCT}])"
 )
 
@@ -237,10 +312,10 @@ _EMOJI_ELEMENT = (
     r"|\p{Emoji}[\U000e0020-\U000e007e]+\U000e007f"
     r"|(?![#*0-9])\p{Emoji}\ufe0f?)"
 )
-_EMOJI_SEQUENCE = regex.compile(rf"{_EMOJI_ELEMENT}(?:\u200d{_EMOJI_ELEMENT})*")
+_EMOJI_SEQUENCE = _lazy_regex(rf"{_EMOJI_ELEMENT}(?:\u200d{_EMOJI_ELEMENT})*")
 # A single code point weighs what its range says; only a sequence counts as one
 # emoji, and every sequence holds one of these.
-_SEQUENCE_HINT = re.compile(
+_SEQUENCE_HINT = _lazy_re(
     "[\ufe0f\u20e3\u200d\U0001f1e6-\U0001f1ff\U0001f3fb-\U0001f3ff\U000e007f]"
 )
 
@@ -248,7 +323,7 @@ if len({weight for _, _, weight in RANGES}) != 1:
     raise ValueError("the weight ranges of twitter-text config v3 share one weight")
 _RANGE_WEIGHT = RANGES[0][2]
 # Characters outside every range: they weigh DEFAULT_WEIGHT.
-_DEFAULT_WEIGHT_CHAR = re.compile(
+_DEFAULT_WEIGHT_CHAR = _lazy_re(
     "[^" + "".join(f"\\U{first:08x}-\\U{last:08x}" for first, last, _ in RANGES) + "]"
 )
 
@@ -471,7 +546,7 @@ def _tld_end(text: str, position: int, memo: dict[int, int | None]) -> int | Non
     if ascii_run is None:  # maybe a TLD in another script
         tld = _OTHER_TLD_AT.match(text, position)
         end = tld.end() if tld else None
-    elif ascii_run.group().lower() in _ASCII_TLDS and not text.startswith(
+    elif ascii_run.group().lower() in _ascii_tlds() and not text.startswith(
         ("@", "+", "-"), ascii_run.end()
     ):
         end = ascii_run.end()

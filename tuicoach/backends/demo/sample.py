@@ -22,13 +22,14 @@ time is how long after the demo opens it arrives. Shifting everything by
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cache
 from importlib import resources
 from typing import Any
+
+import msgspec
 
 from tuicoach.domain.models import Tweet, User
 from tuicoach.domain.xapi import Page, PayloadError, page_from_json, parse_time, user_from_json
@@ -73,12 +74,12 @@ class DemoWorld:
 def read_json(name: str) -> Any:
     """The parsed contents of one file in ``data/``."""
     try:
-        text = resources.files(__package__).joinpath("data", name).read_text(encoding="utf-8")
+        data = resources.files(__package__).joinpath("data", name).read_bytes()
     except OSError as exc:
         raise DemoDataError(f"demo data file {name} cannot be read ({exc})") from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
+        return msgspec.json.decode(data)  # twice as fast as json.loads, on the way to start-up
+    except msgspec.DecodeError as exc:
         raise DemoDataError(f"demo data file {name} is not valid JSON: {exc}") from None
 
 
