@@ -88,7 +88,7 @@ class MainScreen(Screen[None]):
         status.sync_state, status.cost = "up to date", opened.cost
         self.timeline.open(account, opened.timeline)
         self.mentions.open(account, opened.snapshot)
-        self.query_one(PaneTabs).owed = len(opened.snapshot.owed)
+        self.query_one(PaneTabs).owed = opened.snapshot.owed_people
         self.coach.owed_changed(opened.snapshot)
         self.composer.open(account, opened.draft, opened.drafts_count)
         if backend.capabilities.search:

@@ -138,6 +138,8 @@ class TweetList(ScrollView, can_focus=True):
         self.empty_text = empty_text
         self._row_cache: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(256)
         self._wrap_cache: LRUCache[tuple[str, int, str | None], list[str]] = LRUCache(64)
+        # How many of a row's wrapped lines are its text (the rest: the why-line).
+        self._text_lines: LRUCache[tuple[str, int, str | None], int] = LRUCache(64)
         self._now = clock()
         self._frame: tuple[int, Style] = (0, Style())
         self._fixed_width = text_width  # for tests of the geometry, unmounted
@@ -223,10 +225,23 @@ class TweetList(ScrollView, can_focus=True):
             for paragraph in row.tweet.text.splitlines() or [""]:
                 wrapped = Content(paragraph).wrap(width)
                 lines.extend(line.plain.rstrip() for line in wrapped)
+            self._text_lines[key] = len(lines)
             if row.why:  # the band's cues, under the text
                 lines.extend(line.plain.rstrip() for line in Content(row.why).wrap(width))
             self._wrap_cache[key] = lines
         return lines
+
+    def _text_count(self, row: Row) -> int:
+        key = (row.tweet.id, self._text_width(), row.why)
+        count = self._text_lines.get(key)
+        if count is None:  # evicted apart from its lines: count again
+            width = self._text_width()
+            count = sum(
+                len(Content(paragraph).wrap(width))
+                for paragraph in row.tweet.text.splitlines() or [""]
+            )
+            self._text_lines[key] = count
+        return count
 
     def _extra(self) -> int:
         """How many more lines the open (highlighted) row takes than a closed one."""
@@ -440,11 +455,17 @@ class TweetList(ScrollView, can_focus=True):
         if is_cursor:
             lines = wrapped + [""] * max(0, PREVIEW_LINES - len(wrapped))
         else:
-            lines = _preview(row.tweet.text, wrapped, self._text_width())
+            # Closed, the text comes first; the why-line shows where the text leaves room.
+            text_lines = wrapped[: self._text_count(row)]
+            if len(text_lines) < PREVIEW_LINES:
+                lines = _preview(row.tweet.text, wrapped, self._text_width())
+            else:
+                lines = _preview(row.tweet.text, text_lines, self._text_width())
         body_style = base + text
         why_style = base + style("tweet-list--why")
-        for line in lines:
-            line_style = why_style if row.why and line.startswith(WHY) else body_style
+        text_count = self._text_count(row)
+        for number, line in enumerate(lines):
+            line_style = why_style if row.why and number >= text_count else body_style
             strips.append(Strip([bar, Segment(line, line_style)]).adjust_cell_length(width, base))
         strips.append(Strip.blank(width, self._frame[1]))
         self._row_cache[key] = strips
