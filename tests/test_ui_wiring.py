@@ -217,3 +217,24 @@ async def test_where_the_backend_cannot_like_l_is_not_offered(tmp_path: Path) ->
                 await pilot.press("l")
                 await settle(pilot)
                 assert "does not let tuicoach like" in app.notices[-1]
+
+
+def test_why_line_names_each_cue_once_and_briefly() -> None:
+    from tuicoach.domain.triage import Reason
+    from tuicoach.ui.view import WHY_SHOWN, why_line
+
+    text = "waited 11 days, is it lost?"
+    reasons = (
+        Reason("waiting", "11 days", 7, 14),
+        Reason("waiting", "days", 10, 14),  # inside "11 days": not repeated
+        Reason("question", "is it", 16, 21),
+        Reason("question", "?", 26, 27),  # a bare "?" beside question words: left out
+    )
+    assert all(text[r.start : r.end] == r.words for r in reasons)
+    assert why_line(reasons) == "why: waiting '11 days', question 'is it'"
+    assert why_line((Reason("question", "?", 26, 27),)) == "why: question '?'"  # all there is
+    assert why_line(()) is None
+    long = why_line((Reason("spam-account", "profile: " + "x" * 80, None, None),))
+    assert long is not None and long.endswith("…'") and len(long) < 70
+    many = tuple(Reason("complaint", f"w{i}", i, i + 1) for i in range(WHY_SHOWN + 2))
+    assert why_line(many) is not None and why_line(many).endswith("(+2)")  # type: ignore[union-attr]

@@ -203,9 +203,19 @@ def _short(words: str) -> str:
     return words if len(words) <= WHY_WORDS else words[: WHY_WORDS - 1] + "…"
 
 
+def _inside(reason: Reason, spans: list[tuple[int, int]]) -> bool:
+    if reason.start is None or reason.end is None:
+        return False
+    start, end = reason.start, reason.end
+    return any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans)
+
+
 def why_line(reasons: Iterable[Reason]) -> str | None:
     """The cues behind a band, as one line under the mention; None without any."""
     cues = [reason for reason in reasons if reason.words.strip()]
+    spans = [(r.start, r.end) for r in cues if r.start is not None and r.end is not None]
+    # A cue inside a longer one ("days" in "11 days") says nothing more.
+    cues = [r for r in cues if not _inside(r, spans)]
     # A bare "?" says less than the question words beside it.
     cues = [reason for reason in cues if reason.words.strip(" ?")] or cues
     said = list(dict.fromkeys(f"{reason.kind} {_short(reason.words)!r}" for reason in cues))

@@ -40,7 +40,7 @@ BAND_LABELS = {
     "needs-answer": "needs answer",
     "normal": "owed",
     "thanks": "thanks",
-    "spam": "probably spam · s confirms, S moves it back",
+    "spam": "probably spam · s/S",  # s confirms it, S moves it back
 }
 WHY = "why: "  # the line under a mention that says why it is in its band
 PREVIEW_LINES = 2
