@@ -44,14 +44,22 @@ async def test_four_panes_side_by_side_with_their_titles(tmp_path: Path) -> None
     app = make_app(tmp_path)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        owed = len(app.main.mentions.snapshot.owed) if app.main.mentions.snapshot else 0
-        assert owed > 0
+        snapshot = app.main.mentions.snapshot
+        assert snapshot is not None
+        owed = snapshot.owed_people  # people, not tweets; the probably-spam band apart
+        assert 0 < owed < len(snapshot.owed)
+        spam = f" · {len(snapshot.spam)} probably spam" if snapshot.spam else ""
         titles = [
             app.main.pane(name).border_title
             for name in ("timeline", "mentions", "compose", "coach")
         ]
         # The focused pane (Mentions, at the start) is marked in its title, not only in colour.
-        assert titles == ["Timeline", f"{ACTIVE_MARK}Mentions · {owed} owed", "Compose", "Coach"]
+        assert titles == [
+            "Timeline",
+            f"{ACTIVE_MARK}Mentions · {owed} owed{spam}",
+            "Compose",
+            "Coach",
+        ]
         regions = [
             app.main.pane(name).region for name in ("timeline", "mentions", "compose", "coach")
         ]
@@ -69,13 +77,16 @@ async def test_the_owed_filter_lists_owed_mentions_in_priority_order(tmp_path: P
         everything = len(mentions(app).rows)
         await pilot.press("slash")
         owed_rows = mentions(app).rows
+        snapshot = app.main.mentions.snapshot
+        # The probably-spam band comes last, after everything owed.
+        assert snapshot.spam
         assert [r.tweet.id for r in owed_rows] == [
-            r.tweet.id for r in app.main.mentions.snapshot.owed
+            r.tweet.id for r in (*snapshot.owed, *snapshot.spam)
         ]
         assert len(owed_rows) < everything
-        assert all(r.band is not None for r in owed_rows)
+        assert all(r.band is not None and r.why for r in owed_rows)  # each says why
         bands = [r.band for r in owed_rows]
-        order = ["needs-answer", "normal", "thanks"]
+        order = ["needs-answer", "normal", "thanks", "spam"]
         assert bands == sorted(bands, key=order.index)
         await pilot.press("slash")
         assert len(mentions(app).rows) == everything
@@ -117,8 +128,11 @@ async def test_replying_to_an_owed_mention_drops_the_count(tmp_path: Path) -> No
         after = app.main.mentions.snapshot.owed
         assert len(after) == before - 1
         assert target.tweet.id not in {r.tweet.id for r in after}
+        snapshot = app.main.mentions.snapshot
+        spam = f" · {len(snapshot.spam)} probably spam" if snapshot.spam else ""
         assert (
-            app.main.pane("mentions").border_title == f"{ACTIVE_MARK}Mentions · {before - 1} owed"
+            app.main.pane("mentions").border_title
+            == f"{ACTIVE_MARK}Mentions · {snapshot.owed_people} owed{spam}"
         )
         assert app.focused is mentions(app)  # back to the list the reply came from
         await pilot.press("slash")  # every mention again: the answered one says so

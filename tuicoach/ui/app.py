@@ -22,8 +22,8 @@ from textual.worker import Worker, WorkerState
 
 from tuicoach.backends.base import BackendError
 from tuicoach.ui import messages, themes, view
-from tuicoach.ui.main_screen import LISTS, MainScreen
-from tuicoach.ui.widgets.status import PaneTabs, StatusBar
+from tuicoach.ui.main_screen import MainScreen
+from tuicoach.ui.widgets.status import StatusBar
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -155,6 +155,9 @@ class TuicoachApp(App[None]):
         if self.sync:
             self.set_interval(float(self.sync_every or backend.poll_seconds), self.action_refresh)
         self.set_interval(60, screen.tick)
+        # The queue posts what is due while the app is open (and now: what came due since).
+        self.set_interval(60, partial(self._run_queue, opened.account))
+        self._run_queue(opened.account)
         # The account's data lives as long as the app: freezing it keeps the collector's
         # full passes (150 ms pauses while typing) to what is new.
         gc.freeze()
@@ -162,58 +165,6 @@ class TuicoachApp(App[None]):
             self.call_after_refresh(self.exit)
         else:
             self.call_after_refresh(screen.after_data, self.coach_settings)
-
-    # -- routing between panes ----------------------------------------------------------------
-
-    @on(messages.ReplyRequested)
-    async def _reply(self, message: messages.ReplyRequested) -> None:
-        refusal = self.account.backend.reply_refusal(message.row.tweet) if self.account else None
-        if refusal is not None:
-            self.notify(
-                refusal, title="This reply cannot be sent", severity="warning", markup=False
-            )
-            return
-        await self.main.composer.attach_editor()  # keys typed next belong in it
-        self.main.composer.start_reply(message.row, message.origin)
-        self.main.action_show_pane("compose")
-
-    @on(messages.DraftChanged)
-    def _draft_changed(self, message: messages.DraftChanged) -> None:
-        self.main.coach.score(message.draft)
-
-    @on(messages.SendRequested)
-    def _send_requested(self, message: messages.SendRequested) -> None:
-        self.main.coach.check_for_sending(message.draft)
-
-    @on(messages.SendChecked)
-    def _send_checked(self, message: messages.SendChecked) -> None:
-        self.main.composer.confirm_send(message.report)
-
-    @on(messages.Posted)
-    def _posted(self, message: messages.Posted) -> None:
-        screen = self.main
-        screen.coach.learn(message.tweet)
-        screen.query_one(StatusBar).cost = message.cost
-        demo = self.account is not None and self.account.backend.is_demo
-        where = " (in the demo: stored here, not posted)" if demo else ""
-        who = message.reply_to
-        self.notify(f"Replied to {who.handle}{where}." if who else f"Posted{where}.", markup=False)
-        screen.mentions.reload()
-        screen.timeline.reload_head()
-        # Back to the list the reply came from: the next mention is one key away.
-        screen.action_show_pane(message.origin if message.origin in LISTS else screen.list_pane)
-
-    @on(messages.SnapshotRead)
-    def _snapshot_read(self, message: messages.SnapshotRead) -> None:
-        self.main.query_one(PaneTabs).owed = len(message.snapshot.owed)
-        self.main.coach.owed_changed(message.snapshot)
-
-    @on(messages.LikeChanged)
-    def _like_changed(self, message: messages.LikeChanged) -> None:
-        for pane in (self.main.timeline, self.main.mentions):
-            pane.show_liked(message.row)
-        verb = "Liked" if message.row.liked else "Unliked"
-        self.notify(f"{verb} {message.row.handle}'s tweet.", markup=False)
 
     @on(messages.Problem)
     def _problem(self, message: messages.Problem) -> None:
@@ -233,6 +184,19 @@ class TuicoachApp(App[None]):
         except BackendError as error:  # what did arrive is stored: show it, then the problem
             failure = error
         self.post_message(messages.Synced(new, failure, view.spend(account)))
+
+    @work(thread=True, exclusive=True, group="queue", exit_on_error=False)
+    def _run_queue(self, account: view.Account) -> None:
+        from tuicoach.ui.queue import run_queue
+
+        result = run_queue(account.store, account.backend, now=self.clock())
+        if result.posted:
+            self.post_message(messages.QueuePosted(len(result.posted)))
+
+    @on(messages.QueuePosted)
+    def _queue_posted(self, message: messages.QueuePosted) -> None:
+        self.notify(f"The queue posted {message.count} tweet{'s' * (message.count > 1)}.")
+        self.main.timeline.reload_head()
 
     @on(messages.Synced)
     def _synced(self, message: messages.Synced) -> None:

@@ -44,6 +44,34 @@ COMMANDS = (
     Command("Undo", "Undo the last mark or snooze", "undo", "undo"),
     Command("Like", "Like the highlighted tweet", "like", "like"),
     Command(
+        "Confirm spam",
+        "Mark the highlighted probably-spam mention as spam: no reply needed",
+        "confirm_spam",
+        "confirm-spam",
+    ),
+    Command(
+        "Not spam", "Move the highlighted mention out of spam: owed again", "not_spam", "not-spam"
+    ),
+    Command("Tag", "Tag the highlighted mention: bug, idea, praise, complaint…", "tag", "tag"),
+    Command(
+        "Reports",
+        "Reply times, reply rate, backlog, promotion and the account check-up",
+        "reports",
+        "reports",
+        "screen",
+    ),
+    Command(
+        "Feedback", "Tags over the period, their tweets and words", "feedback", "feedback", "screen"
+    ),
+    Command("Queue", "What is queued to post, and when", "queue", "queue", "screen"),
+    Command(
+        "Go to Listening",
+        "What saved searches found: tweets about you that did not mention you",
+        "show_pane('listening')",
+        "pane-listening",
+        "screen",
+    ),
+    Command(
         "Open thread",
         "Show the conversation around the highlighted tweet",
         "open_conversation",

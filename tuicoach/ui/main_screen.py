@@ -11,15 +11,17 @@ shows without colour too.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from tuicoach.ui import messages
 from tuicoach.ui.keys import SCREEN_BINDINGS
 from tuicoach.ui.panes.base import Pane
 from tuicoach.ui.panes.coach import CoachPane
@@ -30,11 +32,13 @@ from tuicoach.ui.widgets.status import PANES, PaneTabs, StatusBar
 
 if TYPE_CHECKING:
     from tuicoach.coach import CoachSettings
-    from tuicoach.ui.view import Opened
+    from tuicoach.ui.app import TuicoachApp
+    from tuicoach.ui.panes.listening import ListeningPane
+    from tuicoach.ui.view import Account, Opened
 
 MEDIUM_AT = 120
 WIDE_AT = 160
-LISTS = ("timeline", "mentions")
+LISTS = ("timeline", "mentions", "listening")
 
 # What takes the focus when a pane is shown.
 PANE_FOCUS = {
@@ -42,6 +46,7 @@ PANE_FOCUS = {
     "mentions": "#mentions",
     "compose": "#draft",
     "coach": "#findings-scroll",
+    "listening": "#listen-list",
 }
 
 
@@ -83,9 +88,31 @@ class MainScreen(Screen[None]):
         status.sync_state, status.cost = "up to date", opened.cost
         self.timeline.open(account, opened.timeline)
         self.mentions.open(account, opened.snapshot)
-        self.query_one(PaneTabs).owed = len(opened.snapshot.owed)
+        self.query_one(PaneTabs).owed = opened.snapshot.owed_people
         self.coach.owed_changed(opened.snapshot)
         self.composer.open(account, opened.draft, opened.drafts_count)
+        if backend.capabilities.search:
+            self._mount_listening(account)
+
+    def _mount_listening(self, account: Account) -> None:
+        """Listening, a tab beside Mentions (its own pane where there is room): only where
+        the backend can search."""
+        from tuicoach.ui.panes.listening import ListeningPane
+
+        if self.query(ListeningPane):
+            return
+        clock = self.tuicoach.clock
+        poll = float(account.backend.poll_seconds) if self.tuicoach.sync else None
+        pane = ListeningPane(account.store, clock=clock, backend=account.backend,
+                             poll_seconds=poll, id="listening-pane", classes="pane")  # fmt: skip
+        self.query_one("#lists").mount(pane)
+        self.call_after_refresh(self._place)
+
+    @property
+    def listening(self) -> ListeningPane | None:
+        from tuicoach.ui.panes.listening import ListeningPane
+
+        return next(iter(self.query(ListeningPane)), None)
 
     async def after_data(self, coach_settings: CoachSettings | None) -> None:
         """Once the data is on screen: the text area, the coach (it builds its index in its
@@ -101,6 +128,10 @@ class MainScreen(Screen[None]):
         if not self.query(Footer):
             await self.mount(Footer())
             self.refresh_bindings()  # the footer lists the keys when the bindings are announced
+
+    @property
+    def tuicoach(self) -> TuicoachApp:
+        return cast("TuicoachApp", self.app)
 
     @property
     def timeline(self) -> TimelinePane:
@@ -138,6 +169,11 @@ class MainScreen(Screen[None]):
             if pane.active != (name == active):
                 pane.mark_active(name == active)
             pane.set_class(name == self.list_pane, "-shown")
+        listening = self.listening
+        if listening is not None:
+            listening.set_class(active == "listening", "-active")
+            listening.set_class(self.list_pane == "listening", "-shown")
+        self.set_class(self.list_pane == "listening", "-listening")
         self.query_one("#lists").set_class(active in LISTS, "-has-active")
         self.query_one("#writing").set_class(active not in LISTS, "-has-active")
         self.set_class(active == "compose", "-composing")
@@ -148,8 +184,14 @@ class MainScreen(Screen[None]):
             if isinstance(node, Pane):
                 self.active = node.pane
                 return
+            if node.id == "listening-pane":
+                self.active = "listening"
+                return
 
     def action_show_pane(self, name: str) -> None:
+        if name == "listening" and self.listening is None:
+            self.app.notify("Listening needs a backend that can search.", severity="warning")
+            return
         self.active = name
         # Focus now, not after a refresh: keys typed right after "n" or "r" must land
         # in the draft, not in the list (where "r" and "n" are bindings of their own).
@@ -159,16 +201,110 @@ class MainScreen(Screen[None]):
         else:  # the text area is mounted just after the first frame
             self.call_after_refresh(self.action_show_pane, name)
 
+    # -- routing between panes ----------------------------------------------------------------
+
+    @on(messages.ReplyRequested)
+    async def _reply(self, message: messages.ReplyRequested) -> None:
+        account = self.tuicoach.account
+        refusal = account.backend.reply_refusal(message.row.tweet) if account else None
+        if refusal is not None:
+            self.app.notify(
+                refusal, title="This reply cannot be sent", severity="warning", markup=False
+            )
+            return
+        await self.composer.attach_editor()  # keys typed next belong in it
+        self.composer.start_reply(message.row, message.origin)
+        self.action_show_pane("compose")
+
+    @on(messages.DraftChanged)
+    def _draft_changed(self, message: messages.DraftChanged) -> None:
+        self.coach.score(message.draft)
+
+    @on(messages.SendRequested)
+    def _send_requested(self, message: messages.SendRequested) -> None:
+        self.coach.check_for_sending(message.draft)
+
+    @on(messages.SendChecked)
+    def _send_checked(self, message: messages.SendChecked) -> None:
+        self.composer.confirm_send(message.report)
+
+    @on(messages.Posted)
+    def _posted(self, message: messages.Posted) -> None:
+        screen = self
+        screen.coach.learn(message.tweet)
+        screen.query_one(StatusBar).cost = message.cost
+        demo = self.tuicoach.account is not None and self.tuicoach.account.backend.is_demo
+        where = " (in the demo: stored here, not posted)" if demo else ""
+        who = message.reply_to
+        said = f"Replied to {who.handle}{where}." if who else f"Posted{where}."
+        self.app.notify(said, markup=False)
+        screen.mentions.reload()
+        screen.timeline.reload_head()
+        # Back to the list the reply came from: the next mention is one key away.
+        screen.action_show_pane(message.origin if message.origin in LISTS else screen.list_pane)
+
+    @on(messages.SnapshotRead)
+    def _snapshot_read(self, message: messages.SnapshotRead) -> None:
+        self.query_one(PaneTabs).owed = message.snapshot.owed_people
+        self.coach.owed_changed(message.snapshot)
+
+    @on(messages.LikeChanged)
+    def _like_changed(self, message: messages.LikeChanged) -> None:
+        for pane in (self.timeline, self.mentions):
+            pane.show_liked(message.row)
+        verb = "Liked" if message.row.liked else "Unliked"
+        self.app.notify(f"{verb} {message.row.handle}'s tweet.", markup=False)
+
+    # -- screens of their own: reports, feedback, the queue --------------------------------
+
+    def _account(self) -> Account | None:
+        account = self.tuicoach.account
+        if account is None:
+            self.app.notify("The account is still opening.", severity="warning")
+        return account
+
+    def action_reports(self) -> None:
+        from tuicoach.domain.report import BusinessHours
+        from tuicoach.ui.reports import ReportsScreen, load_reports_view
+
+        if (account := self._account()) is not None:
+            app = self.tuicoach
+            hours = BusinessHours.of()
+            store, backend = account.store, account.backend
+            loader = partial(
+                load_reports_view, store, backend, app.coach_settings, now=app.clock, hours=hours
+            )
+            app.push_screen(ReportsScreen(loader))
+
+    def action_feedback(self) -> None:
+        from tuicoach.ui.feedback import FeedbackScreen, load_feedback_view
+
+        if (account := self._account()) is not None:
+            loader = partial(load_feedback_view, account.store, now=self.tuicoach.clock)
+            self.app.push_screen(FeedbackScreen(loader))
+
+    def action_queue(self) -> None:
+        from tuicoach.ui.queue import QueueScreen, StoreQueueActions
+
+        if (account := self._account()) is not None:
+            clock = self.tuicoach.clock
+            actions = StoreQueueActions(account.store, account.backend, now=clock)
+            self.app.push_screen(QueueScreen(actions, now=clock))
+
     def tick(self) -> None:
         """Re-read the clock in both lists, so ages stay true ("3m" becomes "4m")."""
         self.timeline.tweets.tick()
         self.mentions.tweets.tick()
 
+    def _step(self, by: int) -> None:
+        at = PANES.index(self.active if self.active in PANES else "mentions")
+        self.action_show_pane(PANES[(at + by) % len(PANES)])
+
     def action_next_pane(self) -> None:
-        self.action_show_pane(PANES[(PANES.index(self.active) + 1) % len(PANES)])
+        self._step(1)
 
     def action_previous_pane(self) -> None:
-        self.action_show_pane(PANES[(PANES.index(self.active) - 1) % len(PANES)])
+        self._step(-1)
 
     def action_leave_compose(self) -> None:
         self.action_show_pane(self.list_pane)

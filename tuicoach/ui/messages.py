@@ -212,3 +212,11 @@ class Problem(Message):
         super().__init__()
         self.title = title
         self.text = text
+
+
+class QueuePosted(Message):
+    """The app's queue timer posted ``count`` queued tweets."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__()
+        self.count = count

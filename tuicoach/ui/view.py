@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from tuicoach.backends.base import Backend
     from tuicoach.coach import Coach
     from tuicoach.domain.owed import Mark
+    from tuicoach.domain.triage import Reason
     from tuicoach.store import DraftRecord, OutboxStatus, Store
 
 MENTIONS_SHOWN = 500  # the newest mentions listed (the owed ones are always listed)
@@ -58,6 +59,7 @@ class Row:
     note: str | None = None  # why it is not owed any more: "no reply needed: spam", "snoozed …"
     own: bool = False
     liked: bool = False  # the account has liked it
+    why: str | None = None  # the band's cues, as a line: "why: waiting 'on hold for an hour'"
 
     @property
     def handle(self) -> str:
@@ -95,6 +97,12 @@ class Snapshot:
     owed: tuple[Row, ...]  # priority order
     owed_since: tuple[datetime, ...]
     waiting: tuple[timedelta, ...]  # how long each owed reply has waited, for the strip
+    spam: tuple[Row, ...] = ()  # the probably-spam band: listed last, never counted as owed
+
+    @property
+    def owed_people(self) -> int:
+        """How many people are owed a reply (two mentions from one person count once)."""
+        return len({row.tweet.author_id for row in self.owed})
 
 
 @dataclass(frozen=True)
@@ -184,6 +192,37 @@ def _note(mark: Mark, now: datetime) -> str | None:
     return None
 
 
+SPAM_BAND = "spam"
+WHY_SHOWN = 4  # cues on the line under a mention
+WHY_WORDS = 40
+NO_CUE = "why: it speaks to you; no cue of need or of thanks"
+
+
+def _short(words: str) -> str:
+    words = " ".join(words.split())
+    return words if len(words) <= WHY_WORDS else words[: WHY_WORDS - 1] + "…"
+
+
+def _inside(reason: Reason, spans: list[tuple[int, int]]) -> bool:
+    if reason.start is None or reason.end is None:
+        return False
+    start, end = reason.start, reason.end
+    return any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans)
+
+
+def why_line(reasons: Iterable[Reason]) -> str | None:
+    """The cues behind a band, as one line under the mention; None without any."""
+    cues = [reason for reason in reasons if reason.words.strip()]
+    spans = [(r.start, r.end) for r in cues if r.start is not None and r.end is not None]
+    # A cue inside a longer one ("days" in "11 days") says nothing more.
+    cues = [r for r in cues if not _inside(r, spans)]
+    # A bare "?" says less than the question words beside it.
+    cues = [reason for reason in cues if reason.words.strip(" ?")] or cues
+    said = list(dict.fromkeys(f"{reason.kind} {_short(reason.words)!r}" for reason in cues))
+    more = f" (+{len(said) - WHY_SHOWN})" if len(said) > WHY_SHOWN else ""
+    return "why: " + ", ".join(said[:WHY_SHOWN]) + more if said else None
+
+
 def read_snapshot(account: Account, now: datetime) -> Snapshot:
     """Mentions with their owed bands and marks, and the owed list."""
     store, user = account.store, account.user
@@ -193,7 +232,10 @@ def read_snapshot(account: Account, now: datetime) -> Snapshot:
         now=now,
         rank_by_followers=account.rank_by_followers,
     )
+    spam = store.probably_spam(account_id=user.id, account_username=user.username, now=now)
     bands = {reply.tweet.id: reply.band.value for reply in owed}
+    bands.update((reply.tweet.id, SPAM_BAND) for reply in spam)
+    whys = {reply.tweet.id: why_line(reply.reasons) or NO_CUE for reply in (*owed, *spam)}
     notes = {
         tweet_id: note
         for tweet_id, mark in store.marks().items()
@@ -201,7 +243,7 @@ def read_snapshot(account: Account, now: datetime) -> Snapshot:
     }
     mentions = store.stream("mentions", limit=MENTIONS_SHOWN)
     listed = {t.id for t in mentions}
-    extra = [reply.tweet for reply in owed if reply.tweet.id not in listed]
+    extra = [reply.tweet for reply in (*owed, *spam) if reply.tweet.id not in listed]
     if extra:  # owed replies the mentions stream did not carry (replies, quotes)
         mentions = sorted([*mentions, *extra], key=lambda t: (t.created_at, t.id), reverse=True)
     muted = store.muted()
@@ -212,13 +254,17 @@ def read_snapshot(account: Account, now: datetime) -> Snapshot:
     answered = store.answered(created, account_id=user.id, account_username=user.username, now=now)
     for tweet_id, at in answered.items():  # an answer says more than a mark
         notes[tweet_id] = f"answered in {fmt.duration(at - created[tweet_id])}"
-    mention_rows = _rows(account, mentions, bands=bands, notes=notes)
+    mention_rows = [
+        replace(row, why=whys[row.tweet.id]) if row.tweet.id in whys else row
+        for row in _rows(account, mentions, bands=bands, notes=notes)
+    ]
     by_id = {row.tweet.id: row for row in mention_rows}
     return Snapshot(
         tuple(mention_rows),
         tuple(by_id[reply.tweet.id] for reply in owed),
         tuple(reply.tweet.created_at for reply in owed),
         tuple(reply.waiting for reply in owed),
+        tuple(by_id[reply.tweet.id] for reply in spam),
     )
 
 

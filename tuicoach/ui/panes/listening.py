@@ -363,6 +363,9 @@ class ListeningPane(Vertical, can_focus=False):
         tweet_id = self.drafting or self.current_id()
         return None if tweet_id is None else self.view.item(tweet_id)
 
+    def _service(self) -> str:
+        return self.backend.service if self.backend is not None else "the service"
+
     def _link(self, item: Item) -> str:
         if self.backend is not None:
             return self.backend.tweet_link(item.tweet, item.author)
@@ -382,7 +385,8 @@ class ListeningPane(Vertical, can_focus=False):
         self.add_class("-drafting")
         refusal = self.backend.reply_refusal(item.tweet) if self.backend is not None else None
         how = (
-            "X will not take this reply through its API: copy it (y) and post it on x.com (o)"
+            f"{self._service()} will not take this reply through its API: copy it (y) and "
+            "post it there by hand (o shows the link)"
             if refusal is not None or self.backend is None
             else "y copies the reply, o shows the link"
         )
@@ -451,7 +455,7 @@ class ListeningPane(Vertical, can_focus=False):
             return
         self.app.copy_to_clipboard(self.drafts[item.tweet.id])
         self.notify(
-            f"Reply copied. Paste it on x.com: {self._link(item)}, then mark it handled (h).",
+            f"Reply copied. Paste it at {self._link(item)}, then mark it handled (h).",
             title="Copied",
         )
 
@@ -459,7 +463,7 @@ class ListeningPane(Vertical, can_focus=False):
         item = self.current()
         if item is not None:
             link = self._link(item)
-            self.query_one("#listen-status", Static).update(f"Open on x.com: {link}")
+            self.query_one("#listen-status", Static).update(f"Open on {self._service()}: {link}")
             self.notify(link, title="Tweet link")
 
     def action_copy_link(self) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 
@@ -127,6 +127,30 @@ class ListPane(Pane):
 
     def action_undo(self) -> None:
         self._marks_elsewhere()
+
+    def action_confirm_spam(self) -> None:
+        self._marks_elsewhere()
+
+    def action_not_spam(self) -> None:
+        self._marks_elsewhere()
+
+    def action_tag(self) -> None:
+        self._marks_elsewhere()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``l`` is not offered where the backend cannot like (X): not in the footer; pressed
+        anyway, :meth:`on_key` says why."""
+        if action == "like" and self.account is not None:
+            return bool(self.account.backend.capabilities.like)
+        return True
+
+    def on_key(self, event: events.Key) -> None:
+        if self.account is None or self.account.backend.capabilities.like:
+            return
+        keys = getattr(self.app, "keymap", {}).get("like", "l")
+        if event.key in {key.strip() for key in keys.split(",")}:
+            event.stop()
+            self.action_like()
 
     def _marks_elsewhere(self) -> None:
         self.notify("Marks and snoozes are for mentions: 2 goes to Mentions.", severity="warning")

@@ -47,17 +47,21 @@ class MentionsPane(ListPane):
 
     def show(self, snapshot: Snapshot, *, else_top: bool = False) -> None:
         self.snapshot = snapshot
-        self.set_title(f"{self.pane_title} · {len(snapshot.owed)} owed")
+        spam = f" · {len(snapshot.spam)} probably spam" if snapshot.spam else ""
+        self.set_title(f"{self.pane_title} · {snapshot.owed_people} owed{spam}")
         self.set_class(self.owed_only, "-owed-only")
         tweets = self.tweets
         if self.owed_only:
             self.border_subtitle = "owed only · / shows all"
             tweets.empty_text = "No replies owed. Nice work."
-            tweets.set_rows(snapshot.owed, else_top=else_top)
+            tweets.set_rows((*snapshot.owed, *snapshot.spam), else_top=else_top)
         else:
             self.border_subtitle = "/ owed only"
             tweets.empty_text = "No mentions yet."
-            tweets.set_rows(snapshot.mentions, else_top=else_top)
+            # The probably-spam band last, in its own group, whatever its age.
+            spam_ids = {row.tweet.id for row in snapshot.spam}
+            rows = [row for row in snapshot.mentions if row.tweet.id not in spam_ids]
+            tweets.set_rows((*rows, *snapshot.spam), else_top=else_top)
 
     def toggle_owed(self) -> None:
         """Owed only, or all again; the cursor stays on its tweet if it is still listed."""
@@ -127,6 +131,67 @@ class MentionsPane(ListPane):
         account.store.snooze(row.tweet.id, until, now=self.clock())
         said = f"{row.handle} snoozed until {until.astimezone():%a %H:%M}."
         self.post_message(messages.Marked(row.tweet.id, said, f"snooze of {row.handle}"))
+
+    def action_confirm_spam(self) -> None:
+        row = self.need_target(mention=True)
+        if row is None or self.account is None:
+            return
+        if row.band != view.SPAM_BAND:
+            self.notify(f"{row.handle} is not in the probably-spam band; m marks it no reply "
+                        "needed.", severity="warning", markup=False)  # fmt: skip
+            return
+        self._spam(self.account, row, True)
+
+    def action_not_spam(self) -> None:
+        row = self.need_target(mention=True)
+        if row is None or self.account is None:
+            return
+        if row.band != view.SPAM_BAND and not (row.note or "").endswith(": spam"):
+            self.notify(f"{row.handle} is not taken for spam.", severity="warning", markup=False)
+            return
+        self._spam(self.account, row, False)
+
+    @work(thread=True, group="marks", exit_on_error=False)
+    def _spam(self, account: Account, row: Row, spam: bool) -> None:
+        if spam:
+            account.store.mark_spam(row.tweet.id, now=self.clock())
+            said, what = f"{row.handle}: spam, no reply needed.", f"spam mark of {row.handle}"
+        else:
+            account.store.mark_not_spam(row.tweet.id, now=self.clock())
+            said, what = f"{row.handle} is owed a reply again.", f"not-spam mark of {row.handle}"
+        self.post_message(messages.Marked(row.tweet.id, said, what))
+
+    # -- tags -----------------------------------------------------------------------------------
+
+    def action_tag(self) -> None:
+        row = self.need_target(mention=True)
+        if row is not None and self.account is not None:
+            self._tags_of(self.account, row)
+
+    @work(thread=True, group="tags", exit_on_error=False)
+    def _tags_of(self, account: Account, row: Row) -> None:
+        from tuicoach.store import feedback
+
+        current = feedback.tags_of(account.store, row.tweet.id)
+        self.app.call_from_thread(self._ask_tag, account, row, current)
+
+    def _ask_tag(self, account: Account, row: Row, current: tuple[str, ...]) -> None:
+        from tuicoach.ui.feedback import TagScreen
+
+        def chosen(tag: str | None) -> None:
+            if tag:
+                self._tag(account, row, tag)
+
+        own = tuple(getattr(self.app, "own_tags", ()))
+        self.app.push_screen(TagScreen(row.tweet.text, own_tags=own, current=current), chosen)
+
+    @work(thread=True, group="tags", exit_on_error=False)
+    def _tag(self, account: Account, row: Row, tag: str) -> None:
+        from tuicoach.store import feedback
+
+        on_now = feedback.toggle_tag(account.store, row.tweet.id, tag, now=self.clock())
+        said = f"Tagged {row.handle}'s tweet {tag}." if on_now else f"Took {tag} off."
+        self.app.call_from_thread(self.notify, said, markup=False)
 
     def action_undo(self) -> None:
         if self.account is None:

@@ -36,7 +36,13 @@ from tuicoach.ui.view import Row
 
 __all__ = ["ROW_HEIGHT", "Row", "TweetList"]
 
-BAND_LABELS = {"needs-answer": "needs answer", "normal": "owed", "thanks": "thanks"}
+BAND_LABELS = {
+    "needs-answer": "needs answer",
+    "normal": "owed",
+    "thanks": "thanks",
+    "spam": "probably spam · s/S",  # s confirms it, S moves it back
+}
+WHY = "why: "  # the line under a mention that says why it is in its band
 PREVIEW_LINES = 2
 ROW_HEIGHT = PREVIEW_LINES + 2  # header, text lines, gap
 
@@ -55,6 +61,8 @@ class TweetList(ScrollView, can_focus=True):
         "tweet-list--owed-needs-answer",
         "tweet-list--owed-normal",
         "tweet-list--owed-thanks",
+        "tweet-list--owed-spam",
+        "tweet-list--why",
         "tweet-list--note",
         "tweet-list--liked",
         "tweet-list--empty",
@@ -73,6 +81,8 @@ class TweetList(ScrollView, can_focus=True):
         & > .tweet-list--owed-needs-answer { color: $owed-needs-answer; text-style: bold; }
         & > .tweet-list--owed-normal { color: $owed-normal; text-style: bold; }
         & > .tweet-list--owed-thanks { color: $owed-thanks; }
+        & > .tweet-list--owed-spam { color: $text-muted; text-style: italic; }
+        & > .tweet-list--why { color: $text-muted; text-style: italic; }
         & > .tweet-list--note { color: $text-muted; text-style: italic; }
         & > .tweet-list--liked { color: $accent; text-style: bold; }
         & > .tweet-list--empty { color: $text-muted; text-style: italic; }
@@ -127,7 +137,9 @@ class TweetList(ScrollView, can_focus=True):
         self._clock = clock
         self.empty_text = empty_text
         self._row_cache: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(256)
-        self._wrap_cache: LRUCache[tuple[str, int], list[str]] = LRUCache(64)
+        self._wrap_cache: LRUCache[tuple[str, int, str | None], list[str]] = LRUCache(64)
+        # How many of a row's wrapped lines are its text (the rest: the why-line).
+        self._text_lines: LRUCache[tuple[str, int, str | None], int] = LRUCache(64)
         self._now = clock()
         self._frame: tuple[int, Style] = (0, Style())
         self._fixed_width = text_width  # for tests of the geometry, unmounted
@@ -206,15 +218,30 @@ class TweetList(ScrollView, can_focus=True):
 
     def _wrapped(self, row: Row) -> list[str]:
         width = self._text_width()
-        key = (row.tweet.id, width)
+        key = (row.tweet.id, width, row.why)
         lines = self._wrap_cache.get(key)
         if lines is None:
             lines = []
             for paragraph in row.tweet.text.splitlines() or [""]:
                 wrapped = Content(paragraph).wrap(width)
                 lines.extend(line.plain.rstrip() for line in wrapped)
+            self._text_lines[key] = len(lines)
+            if row.why:  # the band's cues, under the text
+                lines.extend(line.plain.rstrip() for line in Content(row.why).wrap(width))
             self._wrap_cache[key] = lines
         return lines
+
+    def _text_count(self, row: Row) -> int:
+        key = (row.tweet.id, self._text_width(), row.why)
+        count = self._text_lines.get(key)
+        if count is None:  # evicted apart from its lines: count again
+            width = self._text_width()
+            count = sum(
+                len(Content(paragraph).wrap(width))
+                for paragraph in row.tweet.text.splitlines() or [""]
+            )
+            self._text_lines[key] = count
+        return count
 
     def _extra(self) -> int:
         """How many more lines the open (highlighted) row takes than a closed one."""
@@ -428,10 +455,18 @@ class TweetList(ScrollView, can_focus=True):
         if is_cursor:
             lines = wrapped + [""] * max(0, PREVIEW_LINES - len(wrapped))
         else:
-            lines = _preview(row.tweet.text, wrapped, self._text_width())
+            # Closed, the text comes first; the why-line shows where the text leaves room.
+            text_lines = wrapped[: self._text_count(row)]
+            if len(text_lines) < PREVIEW_LINES:
+                lines = _preview(row.tweet.text, wrapped, self._text_width())
+            else:
+                lines = _preview(row.tweet.text, text_lines, self._text_width())
         body_style = base + text
-        for line in lines:
-            strips.append(Strip([bar, Segment(line, body_style)]).adjust_cell_length(width, base))
+        why_style = base + style("tweet-list--why")
+        text_count = self._text_count(row)
+        for number, line in enumerate(lines):
+            line_style = why_style if row.why and number >= text_count else body_style
+            strips.append(Strip([bar, Segment(line, line_style)]).adjust_cell_length(width, base))
         strips.append(Strip.blank(width, self._frame[1]))
         self._row_cache[key] = strips
         return strips
