@@ -23,9 +23,7 @@ from tuicoach.backends.x.config import XSection
 from tuicoach.backends.x.credentials import ENV_VARS
 from tuicoach.store import UNCONFIRMED, Store
 from tuicoach.ui.launch import backend_connect
-from tuicoach.ui.panes.compose import ComposePane
 from tuicoach.ui.screens import ConfirmSendScreen
-from tuicoach.ui.view import Account
 from tuicoach.ui.widgets.compose import PostAsNewScreen
 
 WIDE = (160, 45)
@@ -62,19 +60,9 @@ def world(clock: Clock, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
 def make_app(world: World, data: Path, clock: Clock) -> RecordingApp:
     x = XSection(api_base=world.fake.url, timeout=0.5, retries=1)
     request = Request(data_dir=data, clock=clock, sections={"x": x})
-    opener = backend_connect(load("x"), request)
-    assert opener is not None
-
-    def connect() -> Account:
-        # The app handles the opened account without waiting for its screen to be
-        # composed (a race in app.py, seen when a restart opens fast): wait for the panes.
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and not app.main.query(ComposePane):
-            time.sleep(0.02)
-        return opener()
-
-    app = RecordingApp(connect=connect, clock=clock, theme="espresso", sync=False)
-    return app
+    connect = backend_connect(load("x"), request)
+    assert connect is not None
+    return RecordingApp(connect=connect, clock=clock, theme="espresso", sync=False)
 
 
 def copies(world: World, text: str = TEXT) -> int:

@@ -149,6 +149,9 @@ class TuicoachApp(App[None]):
     @on(messages.AccountOpened)
     def _opened(self, message: messages.AccountOpened) -> None:
         opened, screen = message.opened, self.main
+        if not screen.is_mounted:  # a fast open can beat the panes being built: wait for them
+            self.call_after_refresh(self._opened, message)
+            return
         self.account = opened.account
         screen.open(opened)
         backend = opened.account.backend
