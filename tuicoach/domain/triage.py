@@ -148,7 +148,8 @@ class TriageWords:
         "overcharged", "freezes", "bug", "bugs", "glitch*", "mia", "never arrived",
         "nobody", "noone", "nothing", "never", "no answer",
         "no response", "no reply", "no help", "no info*", "no longer", "oversold", "overbook*",
-        "outrage*", "pathetic", "poor", "poorly", "problem", "problems", "refund*", "ridiculous",
+        "outrage*", "atrocious", "horrific", "hopeless", "refus*", "unbelievable",
+        "pathetic", "poor", "poorly", "problem", "problems", "refund*", "ridiculous",
         "rubbish", "rude*", "ruin*", "sad", "screw*", "shame*", "shameful", "sick of",
         "slow", "smh", "sorry", "stink*", "stranded", "stuck", "stupid", "suck*", "sux",
         "terrible", "tired of", "trouble", "ugh", "unable", "unacceptable", "unfortunate*",
@@ -286,7 +287,7 @@ class TriageSettings:
     #: A statement this long with one weak cue ("can't", "never") is a complaint.
     long_statement_words: int = 12
     #: Words of the VADER sentiment lexicon (MIT) this negative or worse are failure
-    #: cues too ("atrocious", "horrific", "hopeless"); ``None`` reads only the lists.
+    #: cues too ("abysmal", "dreadful", "humiliated"); ``None`` reads only the lists.
     lexicon_failure: float | None = -1.5
     #: How much the tweet's VADER valence moves it within its band (0: not at all).
     valence_weight: float = 1.0
@@ -359,6 +360,12 @@ _WISH = re.compile(
 )
 #: "couldn't be more", "can't be any": a negator that raises the praise after it.
 _RAISED = re.compile(r"(?<![\w'])be\s+(?:any|more|much)(?![\w'])", re.I)
+#: What ought to have happened and did not: "should have been", "would've helped".
+_REGRET = re.compile(
+    r"(?<![\w'])(?:should|shouldn't|should not|could|would|wouldn't)\s*(?:have|'ve|of)"
+    r"\s+(?:been|\w+ed)(?![\w'])",
+    re.I,
+)
 #: A turn in the tweet: what follows outweighs what came before ("thanks, but ...").
 _CONTRAST = re.compile(
     r"(?<![\w'])(?:but|however|though|although|unfortunately|except)(?![\w'])", re.I
@@ -582,6 +589,9 @@ class Triage:
                 (weak if word in self._weak else complaints).append(
                     Reason("waiting", m.group(), *span)
                 )
+        for m in _REGRET.finditer(masked):  # "should have been rerouted": it was not
+            if not _inside(m.span(), resolved):
+                complaints.append(Reason("complaint", m.group(), *m.span()))
         for m in _DIGITS.finditer(masked):
             complaints.append(Reason("waiting", m.group(), *m.span()))
         for m in _HASHTAG.finditer(masked):
@@ -807,6 +817,8 @@ class Triage:
         need += 6 * len(sarcasm) - 8 * (len(praise) - len(sarcasm))
         need += 2 * any(q.kind == "question" for q in questions)
         need += sum(1 for q in questions if q.kind == "request")
+        # "Why ...?", "how come ...": a question that asks for a reason is a reproach.
+        need += 6 * any(q.words.casefold() in _REPROACH for q in questions)
         tier = _TIER_BASE - need
         if band is Band.NEEDS_ANSWER:
             # Within needs-answer, how unhappy the words are orders what the cue
@@ -836,6 +848,9 @@ class Triage:
         weak = self._weak
         return [c for c in complaints if c.words.casefold() not in weak]
 
+
+#: Question openers that ask the business to account for itself.
+_REPROACH = frozenset(("why", "how come", "what happened"))
 
 #: Weak cues that say something was not done: a failure in a clause of their own.
 _FAILED_ACTS = frozenset(
