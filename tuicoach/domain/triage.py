@@ -287,7 +287,7 @@ class TriageSettings:
     #: A statement this long with one weak cue ("can't", "never") is a complaint.
     long_statement_words: int = 12
     #: Words of the VADER sentiment lexicon (MIT) this negative or worse are failure
-    #: cues too ("abysmal", "dreadful", "humiliated"); ``None`` reads only the lists.
+    #: cues too ("dreadful", "disgusting", "horrible"); ``None`` reads only the lists.
     lexicon_failure: float | None = -1.5
     #: How much the tweet's VADER valence moves it within its band (0: not at all).
     valence_weight: float = 1.0
@@ -366,6 +366,8 @@ _REGRET = re.compile(
     r"\s+(?:been|\w+ed)(?![\w'])",
     re.I,
 )
+#: Thanks for a failure that did not happen: "for not cancelling", "for never losing".
+_SPARED = re.compile(r"(?<![\w'])(?:for|by)\s+(?:not|never|without)\s+[\w']+", re.I)
 #: A turn in the tweet: what follows outweighs what came before ("thanks, but ...").
 _CONTRAST = re.compile(
     r"(?<![\w'])(?:but|however|though|although|unfortunately|except)(?![\w'])", re.I
@@ -560,6 +562,9 @@ class Triage:
         complaints: list[Reason] = []
         questions: list[Reason] = []
         resolved = _spans(self._resolved, masked)
+        # "thanks for not cancelling", "kudos for never losing a bag": a failure
+        # that did not happen, and what the thanks is for.
+        resolved.extend(_spans(_SPARED, masked))
         for m in re.finditer(r"\?", masked):
             questions.append(Reason("question", "?", *m.span()))
         for m in self._opener.finditer(masked):
