@@ -557,14 +557,23 @@ class OwedTracker:
         result: list[OwedReply] = []
         moved_back: list[OwedReply] = []
         spam = Band.SPAM
-        for _, tweet, verdict, conversation, _ in self._open:  # the hot loop: kept plain
+        # The hot loop, kept plain: tens of thousands of rows on every refresh.
+        # Each row is built by tuple.__new__ (no Python-level __new__ call), from
+        # the verdict cached when the tweet arrived (never classified here).
+        make = tuple.__new__
+        row = OwedReply
+        get_mark = marks.get if marks else None
+        for _, tweet, verdict, conversation, _ in self._open:
             created = tweet.created_at
             if created > now or tweet.author_id in muted:
                 continue
-            mark = marks.get(tweet.id) if marks else None
-            if mark is not None and mark.hides(now):
-                continue
-            band = verdict.band
+            if get_mark is not None:
+                mark = get_mark(tweet.id)
+                if mark is not None and mark.hides(now):
+                    continue
+            else:
+                mark = None
+            band, tier, reasons = verdict
             if band is spam:
                 if mark is None or mark.kind is not MarkKind.NOT_SPAM:
                     continue
@@ -575,9 +584,7 @@ class OwedTracker:
                     )
                 )
                 continue
-            result.append(
-                OwedReply(tweet, band, now - created, conversation, verdict.reasons, verdict.tier)
-            )
+            result.append(make(row, (tweet, band, now - created, conversation, reasons, tier)))
         if moved_back:
             result.extend(moved_back)
             result.sort(key=lambda o: (o.band.rank, o.tier))  # stable: oldest first holds

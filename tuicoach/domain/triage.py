@@ -37,6 +37,8 @@ config can tune them as it tunes the coach's.
 
 from __future__ import annotations
 
+import functools
+import importlib.resources
 import itertools
 import re
 import unicodedata
@@ -146,7 +148,8 @@ class TriageWords:
         "overcharged", "freezes", "bug", "bugs", "glitch*", "mia", "never arrived",
         "nobody", "noone", "nothing", "never", "no answer",
         "no response", "no reply", "no help", "no info*", "no longer", "oversold", "overbook*",
-        "outrage*", "pathetic", "poor", "poorly", "problem", "problems", "refund*", "ridiculous",
+        "outrage*", "atrocious", "horrific", "hopeless", "refus*", "unbelievable",
+        "pathetic", "poor", "poorly", "problem", "problems", "refund*", "ridiculous",
         "rubbish", "rude*", "ruin*", "sad", "screw*", "shame*", "shameful", "sick of",
         "slow", "smh", "sorry", "stink*", "stranded", "stuck", "stupid", "suck*", "sux",
         "terrible", "tired of", "trouble", "ugh", "unable", "unacceptable", "unfortunate*",
@@ -283,6 +286,11 @@ class TriageSettings:
     praise_per_failure: int = 2
     #: A statement this long with one weak cue ("can't", "never") is a complaint.
     long_statement_words: int = 12
+    #: Words of the VADER sentiment lexicon (MIT) this negative or worse are failure
+    #: cues too ("dreadful", "disgusting", "horrible"); ``None`` reads only the lists.
+    lexicon_failure: float | None = -1.5
+    #: How much the tweet's VADER valence moves it within its band (0: not at all).
+    valence_weight: float = 1.0
 
 
 # --- Reading ------------------------------------------------------------------
@@ -350,6 +358,24 @@ _WISH = re.compile(
     r"|cool|lovely|helpful|amazing|wonderful)(?:\s+(?:if|to))?",
     re.I,
 )
+#: "couldn't be more", "can't be any": a negator that raises the praise after it.
+_RAISED = re.compile(r"(?<![\w'])be\s+(?:any|more|much)(?![\w'])", re.I)
+#: What ought to have happened and did not: "should have been", "would've helped".
+_REGRET = re.compile(
+    r"(?<![\w'])(?:should|shouldn't|should not|could|would|wouldn't)\s*(?:have|'ve|of)"
+    r"\s+(?:been|\w+ed)(?![\w'])",
+    re.I,
+)
+#: Thanks for a failure that did not happen: "for not cancelling", "for never losing".
+_SPARED = re.compile(r"(?<![\w'])(?:for|by)\s+(?:not|never|without)\s+[\w']+", re.I)
+#: A turn in the tweet: what follows outweighs what came before ("thanks, but ...").
+_CONTRAST = re.compile(
+    r"(?<![\w'])(?:but|however|though|although|unfortunately|except)(?![\w'])", re.I
+)
+#: "for not doing X" or "for never X": thanks for something that did not go wrong.
+_NOT_DOING = re.compile(
+    r"(?<![\w'])(?:for|by|of)\s+(?:not|never|without)(?![\w'])|(?:for|of)\s+\w+n't(?![\w'])", re.I
+)
 _BANG = re.compile(r"!{2,}|\?{2,}|[!?]{3,}")
 
 
@@ -375,6 +401,48 @@ def _emoji_only(text: str) -> bool:
         elif category != "Sk" and not category.startswith("P"):
             return False
     return seen
+
+
+@functools.cache
+def _vader_words(at_most: float | None) -> tuple[str, ...]:
+    """The plain words of the VADER lexicon (MIT) whose mean valence is ``at_most``
+    or lower; none when ``at_most`` is ``None`` or the lexicon is not installed."""
+    if at_most is None:
+        return ()
+    try:
+        lexicon = importlib.resources.files("vaderSentiment") / "vader_lexicon.txt"
+        lines = lexicon.read_text(encoding="utf-8").splitlines()
+    except (ModuleNotFoundError, FileNotFoundError):
+        return ()
+    words = []
+    for line in lines:
+        word, _, rest = line.partition("\t")
+        mean = rest.partition("\t")[0]
+        if _PLAIN_WORD.fullmatch(word) and float(mean) <= at_most:
+            words.append(word)
+    return tuple(words)
+
+
+@functools.cache
+def _vader_valences() -> dict[str, float]:
+    """Every plain word of the VADER lexicon and its mean valence (-4 to 4)."""
+    try:
+        lexicon = importlib.resources.files("vaderSentiment") / "vader_lexicon.txt"
+        lines = lexicon.read_text(encoding="utf-8").splitlines()
+    except (ModuleNotFoundError, FileNotFoundError):
+        return {}
+    valences = {}
+    for line in lines:
+        word, _, rest = line.partition("\t")
+        if _PLAIN_WORD.fullmatch(word):
+            valences[word] = float(rest.partition("\t")[0])
+    return valences
+
+
+_TOKEN = re.compile(r"[a-z][a-z']*")
+#: Words milder than this ("fair", "stall") do not move a tweet within its band.
+_CLEAR_VALENCE = 1.5
+_PLAIN_WORD = re.compile(r"[a-z][a-z'-]+")
 
 
 def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
@@ -406,6 +474,10 @@ class Triage:
         )
         self._sarcasm_target = _words(w.sarcasm_targets)
         self._spam = _words(w.spam)
+        self._valences = _vader_valences() if settings.valence_weight else {}
+        self._negator_words = frozenset(n for n in w.negators if " " not in n)
+        known = {x.casefold() for x in (*w.praise, *w.resolution, *w.resolved, *w.complaint)}
+        self._lexicon = _words(x for x in _vader_words(settings.lexicon_failure) if x not in known)
         self._complaint_emoji = _chars(w.complaint_emoji)
         self._thanks_emoji = _chars(w.thanks_emoji)
         negator = _alternation(w.negators)
@@ -415,15 +487,6 @@ class Triage:
             + r")(?![\w'])",
             re.I,
         )  # fmt: skip
-        self._thanks_for_failure = re.compile(
-            r"(?<![\w'])(?:thanks?|thank you|thx|love|great|awesome|nice|appreciate)\s+"
-            r"(?:\w+\s+){0,3}?(?:" + _alternation(w.sarcasm_targets) + r")(?![\w'])",
-            re.I,
-        )
-        self._competitor = re.compile(
-            r"(?<![\w'])(?:" + _alternation(w.competitor_comparisons) + r")\s+(?:the\s+)?[@＠]\w+",
-            re.I,
-        )
         # Words that do not count as complaints on their own: they are only
         # failures next to another cue (a bare "not" or "no" is not a complaint).
         self._negator = _words(w.negators)
@@ -436,6 +499,22 @@ class Triage:
                 "tried", "trying", "nope", "static",
             )
         )  # fmt: skip
+        # Praise for a failure is sarcasm: the listed targets, and every failure
+        # word that counts on its own ("thanks for wasting a day").
+        sarcasm_targets = (
+            *w.sarcasm_targets,
+            *(c for c in w.complaint if c not in self._weak),
+            *_FAILED_ACTS,
+        )
+        self._thanks_for_failure = re.compile(
+            r"(?<![\w'])(?:thanks?|thank you|thx|love|great|awesome|nice|appreciate)\s+"
+            r"(?:\w+\s+){0,3}?(?:" + _alternation(sarcasm_targets) + r")(?![\w'])",
+            re.I,
+        )
+        self._competitor = re.compile(
+            r"(?<![\w'])(?:" + _alternation(w.competitor_comparisons) + r")\s+(?:the\s+)?[@＠]\w+",
+            re.I,
+        )
 
     # -- spam
 
@@ -483,6 +562,9 @@ class Triage:
         complaints: list[Reason] = []
         questions: list[Reason] = []
         resolved = _spans(self._resolved, masked)
+        # "thanks for not cancelling", "kudos for never losing a bag": a failure
+        # that did not happen, and what the thanks is for.
+        resolved.extend(_spans(_SPARED, masked))
         for m in re.finditer(r"\?", masked):
             questions.append(Reason("question", "?", *m.span()))
         for m in self._opener.finditer(masked):
@@ -494,7 +576,7 @@ class Triage:
         for m in self._request.finditer(masked):
             if not _inside(m.span(), resolved):
                 questions.append(Reason("request", m.group(), *m.span()))
-        negated = _spans(self._negated_praise, masked)
+        negated = self._negated_spans(masked)
         for s, e in negated:
             if not _inside((s, e), resolved):
                 complaints.append(Reason("negated-praise", masked[s:e], s, e))
@@ -512,6 +594,9 @@ class Triage:
                 (weak if word in self._weak else complaints).append(
                     Reason("waiting", m.group(), *span)
                 )
+        for m in _REGRET.finditer(masked):  # "should have been rerouted": it was not
+            if not _inside(m.span(), resolved):
+                complaints.append(Reason("complaint", m.group(), *m.span()))
         for m in _DIGITS.finditer(masked):
             complaints.append(Reason("waiting", m.group(), *m.span()))
         for m in _HASHTAG.finditer(masked):
@@ -523,6 +608,14 @@ class Triage:
                 re.I,
             ):
                 complaints.append(Reason("complaint", m.group(), *m.span()))
+        for m in self._lexicon.finditer(masked):
+            span = m.span()
+            if _inside(span, resolved) or _inside(span, negated):
+                continue
+            before = masked[max(0, span[0] - 16) : span[0]]
+            if self._negator.search(before):  # "not hopeless", "never disgusting"
+                continue
+            complaints.append(Reason("complaint", m.group(), *span))
         for m in self._complaint_emoji.finditer(masked):
             complaints.append(Reason("complaint", m.group(), *m.span()))
         # Weak cues count beside another cue, two together, or one in a long
@@ -553,7 +646,7 @@ class Triage:
         complaints, questions, weak = self._needs(masked)
         complaints.extend(self._competitors(text))
         praise = [Reason("thanks", m.group(), *m.span()) for m in self._praise.finditer(masked)]
-        negated = _spans(self._negated_praise, masked)
+        negated = self._negated_spans(masked)
         wishes = _spans(_WISH, masked)  # "would be great if ...": a request, not praise
         praise = [
             p
@@ -572,8 +665,19 @@ class Triage:
             sarcasm = [
                 Reason("sarcasm", m.group(), *m.span())
                 for m in self._thanks_for_failure.finditer(masked)
-                if not self._negator.search(m.group())  # "thanks for not leaving me"
+                # "thanks for not leaving me" is thanks; "thanks for nothing" is not
+                if not _NOT_DOING.search(m.group())
+                and not _inside(m.span(), resolved := _spans(self._resolved, masked))
+                and not any(s < m.end() and m.end() <= e for s, e in resolved)
             ]
+        if complaints and praise and not sarcasm:
+            # "Thanks, but ...": what follows the turn is what the tweet says.
+            # Praise before it is a courtesy when a failure follows.
+            turn = _CONTRAST.search(masked)
+            if turn is not None:
+                at = turn.start()
+                if any((c.start or 0) > at for c in self._strong(complaints)):
+                    praise = [p for p in praise if (p.start or 0) > at]
         if complaints and praise and not sarcasm:
             # Failures the praise is for: a clause that says the problem was
             # dealt with ("helped me with my problem", "despite the delay").
@@ -591,13 +695,27 @@ class Triage:
                     c for c in in_clause if not _inside((c.start or 0, c.end or 0), overcome)
                 )
             complaints = kept
+            weak_only = [c for c in complaints if c.words.casefold() in self._weak]
+            failing = self._failure_clauses(masked, weak_only, praise)
+            if failing:
+                return self._scored(
+                    Band.NEEDS_ANSWER,
+                    text,
+                    complaints + questions + praise,
+                    complaints=complaints + failing,
+                    questions=questions,
+                    praise=praise,
+                )
             strong = len(self._strong(complaints))
             outweighed = len(praise) >= len(complaints) + (
                 strong * self.settings.praise_per_failure
             )
             if outweighed and not any(q.kind == "question" for q in questions):
                 return self._scored(Band.THANKS, text, praise, complaints=complaints)
-            if not strong and len(praise) >= len(complaints):
+            # A smile after a failure may be a smirk ("no more flights ... 😁"):
+            # against failure words, praise must be said in words.
+            worded = [p for p in praise if any(ch.isalpha() for ch in p.words)]
+            if not strong and worded and len(praise) >= len(complaints):
                 if any(q.kind == "question" for q in questions):
                     return self._scored(Band.NEEDS_ANSWER, text, questions, praise=praise)
                 return self._scored(Band.THANKS, text, praise, complaints=complaints)
@@ -620,11 +738,72 @@ class Triage:
                     Band.NEEDS_ANSWER, text, questions, questions=questions, praise=praise
                 )
             return self._scored(Band.THANKS, text, praise + questions, praise=praise)
+        if praise and weak:
+            # What each clause does: a clause that only says something did not
+            # happen ("they wouldn't let me on.") beside praise elsewhere ("Real
+            # nice of you!") is a complaint, the praise around it sarcasm or a
+            # courtesy; in the same clause as the praise ("can't thank you
+            # enough") or with a fix ("got me on, didn't have to wait") it is not.
+            failing = self._failure_clauses(masked, weak, praise)
+            if failing:
+                return self._scored(
+                    Band.NEEDS_ANSWER, text, failing + praise, complaints=failing, praise=praise
+                )
         if praise:
             return self._scored(Band.THANKS, text, praise, praise=praise, complaints=weak)
         if _emoji_only(masked.strip()):
             return Verdict(Band.THANKS, _TIER_BASE, ())
         return self._scored(Band.NORMAL, text, [], complaints=weak)
+
+    def _valence(self, text: str) -> float:
+        """The tweet's summed VADER valence (negative is unhappy) over its clear words, one flipped
+        after a negator in the three words before it: orders tweets in a band."""
+        lexicon = self._valences
+        if not lexicon:
+            return 0.0
+        total = 0.0
+        flip_until = -1
+        for i, word in enumerate(_TOKEN.findall(text.translate(_APOSTROPHES).lower())):
+            if word in self._negator_words:
+                flip_until = i + 3
+                continue
+            value = lexicon.get(word)
+            if value is not None and abs(value) >= _CLEAR_VALENCE:
+                total += -value if i <= flip_until else value
+        return total
+
+    def _negated_spans(self, masked: str) -> list[tuple[int, int]]:
+        """Praise negated ("not helpful"), but not praise raised to the top by a
+        negated comparison ("couldn't be more thankful", "can't be any nicer")."""
+        return [
+            (s, e)
+            for s, e in _spans(self._negated_praise, masked)
+            if not _RAISED.search(masked, s, e)
+        ]
+
+    def _failure_clauses(
+        self, masked: str, weak: list[Reason], praise: list[Reason]
+    ) -> list[Reason]:
+        """The weak cues that stand in a clause of their own: no praise, no fix."""
+        failing: list[Reason] = []
+        for start, end in _clauses(masked):
+            # A cue that opens its clause ("Don't know her name, but ...") is a
+            # hedge; a failure has someone it happened to ("they wouldn't let me on").
+            lead = masked[start:end].lstrip(" \t.,!?;:…-—\n")
+            opening = start + (end - start) - len(lead)
+            cues = [
+                r
+                for r in weak
+                if start <= (r.start or 0) < end
+                and (r.start or 0) > opening
+                and r.words.casefold() in _FAILED_ACTS
+            ]
+            if not cues or any(start <= (p.start or 0) < end for p in praise):
+                continue
+            if self._resolution.search(masked, start, end):
+                continue
+            failing.extend(cues)
+        return failing
 
     def _scored(
         self,
@@ -640,10 +819,34 @@ class Triage:
     ) -> Verdict:
         """The verdict, its tier from how much need the cues add up to (more need, lower tier)."""
         need = 3 * len(self._strong(list(complaints))) + len(complaints) + len(bangs)
-        need += 6 * len(sarcasm) - 3 * (len(praise) - len(sarcasm))
+        need += 6 * len(sarcasm) - 8 * (len(praise) - len(sarcasm))
         need += 2 * any(q.kind == "question" for q in questions)
         need += sum(1 for q in questions if q.kind == "request")
-        return _verdict(band, _TIER_BASE - need, reasons, text)
+        # "Why ...?", "how come ...": a question that asks for a reason is a reproach.
+        need += 6 * any(q.words.casefold() in _REPROACH for q in questions)
+        tier = _TIER_BASE - need
+        if band is Band.NEEDS_ANSWER:
+            # Within needs-answer, how unhappy the words are orders what the cue
+            # counts leave tied; elsewhere the oldest comes first among equals.
+            tier += round(self.settings.valence_weight * self._valence(text))
+            tier += _NEED_STEP * self._need_tier(complaints, sarcasm, questions, praise)
+        return _verdict(band, tier, reasons, text)
+
+    def _need_tier(
+        self,
+        complaints: list[Reason],
+        sarcasm: list[Reason],
+        questions: list[Reason],
+        praise: list[Reason],
+    ) -> int:
+        """Within needs-answer, what kind of need: 0 a complaint (a failure the
+        praise does not outweigh, or sarcasm), 1 a plain question or request,
+        2 a polite question from a happy customer ("Thanks! Can I ...?")."""
+        warm = len(praise) - len(sarcasm)
+        strong = len(self._strong(complaints))
+        if sarcasm or (strong and strong >= warm):
+            return 0
+        return 1 if warm > 0 else 0
 
     def _strong(self, complaints: list[Reason]) -> list[Reason]:
         """The complaints that count on their own (not a bare "not", "still" or "sorry")."""
@@ -651,11 +854,25 @@ class Triage:
         return [c for c in complaints if c.words.casefold() not in weak]
 
 
+#: Question openers that ask the business to account for itself.
+_REPROACH = frozenset(("why", "how come", "what happened"))
+
+#: Weak cues that say something was not done: a failure in a clause of their own.
+_FAILED_ACTS = frozenset(
+    (
+        "can't", "cannot", "couldn't", "won't", "wouldn't", "didn't", "doesn't", "isn't",
+        "wasn't", "aren't", "haven't", "hasn't", "never", "no one", "nobody", "nothing", "noone",
+    )
+)  # fmt: skip
+
 #: Requests that a thank-you note may carry politely ("please keep it up").
 _SOFT_REQUESTS = frozenset(("please", "pls", "plz", "hope you", "let us know", "let me know"))
 
 #: The tier of a tweet with no cue either way; more need is lower (listed first).
 _TIER_BASE = 100
+
+#: How far apart the need tiers of needs-answer sit: more than any cue count moves a tier.
+_NEED_STEP = 1000
 
 
 def _verdict(band: Band, tier: int, reasons: list[Reason], text: str) -> Verdict:
