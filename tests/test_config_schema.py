@@ -103,7 +103,15 @@ def test_a_config_in_todays_format_still_reads(tmp_path: Path) -> None:
 
 
 def test_every_setting_round_trips_through_tuicoach_config(tmp_path: Path) -> None:
-    config = load(write_config(tmp_path, TODAYS_FORMAT + '\n[account]\nbackend = "x"\n'))
+    round_two = (
+        '\n[triage]\nspam_follow_ratio = 25\n[triage.words.waiting]\nextend = ["in the queue"]\n'
+        '[[listen.search]]\nname = "beans"\nterms = ["larkspur beans"]\n'
+        '[business_hours]\ntimezone = "Asia/Tokyo"\n[goals]\nreply_minutes = 90\n'
+        '[queue]\nper_day = 2\n[feedback]\ntags = ["decaf"]\n'
+    )
+    config = load(
+        write_config(tmp_path, TODAYS_FORMAT + round_two + '\n[account]\nbackend = "x"\n')
+    )
     text = dumps(config)
     parsed = tomllib.loads(text)
     assert set(parsed) == set(sections())
@@ -117,6 +125,17 @@ def test_every_setting_round_trips_through_tuicoach_config(tmp_path: Path) -> No
         config.rank_by_followers,
         "x",
     )
+    assert (again.triage, again.listen, again.business_hours) == (
+        config.triage,
+        config.listen,
+        config.business_hours,
+    )
+    assert (again.goals, again.queue, again.feedback_tags) == (
+        config.goals,
+        config.queue,
+        config.feedback_tags,
+    )
+    assert again.triage.spam_follow_ratio == 25 and again.goals.reply_seconds == 5400
     assert dumps(again).splitlines()[1:] == text.splitlines()[1:]
 
 

@@ -29,6 +29,7 @@ import tomllib
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -39,7 +40,12 @@ from tuicoach import paths
 from tuicoach.backends import registry
 from tuicoach.coach import DEFAULT_WORDS, RULES, CoachSettings, Thresholds
 from tuicoach.coach.text import phrase_pattern
+from tuicoach.domain.checkup import Goals
+from tuicoach.domain.listen import ListenSettings, QueryError, SavedSearch, build_query, check_name
 from tuicoach.domain.models import Severity
+from tuicoach.domain.report import WEEKDAYS, BusinessHours, ReportError, zone
+from tuicoach.domain.slots import PostingHours
+from tuicoach.domain.triage import TriageSettings, TriageWords
 
 #: A config file larger than this is not a config file (and is not read).
 MAX_BYTES = 1 << 20
@@ -74,6 +80,17 @@ class Config:
     rank_by_followers: bool = False  # [owed]: within a band, bigger audiences first
     backend: str | None = None  # [account] backend: None means the default (see the registry)
     sections: Mapping[str, object] = field(default_factory=dict)
+    triage: TriageSettings = field(default_factory=TriageSettings)  # [triage]
+    listen: ListenSettings = field(default_factory=ListenSettings)  # [listen], [[listen.search]]
+    business_hours: BusinessHours = field(default_factory=BusinessHours)  # [business_hours]
+    goals: Goals = field(default_factory=Goals)  # [goals]: reply_rate, reply_seconds
+    queue: QueueConfig = field(default_factory=lambda: QueueConfig())  # [queue]
+    feedback_tags: tuple[str, ...] = ()  # [feedback] tags: the user's own, beside the built-in
+
+    def checkup_goals(self) -> Goals:
+        """[goals] with the coach's promo_share and quiet_days, as the check-up reads them."""
+        t = self.coach.thresholds
+        return replace(self.goals, promo_share=t.promo_share, quiet_days=t.quiet_days)
 
     def section(self, name: str) -> object:
         """A backend's table: as the file has it, else its defaults."""
@@ -87,6 +104,26 @@ class Config:
     def backend_request_sections(self, kind: registry.BackendKind) -> dict[str, object]:
         """The tables ``kind`` declared, for its :class:`~tuicoach.backends.registry.Request`."""
         return {name: self.section(name) for name in kind.sections()}
+
+
+@dataclass(frozen=True, slots=True)
+class QueueConfig:
+    """The ``[queue]`` table: when queued posts go out, and what a missed slot does.
+
+    ``missed``: "late" posts an item whose slot passed (more than
+    ``late_after`` ago) with a note; "hold" keeps it for the user.
+    :meth:`runner_settings` is the queue runner's own settings object.
+    """
+
+    hours: PostingHours = field(default_factory=PostingHours)
+    missed: Literal["late", "hold"] = "late"
+    late_after: timedelta = timedelta(minutes=15)
+
+    def runner_settings(self, *, hold: bool = False) -> Any:
+        """The :class:`~tuicoach.backends.queue_runner.QueueSettings` (``hold`` forces "hold")."""
+        from tuicoach.backends.queue_runner import QueueSettings
+
+        return QueueSettings(missed="hold" if hold else self.missed, late_after=self.late_after)
 
 
 # --- the schema -----------------------------------------------------------------
@@ -277,6 +314,344 @@ def _write_backend(name: str) -> Writer:
     return write
 
 
+# --- triage, listening, hours, goals, queue, feedback -----------------------------
+
+
+class TriageTable(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    spam_follow_ratio: (
+        Annotated[
+            float,
+            msgspec.Meta(
+                ge=1,
+                le=10000,
+                description="following this many times its followers looks like a ring",
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    spam_max_followers: (
+        Annotated[
+            int,
+            msgspec.Meta(
+                ge=0, le=1_000_000_000, description="... while followed by fewer than this"
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    praise_per_failure: (
+        Annotated[
+            int,
+            msgspec.Meta(ge=1, le=20, description="praise words that outweigh one failure word"),
+        ]
+        | UnsetType
+    ) = UNSET
+    long_statement_words: (
+        Annotated[
+            int,
+            msgspec.Meta(
+                ge=1, le=1000, description="a statement this long with one weak cue is a complaint"
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    words: dict[str, WordsEntry] | UnsetType = UNSET
+
+
+_TRIAGE_FIELDS = (
+    "spam_follow_ratio",
+    "spam_max_followers",
+    "praise_per_failure",
+    "long_statement_words",
+)
+
+
+def _fold_triage(config: Config, table: TriageTable, path: Path) -> Config:
+    changes: dict[str, Any] = {}
+    for name in _TRIAGE_FIELDS:
+        value = getattr(table, name)
+        if value is not UNSET:
+            changes[name] = float(value) if name == "spam_follow_ratio" else value
+    words = config.triage.words
+    for name, entry in ({} if table.words is UNSET else table.words).items():
+        listed = list(getattr(words, name) if entry.replace is UNSET else entry.replace)
+        if entry.extend is not UNSET:
+            listed += [w for w in entry.extend if w not in listed]
+        if entry.remove is not UNSET:
+            gone = {w.casefold() for w in entry.remove}
+            listed = [w for w in listed if w.casefold() not in gone]
+        words = words.replaced(**{name: tuple(listed)})
+    return replace(config, triage=replace(config.triage, words=words, **changes))
+
+
+def _write_triage(config: Config) -> list[str]:
+    settings = config.triage
+    lines = [
+        "# Triage: how a mention is banded (needs an answer, owed, thanks, probably spam).",
+        "# An account following spam_follow_ratio times more people than follow it, with",
+        "# fewer than spam_max_followers followers, looks like a follow ring or a bot.",
+        "[triage]",
+    ]
+    for name in _TRIAGE_FIELDS:
+        lines.append(f"{name} = {_toml(getattr(settings, name))}")
+    lines += [
+        "",
+        "# Triage word lists: whole words or phrases, any case; a trailing * matches any",
+        "# ending. extend = [...] adds, remove = [...] takes out, replace = [...] starts over.",
+    ]
+    for name in TriageWords.names():
+        lines += ["", f"[triage.words.{name}]", "replace = ["]
+        lines += [f"    {_toml(word)}," for word in getattr(settings.words, name)]
+        lines.append("]")
+    return lines
+
+
+_CLOCK = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        extra={"expected": 'a time of day in quotes, like "09:00"'},
+    ),
+]
+Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+_DAY = Annotated[
+    Weekday,
+    msgspec.Meta(extra={"choices": list(WEEKDAYS)}),
+]
+_ZONE = Annotated[
+    str, msgspec.Meta(extra={"expected": 'an IANA time zone like "Europe/London", or ""'})
+]
+
+
+class BusinessHoursTable(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Business hours, for the reports' first-reply times in and outside them.
+    timezone: an IANA name such as "Europe/London"; "" is this machine's zone."""
+
+    start: Annotated[_CLOCK, msgspec.Meta(description="opening time")] = "09:00"
+    end: Annotated[_CLOCK, msgspec.Meta(description="closing time (not included)")] = "17:00"
+    days: Annotated[list[_DAY], msgspec.Meta(min_length=1, description="open days")] = (
+        msgspec.field(default_factory=lambda: ["Mon", "Tue", "Wed", "Thu", "Fri"])
+    )
+    timezone: _ZONE = ""
+
+
+def _hours_of(path: Path, name: str, table: Any) -> dict[str, Any]:
+    """Checked start/end/days/timezone of ``[name]``, each error naming its key."""
+    try:
+        tz = zone(table.timezone.strip() or None)
+    except ReportError as exc:
+        raise ConfigError(path, f"{name}.timezone", str(exc)) from None
+    start, end = time.fromisoformat(table.start), time.fromisoformat(table.end)
+    if end <= start:
+        raise ConfigError(
+            path, f"{name}.end", f"{table.end!r} must come after start ({table.start!r})"
+        )
+    return {
+        "start": start,
+        "end": end,
+        "days": frozenset(map(WEEKDAYS.index, table.days)),
+        "tz": tz,
+    }
+
+
+def _fold_business_hours(config: Config, table: BusinessHoursTable, path: Path) -> Config:
+    return replace(config, business_hours=BusinessHours(**_hours_of(path, "business_hours", table)))
+
+
+def _zone_name(tz: Any) -> str:
+    return str(getattr(tz, "key", "") or "") if tz is not None else ""
+
+
+def _days(numbers: Iterable[int]) -> list[Weekday]:
+    return [typing.cast(Weekday, WEEKDAYS[n]) for n in sorted(numbers)]
+
+
+def _write_business_hours(config: Config) -> list[str]:
+    hours = config.business_hours
+    return _write_struct(
+        "business_hours",
+        BusinessHoursTable(
+            start=hours.start.strftime("%H:%M"),
+            end=hours.end.strftime("%H:%M"),
+            days=_days(hours.days),
+            timezone=_zone_name(hours.tz),
+        ),
+    )
+
+
+class GoalsTable(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """The check-up's goals: the share of people answered, and how fast (the median
+    first reply in business hours)."""
+
+    reply_rate: Annotated[float, msgspec.Meta(ge=0, le=1, description="0 to 1")] = 0.8
+    reply_minutes: Annotated[float, msgspec.Meta(ge=1, le=10080, description="minutes")] = 60.0
+
+
+def _fold_goals(config: Config, table: GoalsTable, path: Path) -> Config:
+    goals = replace(
+        config.goals, reply_rate=float(table.reply_rate), reply_seconds=table.reply_minutes * 60.0
+    )
+    return replace(config, goals=goals)
+
+
+def _write_goals(config: Config) -> list[str]:
+    minutes = config.goals.reply_seconds / 60
+    return _write_struct(
+        "goals",
+        GoalsTable(
+            reply_rate=config.goals.reply_rate,
+            reply_minutes=int(minutes) if minutes == int(minutes) else minutes,
+        ),
+    )
+
+
+class QueueTable(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """The queue posts from start to end on days, at most per_day a day. A slot that
+    passed while nothing ran (more than late_after_minutes ago): missed = "late" posts
+    it late with a note, "hold" keeps it for you."""
+
+    start: Annotated[_CLOCK, msgspec.Meta(description="first posting time")] = "08:00"
+    end: Annotated[_CLOCK, msgspec.Meta(description="last posting time (not included)")] = "20:00"
+    days: Annotated[list[_DAY], msgspec.Meta(min_length=1, description="posting days")] = (
+        msgspec.field(default_factory=lambda: _days(range(7)))
+    )
+    timezone: _ZONE = ""
+    per_day: Annotated[int, msgspec.Meta(ge=1, le=96, description="queued posts a day at most")] = 4
+    missed: Annotated[
+        Literal["late", "hold"],
+        msgspec.Meta(description='"late" or "hold"', extra={"choices": ["late", "hold"]}),
+    ] = "late"
+    late_after_minutes: Annotated[
+        float, msgspec.Meta(ge=0, le=10080, description="how late counts as missed")
+    ] = 15.0
+
+
+def _fold_queue(config: Config, table: QueueTable, path: Path) -> Config:
+    hours = PostingHours(**_hours_of(path, "queue", table), per_day=table.per_day)
+    queue = QueueConfig(hours, table.missed, timedelta(minutes=table.late_after_minutes))
+    return replace(config, queue=queue)
+
+
+def _write_queue(config: Config) -> list[str]:
+    queue = config.queue
+    minutes = queue.late_after.total_seconds() / 60
+    return _write_struct(
+        "queue",
+        QueueTable(
+            start=queue.hours.start.strftime("%H:%M"),
+            end=queue.hours.end.strftime("%H:%M"),
+            days=_days(queue.hours.days),
+            timezone=_zone_name(queue.hours.tz),
+            per_day=queue.hours.per_day,
+            missed=queue.missed,
+            late_after_minutes=int(minutes) if minutes == int(minutes) else minutes,
+        ),
+    )
+
+
+class FeedbackTable(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Your own feedback tags, offered beside bug, idea, praise, complaint and question."""
+
+    tags: Annotated[
+        list[Annotated[str, msgspec.Meta(extra={"expected": 'a tag like "decaf-beans"'})]],
+        msgspec.Meta(description="one word each: letters, digits, - or _"),
+    ] = msgspec.field(default_factory=list)
+
+
+def _fold_feedback(config: Config, table: FeedbackTable, path: Path) -> Config:
+    from tuicoach.store.feedback import TagError, clean_tag
+
+    tags: list[str] = []
+    for i, tag in enumerate(table.tags):
+        try:
+            name = clean_tag(tag)
+        except TagError as exc:
+            raise ConfigError(path, f"feedback.tags[{i}]", str(exc)) from None
+        if name not in tags:
+            tags.append(name)
+    return replace(config, feedback_tags=tuple(tags))
+
+
+def _write_feedback(config: Config) -> list[str]:
+    return _write_struct("feedback", FeedbackTable(tags=list(config.feedback_tags)))
+
+
+class SearchRow(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    name: Annotated[str, msgspec.Meta(extra={"expected": 'a name in quotes, like "larkspur"'})]
+    terms: list[Phrase] | str | UnsetType = UNSET
+    query: Phrase | UnsetType = UNSET
+    lang: (
+        Annotated[str, msgspec.Meta(extra={"expected": 'a language code like "en"'})] | UnsetType
+    ) = UNSET
+    exclude: list[Phrase] | UnsetType = UNSET
+
+
+_LISTEN_DEFAULTS = ListenSettings()
+
+
+class ListenTable(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    daily_budget: Annotated[float, msgspec.Meta(ge=0, le=1000)] = _LISTEN_DEFAULTS.daily_budget
+    max_results: Annotated[int, msgspec.Meta(ge=10, le=100)] = _LISTEN_DEFAULTS.max_results
+    pages: Annotated[int, msgspec.Meta(ge=1, le=10)] = _LISTEN_DEFAULTS.pages
+    search: list[SearchRow] = msgspec.field(default_factory=list)
+
+
+def _fold_listen(config: Config, table: ListenTable, path: Path) -> Config:
+    from tuicoach.domain.listen import split_terms
+
+    searches: list[SavedSearch] = []
+    for i, row in enumerate(table.search):
+        key = f"listen.search[{i}]"
+        terms = [] if row.terms is UNSET else row.terms
+        try:
+            search = SavedSearch(
+                check_name(row.name),
+                tuple(split_terms(terms) if isinstance(terms, str) else terms),
+                None if row.query is UNSET else row.query,
+                None if row.lang is UNSET else row.lang,
+                () if row.exclude is UNSET else tuple(row.exclude),
+            )
+            if not search.terms and search.query is None:
+                raise QueryError(search.name, 'give terms = ["..."] or query = "..."')
+            build_query(search, "account")
+        except QueryError as exc:
+            raise ConfigError(path, key, str(exc)) from None
+        if any(s.name.casefold() == search.name.casefold() for s in searches):
+            raise ConfigError(
+                path, f"{key}.name", f"{search.name!r} names two saved searches; rename one"
+            )
+        searches.append(search)
+    settings = ListenSettings(
+        float(table.daily_budget), table.max_results, table.pages, tuple(searches)
+    )
+    return replace(config, listen=settings)
+
+
+def _write_listen(config: Config) -> list[str]:
+    settings = config.listen
+    lines = [
+        "# Listening: saved searches for what people say about you without @mentioning you.",
+        "# daily_budget: dollars per UTC day (listening stops when it is spent);",
+        "# max_results: posts per request (10-100); pages: requests per search per poll.",
+        '# Each search: [[listen.search]] with name, terms = [...] or query = "...",',
+        '# and optionally lang = "en" and exclude = [...].',
+        "[listen]",
+        f"daily_budget = {_toml(settings.daily_budget)}",
+        f"max_results = {settings.max_results}",
+        f"pages = {settings.pages}",
+    ]
+    for search in settings.searches:
+        lines += ["", "[[listen.search]]", f"name = {_toml(search.name)}"]
+        if search.terms:
+            lines.append(f"terms = [{', '.join(map(_toml, search.terms))}]")
+        if search.query is not None:
+            lines.append(f"query = {_toml(search.query)}")
+        if search.lang is not None:
+            lines.append(f"lang = {_toml(search.lang)}")
+        if search.exclude:
+            lines.append(f"exclude = [{', '.join(map(_toml, search.exclude))}]")
+    return lines
+
+
 def backend_sections(selected: str | None = None) -> dict[str, type]:
     """The tables every built-in backend declares, and the selected one's if it is not built in."""
     kinds = registry.builtin_kinds()
@@ -303,6 +678,12 @@ def sections(selected: str | None = None) -> dict[str, Section]:
         table[name] = Section(schema, _fold_backend(name), _write_backend(name))
     table |= {
         "owed": Section(OwedTable, _fold_owed, _write_owed),
+        "triage": Section(TriageTable, _fold_triage, _write_triage),
+        "listen": Section(ListenTable, _fold_listen, _write_listen),
+        "business_hours": Section(BusinessHoursTable, _fold_business_hours, _write_business_hours),
+        "goals": Section(GoalsTable, _fold_goals, _write_goals),
+        "queue": Section(QueueTable, _fold_queue, _write_queue),
+        "feedback": Section(FeedbackTable, _fold_feedback, _write_feedback),
         "theme": Section(ThemeTable, _fold_theme, _write_theme),
         "keymap": Section(dict[str, Keys], _fold_keymap, _write_keymap),
         "account": Section(AccountTable, _fold_account, _write_account),
@@ -311,7 +692,10 @@ def sections(selected: str | None = None) -> dict[str, Section]:
 
 
 _THRESHOLDS_SCHEMA = _thresholds_schema()
-_CORE_TABLES = frozenset({"rules", "thresholds", "words", "owed", "theme", "keymap", "account"})
+_CORE_TABLES = frozenset(
+    {"rules", "thresholds", "words", "owed", "theme", "keymap", "account"}
+    | {"triage", "listen", "business_hours", "goals", "queue", "feedback"}
+)
 
 
 def _known_keys(name: str, table: Mapping[str, object], path: Path) -> None:
@@ -401,6 +785,8 @@ def load(path: Path) -> Config:
         if section is None:
             hint = _did_you_mean(name, known) or f" (known: {', '.join(known)})"
             raise ConfigError(path, name, f"unknown table{hint}")
+        if name == "listen" and isinstance(table, list):
+            table = {"search": table}  # [[listen]] tables: each one saved search
         if not isinstance(table, dict):
             raise ConfigError(path, name, f"expected a table ([{name}]), got {_show(table)}")
         if name in ("rules", "words"):
@@ -419,6 +805,24 @@ def _convert(path: Path, name: str, table: dict[str, object], section: Section) 
     """The table as its declared type; a dict-of-entries table converts entry by entry,
     so an error can name the entry (``rules.burst.weight``)."""
     schema = section.schema
+    if schema is TriageTable and isinstance(table.get("words"), dict):
+        # Word lists by name, entry by entry, so an error names the list.
+        words = typing.cast(dict[str, Any], table["words"])
+        names = TriageWords.names()
+        for key in words:
+            if key not in names:
+                raise ConfigError(
+                    path,
+                    f"triage.words.{key}",
+                    f"no such triage word list{_did_you_mean(key, names)}; "
+                    "`tuicoach config` lists them all",
+                )
+        entries = {
+            key: _convert_one(path, f"triage.words.{key}", value, WordsEntry, section.noun)
+            for key, value in words.items()
+        }
+        rest = {k: v for k, v in table.items() if k != "words"}
+        return _with_words(_convert_one(path, name, rest, schema, section.noun), entries)
     if typing.get_origin(schema) is dict:
         entry_type = typing.get_args(schema)[1]
         return {
@@ -426,6 +830,11 @@ def _convert(path: Path, name: str, table: dict[str, object], section: Section) 
             for key, value in table.items()
         }
     return _convert_one(path, name, table, schema, section.noun)
+
+
+def _with_words(table: TriageTable, words: dict[str, WordsEntry]) -> TriageTable:
+    table.words = words
+    return table
 
 
 def _convert_one(path: Path, key: str, value: object, schema: Any, noun: str) -> Any:
@@ -474,7 +883,11 @@ def _write_struct(name: str, value: object) -> list[str]:
     for field_name, rows in tables:
         for row in rows:
             lines += ["", f"[[{name}.{field_name}]]"]
-            lines += [f"{k} = {_toml(getattr(row, k))}" for k in row.__struct_fields__]
+            lines += [
+                f"{k} = {_toml(getattr(row, k))}"
+                for k in row.__struct_fields__
+                if getattr(row, k) is not None and getattr(row, k) is not UNSET
+            ]
     return lines
 
 
@@ -574,4 +987,6 @@ def _toml(value: object) -> str:
     if isinstance(value, str):
         # A JSON string is a TOML basic string, once DEL is escaped too.
         return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
     return str(value)

@@ -69,6 +69,15 @@ def fail(message: object) -> int:
     return EXIT_SERVICE
 
 
+def apply_triage(store: Store, settings: Config) -> Store:
+    """The store, banding owed mentions by the config's ``[triage]`` (when it changes any)."""
+    from tuicoach.domain.triage import Triage, TriageSettings
+
+    if settings.triage != TriageSettings():
+        store.set_triage(Triage(settings.triage))
+    return store
+
+
 def not_signed_in(kind: BackendKind) -> str:
     return f"no {kind.service} account is signed in. {kind.sign_in_hint}"
 
@@ -92,6 +101,7 @@ def open_account(
         if opener is None:
             raise UsageError(not_signed_in(kind))
         store, backend = opener()
+        apply_triage(store, settings)
     except NotSignedIn as exc:
         raise UsageError(str(exc)) from None
     except (BackendError, StoreError) as exc:

@@ -98,12 +98,14 @@ def open_backend(
     if args.demo:
         from tuicoach import paths
         from tuicoach.backends.demo import DemoBackend, open_demo_store
+        from tuicoach.cli._account import apply_triage
         from tuicoach.store import StoreError
 
         try:
             store = open_demo_store(paths.data_dir(getattr(args, "data_dir", None)), now)
         except StoreError as exc:
             raise UsageError(str(exc)) from None
+        apply_triage(store, settings)
         fixed = args.now
         backend = DemoBackend(store, now=(lambda: fixed) if fixed else lambda: datetime.now(UTC))
         return store, backend

@@ -24,8 +24,8 @@ def run(args: argparse.Namespace) -> int:
     from tuicoach.cli import UsageError
     from tuicoach.cli._account import config
     from tuicoach.cli._insights import is_promotional_for, now_of, open_backend, period
-    from tuicoach.domain.checkup import Goals, checkup
-    from tuicoach.domain.report import BusinessHours, ReportError
+    from tuicoach.domain.checkup import checkup
+    from tuicoach.domain.report import ReportError
     from tuicoach.store import StoreError, insights
 
     settings = config(args)
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
                 since=since,
                 until=until,
                 now=now,
-                hours=BusinessHours(),
+                hours=settings.business_hours,
                 is_promotional=is_promotional_for(settings),
                 promo_line=settings.coach.thresholds.promo_share,
             )
@@ -56,10 +56,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         backend.close()
         store.close()
-    goals = Goals(
-        promo_share=settings.coach.thresholds.promo_share,
-        quiet_days=settings.coach.thresholds.quiet_days,
-    )
+    goals = settings.checkup_goals()
     findings = checkup(profile, report, now=now, goals=goals)
     if note:
         print(f"tuicoach: {note}", file=sys.stderr)

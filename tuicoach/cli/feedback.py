@@ -67,13 +67,15 @@ def run(args: argparse.Namespace) -> int:
     store = open_store(args, now)
     try:
         if args.action == "tag":
-            return _tag(store, args, now)
-        return _show(store, args, now)
+            return _tag(store, args, now, config(args).feedback_tags)
+        return _show(store, args, now, config(args).feedback_tags)
     finally:
         store.close()
 
 
-def _tag(store: Store, args: argparse.Namespace, now: datetime) -> int:
+def _tag(
+    store: Store, args: argparse.Namespace, now: datetime, own_tags: tuple[str, ...] = ()
+) -> int:
     from tuicoach.cli import UsageError
     from tuicoach.store import feedback
 
@@ -83,6 +85,14 @@ def _tag(store: Store, args: argparse.Namespace, now: datetime) -> int:
         names = [feedback.clean_tag(name) for name in args.tags]  # all good, or none applied
     except feedback.TagError as exc:
         raise UsageError(str(exc)) from None
+    offered = (*feedback.BUILTIN_TAGS, *own_tags)
+    for name in names:
+        if not args.remove and name not in offered:
+            print(
+                f"note: {name!r} is not one of your tags ({', '.join(offered)}); it is applied. "
+                "Add it to [feedback] tags in the config to offer it in the app.",
+                file=sys.stderr,
+            )
     for name in names:
         if args.remove:
             feedback.remove_tag(store, args.tweet_id, name)
@@ -93,9 +103,11 @@ def _tag(store: Store, args: argparse.Namespace, now: datetime) -> int:
     return 0
 
 
-def _show(store: Store, args: argparse.Namespace, now: datetime) -> int:
+def _show(
+    store: Store, args: argparse.Namespace, now: datetime, own_tags: tuple[str, ...] = ()
+) -> int:
     from tuicoach.cli._insights import period
-    from tuicoach.store import insights
+    from tuicoach.store import feedback, insights
 
     since, until = period(args, now)
     figures = insights.feedback_figures(store, since=since, until=until)
@@ -114,6 +126,7 @@ def _show(store: Store, args: argparse.Namespace, now: datetime) -> int:
     if not figures:
         print("No tagged tweets in the period. Tag mentions in the app, or with "
               "`tuicoach feedback tag ID TAG`.")  # fmt: skip
+        print(f"Tags: {', '.join((*feedback.BUILTIN_TAGS, *own_tags))}")
         return 0
     for figure in figures:
         words = ", ".join(f'"{w}" in {n}' for w, n in figure.words[:5])

@@ -56,11 +56,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _listen_settings(args: argparse.Namespace) -> ListenSettings:
-    """``[listen]`` from the config once it has the section, else the defaults."""
-    from tuicoach.domain.listen import ListenSettings
-
-    found = getattr(config(args), "listen", None)
-    return found if isinstance(found, ListenSettings) else ListenSettings()
+    """``[listen]`` and its ``[[listen.search]]`` tables, from the config."""
+    return config(args).listen
 
 
 def _search_from(args: argparse.Namespace, name: str, terms: str) -> SavedSearch:

@@ -141,7 +141,7 @@ def _open_account_store(args: argparse.Namespace, now: datetime) -> Store:
     """The store ``tuicoach owed`` reads: the demo brand's, or the signed-in account's."""
     from tuicoach.backends.base import BackendError, NotSignedIn
     from tuicoach.cli import UsageError
-    from tuicoach.cli._account import backend_kind, config, not_signed_in, request
+    from tuicoach.cli._account import apply_triage, backend_kind, config, not_signed_in, request
 
     settings = config(args)
     kind = backend_kind(args, settings)
@@ -151,7 +151,7 @@ def _open_account_store(args: argparse.Namespace, now: datetime) -> Store:
         raise UsageError(str(exc)) from None
     if store is None:
         raise UsageError(f"{not_signed_in(kind)} Or see the demo with `tuicoach owed --demo`.")
-    return store
+    return apply_triage(store, settings)
 
 
 def _read_lines(name: str) -> list[str]:

@@ -46,7 +46,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     run_cmd.add_argument(
         "--hold-missed",
         action="store_true",
-        help="hold items whose slot passed while nothing ran, instead of posting them late",
+        help="hold items whose slot passed while nothing ran, instead of posting them late "
+        "(the default comes from [queue] missed)",
     )
     add_source_arguments(run_cmd)
     move = actions.add_parser("move", help="give a queued item another time")
@@ -73,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
             return opened
         store, backend = opened
         try:
-            return _run(store, backend, args, now)
+            return _run(store, backend, settings, args, now)
         finally:
             backend.close()
             store.close()
@@ -138,14 +139,14 @@ def _add(store: Store, settings: Config, args: argparse.Namespace, now: datetime
     from tuicoach.coach.queued import queued_tweet, report_at_slot
     from tuicoach.domain.models import Draft, Severity
     from tuicoach.domain.report import ReportError
-    from tuicoach.domain.slots import PostingHours, next_slot, slot_problems
+    from tuicoach.domain.slots import next_slot, slot_problems
     from tuicoach.store import queue as q
 
     if not args.text.strip():
         raise UsageError('nothing to queue: give the text, e.g. tuicoach queue add "Open till 6"')
     if args.reply_to is not None and not args.reply_to.isdigit():
         raise UsageError(f"--reply-to {args.reply_to!r}: a tweet id is a number")
-    hours = PostingHours()
+    hours = settings.queue.hours
     gap = timedelta(minutes=settings.coach.thresholds.burst_minutes)
     busy = busy_times(store, now=now)
     if args.at:
@@ -190,13 +191,13 @@ def _add(store: Store, settings: Config, args: argparse.Namespace, now: datetime
 
 def _move(store: Store, settings: Config, args: argparse.Namespace, now: datetime) -> int:
     from tuicoach.cli import UsageError
-    from tuicoach.domain.slots import PostingHours, slot_problems
+    from tuicoach.domain.slots import slot_problems
     from tuicoach.store import queue as q
 
     slot = _at(args.at)
     gap = timedelta(minutes=settings.coach.thresholds.burst_minutes)
     busy = busy_times(store, now=now, skip=args.item)
-    for problem in slot_problems(slot, now=now, busy=busy, gap=gap, hours=PostingHours()):
+    for problem in slot_problems(slot, now=now, busy=busy, gap=gap, hours=settings.queue.hours):
         print(f"note: {problem}", file=sys.stderr)
     moved = q.edit(store, args.item, slot_at=slot)
     if moved is None:
@@ -218,8 +219,10 @@ def _delete(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-def _run(store: Store, backend: Backend, args: argparse.Namespace, now: datetime) -> int:
-    from tuicoach.backends.queue_runner import QueueSettings, run_due
+def _run(
+    store: Store, backend: Backend, config: Config, args: argparse.Namespace, now: datetime
+) -> int:
+    from tuicoach.backends.queue_runner import run_due
     from tuicoach.backends.x.errors import Unconfirmed
     from tuicoach.cli import EXIT_UNCONFIRMED, UsageError
     from tuicoach.cli._account import EXIT_X
@@ -232,7 +235,7 @@ def _run(store: Store, backend: Backend, args: argparse.Namespace, now: datetime
             raise UsageError(f"no queued item {args.item} waiting (see `tuicoach queue list`)")
         q.edit(store, args.item)  # held or failed: back in the queue, to be sent now
         post_now = args.item
-    settings = QueueSettings(missed="hold" if getattr(args, "hold_missed", False) else "late")
+    settings = config.queue.runner_settings(hold=getattr(args, "hold_missed", False))
     result = run_due(store, backend, now=now, settings=settings, post_now=post_now)
     for item, tweet in result.posted:
         note = f" ({item.note})" if item.note else ""

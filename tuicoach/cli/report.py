@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from tuicoach.cli import UsageError
     from tuicoach.cli._account import config
     from tuicoach.cli._insights import is_promotional_for, now_of, open_store, period
-    from tuicoach.domain.report import BusinessHours, ReportError
+    from tuicoach.domain.report import ReportError
     from tuicoach.store import StoreError, insights
 
     settings = config(args)
@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
             since=since,
             until=until,
             now=now,
-            hours=BusinessHours(),
+            hours=settings.business_hours,
             is_promotional=is_promotional_for(settings),
             promo_line=settings.coach.thresholds.promo_share,
         )

@@ -40,6 +40,7 @@ from tuicoach.domain.owed import (
     OwedStats,
     OwedTracker,
 )
+from tuicoach.domain.triage import Triage
 from tuicoach.store import schema
 
 #: The lists a tweet can be fetched in.
@@ -483,6 +484,7 @@ class Store:
         self._conn: sqlite3.Connection | None = connection
         self._lock = threading.RLock()
         self._owed_cache: _TrackerCache | None = None
+        self._triage: Triage | None = None  # None: the default triage settings
 
     # -- opening and closing
 
@@ -908,6 +910,12 @@ class Store:
 
     # -- owed replies
 
+    def set_triage(self, triage: Triage | None) -> None:
+        """Band owed mentions with ``triage`` (config ``[triage]``); ``None``: the defaults."""
+        with self._lock:
+            self._triage = triage
+            self._owed_cache = None
+
     def _owed_tracker(
         self, db: sqlite3.Connection, account_id: str, account_username: str | None
     ) -> OwedTracker:
@@ -927,6 +935,7 @@ class Store:
                 account_username=account_username,
                 usernames=usernames,
                 authors=authors,
+                triage=self._triage,
             )
             cache = self._owed_cache = _TrackerCache(key, data_version, tracker)
         return cache.tracker

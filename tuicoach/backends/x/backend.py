@@ -377,7 +377,9 @@ class XBackend:
 
     def spend_today(self) -> str:
         """Today's (UTC) spend on X's API, short, for the status bar."""
-        usage, spent = cost.today(self.store, now=self._clock(), table=self.pricing.table)
+        usage, spent = cost.today(
+            self.store, now=self._clock(), table=self.pricing.table, units_table=self.pricing.units
+        )
         reads = usage.post_reads + usage.user_reads
         return f"X today {cost.format_dollars(spent)} ({reads} reads)"
 

@@ -15,7 +15,14 @@ from typing import Annotated
 
 import msgspec
 
-from tuicoach.backends.x.cost import DEFAULT_PRICE_TABLE, Prices, PricingSettings
+from tuicoach.backends.x.cost import (
+    DEFAULT_PRICE_TABLE,
+    DEFAULT_UNIT_TABLE,
+    Prices,
+    PricingSettings,
+    UnitPrices,
+    units_on,
+)
 from tuicoach.backends.x.settings import (
     API_BASE_ENV,
     DEFAULT_API_BASE,
@@ -75,19 +82,29 @@ class PriceRow(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     user_read: Annotated[float, _PRICE]
     post_create: Annotated[float, _PRICE]
     post_create_url: Annotated[float, _PRICE]
+    # Priced apart from 2026-04-20; a row that leaves one out takes X's price for its date.
+    owned_read: Annotated[float, _PRICE] | None = None
+    summoned_reply: Annotated[float, _PRICE] | None = None
+    counts_request: Annotated[float, _PRICE] | None = None
 
 
 def _default_rows() -> list[PriceRow]:
-    return [
-        PriceRow(
-            since=p.since,
-            post_read=p.post_read,
-            user_read=p.user_read,
-            post_create=p.post_create,
-            post_create_url=p.post_create_url,
+    rows = []
+    for p in DEFAULT_PRICE_TABLE:
+        units = units_on(p.since, DEFAULT_UNIT_TABLE)
+        rows.append(
+            PriceRow(
+                since=p.since,
+                post_read=p.post_read,
+                user_read=p.user_read,
+                post_create=p.post_create,
+                post_create_url=p.post_create_url,
+                owned_read=units.owned_read,
+                summoned_reply=units.summoned_reply,
+                counts_request=units.counts_request,
+            )
         )
-        for p in DEFAULT_PRICE_TABLE
-    ]
+    return rows
 
 
 class PricingSection(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -127,11 +144,19 @@ def pricing_settings(sections: Mapping[str, object]) -> PricingSettings:
     pricing = sections.get("pricing")
     if not isinstance(pricing, PricingSection):
         return PricingSettings()
-    rows = sorted(
-        (
-            Prices(r.since, r.post_read, r.user_read, r.post_create, r.post_create_url)
-            for r in pricing.table
-        ),
-        key=lambda p: p.since,
+    ordered = sorted(pricing.table, key=lambda r: r.since)
+    rows = tuple(
+        Prices(r.since, r.post_read, r.user_read, r.post_create, r.post_create_url) for r in ordered
     )
-    return PricingSettings(table=tuple(rows), link_tip=pricing.link_tip)
+    units = []
+    for r in ordered:
+        known = units_on(r.since, DEFAULT_UNIT_TABLE)
+        units.append(
+            UnitPrices(
+                r.since,
+                known.owned_read if r.owned_read is None else r.owned_read,
+                known.summoned_reply if r.summoned_reply is None else r.summoned_reply,
+                known.counts_request if r.counts_request is None else r.counts_request,
+            )
+        )
+    return PricingSettings(table=rows, link_tip=pricing.link_tip, units=tuple(units))

@@ -83,8 +83,8 @@ class UnitPrices:
     ``None`` before X priced them apart: a post read and a post create then.
     ``counts_request`` is per ``/2/tweets/counts/recent`` request.
 
-    Not yet in the config's ``[pricing]`` rows (which hold the four prices of
-    :class:`Prices`); a later config can add these three keys.
+    The config's ``[[pricing.table]]`` rows may give these three keys; a row
+    that leaves one out takes this default table's value for its date.
     """
 
     since: date
@@ -110,6 +110,7 @@ class PricingSettings:
 
     table: tuple[Prices, ...] = DEFAULT_PRICE_TABLE
     link_tip: bool = True
+    units: tuple[UnitPrices, ...] = DEFAULT_UNIT_TABLE  # owned reads, summoned replies, counts
 
 
 def prices_on(day: date, table: Sequence[Prices] = DEFAULT_PRICE_TABLE) -> Prices | None:
@@ -252,12 +253,16 @@ def usage_days(store: UsageStore, first: date, last: date) -> list[DayUsage]:
 
 
 def today(
-    store: UsageStore, *, now: datetime | None = None, table: Sequence[Prices] = DEFAULT_PRICE_TABLE
+    store: UsageStore,
+    *,
+    now: datetime | None = None,
+    table: Sequence[Prices] = DEFAULT_PRICE_TABLE,
+    units_table: Sequence[UnitPrices] = DEFAULT_UNIT_TABLE,
 ) -> tuple[DayUsage, float | None]:
     """Today's (UTC) usage and spend in dollars: what the status bar shows."""
     day = utc_day(now or datetime.now(UTC))
     usage = usage_days(store, day, day)[0]
-    return usage, usage.cost(table)
+    return usage, usage.cost(table, units_table)
 
 
 def format_dollars(amount: float | None) -> str:

@@ -188,7 +188,8 @@ def usage(store: Store, request: Request, days: int) -> Report:
     from tuicoach.backends.x import cost
     from tuicoach.backends.x.config import pricing_settings
 
-    table = pricing_settings(request.sections).table
+    pricing = pricing_settings(request.sections)
+    table, units = pricing.table, pricing.units
     account = store.account()
     username = account.username if account is not None else store.path.stem
     last = cost.utc_day(request.clock())
@@ -196,21 +197,21 @@ def usage(store: Store, request: Request, days: int) -> Report:
     rows: list[object] = []
     for day in found:
         row: dict[str, object] = asdict(day)
-        spent = day.cost(table)
+        spent = day.cost(table, units)
         row["day"] = str(day.day)
         row["cost_usd"] = None if spent is None else round(spent, 6)
         rows.append(row)
     today = found[-1]
     lines = [
         f"@{username}, today (UTC {today.day}): {_describe(today)}, "
-        f"{cost.format_dollars(today.cost(table))}"
+        f"{cost.format_dollars(today.cost(table, units))}"
     ]
     if len(found) > 1:
         lines.append(f"Last {len(found)} days:")
         for day in reversed(found):
-            spent_day = cost.format_dollars(day.cost(table))
+            spent_day = cost.format_dollars(day.cost(table, units))
             lines.append(f"  {day.day}  {spent_day:>10}  {_describe(day)}")
-        total = sum(d.cost(table) or 0.0 for d in found)
+        total = sum(d.cost(table, units) or 0.0 for d in found)
         lines.append(f"  total       {cost.format_dollars(total):>10}")
     return Report(tuple(lines), rows)
 
