@@ -74,6 +74,10 @@ class TuicoachApp(App[None]):
         which beats a remembered choice for this run."""
         super().__init__()
         self.connect, self.demo = connect, demo
+        # The config's hours and tags, for the panes that read them (launch._configure).
+        self.posting_hours: object | None = None
+        self.business_hours: object | None = None
+        self.own_tags: tuple[str, ...] = ()
         self.coach_settings = coach_settings
         self.clock = clock
         self.keymap: dict[str, str] = dict(keymap or {})

@@ -96,6 +96,7 @@ class AppSettings:
     rank_by_followers: bool = False
     backend: str | None = None  # [account] backend
     sections: Mapping[str, object] = field(default_factory=dict)  # every backend's tables
+    config: Config | None = None  # the rest ([triage], [queue], [business_hours], [feedback])
 
 
 def check_keymap_ids(config: Config) -> None:
@@ -133,6 +134,7 @@ def read_settings(path: Path) -> AppSettings:
         config.rank_by_followers,
         config.backend,
         config.sections,
+        config,
     )
 
 
@@ -147,7 +149,7 @@ def build_app(args: argparse.Namespace) -> TuicoachApp:
         connect: Callable[[], Account] | None = demo
     else:
         connect = _selected_connect(args, data_dir, clock, settings)
-    return TuicoachApp(
+    app = TuicoachApp(
         connect=connect,
         demo=demo,
         coach_settings=settings.coach,
@@ -162,6 +164,33 @@ def build_app(args: argparse.Namespace) -> TuicoachApp:
         config_theme=settings.theme,
         theme_given=getattr(args, "theme", None) is not None,
     )
+    if settings.config is not None:
+        _configure(app, settings.config)
+    return app
+
+
+def _configure(app: TuicoachApp, config: Config) -> None:
+    """The config's tables the panes read: posting and business hours, own tags, triage."""
+    from tuicoach.domain.triage import Triage, TriageSettings
+
+    app.posting_hours = config.queue.hours
+    app.business_hours = config.business_hours
+    app.own_tags = tuple(config.feedback_tags)
+    if config.triage != TriageSettings():
+        triage = Triage(config.triage)
+        for name in ("connect", "demo"):
+            opener = getattr(app, name)
+            if opener is not None:
+                setattr(app, name, _with_triage(opener, triage))
+
+
+def _with_triage(connect: Callable[[], Account], triage: object) -> Callable[[], Account]:
+    def opened() -> Account:
+        account = connect()
+        account.store.set_triage(triage)  # type: ignore[arg-type]
+        return account
+
+    return opened
 
 
 def _selected_connect(

@@ -269,7 +269,7 @@ class MainScreen(Screen[None]):
 
         if (account := self._account()) is not None:
             app = self.tuicoach
-            hours = BusinessHours.of()
+            hours = getattr(app, "business_hours", None) or BusinessHours.of()
             store, backend = account.store, account.backend
             loader = partial(
                 load_reports_view, store, backend, app.coach_settings, now=app.clock, hours=hours
