@@ -52,7 +52,7 @@ SCREEN_BINDINGS = (
     Binding("d", "drafts", "Drafts", id="drafts"),
     Binding("A", "reports", "Reports", id="reports"),
     Binding("F", "feedback", "Feedback", id="feedback", show=False),
-    Binding("Q", "queue", "Queue", id="queue", show=False),
+    Binding("Q", "queue", "Queue", id="show-queue", show=False),
     Binding("5", "show_pane('listening')", "Listening", id="pane-listening", show=False),
     Binding("R", "app.refresh", "Refresh", id="refresh", show=False),
     Binding("question_mark", "help", "Keys", id="help"),
