@@ -427,7 +427,7 @@ def test_import_compiles_nothing_until_first_use() -> None:
         "t.parse_tweet('see example.com'), t.extract_hashtags('a #tag')\n"
         "print('regex' in sys.modules, t._tlds.cache_info().currsize)\n"
     )
-    repo = Path(__file__).resolve().parents[1]
+    repo = Path(__file__).resolve().parents[2]
     done = subprocess.run(
         [sys.executable, "-c", probe],
         capture_output=True, text=True, cwd=repo, timeout=60, check=True,

@@ -10,7 +10,7 @@ from conftest import shared_fixture
 
 from tuicoach.domain.triage import Band, triage
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _benchmark():  # type: ignore[no-untyped-def]

@@ -297,7 +297,7 @@ def test_the_arriving_spam_accounts_read_as_spam() -> None:
     from tuicoach.domain.triage import triage
     from tuicoach.domain.xapi import page_from_json
 
-    data = Path(__file__).resolve().parents[1] / "tuicoach/backends/demo/data/arrivals.json"
+    data = Path(__file__).resolve().parents[2] / "tuicoach/backends/demo/data/arrivals.json"
     page = page_from_json(json.loads(data.read_text(encoding="utf-8")))
     users = {u.id: u for u in page.users}
     spam = {
