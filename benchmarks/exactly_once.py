@@ -248,11 +248,13 @@ def one_trial(
             process.send_signal(signal.SIGKILL)
         process.wait()
         fake.clear_faults()  # a fault not reached (killed first) must not hit recovery
-        db = folder / "data" / "acme_bakery.sqlite3"
+        db = folder / "data" / "accounts" / "acme_bakery.sqlite3"  # tuicoach.paths
         was_recorded = ever_recorded(db, text)
         RECOVERIES[recovery](trial)
         time.sleep(fault.lag)
         on_x = sum(1 for t in fake.tweets_by(world.me) if t["text"] == text)
+        if not db.exists():  # else nothing could count as lost: the table would lie
+            raise RuntimeError(f"no store at {db} after recovery: {trial.log}")
         draft, queued = recorded(db, text)
         fake.own_lag = 0.0
         return {
