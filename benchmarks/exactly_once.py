@@ -326,6 +326,10 @@ def main() -> None:
             row["unrecorded"] += bool(result["unrecorded"])
             if args.verbose and (result["double"] or result["lost"] or result["unrecorded"]):
                 print(name, recovery, result["log"], file=sys.stderr)
+            if row["trials"] == args.trials:  # a row is whole: show it now (stderr)
+                print(f"row: | {name} | {recovery} | {row['trials']} | {row['doubles']} "
+                      f"| {row['lost']} | {row['out']} | {row['kept']} | {row['unrecorded']} |",
+                      file=sys.stderr, flush=True)  # fmt: skip
             done = sum(r["trials"] for r in totals.values())
             if done % 20 == 0:
                 print(f"{done}/{len(tasks)} trials", file=sys.stderr, flush=True)
