@@ -8,6 +8,14 @@ To change the schema, append a step: never edit one that has shipped, since
 users' databases already ran it. ``SCHEMA_VERSION`` follows by itself, and
 ``tests/test_store_migrations.py`` checks every earlier version upgrades.
 
+Each step is named (:class:`Steps`). The store defines its own; a package
+with tables of its own (the X backend's outbox and usage meter) defines the SQL
+of the steps :data:`OWNERS` gives it and registers them with
+:func:`register_steps` on import. The store knows their names, places and
+owning modules, never their SQL, and imports the owner (by name, like a plugin:
+the store does not depend on the backend) when an upgrade needs a step no one
+registered yet, so a database upgrades the same way in every process.
+
 Times are ISO 8601 UTC text with microseconds (``2026-03-01T09:30:00.000000Z``):
 fixed width, so text order is time order.
 """
