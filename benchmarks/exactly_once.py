@@ -21,10 +21,12 @@ slow acceptance are scaled the same way (a 0.7 s own-tweets lag against the
 timeout, as the issue's 1.5 s after a kill).
 
 To add a case: append a :class:`Fault` to ``FAULTS`` (what to arm on the fake),
-or a recovery to ``RECOVERIES`` (a function of the trial that runs commands);
-the app and ``queue run`` paths fit the same shape.
+or a recovery to ``PATHS`` (a function of the trial that runs commands). The
+``queue run`` path first runs ``tuicoach queue add TEXT --at <5 s ago>``, then
+kills ``tuicoach queue run`` and recovers with ``queue run`` again and ``sync``.
 
     PYTHONPATH=. python benchmarks/exactly_once.py [--trials 20] [--jobs 3] [--only NAME]
+        [--path post|"queue run"]
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -133,9 +136,21 @@ def post_again(trial: Trial) -> None:
     trial.run("sync")
 
 
+def queue_run_again(trial: Trial) -> None:
+    """`tuicoach queue run` at once, again once the window has passed, then a sync."""
+    trial.run("queue", "run")
+    time.sleep(WINDOW + 0.2)
+    trial.run("queue", "run")
+    trial.run("sync")
+
+
+#: The killed command's path, and its recoveries (each run for every fault).
+PATHS: dict[str, dict[str, Callable[[Trial], None]]] = {
+    "post": {"sync": sync_twice, "post again": post_again},
+    "queue run": {"queue run, sync": queue_run_again},
+}
 RECOVERIES: dict[str, Callable[[Trial], None]] = {
-    "sync": sync_twice,
-    "post again": post_again,
+    name: recovery for recoveries in PATHS.values() for name, recovery in recoveries.items()
 }
 
 
@@ -151,7 +166,17 @@ def recorded(db: Path, text: str) -> tuple[bool, bool]:
             ).fetchone()
         except sqlite3.Error:
             outbox = (0,)
-    return bool(drafts[0]), bool(outbox[0])
+        queued = _queued(conn, text, "state NOT IN ('posted')")
+    return bool(drafts[0]), bool(outbox[0] or queued)
+
+
+def _queued(conn: sqlite3.Connection, text: str, where: str = "1") -> bool:
+    """Whether the posting queue (schema 7) holds ``text`` (``where``: which states)."""
+    try:
+        row = conn.execute(f"SELECT count(*) FROM queue WHERE text = ? AND {where}", (text,))
+        return bool(row.fetchone()[0])
+    except sqlite3.Error:
+        return False
 
 
 def ever_recorded(db: Path, text: str) -> bool:
@@ -161,13 +186,20 @@ def ever_recorded(db: Path, text: str) -> bool:
         with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
             row = conn.execute("SELECT count(*) FROM outbox WHERE text = ?", (text,)).fetchone()
             drafts = conn.execute("SELECT count(*) FROM drafts WHERE text = ?", (text,)).fetchone()
+            queued = _queued(conn, text)
     except sqlite3.Error:
         return False
-    return bool(row[0] or drafts[0])
+    return bool(row[0] or drafts[0] or queued)
 
 
 def one_trial(
-    fake: FakeX, world: World, fault: Fault, recovery: str, kill: tuple[str, float], n: int
+    fake: FakeX,
+    world: World,
+    fault: Fault,
+    recovery: str,
+    kill: tuple[str, float],
+    n: int,
+    path: str = "post",
 ) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="tuicoach-once-") as tmp:
         folder = Path(tmp)
@@ -185,12 +217,21 @@ def one_trial(
             "PYTHONPATH": str(UNDER_TEST),
         }
         trial = Trial(fake, world, folder, text, env)
+        if path == "queue run":
+            # Queued for a slot just past, so `queue run` posts it at once (not "late").
+            trial.run("sync")  # the store learns whose account it is, as a user's first run
+            slot = (datetime.now(UTC) - timedelta(seconds=5)).isoformat(timespec="seconds")
+            if trial.run("queue", "add", text, "--at", slot, "--force") != 0:
+                raise RuntimeError(f"queue add failed: {trial.log[-1]}")
+            command = ["queue", "run"]
+        else:
+            command = ["post", text]
         fake.own_lag = fault.lag
         fault.arm(fake)
         before = len(fake.arrived)
         started = time.monotonic()
         process = subprocess.Popen(
-            [sys.executable, "-m", "tuicoach", "post", text],
+            [sys.executable, "-m", "tuicoach", *command],
             env=env,
             cwd=UNDER_TEST,
             stdout=subprocess.DEVNULL,
@@ -207,11 +248,13 @@ def one_trial(
             process.send_signal(signal.SIGKILL)
         process.wait()
         fake.clear_faults()  # a fault not reached (killed first) must not hit recovery
-        db = folder / "data" / "acme_bakery.sqlite3"
+        db = folder / "data" / "accounts" / "acme_bakery.sqlite3"  # tuicoach.paths
         was_recorded = ever_recorded(db, text)
         RECOVERIES[recovery](trial)
         time.sleep(fault.lag)
         on_x = sum(1 for t in fake.tweets_by(world.me) if t["text"] == text)
+        if not db.exists():  # else nothing could count as lost: the table would lie
+            raise RuntimeError(f"no store at {db} after recovery: {trial.log}")
         draft, queued = recorded(db, text)
         fake.own_lag = 0.0
         return {
@@ -229,6 +272,7 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=20, help="trials per fault and recovery")
     parser.add_argument("--jobs", type=int, default=3, help="trials run at once (one fake each)")
     parser.add_argument("--only", help="run only the faults whose name contains this")
+    parser.add_argument("--path", choices=sorted(PATHS), help="run only this killed command")
     parser.add_argument("--verbose", action="store_true", help="print each double or loss")
     parser.add_argument(
         "--repo", type=Path, default=REPO, help="the tuicoach checkout to run (e.g. main's)"
@@ -248,21 +292,23 @@ def main() -> None:
     free = list(range(len(fakes)))
     lock = threading.Lock()
 
-    def job(task: tuple[Fault, str, int]) -> tuple[str, str, dict[str, object]]:
-        fault, recovery, n = task
+    def job(task: tuple[Fault, str, str, int]) -> tuple[str, str, dict[str, object]]:
+        fault, path, recovery, n = task
         with lock:
             slot = free.pop()
         try:
             fake, world = fakes[slot]
-            result = one_trial(fake, world, fault, recovery, KILLS[n % len(KILLS)], n)
+            result = one_trial(fake, world, fault, recovery, KILLS[n % len(KILLS)], n, path)
         finally:
             with lock:
                 free.append(slot)
-        return fault.name, recovery, result
+        return fault.name, f"{path} killed; {recovery}", result
 
+    paths = [p for p in PATHS if not args.path or args.path == p]
     tasks = [
-        (fault, recovery, n)
-        for fault, recovery in itertools.product(faults, RECOVERIES)
+        (fault, path, recovery, n)
+        for fault, path in itertools.product(faults, paths)
+        for recovery in PATHS[path]
         for n in range(args.trials)
     ]
     totals: dict[tuple[str, str], dict[str, int]] = {}
@@ -280,16 +326,21 @@ def main() -> None:
             row["unrecorded"] += bool(result["unrecorded"])
             if args.verbose and (result["double"] or result["lost"] or result["unrecorded"]):
                 print(name, recovery, result["log"], file=sys.stderr)
+            if row["trials"] == args.trials:  # a row is whole: show it now (stderr)
+                print(f"row: | {name} | {recovery} | {row['trials']} | {row['doubles']} "
+                      f"| {row['lost']} | {row['out']} | {row['kept']} | {row['unrecorded']} |",
+                      file=sys.stderr, flush=True)  # fmt: skip
             done = sum(r["trials"] for r in totals.values())
             if done % 20 == 0:
                 print(f"{done}/{len(tasks)} trials", file=sys.stderr, flush=True)
     for fake, _ in fakes:
         fake.stop()
 
-    print(f"kill -9 of `tuicoach post` at {', '.join(k for k, _ in KILLS)} (cycled); ", end="")
+    killed = " and ".join(f"`tuicoach {p}`" for p in paths)
+    print(f"kill -9 of {killed} at {', '.join(k for k, _ in KILLS)} (cycled); ", end="")
     print(f"timeout {TIMEOUT}s, margin {MARGIN}s; {time.monotonic() - started:.0f}s in all\n")
     print(
-        "| fault | recovery | trials | doubles | lost drafts | out once | kept, not out "
+        "| fault | killed; recovery | trials | doubles | lost drafts | out once | kept, not out "
         "| killed before recording |"
     )
     print("|---|---|---|---|---|---|---|---|")

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 
-from tuicoach.store.store import Store, _dt, _ts
+from tuicoach.store.store import Store, dt, ts
 
 #: The tags every account has; the config adds its own.
 BUILTIN_TAGS = ("bug", "idea", "praise", "complaint", "question")
@@ -36,15 +36,15 @@ def clean_tag(tag: str) -> str:
 
 def add_tag(store: Store, tweet_id: str, tag: str, *, now: datetime) -> None:
     name = clean_tag(tag)
-    with store._writing() as db:
+    with store.transaction() as db:
         db.execute(
             "INSERT OR IGNORE INTO tags (tweet_id, tag, tagged_at) VALUES (?, ?, ?)",
-            (tweet_id, name, _ts(now)),
+            (tweet_id, name, ts(now)),
         )
 
 
 def remove_tag(store: Store, tweet_id: str, tag: str) -> None:
-    with store._writing() as db:
+    with store.transaction() as db:
         db.execute("DELETE FROM tags WHERE tweet_id = ? AND tag = ?", (tweet_id, clean_tag(tag)))
 
 
@@ -59,7 +59,7 @@ def toggle_tag(store: Store, tweet_id: str, tag: str, *, now: datetime) -> bool:
 
 
 def tags_of(store: Store, tweet_id: str) -> tuple[str, ...]:
-    with store._reading() as db:
+    with store.reading() as db:
         rows = db.execute(
             "SELECT tag FROM tags WHERE tweet_id = ? ORDER BY tag", (tweet_id,)
         ).fetchall()
@@ -68,7 +68,7 @@ def tags_of(store: Store, tweet_id: str) -> tuple[str, ...]:
 
 def all_tags(store: Store, tweet_ids: Iterable[str] | None = None) -> dict[str, tuple[str, ...]]:
     """Tweet id -> its tags (sorted), for every tagged tweet or only those asked for."""
-    with store._reading() as db:
+    with store.reading() as db:
         rows = db.execute("SELECT tweet_id, tag FROM tags ORDER BY tweet_id, tag").fetchall()
     wanted = None if tweet_ids is None else set(tweet_ids)
     found: dict[str, list[str]] = {}
@@ -80,6 +80,6 @@ def all_tags(store: Store, tweet_ids: Iterable[str] | None = None) -> dict[str, 
 
 def tagged_at(store: Store) -> dict[tuple[str, str], datetime]:
     """(tweet id, tag) -> when it was tagged."""
-    with store._reading() as db:
+    with store.reading() as db:
         rows = db.execute("SELECT tweet_id, tag, tagged_at FROM tags").fetchall()
-    return {(r[0], r[1]): _dt(r[2]) for r in rows}
+    return {(r[0], r[1]): dt(r[2]) for r in rows}

@@ -16,7 +16,7 @@ from tuicoach.domain.feedback import TagFigure, tag_figures
 from tuicoach.domain.models import Tweet, User
 from tuicoach.domain.report import AccountReport, BusinessHours, build_report
 from tuicoach.store import feedback
-from tuicoach.store.store import _TWEET_COLUMNS, Store, _tweet
+from tuicoach.store.store import TWEET_COLUMNS, Store, tweet_from_row
 
 
 def report(
@@ -30,15 +30,15 @@ def report(
     promo_line: float = 0.25,
 ) -> AccountReport:
     """The account's :class:`AccountReport` over the period, from one snapshot of the store."""
-    account_id, username = store._account_or(None, None)
-    with store._reading(snapshot=True) as db:
-        tracker = store._owed_tracker(db, account_id, username)
-        marks = store._marks(db)
-        muted = store._muted(db)
+    account_id, username = store.account_or(None, None)
+    with store.reading(snapshot=True) as db:
+        tracker = store.owed_tracker(db, account_id, username)
+        marks = store.marks_in(db)
+        muted = store.muted_in(db)
         own = [
-            _tweet(r)
+            tweet_from_row(r)
             for r in db.execute(
-                f"SELECT {', '.join('t.' + c for c in _TWEET_COLUMNS.split(', '))} "
+                f"SELECT {', '.join('t.' + c for c in TWEET_COLUMNS.split(', '))} "
                 "FROM tweet_streams AS s JOIN tweets AS t ON t.id = s.tweet_id "
                 "WHERE s.stream = 'own'"
             )

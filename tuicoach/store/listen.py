@@ -19,7 +19,7 @@ from datetime import datetime
 
 from tuicoach.domain.listen import Opportunity, SavedSearch, State
 from tuicoach.domain.models import Tweet, User
-from tuicoach.store.store import Store, _dt, _dt_or_none, _ts
+from tuicoach.store.store import Store, dt, dt_or_none, ts
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +50,10 @@ def _opportunity(row: tuple[object, ...]) -> Opportunity:
     return Opportunity(
         str(tweet_id),
         str(search),
-        _dt(str(found_at)),
+        dt(str(found_at)),
         State(str(state)),
         str(reason),
-        _dt_or_none(None if until is None else str(until)),
+        dt_or_none(None if until is None else str(until)),
     )
 
 
@@ -67,14 +67,14 @@ class ListenStore:
 
     def searches(self) -> list[SavedSearch]:
         """Every saved search, in the order they were first saved."""
-        with self.store._reading() as db:
+        with self.store.reading() as db:
             rows = db.execute(
                 "SELECT name, terms, query, lang, exclude FROM saved_searches ORDER BY rowid"
             ).fetchall()
         return [_search(r) for r in rows]
 
     def search(self, name: str) -> SavedSearch | None:
-        with self.store._reading() as db:
+        with self.store.reading() as db:
             row = db.execute(
                 "SELECT name, terms, query, lang, exclude FROM saved_searches WHERE name = ?",
                 (name,),
@@ -93,7 +93,7 @@ class ListenStore:
             search.lang,
             json.dumps(list(search.exclude)),
         )
-        with self.store._writing() as db:
+        with self.store.transaction() as db:
             row = db.execute(
                 "SELECT terms, query, lang, exclude FROM saved_searches WHERE name = ?",
                 (search.name,),
@@ -103,7 +103,7 @@ class ListenStore:
                     "INSERT INTO saved_searches "
                     "(name, terms, query, lang, exclude, created_at, updated_at) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (search.name, *values, _ts(now), _ts(now)),
+                    (search.name, *values, ts(now), ts(now)),
                 )
                 return True
             changed = tuple(row) != values
@@ -112,20 +112,20 @@ class ListenStore:
                 "exclude = ?, updated_at = ?"
                 + (", newest_id = NULL" if changed else "")
                 + " WHERE name = ?",
-                (*values, _ts(now), search.name),
+                (*values, ts(now), search.name),
             )
         return False
 
     def remove_search(self, name: str) -> bool:
         """Forget a saved search and its opportunities (the tweets stay); False if unknown."""
-        with self.store._writing() as db:
+        with self.store.transaction() as db:
             db.execute("DELETE FROM opportunity_undo WHERE search = ? COLLATE NOCASE", (name,))
             gone = db.execute("DELETE FROM saved_searches WHERE name = ?", (name,)).rowcount
         return bool(gone)
 
     def cursor(self, name: str) -> str | None:
         """The newest tweet id the search has seen: the next poll's ``since_id``."""
-        with self.store._reading() as db:
+        with self.store.reading() as db:
             row = db.execute(
                 "SELECT newest_id FROM saved_searches WHERE name = ?", (name,)
             ).fetchone()
@@ -133,12 +133,12 @@ class ListenStore:
 
     def set_cursor(self, name: str, newest_id: str, *, now: datetime) -> None:
         """Move the cursor forward (never back: ids only grow)."""
-        with self.store._writing() as db:
+        with self.store.transaction() as db:
             db.execute(
                 "UPDATE saved_searches SET newest_id = ?, updated_at = ? WHERE name = ? "
                 "AND (newest_id IS NULL OR length(newest_id) < length(?) "
                 "OR (length(newest_id) = length(?) AND newest_id < ?))",
-                (newest_id, _ts(now), name, newest_id, newest_id, newest_id),
+                (newest_id, ts(now), name, newest_id, newest_id, newest_id),
             )
 
     # -- opportunities
@@ -151,7 +151,7 @@ class ListenStore:
         self.store.upsert_users(users)
         self.store.upsert_tweets(batch)
         fresh: list[str] = []
-        with self.store._writing() as db:
+        with self.store.transaction() as db:
             for tweet in batch:
                 known = db.execute(
                     "SELECT 1 FROM opportunities WHERE tweet_id = ?", (tweet.id,)
@@ -159,7 +159,7 @@ class ListenStore:
                 inserted = db.execute(
                     "INSERT OR IGNORE INTO opportunities (search, tweet_id, found_at) "
                     "VALUES (?, ?, ?)",
-                    (name, tweet.id, _ts(now)),
+                    (name, tweet.id, ts(now)),
                 ).rowcount
                 if inserted and known is None:
                     fresh.append(tweet.id)
@@ -170,7 +170,7 @@ class ListenStore:
 
         Only the open ones (and ended snoozes) unless ``closed``.
         """
-        with self.store._reading(snapshot=True) as db:
+        with self.store.reading(snapshot=True) as db:
             rows = db.execute(
                 f"SELECT {_OPP_COLUMNS} FROM opportunities ORDER BY found_at, rowid"
             ).fetchall()
@@ -193,7 +193,7 @@ class ListenStore:
         return len(self.opportunities(now=now))
 
     def opportunity(self, tweet_id: str) -> Opportunity | None:
-        with self.store._reading() as db:
+        with self.store.reading() as db:
             row = db.execute(
                 f"SELECT {_OPP_COLUMNS} FROM opportunities WHERE tweet_id = ? "
                 "ORDER BY found_at, rowid LIMIT 1",
@@ -214,7 +214,7 @@ class ListenStore:
             raise ValueError("say why it is not worth joining (a reason is required)")
         if state is State.SNOOZED and until is None:
             raise ValueError("a snooze needs the moment it ends")
-        with self.store._writing() as db:
+        with self.store.transaction() as db:
             rows = db.execute(
                 "SELECT search, state, reason, until FROM opportunities WHERE tweet_id = ?",
                 (tweet_id,),
@@ -232,14 +232,14 @@ class ListenStore:
                 (
                     state.value,
                     reason.strip(),
-                    None if until is None else _ts(until),
+                    None if until is None else ts(until),
                     tweet_id,
                 ),
             )
 
     def undo(self) -> str | None:
         """Take back the newest decision; return its tweet id, or None when there is none."""
-        with self.store._writing() as db:
+        with self.store.transaction() as db:
             last = db.execute(
                 "SELECT tweet_id FROM opportunity_undo ORDER BY id DESC LIMIT 1"
             ).fetchone()

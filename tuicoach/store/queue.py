@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from tuicoach.domain.models import isoformat
-from tuicoach.store.store import Store, _dt, _dt_or_none, _ts
+from tuicoach.store.store import Store, dt, dt_or_none, ts
 
 
 class QueueState(StrEnum):
@@ -69,12 +69,12 @@ def _item(row: tuple[Any, ...]) -> QueueItem:
         id=row[0],
         text=row[1],
         reply_to_id=row[2],
-        slot_at=_dt(row[3]),
+        slot_at=dt(row[3]),
         state=QueueState(row[4]),
-        created_at=_dt(row[5]),
-        claimed_at=_dt_or_none(row[6]),
+        created_at=dt(row[5]),
+        claimed_at=dt_or_none(row[6]),
         claimed_by=row[7],
-        posted_at=_dt_or_none(row[8]),
+        posted_at=dt_or_none(row[8]),
         tweet_id=row[9],
         note=row[10],
     )
@@ -83,11 +83,11 @@ def _item(row: tuple[Any, ...]) -> QueueItem:
 def enqueue(
     store: Store, text: str, *, slot_at: datetime, now: datetime, reply_to_id: str | None = None
 ) -> QueueItem:
-    with store._writing() as db:
+    with store.transaction() as db:
         row = db.execute(
             "INSERT INTO queue (text, reply_to_id, slot_at, state, created_at) "
             f"VALUES (?, ?, ?, 'queued', ?) RETURNING {_COLUMNS}",
-            (text, reply_to_id, _ts(slot_at), _ts(now)),
+            (text, reply_to_id, ts(slot_at), ts(now)),
         ).fetchone()
     return _item(row)
 
@@ -96,7 +96,7 @@ def items(store: Store, *, states: tuple[QueueState, ...] | None = None) -> list
     """Queue items by slot (then id); by default the ones not yet posted."""
     chosen = states or (QueueState.QUEUED, QueueState.POSTING, QueueState.HELD, QueueState.FAILED)
     marks = ", ".join("?" * len(chosen))
-    with store._reading() as db:
+    with store.reading() as db:
         rows = db.execute(
             f"SELECT {_COLUMNS} FROM queue WHERE state IN ({marks}) ORDER BY slot_at, id",
             [s.value for s in chosen],
@@ -105,18 +105,18 @@ def items(store: Store, *, states: tuple[QueueState, ...] | None = None) -> list
 
 
 def item(store: Store, item_id: int) -> QueueItem | None:
-    with store._reading() as db:
+    with store.reading() as db:
         row = db.execute(f"SELECT {_COLUMNS} FROM queue WHERE id = ?", (item_id,)).fetchone()
     return None if row is None else _item(row)
 
 
 def claim(store: Store, item_id: int, *, by: str, now: datetime) -> QueueItem | None:
     """Take a queued item for posting; ``None`` when another process already has it."""
-    with store._writing() as db:
+    with store.transaction() as db:
         row = db.execute(
             "UPDATE queue SET state = 'posting', claimed_at = ?, claimed_by = ? "
             f"WHERE id = ? AND state = 'queued' RETURNING {_COLUMNS}",
-            (_ts(now), by, item_id),
+            (ts(now), by, item_id),
         ).fetchone()
     return None if row is None else _item(row)
 
@@ -125,11 +125,11 @@ def reclaim(
     store: Store, item_id: int, *, stale_by: str, by: str, now: datetime
 ) -> QueueItem | None:
     """Take over a ``posting`` item whose claimant is gone (it was ``stale_by``)."""
-    with store._writing() as db:
+    with store.transaction() as db:
         row = db.execute(
             "UPDATE queue SET claimed_at = ?, claimed_by = ? "
             f"WHERE id = ? AND state = 'posting' AND claimed_by = ? RETURNING {_COLUMNS}",
-            (_ts(now), by, item_id, stale_by),
+            (ts(now), by, item_id, stale_by),
         ).fetchone()
     return None if row is None else _item(row)
 
@@ -144,7 +144,7 @@ def finish(
     note: str | None = None,
 ) -> QueueItem:
     """Move an item on (posted, held, failed, or back to queued)."""
-    with store._writing() as db:
+    with store.transaction() as db:
         row = db.execute(
             "UPDATE queue SET state = :state, "
             "posted_at = CASE WHEN :state = 'posted' THEN :now ELSE posted_at END, "
@@ -153,7 +153,7 @@ def finish(
             f"WHERE id = :id RETURNING {_COLUMNS}",
             {
                 "state": state.value,
-                "now": _ts(now),
+                "now": ts(now),
                 "tweet_id": tweet_id,
                 "note": note,
                 "id": item_id,
@@ -168,19 +168,19 @@ def edit(
     store: Store, item_id: int, *, text: str | None = None, slot_at: datetime | None = None
 ) -> QueueItem | None:
     """Change a waiting item's text or slot; ``None`` when it is no longer waiting."""
-    with store._writing() as db:
+    with store.transaction() as db:
         row = db.execute(
             "UPDATE queue SET text = coalesce(?, text), slot_at = coalesce(?, slot_at), "
             "state = 'queued', note = '' "
             f"WHERE id = ? AND state IN ('queued', 'held', 'failed') RETURNING {_COLUMNS}",
-            (text, None if slot_at is None else _ts(slot_at), item_id),
+            (text, None if slot_at is None else ts(slot_at), item_id),
         ).fetchone()
     return None if row is None else _item(row)
 
 
 def delete(store: Store, item_id: int) -> bool:
     """Remove a waiting item; False when it is being posted or already was."""
-    with store._writing() as db:
+    with store.transaction() as db:
         cursor = db.execute(
             "DELETE FROM queue WHERE id = ? AND state IN ('queued', 'held', 'failed')", (item_id,)
         )

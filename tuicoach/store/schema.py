@@ -8,14 +8,23 @@ To change the schema, append a step: never edit one that has shipped, since
 users' databases already ran it. ``SCHEMA_VERSION`` follows by itself, and
 ``tests/test_store_migrations.py`` checks every earlier version upgrades.
 
+Each step is named (:class:`Steps`). The store defines its own; a package
+with tables of its own (the X backend's outbox and usage meter) defines the SQL
+of the steps :data:`OWNERS` gives it and registers them with
+:func:`register_steps` on import. The store knows their names, places and
+owning modules, never their SQL, and imports the owner (by name, like a plugin:
+the store does not depend on the backend) when an upgrade needs a step no one
+registered yet, so a database upgrades the same way in every process.
+
 Times are ISO 8601 UTC text with microseconds (``2026-03-01T09:30:00.000000Z``):
 fixed width, so text order is time order.
 """
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 
 from tuicoach.store.listen_schema import V_LISTEN
 
@@ -104,52 +113,14 @@ _V2_POSTING = """
 -- Posts made in demo mode live only here; the flag keeps them apart.
 ALTER TABLE tweets ADD COLUMN local INTEGER NOT NULL DEFAULT 0;
 
-CREATE TABLE outbox (
-    id INTEGER PRIMARY KEY,
-    text TEXT NOT NULL,
-    reply_to_id TEXT,
-    state TEXT NOT NULL DEFAULT 'pending'
-        CHECK (state IN ('pending', 'sending', 'sent', 'failed')),
-    created_at TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    tweet_id TEXT,
-    last_error TEXT
-);
-CREATE INDEX outbox_by_state ON outbox (state, id);
-
 CREATE TABLE likes (
     tweet_id TEXT PRIMARY KEY,
     liked_at TEXT NOT NULL
 );
 """
-
-_V3_USAGE = """
--- The X cost meter (backends/x/cost.py): counts per UTC day, e.g. post_reads.
-CREATE TABLE usage_counts (
-    day TEXT NOT NULL,  -- YYYY-MM-DD, UTC
-    metric TEXT NOT NULL,
-    count INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (day, metric)
-) WITHOUT ROWID;
-
--- Items read on the current UTC day: X bills a repeat read the same day nothing.
-CREATE TABLE usage_reads (
-    day TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('post', 'user')),
-    item_id TEXT NOT NULL,
-    PRIMARY KEY (day, kind, item_id)
-) WITHOUT ROWID;
-"""
-
-_V4_OUTBOX_DRAFTS = """
--- Exactly once (backends/x/outbox.py): which draft a post came from, when the
--- last attempt went to X (an in-flight post is not sent again before a lookup
--- has waited long enough after it), and when X's copy was known.
-ALTER TABLE outbox ADD COLUMN draft_id INTEGER;
-ALTER TABLE outbox ADD COLUMN attempted_at TEXT;
-ALTER TABLE outbox ADD COLUMN settled_at TEXT;
-CREATE INDEX outbox_by_draft ON outbox (draft_id, id);
-"""
+# The outbox (step 1 -> 2, with the above), the usage meter (2 -> 3) and the
+# outbox's draft link (4 -> 5) belong to the X backend: their SQL is in
+# tuicoach/backends/x/outbox_store.py and usage_store.py, registered by name.
 
 _V6_NOT_SPAM = """
 -- A mention moved back from the probably-spam band is marked 'not-spam'
@@ -200,15 +171,89 @@ CREATE INDEX queue_by_slot ON queue (state, slot_at);
 #: A step is SQL, or a function for changes SQL alone cannot make (moving data).
 Migration = str | Callable[[sqlite3.Connection], None]
 
+#: Steps the store itself defines, by name.
+_OWN: dict[str, Migration] = {
+    "core": _V1_CORE,
+    "posting": _V2_POSTING,
+    "listen": V_LISTEN,
+    "not_spam": _V6_NOT_SPAM,
+    "feedback_queue": _V7_FEEDBACK_QUEUE,
+}
+#: Steps another package defines for its own tables (a backend's outbox, its meter),
+#: and the module that registers them when imported (see :func:`register_steps`).
+#: The store knows their names and places in the order, never their SQL.
+OWNERS: dict[str, str] = {
+    "x.outbox": "tuicoach.backends.x.outbox_store",
+    "x.usage": "tuicoach.backends.x.usage_store",
+    "x.outbox_drafts": "tuicoach.backends.x.outbox_store",
+}
+_registered: dict[str, Migration] = {}
+
+
+def register_steps(steps: Mapping[str, Migration]) -> None:
+    """Give the SQL (or function) of steps named in :data:`OWNERS`; called on import.
+
+    A name must already have its place in :data:`MIGRATIONS` (append one there,
+    with its owner in :data:`OWNERS`, to add a table): that keeps versions in
+    one order whichever packages a process imports. Registering a step again
+    with other contents is refused: a shipped step never changes.
+    """
+    for name, step in steps.items():
+        if name not in OWNERS:
+            raise ValueError(
+                f"schema step {name!r} has no place in tuicoach.store.schema.MIGRATIONS; "
+                "append it there (and its module to OWNERS) first"
+            )
+        if name in _registered and _registered[name] != step:
+            raise ValueError(f"schema step {name!r} is registered already, with other contents")
+        _registered[name] = step
+
+
+def step(name: str) -> Migration:
+    """The step called ``name``, importing the module that owns it if need be."""
+    if name in _OWN:
+        return _OWN[name]
+    if name not in _registered and name in OWNERS:
+        importlib.import_module(OWNERS[name])  # it registers its steps on import
+    try:
+        return _registered[name]
+    except KeyError:
+        raise LookupError(
+            f"no schema step {name!r}: {OWNERS.get(name, 'no owner')} did not register it"
+        ) from None
+
+
+class Steps:
+    """One version's step: the named parts, run in order in the upgrade's transaction."""
+
+    def __init__(self, *names: str) -> None:
+        self.names = names
+
+    def __call__(self, connection: sqlite3.Connection) -> None:
+        for name in self.names:
+            run_step(connection, step(name))
+
+    def __repr__(self) -> str:
+        return f"Steps{self.names!r}"
+
+
+def run_step(connection: sqlite3.Connection, migration: Migration) -> None:
+    if callable(migration):
+        migration(connection)
+    else:
+        for statement in _statements(migration):
+            connection.execute(statement)
+
+
 #: ``MIGRATIONS[n]`` upgrades version ``n`` to ``n + 1``. Append only.
 MIGRATIONS: tuple[Migration, ...] = (
-    _V1_CORE,  # 0 -> 1: tweets, users, streams, marks, mutes, drafts, cursors
-    _V2_POSTING,  # 1 -> 2: demo posts flag, outbox, likes
-    _V3_USAGE,  # 2 -> 3: the X cost meter's daily counts
-    V_LISTEN,  # 3 -> 4: saved searches, opportunities, their undo stack
-    _V4_OUTBOX_DRAFTS,  # 4 -> 5: outbox records tied to drafts, attempt and settle times
-    _V6_NOT_SPAM,  # 5 -> 6: marks may say 'not-spam'
-    _V7_FEEDBACK_QUEUE,  # 6 -> 7: feedback tags, the posting queue
+    Steps("core"),  # 0 -> 1: tweets, users, streams, marks, mutes, drafts, cursors
+    Steps("posting", "x.outbox"),  # 1 -> 2: demo posts flag, likes; X's outbox
+    Steps("x.usage"),  # 2 -> 3: the X cost meter's daily counts
+    Steps("listen"),  # 3 -> 4: saved searches, opportunities, their undo stack
+    Steps("x.outbox_drafts"),  # 4 -> 5: outbox records tied to drafts, attempt and settle times
+    Steps("not_spam"),  # 5 -> 6: marks may say 'not-spam'
+    Steps("feedback_queue"),  # 6 -> 7: feedback tags, the posting queue
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -255,12 +300,8 @@ def upgrade(connection: sqlite3.Connection, *, target: int = SCHEMA_VERSION) -> 
         found = version_of(connection)
         if found > SCHEMA_VERSION:
             raise NewerSchema(found)
-        for step in MIGRATIONS[found:target]:
-            if callable(step):
-                step(connection)
-            else:
-                for statement in _statements(step):
-                    connection.execute(statement)
+        for migration in MIGRATIONS[found:target]:
+            run_step(connection, migration)
         if found < target:
             connection.execute(f"PRAGMA user_version = {int(target)}")
             connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import importlib
 import json
 import os
 import shutil
@@ -146,24 +147,24 @@ def outbox_status(item: OutboxItem) -> OutboxStatus:
 # --- Times ----------------------------------------------------------------------
 
 
-def _ts(moment: datetime) -> str:
+def ts(moment: datetime) -> str:
     """Fixed-width UTC text, so that text order is time order."""
     if moment.tzinfo is None:
         raise ValueError(f"times must be timezone-aware, got {moment!r}")
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _dt(text: str) -> datetime:
+def dt(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def _dt_or_none(text: str | None) -> datetime | None:
+def dt_or_none(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
 
 
 # --- Rows -----------------------------------------------------------------------
 
-_TWEET_COLUMNS = (
+TWEET_COLUMNS = (
     "id, text, created_at, author_id, conversation_id, in_reply_to_user_id, replied_to_id, "
     "quoted_id, retweeted_id, mentions, reply_count, retweet_count, like_count, quote_count, "
     "impression_count, lang"
@@ -179,7 +180,7 @@ _KEPT_IF_MISSING = (
     "impression_count", "lang",
 )  # fmt: skip
 _TWEET_UPSERT = (
-    f"INSERT INTO tweets ({_TWEET_COLUMNS}, local) VALUES ({', '.join('?' * 17)}) "
+    f"INSERT INTO tweets ({TWEET_COLUMNS}, local) VALUES ({', '.join('?' * 17)}) "
     "ON CONFLICT (id) DO UPDATE SET "
     + ", ".join(
         [f"{c} = excluded.{c}" for c in _REPLACED]
@@ -191,10 +192,6 @@ _USER_COLUMNS = (
     "id, username, name, description, followers_count, following_count, tweet_count, "
     "verified, protected"
 )
-_OUTBOX_COLUMNS = (
-    "id, text, reply_to_id, state, created_at, attempts, tweet_id, last_error, "
-    "draft_id, attempted_at, settled_at"
-)
 
 
 def _tweet_params(tweet: Tweet, local: bool) -> tuple[Any, ...]:
@@ -205,7 +202,7 @@ def _tweet_params(tweet: Tweet, local: bool) -> tuple[Any, ...]:
     return (
         tweet.id,
         tweet.text,
-        _ts(tweet.created_at),
+        ts(tweet.created_at),
         tweet.author_id,
         tweet.conversation_id,
         tweet.in_reply_to_user_id,
@@ -237,13 +234,13 @@ def _user_params(user: User) -> tuple[Any, ...]:
     )
 
 
-def _tweet(row: sqlite3.Row | tuple[Any, ...]) -> Tweet:
+def tweet_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Tweet:
     (tid, text, created, author, conversation, reply_user, replied, quoted, retweeted,
      mentions, replies, retweets, likes, quotes, impressions, lang) = row  # fmt: skip
     return Tweet(
         id=tid,
         text=text,
-        created_at=_dt(created),
+        created_at=dt(created),
         author_id=author,
         conversation_id=conversation,
         in_reply_to_user_id=reply_user,
@@ -273,32 +270,14 @@ def _user(row: tuple[Any, ...]) -> User:
     )
 
 
-def _outbox_item(row: tuple[Any, ...]) -> OutboxItem:
-    item_id, text, reply_to, state, created, attempts, tweet_id, error = row[:8]
-    draft_id, attempted, settled = row[8:]
-    return OutboxItem(
-        item_id,
-        text,
-        reply_to,
-        OutboxState(state),
-        _dt(created),
-        attempts,
-        tweet_id,
-        error,
-        draft_id,
-        _dt_or_none(attempted),
-        _dt_or_none(settled),
-    )
-
-
 def _draft(row: tuple[Any, ...]) -> DraftRecord:
     draft_id, text, reply_to, created, updated = row
-    return DraftRecord(draft_id, text, reply_to, _dt(created), _dt(updated))
+    return DraftRecord(draft_id, text, reply_to, dt(created), dt(updated))
 
 
 def _mark(row: tuple[Any, ...]) -> Mark:
     kind, reason, marked_at, until = row
-    return Mark(MarkKind(kind), _dt(marked_at), reason=reason, until=_dt_or_none(until))
+    return Mark(MarkKind(kind), dt(marked_at), reason=reason, until=dt_or_none(until))
 
 
 def _now(now: datetime | None) -> datetime:
@@ -601,8 +580,13 @@ class Store:
         return self._conn
 
     @contextmanager
-    def _reading(self, *, snapshot: bool = False) -> Iterator[sqlite3.Connection]:
-        """The connection, for reads; ``snapshot`` sees one moment across queries."""
+    def reading(self, *, snapshot: bool = False) -> Iterator[sqlite3.Connection]:
+        """The connection, for reads, held by this thread until the block ends.
+
+        ``snapshot`` sees one moment across the block's queries. Public, for
+        modules that keep their own tables in this file (``store/queue.py``, a
+        backend's ``outbox_store``): SQLite errors leave as :class:`StoreError`.
+        """
         with self._lock:
             connection = self._connection()
             try:
@@ -617,8 +601,11 @@ class Store:
                 raise _error(self._path, exc, opening=False) from None
 
     @contextmanager
-    def _writing(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: all of it is saved, or none of it."""
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction on the connection: all of it is saved, or none of it.
+
+        Public, for modules with their own tables (see :meth:`reading`).
+        """
         with self._lock:
             connection = self._connection()
             try:
@@ -633,20 +620,24 @@ class Store:
             except sqlite3.Error as exc:
                 raise _error(self._path, exc, opening=False) from None
 
+    # Old names, kept for code written before these were public.
+    _reading = reading
+    _writing = transaction
+
     # -- meta and account
 
     def get_meta(self, key: str) -> str | None:
-        with self._reading() as db:
+        with self.reading() as db:
             row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
 
     def set_meta(self, key: str, value: str) -> None:
-        with self._writing() as db:
+        with self.transaction() as db:
             _put_meta(db, key, value)
 
     def set_account(self, user: User) -> None:
         """Record whose database this is (and keep their profile with the others)."""
-        with self._writing() as db:
+        with self.transaction() as db:
             self._upsert_users(db, [user])
             _put_meta(db, META_ACCOUNT_ID, user.id)
             _put_meta(db, META_ACCOUNT_USERNAME, user.username)
@@ -665,7 +656,7 @@ class Store:
 
     def upsert_users(self, users: Iterable[User]) -> None:
         """Add users, or refresh them; a follower count left out keeps the known one."""
-        with self._writing() as db:
+        with self.transaction() as db:
             self._upsert_users(db, list(users))
 
     def _upsert_users(self, db: sqlite3.Connection, users: list[User]) -> None:
@@ -686,7 +677,7 @@ class Store:
         return self.users([user_id]).get(user_id)
 
     def users(self, ids: Iterable[str]) -> dict[str, User]:
-        with self._reading() as db:
+        with self.reading() as db:
             return _by_id(db, f"SELECT {_USER_COLUMNS} FROM users", ids, _user)
 
     # -- moving the clock
@@ -713,7 +704,7 @@ class Store:
         day; writing its anchor in the same transaction means a crash can never
         leave the world half moved, nor moved twice.
         """
-        with self._writing() as db:
+        with self.transaction() as db:
             if delta:
                 for table, columns in self._TIME_COLUMNS.items():
                     rows = db.execute(f"SELECT rowid, {', '.join(columns)} FROM {table}")
@@ -721,7 +712,7 @@ class Store:
                         f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in columns)} "
                         "WHERE rowid = ?",
                         [
-                            (*(None if t is None else _ts(_dt(t) + delta) for t in times), rowid)
+                            (*(None if t is None else ts(dt(t) + delta) for t in times), rowid)
                             for rowid, *times in rows.fetchall()
                         ],
                     )
@@ -746,12 +737,12 @@ class Store:
         batch = list(tweets)
         if not batch:
             return
-        with self._writing() as db:
-            self._upsert_tweets(db, batch, stream=stream, local=local)
-        self._tell_tracker(batch)
+        with self.transaction() as db:
+            self.keep_tweets(db, batch, stream=stream, local=local)
+        self.tweets_written(batch)
 
     @staticmethod
-    def _upsert_tweets(
+    def keep_tweets(
         db: sqlite3.Connection, batch: list[Tweet], *, stream: str | None, local: bool
     ) -> None:
         db.executemany(_TWEET_UPSERT, [_tweet_params(t, local) for t in batch])
@@ -761,7 +752,7 @@ class Store:
                 [(stream, t.id) for t in batch],
             )
 
-    def _tell_tracker(self, batch: list[Tweet]) -> None:
+    def tweets_written(self, batch: list[Tweet]) -> None:
         with self._lock:
             if self._owed_cache is not None:
                 # Our own commits do not move PRAGMA data_version: tell the tracker
@@ -773,12 +764,12 @@ class Store:
         return self.tweets([tweet_id]).get(tweet_id)
 
     def tweets(self, ids: Iterable[str]) -> dict[str, Tweet]:
-        with self._reading() as db:
-            return _by_id(db, f"SELECT {_TWEET_COLUMNS} FROM tweets", ids, _tweet)
+        with self.reading() as db:
+            return _by_id(db, f"SELECT {TWEET_COLUMNS} FROM tweets", ids, tweet_from_row)
 
     def streams_of(self, tweet_id: str) -> frozenset[str]:
         """The lists a tweet was fetched in."""
-        with self._reading() as db:
+        with self.reading() as db:
             rows = db.execute(
                 "SELECT stream FROM tweet_streams WHERE tweet_id = ?", (tweet_id,)
             ).fetchall()
@@ -786,12 +777,12 @@ class Store:
 
     def is_local(self, tweet_id: str) -> bool:
         """Whether the tweet was posted in demo mode, and so exists only here."""
-        with self._reading() as db:
+        with self.reading() as db:
             row = db.execute("SELECT local FROM tweets WHERE id = ?", (tweet_id,)).fetchone()
         return bool(row and row[0])
 
     _TIMELINE = (
-        f"SELECT {_TWEET_COLUMNS} FROM tweets AS t WHERE EXISTS ("
+        f"SELECT {TWEET_COLUMNS} FROM tweets AS t WHERE EXISTS ("
         "SELECT 1 FROM tweet_streams AS s WHERE s.tweet_id = t.id AND s.stream IN ('home', 'own'))"
     )
 
@@ -806,14 +797,14 @@ class Store:
         params: list[Any] = []
         if before is not None:
             query += " AND (t.created_at, t.id) < (?, ?)"
-            params += [_ts(before.created_at), before.id]
+            params += [ts(before.created_at), before.id]
         query += " ORDER BY t.created_at DESC, t.id DESC LIMIT ?"
         params.append(limit)
-        with self._reading() as db:
-            return [_tweet(row) for row in db.execute(query, params).fetchall()]
+        with self.reading() as db:
+            return [tweet_from_row(row) for row in db.execute(query, params).fetchall()]
 
     def timeline_count(self) -> int:
-        with self._reading() as db:
+        with self.reading() as db:
             count: int = db.execute(
                 "SELECT count(DISTINCT tweet_id) FROM tweet_streams WHERE stream IN ('home', 'own')"
             ).fetchone()[0]
@@ -824,33 +815,33 @@ class Store:
     ) -> list[Tweet]:
         """The tweets of one stream, newest first; ``since`` keeps those at or after it."""
         query = (
-            f"SELECT {', '.join('t.' + c for c in _TWEET_COLUMNS.split(', '))} "
+            f"SELECT {', '.join('t.' + c for c in TWEET_COLUMNS.split(', '))} "
             "FROM tweet_streams AS s JOIN tweets AS t ON t.id = s.tweet_id WHERE s.stream = ?"
         )
         params: list[Any] = [_check_stream(name)]
         if since is not None:
             query += " AND t.created_at >= ?"
-            params.append(_ts(since))
+            params.append(ts(since))
         query += " ORDER BY t.created_at DESC, t.id DESC"
         if limit is not None:
             query += " LIMIT ?"
             params.append(limit)
-        with self._reading() as db:
-            return [_tweet(row) for row in db.execute(query, params).fetchall()]
+        with self.reading() as db:
+            return [tweet_from_row(row) for row in db.execute(query, params).fetchall()]
 
     def conversation(self, conversation_id: str) -> list[Tweet]:
         """A whole thread, oldest first, including replies that did not say their conversation."""
-        with self._reading() as db:
+        with self.reading() as db:
             rows = db.execute(
                 "WITH RECURSIVE thread (id) AS ("
                 " SELECT id FROM tweets"
                 " WHERE conversation_id = :c OR id = :c OR replied_to_id = :c"
                 " UNION SELECT t.id FROM tweets AS t JOIN thread ON t.replied_to_id = thread.id"
-                f") SELECT {_TWEET_COLUMNS} FROM tweets WHERE id IN (SELECT id FROM thread)"
+                f") SELECT {TWEET_COLUMNS} FROM tweets WHERE id IN (SELECT id FROM thread)"
                 " ORDER BY created_at, id",
                 {"c": conversation_id},
             ).fetchall()
-        return [_tweet(row) for row in rows]
+        return [tweet_from_row(row) for row in rows]
 
     # -- marks and mutes
 
@@ -861,51 +852,51 @@ class Store:
         self._set_mark(tweet_id, Mark.snoozed(until, at=_now(now)))
 
     def _set_mark(self, tweet_id: str, mark: Mark) -> None:
-        until = None if mark.until is None else _ts(mark.until)
-        with self._writing() as db:
+        until = None if mark.until is None else ts(mark.until)
+        with self.transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO marks (tweet_id, kind, reason, marked_at, until) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (tweet_id, mark.kind.value, mark.reason, _ts(mark.at), until),
+                (tweet_id, mark.kind.value, mark.reason, ts(mark.at), until),
             )
 
     def clear_mark(self, tweet_id: str) -> None:
-        with self._writing() as db:
+        with self.transaction() as db:
             db.execute("DELETE FROM marks WHERE tweet_id = ?", (tweet_id,))
 
     def mark(self, tweet_id: str) -> Mark | None:
-        with self._reading() as db:
+        with self.reading() as db:
             row = db.execute(
                 "SELECT kind, reason, marked_at, until FROM marks WHERE tweet_id = ?", (tweet_id,)
             ).fetchone()
         return None if row is None else _mark(row)
 
     def marks(self) -> dict[str, Mark]:
-        with self._reading() as db:
-            return self._marks(db)
+        with self.reading() as db:
+            return self.marks_in(db)
 
     @staticmethod
-    def _marks(db: sqlite3.Connection) -> dict[str, Mark]:
+    def marks_in(db: sqlite3.Connection) -> dict[str, Mark]:
         rows = db.execute("SELECT tweet_id, kind, reason, marked_at, until FROM marks").fetchall()
         return {row[0]: _mark(row[1:]) for row in rows}
 
     def mute(self, user_id: str, *, now: datetime | None = None) -> None:
-        with self._writing() as db:
+        with self.transaction() as db:
             db.execute(
                 "INSERT OR IGNORE INTO muted (user_id, muted_at) VALUES (?, ?)",
-                (user_id, _ts(_now(now))),
+                (user_id, ts(_now(now))),
             )
 
     def unmute(self, user_id: str) -> None:
-        with self._writing() as db:
+        with self.transaction() as db:
             db.execute("DELETE FROM muted WHERE user_id = ?", (user_id,))
 
     def muted(self) -> frozenset[str]:
-        with self._reading() as db:
-            return self._muted(db)
+        with self.reading() as db:
+            return self.muted_in(db)
 
     @staticmethod
-    def _muted(db: sqlite3.Connection) -> frozenset[str]:
+    def muted_in(db: sqlite3.Connection) -> frozenset[str]:
         return frozenset(r[0] for r in db.execute("SELECT user_id FROM muted").fetchall())
 
     # -- owed replies
@@ -916,7 +907,7 @@ class Store:
             self._triage = triage
             self._owed_cache = None
 
-    def _owed_tracker(
+    def owed_tracker(
         self, db: sqlite3.Connection, account_id: str, account_username: str | None
     ) -> OwedTracker:
         """The tracker over every stored tweet, rebuilt only when another process wrote."""
@@ -924,7 +915,7 @@ class Store:
         data_version: int = db.execute("PRAGMA data_version").fetchone()[0]
         cache = self._owed_cache
         if cache is None or cache.key != key or cache.data_version != data_version:
-            tweets = [_tweet(r) for r in db.execute(f"SELECT {_TWEET_COLUMNS} FROM tweets")]
+            tweets = [tweet_from_row(r) for r in db.execute(f"SELECT {TWEET_COLUMNS} FROM tweets")]
             usernames = dict(db.execute("SELECT id, username FROM users").fetchall())
             authors = {
                 u.id: u for u in map(_user, db.execute(f"SELECT {_USER_COLUMNS} FROM users"))
@@ -940,7 +931,7 @@ class Store:
             cache = self._owed_cache = _TrackerCache(key, data_version, tracker)
         return cache.tracker
 
-    def _account_or(
+    def account_or(
         self, account_id: str | None, account_username: str | None
     ) -> tuple[str, str | None]:
         if account_id is not None:
@@ -952,6 +943,13 @@ class Store:
                 self._path,
             )
         return stored, account_username or self.get_meta(META_ACCOUNT_USERNAME)
+
+    _owed_tracker = owed_tracker
+    _account_or = account_or
+    _marks = marks_in
+    _muted = muted_in
+    _upsert_tweets = keep_tweets
+    _tell_tracker = tweets_written
 
     def owed(
         self,
@@ -965,9 +963,9 @@ class Store:
 
         The account defaults to the one recorded with :meth:`set_account`.
         """
-        account_id, account_username = self._account_or(account_id, account_username)
-        with self._reading(snapshot=True) as db:
-            tracker = self._owed_tracker(db, account_id, account_username)
+        account_id, account_username = self.account_or(account_id, account_username)
+        with self.reading(snapshot=True) as db:
+            tracker = self.owed_tracker(db, account_id, account_username)
             followers: dict[str, int] = {}
             if rank_by_followers:
                 followers = dict(
@@ -977,8 +975,8 @@ class Store:
                 )
             return tracker.owed(
                 now=now,
-                marks=self._marks(db),
-                muted=self._muted(db),
+                marks=self.marks_in(db),
+                muted=self.muted_in(db),
                 rank_by_followers=rank_by_followers,
                 followers=followers,
             )
@@ -992,10 +990,10 @@ class Store:
     ) -> list[OwedReply]:
         """The probably-spam band (:meth:`OwedTracker.probably_spam`): shown after the
         owed list, never counted in it. Confirm one with :meth:`mark_spam`."""
-        account_id, account_username = self._account_or(account_id, account_username)
-        with self._reading(snapshot=True) as db:
-            tracker = self._owed_tracker(db, account_id, account_username)
-            return tracker.probably_spam(now=now, marks=self._marks(db), muted=self._muted(db))
+        account_id, account_username = self.account_or(account_id, account_username)
+        with self.reading(snapshot=True) as db:
+            tracker = self.owed_tracker(db, account_id, account_username)
+            return tracker.probably_spam(now=now, marks=self.marks_in(db), muted=self.muted_in(db))
 
     def mark_spam(self, tweet_id: str, *, now: datetime) -> None:
         """Confirm a probably-spam mention: no reply needed, reason "spam".
@@ -1017,9 +1015,9 @@ class Store:
     ) -> dict[str, datetime]:
         """When the user first answered each of these tweets addressed to them (see
         :meth:`OwedTracker.answered`); tweets not answered by ``now`` are left out."""
-        account_id, account_username = self._account_or(account_id, account_username)
-        with self._reading(snapshot=True) as db:
-            tracker = self._owed_tracker(db, account_id, account_username)
+        account_id, account_username = self.account_or(account_id, account_username)
+        with self.reading(snapshot=True) as db:
+            tracker = self.owed_tracker(db, account_id, account_username)
             return tracker.answered(tweet_ids, now=now)
 
     def owed_stats(
@@ -1029,10 +1027,10 @@ class Store:
         account_username: str | None = None,
         now: datetime,
     ) -> OwedStats:
-        account_id, account_username = self._account_or(account_id, account_username)
-        with self._reading(snapshot=True) as db:
-            tracker = self._owed_tracker(db, account_id, account_username)
-            return tracker.stats(now=now, marks=self._marks(db), muted=self._muted(db))
+        account_id, account_username = self.account_or(account_id, account_username)
+        with self.reading(snapshot=True) as db:
+            tracker = self.owed_tracker(db, account_id, account_username)
+            return tracker.stats(now=now, marks=self.marks_in(db), muted=self.muted_in(db))
 
     # -- drafts
 
@@ -1049,8 +1047,8 @@ class Store:
         If ``draft_id`` was deleted meanwhile (in another window), the text is
         saved as a new draft rather than lost.
         """
-        stamp = _ts(now)
-        with self._writing() as db:
+        stamp = ts(now)
+        with self.transaction() as db:
             if draft_id is not None:
                 updated = db.execute(
                     "UPDATE drafts SET text = ?, reply_to_id = ?, updated_at = ? WHERE id = ?",
@@ -1071,70 +1069,27 @@ class Store:
 
     def drafts(self) -> list[DraftRecord]:
         """All drafts, the most recently edited first."""
-        with self._reading() as db:
+        with self.reading() as db:
             rows = db.execute(self._DRAFT + " ORDER BY updated_at DESC, id DESC").fetchall()
         return [_draft(r) for r in rows]
 
     def draft(self, draft_id: int) -> DraftRecord | None:
-        with self._reading() as db:
+        with self.reading() as db:
             row = db.execute(self._DRAFT + " WHERE id = ?", (draft_id,)).fetchone()
         return None if row is None else _draft(row)
 
     def delete_draft(self, draft_id: int) -> None:
-        with self._writing() as db:
+        with self.transaction() as db:
             db.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
 
-    # -- outbox
-
-    def outbox_add(
-        self,
-        text: str,
-        *,
-        reply_to_id: str | None,
-        now: datetime,
-        draft_id: int | None = None,
-    ) -> OutboxItem:
-        """Record a post before any byte of it goes to X, tied to the draft it came from."""
-        with self._writing() as db:
-            row = db.execute(
-                "INSERT INTO outbox (text, reply_to_id, state, created_at, draft_id) "
-                f"VALUES (?, ?, ?, ?, ?) RETURNING {_OUTBOX_COLUMNS}",
-                (text, reply_to_id, OutboxState.PENDING.value, _ts(now), draft_id),
-            ).fetchone()
-        return _outbox_item(row)
-
-    def outbox_pending(self) -> list[OutboxItem]:
-        """Items not yet confirmed nor given up (``pending`` and ``sending``), oldest first."""
-        with self._reading() as db:
-            rows = db.execute(
-                f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE state IN ('pending', 'sending') "
-                "ORDER BY id"
-            ).fetchall()
-        return [_outbox_item(r) for r in rows]
-
-    def outbox_items(self, *, limit: int = 200) -> list[OutboxItem]:
-        """The latest ``limit`` records, newest first, whatever their state."""
-        with self._reading() as db:
-            rows = db.execute(
-                f"SELECT {_OUTBOX_COLUMNS} FROM outbox ORDER BY id DESC LIMIT ?", (limit,)
-            ).fetchall()
-        return [_outbox_item(r) for r in rows]
-
-    def outbox_item(self, item_id: int) -> OutboxItem | None:
-        with self._reading() as db:
-            row = db.execute(
-                f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE id = ?", (item_id,)
-            ).fetchone()
-        return None if row is None else _outbox_item(row)
-
-    def outbox_for_draft(self, draft_id: int) -> OutboxItem | None:
-        """The latest record made from draft ``draft_id`` (``None``: never sent)."""
-        with self._reading() as db:
-            row = db.execute(
-                f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE draft_id = ? ORDER BY id DESC",
-                (draft_id,),
-            ).fetchone()
-        return None if row is None else _outbox_item(row)
+    # -- a backend's own tables
+    #
+    # The outbox and the usage meter belong to the X backend: their schema and
+    # SQL live in tuicoach/backends/x/outbox_store.py and usage_store.py, which
+    # use the public API above (transaction, reading, keep_tweets...). These
+    # methods only forward to them, for callers that hold a Store and not the
+    # backend (the compose pane's draft state, `tuicoach outbox`); the module is
+    # found by name, as schema steps are, so the store imports no backend.
 
     def draft_outbox(self, draft_id: int, *, now: datetime | None = None) -> OutboxStatus | None:
         """What the compose pane says about a draft, and whether Send may post it.
@@ -1142,8 +1097,32 @@ class Store:
         ``None`` when the draft was never sent (or its last try was refused and
         the user may fix and send it again: then the status says why).
         """
-        item = self.outbox_for_draft(draft_id)
-        return None if item is None else outbox_status(item)
+        status: OutboxStatus | None = _owned("x.outbox").draft_status(self, draft_id)
+        return status
+
+    def outbox_add(
+        self, text: str, *, reply_to_id: str | None, now: datetime, draft_id: int | None = None
+    ) -> OutboxItem:
+        item: OutboxItem = _owned("x.outbox").add(
+            self, text, reply_to_id=reply_to_id, now=now, draft_id=draft_id
+        )
+        return item
+
+    def outbox_pending(self) -> list[OutboxItem]:
+        found: list[OutboxItem] = _owned("x.outbox").pending(self)
+        return found
+
+    def outbox_items(self, *, limit: int = 200) -> list[OutboxItem]:
+        found: list[OutboxItem] = _owned("x.outbox").items(self, limit=limit)
+        return found
+
+    def outbox_item(self, item_id: int) -> OutboxItem | None:
+        found: OutboxItem | None = _owned("x.outbox").item(self, item_id)
+        return found
+
+    def outbox_for_draft(self, draft_id: int) -> OutboxItem | None:
+        found: OutboxItem | None = _owned("x.outbox").for_draft(self, draft_id)
+        return found
 
     def outbox_update(
         self,
@@ -1154,121 +1133,18 @@ class Store:
         error: str | None = None,
         now: datetime | None = None,
     ) -> OutboxItem:
-        """Move an item on. Entering ``sending`` counts an attempt at ``now``;
-        ``sent`` clears the error; ``sent`` and ``failed`` are settled at ``now``."""
-        state = OutboxState(state)
-        stamp = _ts(_now(now))
-        with self._writing() as db:
-            row = db.execute(
-                "UPDATE outbox SET state = :state, "
-                "attempts = attempts + (:state = 'sending'), "
-                "attempted_at = CASE WHEN :state = 'sending' THEN :now ELSE attempted_at END, "
-                "settled_at = CASE WHEN :state IN ('sent', 'failed') THEN :now ELSE NULL END, "
-                "tweet_id = coalesce(:tweet_id, tweet_id), "
-                "last_error = CASE WHEN :error IS NOT NULL THEN :error "
-                "WHEN :state = 'sent' THEN NULL ELSE last_error END "
-                f"WHERE id = :id RETURNING {_OUTBOX_COLUMNS}",
-                {
-                    "state": state.value,
-                    "tweet_id": tweet_id,
-                    "error": error,
-                    "id": item_id,
-                    "now": stamp,
-                },
-            ).fetchone()
-        if row is None:
-            raise KeyError(f"no outbox item {item_id} in {self._path}")
-        return _outbox_item(row)
-
-    def outbox_claim(self, item: OutboxItem, *, now: datetime) -> OutboxItem | None:
-        """Mark ``item`` in flight for one more attempt, only if nobody moved it since it was
-        read (same state, same attempts): of two processes about to send it, one wins.
-        ``None``: another process claimed or settled it first."""
-        with self._writing() as db:
-            row = db.execute(
-                "UPDATE outbox SET state = 'sending', attempts = attempts + 1, "
-                "attempted_at = ?, settled_at = NULL "
-                "WHERE id = ? AND state = ? AND attempts = ? AND state IN ('pending', 'sending') "
-                f"RETURNING {_OUTBOX_COLUMNS}",
-                (_ts(now), item.id, item.state.value, item.attempts),
-            ).fetchone()
-        return None if row is None else _outbox_item(row)
-
-    def outbox_sent(self, item_id: int, tweet: Tweet, *, now: datetime) -> OutboxItem:
-        """X has the post: in one transaction, keep the tweet among our own, mark the
-        record sent, and clear the draft it came from (if not edited since).
-
-        A reply stored here answers its mention, so the mention leaves the owed
-        list for every process that reads this file.
-        """
-        with self._writing() as db:
-            self._upsert_tweets(db, [tweet], stream="own", local=False)
-            row = db.execute(
-                "UPDATE outbox SET state = 'sent', tweet_id = ?, last_error = NULL, "
-                f"settled_at = ? WHERE id = ? RETURNING {_OUTBOX_COLUMNS}",
-                (tweet.id, _ts(now), item_id),
-            ).fetchone()
-            if row is None:
-                raise KeyError(f"no outbox item {item_id} in {self._path}")
-            item = _outbox_item(row)
-            if item.draft_id is not None:
-                draft = db.execute(
-                    "SELECT text FROM drafts WHERE id = ?", (item.draft_id,)
-                ).fetchone()
-                if draft is not None and " ".join(draft[0].split()) == " ".join(item.text.split()):
-                    db.execute("DELETE FROM drafts WHERE id = ?", (item.draft_id,))
-        self._tell_tracker([tweet])
+        item: OutboxItem = _owned("x.outbox").update(
+            self, item_id, state=state, tweet_id=tweet_id, error=error, now=now
+        )
         return item
 
-    # -- sync cursors
+    def outbox_claim(self, item: OutboxItem, *, now: datetime) -> OutboxItem | None:
+        found: OutboxItem | None = _owned("x.outbox").claim(self, item, now=now)
+        return found
 
-    def cursor(self, stream: str) -> str | None:
-        with self._reading() as db:
-            row = db.execute(
-                "SELECT newest_id FROM cursors WHERE stream = ?", (_check_stream(stream),)
-            ).fetchone()
-        return None if row is None else str(row[0])
-
-    def set_cursor(self, stream: str, newest_id: str, *, now: datetime) -> None:
-        with self._writing() as db:
-            db.execute(
-                "INSERT INTO cursors (stream, newest_id, updated_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (stream) DO UPDATE SET newest_id = excluded.newest_id, "
-                "updated_at = excluded.updated_at",
-                (_check_stream(stream), newest_id, _ts(now)),
-            )
-
-    # -- likes
-
-    def like(self, tweet_id: str, *, now: datetime | None = None) -> None:
-        with self._writing() as db:
-            db.execute(
-                "INSERT OR IGNORE INTO likes (tweet_id, liked_at) VALUES (?, ?)",
-                (tweet_id, _ts(_now(now))),
-            )
-
-    def unlike(self, tweet_id: str) -> None:
-        with self._writing() as db:
-            db.execute("DELETE FROM likes WHERE tweet_id = ?", (tweet_id,))
-
-    def liked_among(self, ids: Iterable[str]) -> frozenset[str]:
-        """Which of ``ids`` the account has liked (one query, for a page of rows)."""
-        wanted = list(dict.fromkeys(ids))
-        found: set[str] = set()
-        with self._reading() as db:
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                rows = db.execute(f"SELECT tweet_id FROM likes WHERE tweet_id IN ({marks})", chunk)
-                found.update(row[0] for row in rows)
-        return frozenset(found)
-
-    def liked(self, tweet_id: str) -> bool:
-        with self._reading() as db:
-            row = db.execute("SELECT 1 FROM likes WHERE tweet_id = ?", (tweet_id,)).fetchone()
-        return row is not None
-
-    # -- usage: what the X cost meter counts (tuicoach.backends.x.cost)
+    def outbox_sent(self, item_id: int, tweet: Tweet, *, now: datetime) -> OutboxItem:
+        item: OutboxItem = _owned("x.outbox").sent(self, item_id, tweet, now=now)
+        return item
 
     def record_usage(
         self,
@@ -1277,59 +1153,69 @@ class Store:
         reads: Mapping[str, Iterable[str]] | None = None,
         counts: Mapping[str, int] | None = None,
     ) -> dict[str, int]:
-        """Count one exchange with X at ``now``, in one transaction.
-
-        ``reads`` maps a kind (``post``, ``user``) to the ids read; X bills an
-        item once per UTC day, so only ids not yet read that day are counted,
-        under ``<kind>_reads``, and returned per kind. ``counts`` adds to other
-        daily metrics (``requests``, ``posts_created``...). Earlier days' ids
-        are dropped: they no longer matter.
-        """
-        day = _day(now)
-        billed: dict[str, int] = {}
-        with self._writing() as db:
-            for kind, ids in (reads or {}).items():
-                if kind not in ("post", "user"):
-                    raise ValueError(f"unknown kind of read {kind!r}; expected 'post' or 'user'")
-                before = db.total_changes
-                db.executemany(
-                    "INSERT OR IGNORE INTO usage_reads (day, kind, item_id) VALUES (?, ?, ?)",
-                    [(day, kind, item) for item in dict.fromkeys(ids)],
-                )
-                billed[kind] = db.total_changes - before
-                if billed[kind]:
-                    _add_count(db, day, f"{kind}_reads", billed[kind])
-            for metric, count in (counts or {}).items():
-                if not metric:
-                    raise ValueError("a usage metric needs a name")
-                _add_count(db, day, metric, count)
-            db.execute("DELETE FROM usage_reads WHERE day < ?", (day,))
+        billed: dict[str, int] = _owned("x.usage").record(self, now=now, reads=reads, counts=counts)
         return billed
 
     def usage(self, first: date, last: date) -> dict[date, dict[str, int]]:
-        """Counts per UTC day from ``first`` to ``last`` (days with none are absent)."""
-        with self._reading() as db:
-            rows = db.execute(
-                "SELECT day, metric, count FROM usage_counts WHERE day BETWEEN ? AND ?",
-                (first.isoformat(), last.isoformat()),
-            ).fetchall()
-        found: dict[date, dict[str, int]] = {}
-        for day, metric, count in rows:
-            found.setdefault(date.fromisoformat(day), {})[metric] = int(count)
+        found: dict[date, dict[str, int]] = _owned("x.usage").counts(self, first, last)
         return found
 
+    # -- sync cursors
 
-def _day(moment: datetime) -> str:
-    """The UTC day of ``moment``, as ``YYYY-MM-DD``."""
-    return _ts(moment)[:10]
+    def cursor(self, stream: str) -> str | None:
+        with self.reading() as db:
+            row = db.execute(
+                "SELECT newest_id FROM cursors WHERE stream = ?", (_check_stream(stream),)
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_cursor(self, stream: str, newest_id: str, *, now: datetime) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO cursors (stream, newest_id, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (stream) DO UPDATE SET newest_id = excluded.newest_id, "
+                "updated_at = excluded.updated_at",
+                (_check_stream(stream), newest_id, ts(now)),
+            )
+
+    # -- likes
+
+    def like(self, tweet_id: str, *, now: datetime | None = None) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO likes (tweet_id, liked_at) VALUES (?, ?)",
+                (tweet_id, ts(_now(now))),
+            )
+
+    def unlike(self, tweet_id: str) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM likes WHERE tweet_id = ?", (tweet_id,))
+
+    def liked_among(self, ids: Iterable[str]) -> frozenset[str]:
+        """Which of ``ids`` the account has liked (one query, for a page of rows)."""
+        wanted = list(dict.fromkeys(ids))
+        found: set[str] = set()
+        with self.reading() as db:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = db.execute(f"SELECT tweet_id FROM likes WHERE tweet_id IN ({marks})", chunk)
+                found.update(row[0] for row in rows)
+        return frozenset(found)
+
+    def liked(self, tweet_id: str) -> bool:
+        with self.reading() as db:
+            row = db.execute("SELECT 1 FROM likes WHERE tweet_id = ?", (tweet_id,)).fetchone()
+        return row is not None
 
 
-def _add_count(db: sqlite3.Connection, day: str, metric: str, count: int) -> None:
-    db.execute(
-        "INSERT INTO usage_counts (day, metric, count) VALUES (?, ?, ?) "
-        "ON CONFLICT (day, metric) DO UPDATE SET count = count + excluded.count",
-        (day, metric, count),
-    )
+def _owned(name: str) -> Any:
+    """The module that owns the tables of schema step ``name`` (imported on first use)."""
+    return importlib.import_module(schema.OWNERS[name])
+
+
+# Old names, kept for code written before these were public.
+_ts, _dt, _dt_or_none, _tweet, _TWEET_COLUMNS = ts, dt, dt_or_none, tweet_from_row, TWEET_COLUMNS
 
 
 def _put_meta(db: sqlite3.Connection, key: str, value: str) -> None:

@@ -11,6 +11,8 @@ Modules, from the wire up:
 - ``auth``: credentials, the OS keyring, and the OAuth 1.0a PIN flow.
 - ``sync``, ``outbox``, ``backend``: ``XBackend`` (the ``Backend`` protocol).
 - ``cost``: the pay-per-use meter (stdlib and store only; the status bar imports it).
+- ``outbox_store``, ``usage_store``: this backend's own tables in the account's
+  store (schema steps registered by name, queries through ``Store.transaction``).
 
 This ``__init__`` imports nothing, so ``tuicoach.backends.x.cost`` stays light.
 """

@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Protocol
 
+from tuicoach.backends.x import usage_store
 from tuicoach.domain.twittertext import extract_urls
+from tuicoach.store import Store
 
 # Metric names in the store's daily usage counters.
 POST_READS = "post_reads"
@@ -185,18 +186,8 @@ class DayUsage:
         )
 
 
-class UsageStore(Protocol):
-    """What the meter needs from the store."""
-
-    def record_usage(
-        self,
-        *,
-        now: datetime,
-        reads: Mapping[str, Iterable[str]] | None = None,
-        counts: Mapping[str, int] | None = None,
-    ) -> dict[str, int]: ...
-
-    def usage(self, first: date, last: date) -> dict[date, dict[str, int]]: ...
+#: What the meter keeps its counts in: the account's store (tables in ``usage_store``).
+UsageStore = Store
 
 
 class Meter:
@@ -207,13 +198,13 @@ class Meter:
 
     def read(self, *, posts: Iterable[str], users: Iterable[str], now: datetime) -> tuple[int, int]:
         """Record one response and its items; return the (posts, users) X bills for it."""
-        billed = self._store.record_usage(
-            now=now, reads={"post": posts, "user": users}, counts={REQUESTS: 1}
+        billed = usage_store.record(
+            self._store, now=now, reads={"post": posts, "user": users}, counts={REQUESTS: 1}
         )
         return billed.get("post", 0), billed.get("user", 0)
 
     def request(self, *, now: datetime) -> None:
-        self._store.record_usage(now=now, counts={REQUESTS: 1})
+        usage_store.record(self._store, now=now, counts={REQUESTS: 1})
 
     def created(self, text: str, *, now: datetime, summoned_reply: bool = False) -> None:
         """Count a post; ``summoned_reply``: a reply to a post that summoned the account."""
@@ -221,30 +212,33 @@ class Meter:
             metric = POSTS_CREATED_URL
         else:
             metric = POSTS_CREATED_REPLY if summoned_reply else POSTS_CREATED
-        self._store.record_usage(now=now, counts={metric: 1})
+        usage_store.record(self._store, now=now, counts={metric: 1})
 
     def searched(
         self, *, posts: Iterable[str], users: Iterable[str], now: datetime
     ) -> tuple[int, int]:
         """Record one search response: billed like any read, and counted as listening's."""
-        billed = self._store.record_usage(
-            now=now, reads={"post": posts, "user": users}, counts={REQUESTS: 1, SEARCH_REQUESTS: 1}
+        billed = usage_store.record(
+            self._store,
+            now=now,
+            reads={"post": posts, "user": users},
+            counts={REQUESTS: 1, SEARCH_REQUESTS: 1},
         )
         post, user = billed.get("post", 0), billed.get("user", 0)
         if post or user:
-            self._store.record_usage(
-                now=now, counts={SEARCH_POST_READS: post, SEARCH_USER_READS: user}
+            usage_store.record(
+                self._store, now=now, counts={SEARCH_POST_READS: post, SEARCH_USER_READS: user}
             )
         return post, user
 
     def counted(self, *, now: datetime) -> None:
         """Record one counts request (billed per request, not per post counted)."""
-        self._store.record_usage(now=now, counts={REQUESTS: 1, COUNTS_REQUESTS: 1})
+        usage_store.record(self._store, now=now, counts={REQUESTS: 1, COUNTS_REQUESTS: 1})
 
 
 def usage_days(store: UsageStore, first: date, last: date) -> list[DayUsage]:
     """Every UTC day from ``first`` to ``last``, zeros included, oldest first."""
-    counts = store.usage(first, last)
+    counts = usage_store.counts(store, first, last)
     days = (last - first).days + 1
     return [
         DayUsage.from_counts(day, counts.get(day, {}))

@@ -37,6 +37,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tuicoach.backends.base import AccessError, AuthError, BackendError, Offline, RateLimited
+from tuicoach.backends.x import outbox_store
 from tuicoach.backends.x.client import XClient
 from tuicoach.backends.x.cost import Meter
 from tuicoach.backends.x.errors import (
@@ -192,7 +193,8 @@ class Outbox:
                 )
             if earlier.state is OutboxState.PENDING and normalise(earlier.text) != normalise(text):
                 # Never reached X, and the draft was edited since: the edit replaces it.
-                self._store.outbox_update(
+                outbox_store.update(
+                    self._store,
                     earlier.id,
                     state=OutboxState.FAILED,
                     error="replaced by the edited draft before it was sent",
@@ -200,8 +202,8 @@ class Outbox:
                 )
             else:
                 return self.deliver(earlier)
-        item = self._store.outbox_add(
-            text, reply_to_id=reply_to_id, now=self._clock(), draft_id=draft_id
+        item = outbox_store.add(
+            self._store, text, reply_to_id=reply_to_id, now=self._clock(), draft_id=draft_id
         )
         return self.deliver(item)
 
@@ -211,7 +213,7 @@ class Outbox:
         """The record a new post of ``text`` would repeat, if any."""
         wanted = normalise(text)
         now = self._clock()
-        for item in self._store.outbox_items(limit=500):
+        for item in outbox_store.items(self._store, limit=500):
             if item.state is OutboxState.FAILED:
                 continue
             if item.state is OutboxState.SENT and now - (item.settled_at or now) > RECENT:
@@ -234,7 +236,7 @@ class Outbox:
     def settle(self, *, only_in_flight: bool = False) -> list[Settled]:
         """Check each pending or in-flight record now; what became of each."""
         results: list[Settled] = []
-        for item in self._store.outbox_pending():
+        for item in outbox_store.pending(self._store):
             if only_in_flight and item.state is not OutboxState.SENDING:
                 continue
             was_in_flight = item.state is OutboxState.SENDING
@@ -248,7 +250,7 @@ class Outbox:
             except BackendError as exc:
                 results.append(Settled(item, "failed", error=exc))
                 continue  # X refused this item (now marked failed); the next may be fine
-            now = self._store.outbox_item(item.id)
+            now = outbox_store.item(self._store, item.id)
             sent_again = now is not None and now.attempts > item.attempts
             outcome = "posted" if sent_again or not was_in_flight else "sent"
             results.append(Settled(now or item, outcome, tweet=tweet))
@@ -256,7 +258,7 @@ class Outbox:
 
     @property
     def unconfirmed(self) -> list[OutboxItem]:
-        return [i for i in self._store.outbox_pending() if i.state is OutboxState.SENDING]
+        return [i for i in outbox_store.pending(self._store) if i.state is OutboxState.SENDING]
 
     def waiting_error(self, waiting: list[OutboxItem]) -> Unconfirmed:
         """One message for the records still unconfirmed after a sync."""
@@ -275,9 +277,9 @@ class Outbox:
             found = self._check(item)  # raises Unconfirmed until X is shown not to have it
             if found is not None:
                 return found
-        claimed = self._store.outbox_claim(item, now=self._clock())
+        claimed = outbox_store.claim(self._store, item, now=self._clock())
         if claimed is None:
-            latest = self._store.outbox_item(item.id) or item
+            latest = outbox_store.item(self._store, item.id) or item
             if latest.state is OutboxState.SENT and latest.tweet_id:
                 tweet = self._store.tweet(latest.tweet_id)
                 if tweet is not None:
@@ -292,22 +294,22 @@ class Outbox:
         except AccessError as exc:
             if "identical" in str(exc) and (raw := self._find_or_none(item)) is not None:
                 return self._adopt(item, raw)  # X says it already has this very post
-            self._store.outbox_update(
-                item.id, state=OutboxState.FAILED, error=str(exc), now=self._clock()
+            outbox_store.update(
+                self._store, item.id, state=OutboxState.FAILED, error=str(exc), now=self._clock()
             )
             raise
         except Offline as exc:
             # It certainly never reached X (connection refused): not sent, safe to try again.
-            self._store.outbox_update(
-                item.id, state=OutboxState.PENDING, error=str(exc), now=self._clock()
+            outbox_store.update(
+                self._store, item.id, state=OutboxState.PENDING, error=str(exc), now=self._clock()
             )
             raise Offline(
                 f"{exc}. The post was not sent (it never reached X); it waits in the outbox "
                 "and goes out at the next sync (your draft is kept)."
             ) from exc
         except BackendError as exc:
-            self._store.outbox_update(
-                item.id, state=OutboxState.FAILED, error=str(exc), now=self._clock()
+            outbox_store.update(
+                self._store, item.id, state=OutboxState.FAILED, error=str(exc), now=self._clock()
             )
             raise
         return self._confirm(item, data)
@@ -402,7 +404,7 @@ class Outbox:
         return self._record(item, tweet)
 
     def _record(self, item: OutboxItem, tweet: Tweet) -> Tweet:
-        self._store.outbox_sent(item.id, tweet, now=self._clock())
+        outbox_store.sent(self._store, item.id, tweet, now=self._clock())
         return tweet
 
     def _local_tweet(self, item: OutboxItem, tweet_id: str, text: str) -> Tweet:

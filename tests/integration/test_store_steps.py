@@ -1,0 +1,153 @@
+"""A backend's own tables: schema steps registered by name, and the store's public API.
+
+The outbox and the usage meter's tables moved from ``tuicoach/store`` to
+``tuicoach/backends/x`` (``outbox_store``, ``usage_store``). Their schema steps
+keep their places in ``schema.MIGRATIONS`` by name, so a database made by the
+shipped steps opens exactly as before.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from test_store_migrations import shape
+
+from tuicoach.backends.x import outbox_store, usage_store
+from tuicoach.store import SCHEMA_VERSION, Store, StoreError, schema
+
+REPO = Path(__file__).resolve().parents[1]
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+#: Step 1 -> 2 exactly as it shipped, in one piece (outbox and likes together),
+#: before the outbox's half moved to backends/x. Frozen here on purpose.
+SHIPPED_V2 = """
+ALTER TABLE tweets ADD COLUMN local INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    text TEXT NOT NULL,
+    reply_to_id TEXT,
+    state TEXT NOT NULL DEFAULT 'pending'
+        CHECK (state IN ('pending', 'sending', 'sent', 'failed')),
+    created_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    tweet_id TEXT,
+    last_error TEXT
+);
+CREATE INDEX outbox_by_state ON outbox (state, id);
+CREATE TABLE likes (
+    tweet_id TEXT PRIMARY KEY,
+    liked_at TEXT NOT NULL
+);
+"""
+
+
+def test_a_database_made_by_the_shipped_step_2_upgrades_to_the_same_shape(
+    tmp_path: Path,
+) -> None:
+    old = tmp_path / "old.sqlite3"
+    connection = sqlite3.connect(old, isolation_level=None)
+    schema.upgrade(connection, target=1)
+    connection.executescript(SHIPPED_V2)
+    connection.execute(
+        "INSERT INTO outbox (text, state, created_at) "
+        "VALUES ('Open till 6', 'sending', '2026-03-01T11:00:00.000000Z')"
+    )
+    connection.execute("PRAGMA user_version = 2")
+    connection.close()
+    with Store.open(old) as store:
+        (item,) = outbox_store.pending(store)
+        assert (item.text, item.state.value, item.draft_id) == ("Open till 6", "sending", None)
+        assert usage_store.record(store, now=NOW, reads={"post": ["1", "1", "2"]}) == {"post": 2}
+    fresh = tmp_path / "fresh.sqlite3"
+    Store.open(fresh).close()
+    assert shape(old) == shape(fresh)
+
+
+def test_steps_keep_their_places_by_name() -> None:
+    names = [step.names for step in schema.MIGRATIONS if isinstance(step, schema.Steps)]
+    assert names == [
+        ("core",),
+        ("posting", "x.outbox"),
+        ("x.usage",),
+        ("listen",),
+        ("x.outbox_drafts",),
+        ("not_spam",),
+        ("feedback_queue",),
+    ]
+    assert SCHEMA_VERSION == len(schema.MIGRATIONS) == 7
+    assert schema.step("x.outbox") is outbox_store.V2_OUTBOX
+    assert schema.step("x.usage") is usage_store.V3_USAGE
+
+
+def test_a_step_without_a_place_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"'x\.threads' has no place .*MIGRATIONS"):
+        schema.register_steps({"x.threads": "CREATE TABLE threads (id INTEGER);"})
+
+
+def test_a_shipped_step_cannot_be_changed() -> None:
+    with pytest.raises(ValueError, match="registered already"):
+        schema.register_steps({"x.usage": "CREATE TABLE usage_counts (day TEXT);"})
+    schema.register_steps({"x.usage": usage_store.V3_USAGE})  # the same again: fine
+
+
+def test_an_unknown_step_is_named() -> None:
+    with pytest.raises(LookupError, match="no schema step 'nope'"):
+        schema.step("nope")
+
+
+def test_the_store_finds_the_backend_steps_without_importing_the_backend(
+    tmp_path: Path,
+) -> None:
+    """Opening a store alone (demo mode, a test) still makes the X tables."""
+    path = tmp_path / "alone.sqlite3"
+    script = (
+        "import sys\n"
+        "from tuicoach.store import Store\n"
+        "assert 'tuicoach.backends.x.outbox_store' not in sys.modules\n"
+        f"Store.open({str(path)!r}).close()\n"
+        "print(sorted(m for m in sys.modules if m.startswith('tuicoach.backends')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        env={"PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    # Only the table modules came in: no tweepy-bearing X module.
+    assert "tuicoach.backends.x.client" not in done.stdout
+    assert "tuicoach.backends.x.outbox_store" in done.stdout
+    tables = {r[0] for r in sqlite3.connect(path).execute("SELECT name FROM sqlite_schema")}
+    assert {"outbox", "usage_counts", "usage_reads", "likes", "queue"} <= tables
+
+
+def test_transaction_saves_all_or_nothing(store: Store) -> None:
+    with store.transaction() as db:
+        db.execute("INSERT INTO muted (user_id, muted_at) VALUES ('1', 'x')")
+    with pytest.raises(RuntimeError), store.transaction() as db:
+        db.execute("INSERT INTO muted (user_id, muted_at) VALUES ('2', 'x')")
+        raise RuntimeError("half way")
+    assert store.muted() == {"1"}
+    with store.reading() as db:
+        assert db.execute("SELECT count(*) FROM muted").fetchone()[0] == 1
+
+
+def test_a_backend_query_error_names_the_file(store: Store) -> None:
+    with pytest.raises(StoreError, match=str(store.path)), store.reading() as db:
+        db.execute("SELECT * FROM no_such_table")
+
+
+def test_the_store_shims_forward_to_the_backend_tables(store: Store) -> None:
+    item = store.outbox_add("hi", reply_to_id=None, now=NOW, draft_id=7)
+    assert outbox_store.for_draft(store, 7) == item
+    assert store.draft_outbox(7) == outbox_store.draft_status(store, 7)
+    assert store.draft_outbox(7) is not None
+    assert store.draft_outbox(8) is None
+    store.record_usage(now=NOW, counts={"requests": 2})
+    assert usage_store.counts(store, NOW.date(), NOW.date()) == {NOW.date(): {"requests": 2}}
