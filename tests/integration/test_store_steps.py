@@ -20,7 +20,7 @@ from test_store_migrations import shape
 from tuicoach.backends.x import outbox_store, usage_store
 from tuicoach.store import SCHEMA_VERSION, Store, StoreError, schema
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 #: Step 1 -> 2 exactly as it shipped, in one piece (outbox and likes together),
