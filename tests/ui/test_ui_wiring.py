@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from textual.widgets import OptionList
+from ui_helpers import NOW, demo_connect, fixed_clock, make_app, settle
 
-from tests.ui_helpers import NOW, demo_connect, fixed_clock, make_app, settle
 from tuicoach.backends.base import Capabilities
 from tuicoach.domain.listen import State
 from tuicoach.domain.owed import MarkKind
