@@ -139,3 +139,24 @@ def seconds_text(seconds: float | None) -> str:
 
 def share_text(value: float | None) -> str:
     return "-" if value is None else f"{value:.0%}"
+
+
+def account_report(store: Store, settings: Config, since: datetime, until: datetime, now: datetime):  # type: ignore[no-untyped-def]
+    """The report over ``since``..``until`` under the config's hours and promo line; a bad
+    period or a store failure is a usage error naming it."""
+    from tuicoach.cli import UsageError
+    from tuicoach.domain.report import ReportError
+    from tuicoach.store import StoreError, insights
+
+    try:
+        return insights.report(
+            store,
+            since=since,
+            until=until,
+            now=now,
+            hours=settings.business_hours,
+            is_promotional=is_promotional_for(settings),
+            promo_line=settings.coach.thresholds.promo_share,
+        )
+    except (ReportError, StoreError) as exc:
+        raise UsageError(str(exc)) from None

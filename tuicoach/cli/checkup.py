@@ -21,12 +21,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from tuicoach.backends.base import BackendError, profile_of
-    from tuicoach.cli import UsageError
     from tuicoach.cli._account import config
-    from tuicoach.cli._insights import is_promotional_for, now_of, open_backend, period
+    from tuicoach.cli._insights import account_report, now_of, open_backend, period
     from tuicoach.domain.checkup import checkup
-    from tuicoach.domain.report import ReportError
-    from tuicoach.store import StoreError, insights
 
     settings = config(args)
     now = now_of(args)
@@ -41,18 +38,7 @@ def run(args: argparse.Namespace) -> int:
             profile = profile_of(backend)
         except BackendError as exc:
             profile, note = None, f"the profile could not be read ({exc}); checked the rest"
-        try:
-            report = insights.report(
-                store,
-                since=since,
-                until=until,
-                now=now,
-                hours=settings.business_hours,
-                is_promotional=is_promotional_for(settings),
-                promo_line=settings.coach.thresholds.promo_share,
-            )
-        except (ReportError, StoreError) as exc:
-            raise UsageError(str(exc)) from None
+        report = account_report(store, settings, since, until, now)
     finally:
         backend.close()
         store.close()

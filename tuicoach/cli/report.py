@@ -27,28 +27,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tuicoach.cli import UsageError
     from tuicoach.cli._account import config
-    from tuicoach.cli._insights import is_promotional_for, now_of, open_store, period
-    from tuicoach.domain.report import ReportError
-    from tuicoach.store import StoreError, insights
+    from tuicoach.cli._insights import account_report, now_of, open_store, period
 
     settings = config(args)
     now = now_of(args)
     since, until = period(args, now)
     store = open_store(args, now)
     try:
-        report = insights.report(
-            store,
-            since=since,
-            until=until,
-            now=now,
-            hours=settings.business_hours,
-            is_promotional=is_promotional_for(settings),
-            promo_line=settings.coach.thresholds.promo_share,
-        )
-    except (ReportError, StoreError) as exc:
-        raise UsageError(str(exc)) from None
+        report = account_report(store, settings, since, until, now)
     finally:
         store.close()
     if args.json:
