@@ -403,26 +403,27 @@ async def test_the_palette_offers_app_actions_and_keeps_themes(tmp_path: Path) -
             await pilot.pause()
 
 
-@pytest.mark.parametrize("key", ["1", "2", "3", "4", "tab"])
+@pytest.mark.parametrize("key", ["1", "2", "3", "4", "5", "tab"])
 async def test_at_80x24_every_pane_is_reachable_and_fits(tmp_path: Path, key: str) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         seen = set()
-        for _ in range(4):
+        for _ in range(5):
             await pilot.press(key)
             await pilot.pause()
             active = app.main.active
             seen.add(active)
-            pane = app.main.pane(active)
+            pane = app.main.listening if active == "listening" else app.main.pane(active)
+            assert pane is not None
             assert pane.display and pane.region.right <= 80 and pane.region.bottom <= 24
             assert app.focused is not None and pane in app.focused.ancestors_with_self
             if key != "tab":
                 break
         if key == "tab":
-            assert seen == {"timeline", "mentions", "compose", "coach"}
+            assert seen == {"timeline", "mentions", "compose", "coach", "listening"}
         else:
-            assert active == ["timeline", "mentions", "compose", "coach"][int(key) - 1]
+            assert active == ["timeline", "mentions", "compose", "coach", "listening"][int(key) - 1]
         if active == "compose":  # the coach stays in view while writing
             assert app.main.query_one(CoachPane).region.bottom <= 24
 

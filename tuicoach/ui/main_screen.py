@@ -106,7 +106,12 @@ class MainScreen(Screen[None]):
         pane = ListeningPane(account.store, clock=clock, backend=account.backend,
                              poll_seconds=poll, id="listening-pane", classes="pane")  # fmt: skip
         self.query_one("#lists").mount(pane)
+        self.query_one(PaneTabs).listening = 0  # its tab, counted once it has loaded
         self.call_after_refresh(self._place)
+
+    def on_listening_pane_count_changed(self, message: ListeningPane.CountChanged) -> None:
+        """The open opportunities, for Listening's tab (the pane module loads lazily)."""
+        self.query_one(PaneTabs).listening = message.count
 
     @property
     def listening(self) -> ListeningPane | None:
@@ -297,8 +302,9 @@ class MainScreen(Screen[None]):
         self.mentions.tweets.tick()
 
     def _step(self, by: int) -> None:
-        at = PANES.index(self.active if self.active in PANES else "mentions")
-        self.action_show_pane(PANES[(at + by) % len(PANES)])
+        tabs = self.query_one(PaneTabs).tabs  # Listening among them where it is mounted
+        at = tabs.index(self.active if self.active in tabs else "mentions")
+        self.action_show_pane(tabs[(at + by) % len(tabs)])
 
     def action_next_pane(self) -> None:
         self._step(1)

@@ -18,16 +18,24 @@ if TYPE_CHECKING:
     from tuicoach.backends.base import BackendError
 
 PANES = ("timeline", "mentions", "compose", "coach")
+#: A tab of its own where the backend can search (key 5): after the four panes.
+LISTENING = "listening"
 PANE_TITLES = {
     "timeline": "Timeline",
     "mentions": "Mentions",
     "compose": "Compose",
     "coach": "Coach",
+    LISTENING: "Listening",
 }
 
 
 class PaneTabs(Widget):
-    """``1 Timeline  2 Mentions · 7 owed  3 Compose  4 Coach``, for narrow terminals."""
+    """``1 Timeline  2 Mentions · 7 owed  3 Compose  4 Coach  5 Listening · 3 open``.
+
+    For terminals too narrow for the panes side by side. ``listening`` is the
+    count of open opportunities, or ``None`` where there is no Listening (a
+    backend that cannot search): then its tab is left out.
+    """
 
     DEFAULT_CSS = """
     PaneTabs {
@@ -39,13 +47,30 @@ class PaneTabs(Widget):
 
     active: reactive[str] = reactive("mentions")
     owed: reactive[int | None] = reactive(None)
+    listening: reactive[int | None] = reactive(None)
+
+    @property
+    def tabs(self) -> tuple[str, ...]:
+        """The panes that have a tab now, in key order."""
+        return PANES if self.listening is None else (*PANES, LISTENING)
 
     def render(self) -> RenderResult:
+        # The words "owed" and "open" go first when the tabs would not fit, then the titles.
+        width = self.size.width or 80
+        for words, titles in ((True, True), (False, True), (False, False)):
+            tabs = self._tabs(words=words, titles=titles)
+            if tabs.cell_length <= width:
+                break
+        return tabs
+
+    def _tabs(self, *, words: bool, titles: bool) -> Content:
         parts: list[Content | tuple[str, str] | str] = []
-        for number, pane in enumerate(PANES, start=1):
-            title = PANE_TITLES[pane]
+        for number, pane in enumerate(self.tabs, start=1):
+            title = PANE_TITLES[pane] if titles else PANE_TITLES[pane][:4]
             if pane == "mentions" and self.owed:
-                title += f" · {self.owed} owed"
+                title += f" · {self.owed}" + (" owed" if words else "")
+            if pane == LISTENING:
+                title += f" · {self.listening}" + (" open" if words else "")
             click = f"@click=screen.show_pane('{pane}')"
             markup = (
                 f"[{click}][bold reverse $primary] $n $title [/][/]"
@@ -54,7 +79,7 @@ class PaneTabs(Widget):
             )
             parts.append(Content.from_markup(markup, n=str(number), title=title))
             parts.append(" ")
-        return Content.assemble(*parts)
+        return Content.assemble(*parts).rstrip()
 
 
 class StatusBar(Widget):

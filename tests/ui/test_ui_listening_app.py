@@ -1,0 +1,77 @@
+"""Listening in the whole app, on the demo: its tab at 80x24 with the open count, the search
+editor (add, edit, with what a search would have cost before it is saved), and tags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import OptionList
+from ui_helpers import NOW, demo_connect, fixed_clock, make_app, settle
+
+from tuicoach.backends.base import Capabilities
+from tuicoach.ui.view import Account
+from tuicoach.ui.widgets.status import PaneTabs
+
+NARROW = (80, 24)
+
+
+def tabs_text(app: Any) -> str:
+    return str(app.main.query_one(PaneTabs).render())
+
+
+async def test_at_80x24_listening_has_a_tab_with_its_open_count(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        pane = app.main.listening
+        assert pane is not None
+        pane.refresh_listening(poll=True)
+        await settle(pilot)
+        count = pane.view.open_count
+        assert count > 0
+        assert f"5 Listening · {count} open" in tabs_text(app)
+        assert len(tabs_text(app)) <= NARROW[0]
+        await pilot.click(PaneTabs, offset=(tabs_text(app).index("5 Listening") + 2, 0))
+        await settle(pilot)
+        assert app.main.active == "listening"
+        assert pane.region.width == NARROW[0] and pane.region.bottom <= NARROW[1]
+        assert not app.main.mentions.region.width  # one pane at a time
+        pane.query_one("#listen-list", OptionList).focus()
+        await pilot.press("h")  # handled: one fewer open, in the tab too
+        await settle(pilot)
+        assert f"5 Listening · {count - 1} open" in tabs_text(app)
+
+
+async def test_without_search_there_is_no_listening_tab(tmp_path: Path) -> None:
+    demo = demo_connect(tmp_path, fixed_clock(NOW))
+
+    class NoSearch:
+        def __init__(self, account: Account) -> None:
+            self.inner = account.backend
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.inner, name)
+
+        @property
+        def capabilities(self) -> Capabilities:
+            return Capabilities(like=True, search=False)
+
+    def connect() -> Account:
+        account = demo()
+        return Account(account.store, NoSearch(account))  # type: ignore[arg-type]
+
+    app = make_app(tmp_path, connect=connect)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        assert app.main.listening is None
+        assert "Listening" not in tabs_text(app) and "4 Coach" in tabs_text(app)
+        seen = []
+        for _ in range(6):
+            await pilot.press("tab")
+            await pilot.pause()
+            seen.append(app.main.active)
+        assert "listening" not in seen and {"timeline", "coach"} <= set(seen)
+        await pilot.press("5")
+        await pilot.pause()
+        assert app.notices[-1] == "Listening needs a backend that can search."
