@@ -34,7 +34,8 @@ def test_a_page_of_more_than_asked_is_kept_to_max_results(
         "X sent more than asked; tuicoach dropped 4,983 tweets beyond the 20 asked for",
     )
     day = usage_days(store, clock.now.date(), clock.now.date())[0]  # type: ignore[arg-type]
-    assert day.post_reads == 20  # billed what was asked, not 5,003
+    assert day.owned_reads == 20  # billed what was asked, not 5,003 (own mentions: owned)
+    assert day.post_reads == 0
 
 
 def test_a_page_of_100000_tweets_is_refused_whole(world: World, store: Store, clock: Clock) -> None:
@@ -44,7 +45,7 @@ def test_a_page_of_100000_tweets_is_refused_whole(world: World, store: Store, cl
     assert mentions.error is not None and "more than tuicoach accepts" in str(mentions.error)
     assert store.stream("mentions", limit=10) == []
     days = usage_days(store, clock.now.date(), clock.now.date())
-    assert sum(d.post_reads for d in days) == 0  # nothing billed
+    assert sum(d.post_reads + d.owned_reads for d in days) == 0  # nothing billed
 
 
 def test_a_20_mb_tweet_is_refused_and_nothing_is_stored(

@@ -177,16 +177,28 @@ def test_usage_counts_today(world: World, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     yesterday, today = json.loads(done.stdout)
     assert yesterday["post_reads"] == 0
-    assert today["post_reads"] == world.fake.billed_reads("post")
+    assert today["post_reads"] + today["owned_reads"] == world.fake.billed_reads("post")
+    assert today["owned_reads"] >= 1  # the mention (the own tweet came in the home timeline first)
     assert today["user_reads"] == world.fake.billed_reads("user")
     assert (today["posts_created"], today["posts_created_url"]) == (0, 1)
-    expected = 0.005 * today["post_reads"] + 0.010 * today["user_reads"] + 0.200
+    # Today is after 2026-04-20: owned reads at $0.001, the rest at $0.005.
+    expected = (
+        0.005 * today["post_reads"]
+        + 0.001 * today["owned_reads"]
+        + 0.010 * today["user_reads"]
+        + 0.200
+    )
     assert today["cost_usd"] == pytest.approx(expected)
 
     text = tuicoach(env, "usage")
     assert text.returncode == 0
     assert "1 posted (1 with a link)" in text.stdout
     assert f"${expected:,.3f}" in text.stdout
+    # Reads by kind, each at its price today.
+    owned = next(line for line in text.stdout.splitlines() if "owned reads" in line)
+    assert f"{today['owned_reads']}" in owned and "$0.001 each" in owned
+    assert today["by_kind"]["owned reads"]["unit_usd"] == 0.001
+    assert today["by_kind"]["post reads"]["count"] == today["post_reads"]
 
 
 def test_owed_reads_the_environments_account(world: World, tmp_path: Path) -> None:

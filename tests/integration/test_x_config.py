@@ -168,9 +168,11 @@ def test_has_url(text: str, expected: bool) -> None:
 
 
 def test_link_cost_note_is_config_gated() -> None:
-    day = date(2026, 3, 1)
+    day = date(2026, 5, 1)
     note = link_cost_note("Order at https://acme.example.com/o", PricingSettings(), day)
     assert note == "X charges $0.200 for a post with a link, $0.015 without."
+    # Before 2026-04-20 a link cost nothing more: no note.
+    assert link_cost_note("https://a.com", PricingSettings(), date(2026, 3, 1)) is None
     assert link_cost_note("No link here", PricingSettings(), day) is None
     assert link_cost_note("https://a.com", PricingSettings(link_tip=False), day) is None
     assert link_cost_note("https://a.com", PricingSettings(), date(2025, 1, 1)) is None

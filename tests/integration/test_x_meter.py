@@ -66,7 +66,8 @@ def test_the_meter_and_todays_spend(store: Store) -> None:
     usage, spent = today(store, now=NOON)
     assert (usage.post_reads, usage.user_reads) == (4, 2)
     assert (usage.posts_created, usage.posts_created_url, usage.requests) == (1, 1, 2)
-    assert spent == pytest.approx(4 * 0.005 + 2 * 0.010 + 0.015 + 0.200)
+    # Before 2026-04-20 a post cost $0.010, with a link or without.
+    assert spent == pytest.approx(4 * 0.005 + 2 * 0.010 + 0.010 + 0.010)
     week = usage_days(store, NOON.date() - timedelta(days=6), NOON.date())
     assert len(week) == 7 and [d.cost() for d in week[:-1]] == [0.0] * 6
 

@@ -10,8 +10,8 @@ import pytest
 @pytest.mark.parametrize(
     ("day", "owned", "reply", "counts"),
     [
-        # Before 2026-04-20 X priced own reads as post reads, and replies as posts.
-        (datetime(2026, 3, 1, tzinfo=UTC).date(), 0.005, 0.015, 0.005),
+        # Before 2026-04-20 X priced own reads as post reads, and replies as posts ($0.010).
+        (datetime(2026, 3, 1, tzinfo=UTC).date(), 0.005, 0.010, 0.005),
         (datetime(2026, 4, 20, tzinfo=UTC).date(), 0.001, 0.010, 0.005),
     ],
 )

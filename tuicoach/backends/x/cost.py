@@ -1,8 +1,10 @@
 """The pay-per-use meter: what tuicoach read and wrote on X each UTC day, and what it cost.
 
-X bills per item (since February 2026 about $0.005 a post read, $0.010 a user
-read, $0.015 a post created, $0.200 one with a URL), and a repeat read of the
-same item within a UTC day is free. The store counts reads of distinct items
+X bills per item (since 2026-04-20: $0.005 a post read, $0.001 an owned read
+of the account's own lists, $0.010 a user read, $0.015 a post created, $0.200
+one with a URL, $0.010 a reply to a post that summoned the account; a post was
+$0.010 with or without a URL before), and a repeat read of the same item within
+a UTC day is free. The store counts reads of distinct items
 per UTC day and writes per kind; the prices come from a dated table in the
 config, so a price change is one new row, and old days keep their old price.
 
@@ -61,8 +63,9 @@ class Prices:
 
 
 DEFAULT_PRICE_TABLE: tuple[Prices, ...] = (
+    # Pay-per-use as launched (2026-02-06): a post was $0.010, with a URL or without.
     Prices(
-        date(2026, 2, 1), post_read=0.005, user_read=0.010, post_create=0.015, post_create_url=0.200
+        date(2026, 2, 1), post_read=0.005, user_read=0.010, post_create=0.010, post_create_url=0.010
     ),
     # x-api/getting-started/pricing.mdx, as of 2026-04-20 (X-API-2026.md).
     Prices(
@@ -185,6 +188,50 @@ class DayUsage:
             + self.counts_requests * units.counts_request
         )
 
+    @property
+    def posts(self) -> int:
+        """Every post created: plain, with a URL, and summoned replies."""
+        return self.posts_created + self.posts_created_url + self.posts_created_reply
+
+    def by_kind(
+        self,
+        table: Sequence[Prices] = DEFAULT_PRICE_TABLE,
+        units_table: Sequence[UnitPrices] = DEFAULT_UNIT_TABLE,
+    ) -> list[KindCost]:
+        """Each priced unit of the day with its count and its unit price on that day
+        (``None`` where the table has no price); the searches' part is in ``searched``."""
+        prices = prices_on(self.day, table)
+        units = units_on(self.day, units_table)
+
+        def price(field: str) -> float | None:
+            return None if prices is None else float(getattr(prices, field))
+
+        owned = price("post_read") if units.owned_read is None else units.owned_read
+        reply = price("post_create") if units.summoned_reply is None else units.summoned_reply
+        return [
+            KindCost("post reads", self.post_reads, price("post_read"), self.search_post_reads),
+            KindCost("owned reads", self.owned_reads, owned if prices else None),
+            KindCost("user reads", self.user_reads, price("user_read"), self.search_user_reads),
+            KindCost("counts requests", self.counts_requests, units.counts_request),
+            KindCost("posts", self.posts_created, price("post_create")),
+            KindCost("posts with a URL", self.posts_created_url, price("post_create_url")),
+            KindCost("summoned replies", self.posts_created_reply, reply if prices else None),
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class KindCost:
+    """One priced unit of a day: how many, at what price each, and how many were searches'."""
+
+    kind: str
+    count: int
+    unit_price: float | None
+    searched: int = 0
+
+    @property
+    def cost(self) -> float | None:
+        return None if self.unit_price is None else self.count * self.unit_price
+
 
 #: What the meter keeps its counts in: the account's store (tables in ``usage_store``).
 UsageStore = Store
@@ -196,12 +243,28 @@ class Meter:
     def __init__(self, store: UsageStore) -> None:
         self._store = store
 
-    def read(self, *, posts: Iterable[str], users: Iterable[str], now: datetime) -> tuple[int, int]:
-        """Record one response and its items; return the (posts, users) X bills for it."""
+    def read(
+        self,
+        *,
+        posts: Iterable[str],
+        users: Iterable[str],
+        now: datetime,
+        owned: Iterable[str] = (),
+    ) -> tuple[int, int]:
+        """Record one response and its items; return the (posts, users) X bills for it.
+
+        ``owned``: posts of the account's own lists (``/mentions``, its own
+        ``/tweets``), counted as ``owned_reads`` (X's owned-read price since
+        2026-04-20); ``posts``: any other post read (the home timeline, a
+        lookup, the tweets in ``includes``). The posts returned count both.
+        """
         billed = usage_store.record(
-            self._store, now=now, reads={"post": posts, "user": users}, counts={REQUESTS: 1}
+            self._store,
+            now=now,
+            reads={"owned": owned, "post": posts, "user": users},
+            counts={REQUESTS: 1},
         )
-        return billed.get("post", 0), billed.get("user", 0)
+        return billed.get("owned", 0) + billed.get("post", 0), billed.get("user", 0)
 
     def request(self, *, now: datetime) -> None:
         usage_store.record(self._store, now=now, counts={REQUESTS: 1})

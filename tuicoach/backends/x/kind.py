@@ -200,12 +200,28 @@ def usage(store: Store, request: Request, days: int) -> Report:
         spent = day.cost(table, units)
         row["day"] = str(day.day)
         row["cost_usd"] = None if spent is None else round(spent, 6)
+        row["by_kind"] = {
+            k.kind: {
+                "count": k.count,
+                "unit_usd": k.unit_price,
+                "cost_usd": None if k.cost is None else round(k.cost, 6),
+                **({"of_them_searches": k.searched} if k.searched else {}),
+            }
+            for k in day.by_kind(table, units)
+        }
         rows.append(row)
     today = found[-1]
     lines = [
         f"@{username}, today (UTC {today.day}): {_describe(today)}, "
         f"{cost.format_dollars(today.cost(table, units))}"
     ]
+    for k in today.by_kind(table, units):
+        if k.count:
+            each = "price unknown" if k.unit_price is None else f"${k.unit_price:.3f} each"
+            searched = f" ({k.searched} of them searches)" if k.searched else ""
+            lines.append(
+                f"  {k.kind:<17}{k.count:>7}{searched}  at {each}  {cost.format_dollars(k.cost)}"
+            )
     if len(found) > 1:
         lines.append(f"Last {len(found)} days:")
         for day in reversed(found):
@@ -220,8 +236,11 @@ def _describe(day: object) -> str:
     from tuicoach.backends.x.cost import DayUsage
 
     assert isinstance(day, DayUsage)
-    posts = day.posts_created + day.posts_created_url
-    with_url = f" ({day.posts_created_url} with a link)" if day.posts_created_url else ""
+    posts = day.posts
+    kinds = [f"{day.posts_created_url} with a link"] if day.posts_created_url else []
+    if replies := day.posts_created_reply:
+        kinds.insert(0, f"{replies} summoned repl{'y' if replies == 1 else 'ies'}")
+    with_url = f" ({', '.join(kinds)})" if kinds else ""
     searched = (
         f" (searches: {day.search_post_reads} posts, {day.search_user_reads} users)"
         if day.search_requests

@@ -395,11 +395,20 @@ class Outbox:
             tweet = tweet_from_json(raw, default_author_id=self._account_id)
         except PayloadError:
             tweet = self._local_tweet(item, str(raw["id"]), str(raw.get("text", item.text)))
-        self._meter.created(item.text, now=self._clock())
+        self._count_created(item)
         return self._record(item, tweet)
 
+    def _count_created(self, item: OutboxItem) -> None:
+        """Meter the post at its row: a reply to someone else's post that X took summoned
+        the account (X takes no other since 2026-02-23), so it is a summoned reply."""
+        parent = self._store.tweet(item.reply_to_id) if item.reply_to_id else None
+        summoned = item.reply_to_id is not None and (
+            parent is None or parent.author_id != self._account_id
+        )
+        self._meter.created(item.text, now=self._clock(), summoned_reply=summoned)
+
     def _confirm(self, item: OutboxItem, data: Mapping[str, Any]) -> Tweet:
-        self._meter.created(item.text, now=self._clock())
+        self._count_created(item)
         tweet = self._local_tweet(item, str(data["id"]), str(data.get("text") or item.text))
         return self._record(item, tweet)
 

@@ -26,6 +26,9 @@ from tuicoach.domain.xapi import Page
 from tuicoach.store import Store
 
 STREAMS = ("mentions", "home", "own")  # mentions first: owed replies matter most
+#: The account's own lists, which X bills as owned reads (X-API-2026.md; the home
+#: timeline is not one of them). Their ``includes`` are post and user reads.
+OWNED_STREAMS = frozenset({"mentions", "own"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,12 +198,16 @@ def keep_page(
     """Store a page of ``stream`` with the users and tweets it brought; count what X bills.
 
     Returns the (posts, users) reads billed for it, as :meth:`Meter.read` does.
+    The posts of the account's own lists (:data:`OWNED_STREAMS`) are owned reads.
     """
     store.upsert_users(page.users)
     store.upsert_tweets(page.included_tweets)
     store.upsert_tweets(page.tweets, stream=stream)
+    listed = [t.id for t in page.tweets]
+    owned = stream in OWNED_STREAMS
     return meter.read(
-        posts=[t.id for t in (*page.tweets, *page.included_tweets)],
+        owned=listed if owned else (),
+        posts=[*([] if owned else listed), *(t.id for t in page.included_tweets)],
         users=[u.id for u in page.users],
         now=now,
     )

@@ -36,6 +36,10 @@ CREATE TABLE usage_reads (
 schema.register_steps({"x.usage": V3_USAGE})
 
 
+#: A kind of read -> the kind of item it reads (X bills each item once a UTC day).
+READ_KINDS = {"post": "post", "user": "user", "owned": "post"}
+
+
 def day_of(moment: datetime) -> str:
     """The UTC day of ``moment``, as ``YYYY-MM-DD``."""
     return ts(moment)[:10]
@@ -58,22 +62,26 @@ def record(
 ) -> dict[str, int]:
     """Count one exchange with X at ``now``, in one transaction.
 
-    ``reads`` maps a kind (``post``, ``user``) to the ids read; X bills an
-    item once per UTC day, so only ids not yet read that day are counted,
-    under ``<kind>_reads``, and returned per kind. ``counts`` adds to other
-    daily metrics (``requests``, ``posts_created``...). Earlier days' ids
-    are dropped: they no longer matter.
+    ``reads`` maps a kind (``post``, ``user``, ``owned``) to the ids read; X
+    bills an item once per UTC day, so only ids not yet read that day are
+    counted, under ``<kind>_reads``, and returned per kind. ``owned`` is a
+    post of the account's own lists (its mentions, its tweets), priced apart
+    since 2026-04-20: it is still a post, read once a day whichever way.
+    ``counts`` adds to other daily metrics (``requests``,
+    ``posts_created``...). Earlier days' ids are dropped: they no longer matter.
     """
     day = day_of(now)
     billed: dict[str, int] = {}
     with store.transaction() as db:
         for kind, ids in (reads or {}).items():
-            if kind not in ("post", "user"):
-                raise ValueError(f"unknown kind of read {kind!r}; expected 'post' or 'user'")
+            if kind not in READ_KINDS:
+                raise ValueError(
+                    f"unknown kind of read {kind!r}; expected one of {', '.join(READ_KINDS)}"
+                )
             before = db.total_changes
             db.executemany(
                 "INSERT OR IGNORE INTO usage_reads (day, kind, item_id) VALUES (?, ?, ?)",
-                [(day, kind, item) for item in dict.fromkeys(ids)],
+                [(day, READ_KINDS[kind], item) for item in dict.fromkeys(ids)],
             )
             billed[kind] = db.total_changes - before
             if billed[kind]:
