@@ -12,10 +12,11 @@ from textual.app import App, ComposeResult
 from textual.widgets import Input, OptionList, Static, TextArea
 
 from tuicoach.backends.demo import DemoBackend, open_demo_store
-from tuicoach.domain.listen import State
+from tuicoach.domain.listen import SavedSearch, State
 from tuicoach.store import Store
 from tuicoach.store.listen import ListenStore
 from tuicoach.ui.panes.listening import ListeningPane, load_listening
+from tuicoach.ui.screens import SearchEditorScreen
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
@@ -185,7 +186,7 @@ async def test_new_opportunities_arrive_while_the_pane_is_open(
         assert pane.border_title == "Listening · 11 open"
 
 
-async def test_saved_searches_are_added_and_removed_from_the_pane(
+async def test_saved_searches_are_added_edited_and_removed_from_the_pane(
     demo: tuple[Store, DemoBackend, Clock],
 ) -> None:
     store, backend, clock = demo
@@ -195,21 +196,63 @@ async def test_saved_searches_are_added_and_removed_from_the_pane(
         await settle(pilot)
         pane.query_one("#listen-list", OptionList).focus()
         await pilot.press("a")
-        field = pane.query_one("#listen-new-search", Input)
-        field.value = "media: has:media"
+        await settle(pilot)
+        editor = pilot.app.screen
+        assert isinstance(editor, SearchEditorScreen)
+        editor.query_one("#search-name", Input).value = "media"
+        editor.query_one("#search-terms", Input).value = "query: has:media"
         await pilot.press("enter")
         await settle(pilot)
-        assert field.value == "media: has:media"  # refused, and kept to be fixed
-        assert ListenStore(store).search("media") is None
-        field.value = 'roasts: "bessie roast", #wrenfieldcoffee'
-        await pilot.press("enter")
+        cost = str(editor.query_one("#search-cost", Static).render())
+        assert "Not saved" in cost and "cannot stand alone" in cost
+        assert pilot.app.screen is editor  # refused, every field kept to be fixed
+        assert editor.query_one("#search-terms", Input).value == "query: has:media"
+        editor.query_one("#search-name", Input).value = "roasts"
+        editor.query_one("#search-terms", Input).value = '"bessie roast", #wrenfieldcoffee'
+        await pilot.pause()
+        shown = str(editor.query_one("#search-query", Static).render())
+        assert shown == (
+            'X will run: ("bessie roast" OR #wrenfieldcoffee) -@larkspurcoffee -from:larkspurcoffee'
+        )
+        await pilot.press("enter")  # first: what it would have cost, nothing saved yet
         await settle(pilot)
-        assert ListenStore(store).search("roasts") is not None
+        assert pilot.app.screen is editor and ListenStore(store).search("roasts") is None
+        cost = str(editor.query_one("#search-cost", Static).render())
+        assert "roasts: about 0 posts a day, $0.000 a day (simulated" in cost
+        await pilot.press("enter")  # then saved
+        await settle(pilot)
+        assert pilot.app.screen is not editor
         assert ListenStore(store).search("roasts").terms == ("bessie roast", "#wrenfieldcoffee")  # type: ignore[union-attr]
+        assert "roasts · 0 open" in [str(o.prompt) for o in pane.query_one(OptionList).options]
 
+        # Edit: e on an opportunity edits its search; the name stays, the terms change.
         pane.query_one("#listen-list", OptionList).focus()
         searched = pane.current()
         assert searched is not None and searched.found.opportunity.search == "larkspur"
+        await pilot.press("e")
+        await settle(pilot)
+        editor = pilot.app.screen
+        assert isinstance(editor, SearchEditorScreen)
+        assert editor.query_one("#search-name", Input).disabled
+        terms = editor.query_one("#search-terms", Input)
+        assert terms.value == "larkspur, larkspur coffee, #larkspurcoffee"
+        terms.value = "larkspur coffee, #larkspurcoffee"
+        editor.query_one("#search-exclude", Input).value = "flowers"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "larkspur: about" in str(editor.query_one("#search-cost", Static).render())
+        await pilot.press("enter")
+        await settle(pilot)
+        edited = ListenStore(store).search("larkspur")
+        assert edited is not None
+        assert (edited.terms, edited.exclude, edited.lang) == (
+            ("larkspur coffee", "#larkspurcoffee"),
+            ("flowers",),
+            "en",
+        )
+        assert ListenStore(store).cursor("larkspur") is None  # a changed search starts afresh
+
+        pane.query_one("#listen-list", OptionList).focus()
         await pilot.press("x")
         await pilot.press("j")  # anything else keeps it
         await pilot.press("x")
@@ -223,3 +266,53 @@ async def test_saved_searches_are_added_and_removed_from_the_pane(
         pane.refresh_listening(poll=True)
         await settle(pilot)
         assert pane.border_title == "Listening · 3 open"
+
+
+async def test_a_search_with_nothing_open_is_edited_and_removed_from_its_title_line(
+    demo: tuple[Store, DemoBackend, Clock],
+) -> None:
+    store, backend, clock = demo
+    ListenStore(store).save_search(SavedSearch.from_terms("quiet", "zzyzx"), now=clock.now)
+    pane = ListeningPane(store, clock=clock, backend=backend)
+    async with PaneApp(pane).run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        options = pane.query_one("#listen-list", OptionList)
+        options.focus()
+        options.highlighted = options.get_option_index("search:quiet")
+        assert pane.current() is None and pane.current_search() == "quiet"
+        await pilot.press("r")  # nothing to answer on a title line
+        await pilot.press("x", "x")
+        await settle(pilot)
+        assert ListenStore(store).search("quiet") is None
+
+
+async def test_a_failed_estimate_is_said_and_the_search_can_still_be_saved() -> None:
+    from tuicoach.backends.base import BackendError
+
+    asked: list[SavedSearch] = []
+
+    def estimate(search: SavedSearch) -> Any:
+        asked.append(search)
+        raise BackendError("X is unreachable (offline)")
+
+    editor = SearchEditorScreen(handle="larkspurcoffee", estimate=estimate)
+
+    class EditorApp(App[None]):
+        result: Any = "unset"
+
+        def on_mount(self) -> None:
+            self.push_screen(editor, lambda found: setattr(self, "result", found))
+
+    app = EditorApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        editor.query_one("#search-name", Input).value = "beans"
+        editor.query_one("#search-terms", Input).value = "huila"
+        await pilot.press("enter")
+        await settle(pilot)
+        cost = str(editor.query_one("#search-cost", Static).render())
+        assert "Could not estimate its cost: X is unreachable (offline)" in cost
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.result == SavedSearch("beans", ("huila",))
+        assert len(asked) == 1

@@ -17,6 +17,7 @@ from tuicoach.domain.models import Tweet, User
 
 if TYPE_CHECKING:
     from tuicoach.domain.checkup import Profile
+    from tuicoach.domain.listen import SavedSearch
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +189,33 @@ class Listening(Protocol):
 
     def listen_status(self) -> str | None:
         """Today's listening spend and budget, short, or why listening stopped for the day."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class SearchEstimate:
+    """What a saved search would have cost over the last days, before it is saved.
+
+    ``words``: one or two sentences fit to show (how many posts a day, dollars
+    a day, how it was estimated, and whether that is over the daily budget);
+    ``dollars_per_day``: ``None`` where there is no figure; ``simulated``: the
+    demo's made-up figure, nothing was asked of a service.
+    """
+
+    query: str
+    words: str
+    dollars_per_day: float | None = None
+    over_budget: bool = False
+    simulated: bool = False
+
+
+@runtime_checkable
+class SearchEstimating(Protocol):
+    """A :class:`Listening` backend that can say what a search would cost before it is saved."""
+
+    def estimate_search(self, search: SavedSearch) -> SearchEstimate:
+        """Blocking (a request or two): call it from a worker. Raises :class:`BackendError`,
+        or the domain's ``QueryError`` for a search the service would refuse."""
         ...
 
 

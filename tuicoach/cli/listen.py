@@ -93,14 +93,16 @@ def run(args: argparse.Namespace) -> int:
                 f"saved searches from the shell run on a signed-in account; {kind.service} "
                 "listens inside the app (tuicoach --demo)"
             )
-        listener = backend.listener(listen_settings, bearer_token=os.environ.get(BEARER_ENV))
+        backend.listen_settings = listen_settings
+        backend.bearer_token = os.environ.get(BEARER_ENV) or None
+        listener = backend.listener(listen_settings, bearer_token=backend.bearer_token)
         handle = backend.account.username
         if new_search is not None:
             try:
                 query = build_query(new_search, handle)
             except QueryError as exc:
                 raise UsageError(str(exc)) from None
-            return _save(listener, new_search, query, editing=bool(args.edit))
+            return _save(backend, listener, new_search, query, editing=bool(args.edit))
         if args.remove:
             if not listener.listen.remove_search(args.remove):
                 raise UsageError(
@@ -127,13 +129,17 @@ def run(args: argparse.Namespace) -> int:
         store.close()
 
 
-def _save(listener: object, search: SavedSearch, query: str, *, editing: bool) -> int:
+def _save(
+    backend: object, listener: object, search: SavedSearch, query: str, *, editing: bool
+) -> int:
+    """Show what the search would have cost (the app's editor shows the same words), save it."""
     from datetime import UTC, datetime
 
     from tuicoach.backends.base import BackendError
+    from tuicoach.backends.x.backend import XBackend
     from tuicoach.backends.x.listen import Listener
 
-    assert isinstance(listener, Listener)
+    assert isinstance(listener, Listener) and isinstance(backend, XBackend)
     exists = listener.listen.search(search.name) is not None
     if editing and not exists:
         raise UsageError(f"no saved search is called {search.name!r}; add it with --add")
@@ -141,17 +147,11 @@ def _save(listener: object, search: SavedSearch, query: str, *, editing: bool) -
         raise UsageError(f"a saved search is already called {search.name!r}; change it with --edit")
     print(f"{search.name}: {query}")
     try:
-        estimate = listener.estimate(search)
+        estimate = backend.estimate_search(search)
     except BackendError as exc:
         print(f"  (could not estimate its cost: {exc})", file=sys.stderr)
     else:
-        print(f"  {estimate.describe()}")
-        budget = listener.settings.daily_budget
-        if estimate.dollars_per_day > budget:
-            print(
-                f"  That is more than the daily budget ({budget:.2f} dollars): listening will "
-                "stop each day when it is spent. Narrow the terms, or raise [listen] daily_budget."
-            )
+        print(f"  {estimate.words}")
     listener.listen.save_search(search, now=datetime.now(UTC))
     print("Saved." if not editing else "Changed; it starts again from the newest posts.")
     return EXIT_OK

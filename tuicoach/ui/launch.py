@@ -176,12 +176,24 @@ def _configure(app: TuicoachApp, config: Config) -> None:
     app.posting_hours = config.queue.hours
     app.business_hours = config.business_hours
     app.own_tags = tuple(config.feedback_tags)
+    if app.connect is not None:  # [listen]: the budget and the config's searches, in the app too
+        app.connect = _with_listening(app.connect, config.listen)
     if config.triage != TriageSettings():
         triage = Triage(config.triage)
         for name in ("connect", "demo"):
             opener = getattr(app, name)
             if opener is not None:
                 setattr(app, name, _with_triage(opener, triage))
+
+
+def _with_listening(connect: Callable[[], Account], settings: object) -> Callable[[], Account]:
+    def opened() -> Account:
+        account = connect()
+        if hasattr(account.backend, "listen_settings"):  # a backend that reads [listen]
+            account.backend.listen_settings = settings
+        return account
+
+    return opened
 
 
 def _with_triage(connect: Callable[[], Account], triage: object) -> Callable[[], Account]:

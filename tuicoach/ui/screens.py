@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -20,6 +20,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tuicoach.backends.base import BackendError, SearchEstimate
+from tuicoach.domain.listen import QueryError, SavedSearch, build_query, check_name, split_terms
 from tuicoach.domain.models import Finding, Report, Severity
 from tuicoach.ui import format as fmt
 from tuicoach.ui import keys
@@ -448,3 +450,177 @@ class NoAccountScreen(Screen[str]):
 
     def action_choose(self, choice: str) -> None:
         self.dismiss(choice)
+
+
+# --- the saved-search editor (Listening's ``a`` and ``e``) -------------------------------
+
+
+class SearchEditorScreen(ModalScreen[SavedSearch | None]):
+    """Add or edit a saved search: the query X would run, and what it would have cost.
+
+    ``estimate`` (blocking; run here in a worker) says what the search would
+    have cost over the last days; ``None`` where the backend cannot say. The
+    first ``enter`` checks the search and shows that estimate; the second
+    saves it (dismissed with the :class:`SavedSearch`), so nothing is saved
+    unseen. A search the service would refuse is named with its problem, and
+    every field keeps what was typed.
+    """
+
+    DEFAULT_CSS = (
+        MODAL_CSS.format(name="SearchEditorScreen")
+        + """
+    SearchEditorScreen Input { margin: 0; }
+    SearchEditorScreen .field-label { color: $text-muted; padding: 1 0 0 0; }
+    SearchEditorScreen #search-query { color: $text-muted; padding: 1 0 0 0; }
+    SearchEditorScreen #search-cost { padding: 1 0 0 0; }
+    SearchEditorScreen #search-cost.-error { color: $error; }
+    SearchEditorScreen .search-extras { height: auto; }
+    SearchEditorScreen #search-lang { width: 16; }
+    SearchEditorScreen #search-exclude { width: 1fr; }
+    """
+    )
+
+    BINDINGS: ClassVar[list[BindingType]] = [keys.CANCEL]
+
+    def __init__(
+        self,
+        *,
+        handle: str,
+        existing: SavedSearch | None = None,
+        taken: Sequence[str] = (),
+        estimate: Callable[[SavedSearch], SearchEstimate] | None = None,
+    ) -> None:
+        super().__init__()
+        self.handle = handle
+        self.existing = existing
+        self.taken = {name.lower() for name in taken}
+        self.estimator = estimate
+        self.estimated: SavedSearch | None = None  # the search whose cost is on screen
+        self.estimate: SearchEstimate | None = None
+        self._asked: SavedSearch | None = None  # the search being estimated now
+
+    def compose(self) -> ComposeResult:
+        old = self.existing
+        raw = old is not None and old.query is not None
+        with Vertical():
+            title = f"Edit the saved search {old.name!r}" if old else "Add a saved search"
+            yield Static(title, classes="modal-title", markup=False)
+            yield Static("Name", classes="field-label")
+            yield Input(old.name if old else "", placeholder="larkspur", id="search-name",
+                        disabled=old is not None)  # fmt: skip
+            yield Static(
+                "Terms, comma-separated (phrases are quoted for you), or a raw X query "
+                'starting with "query:"',
+                classes="field-label",
+            )
+            terms = (f"query: {old.query}" if raw else ", ".join(old.terms)) if old else ""
+            yield Input(terms, placeholder='larkspur, "larkspur coffee", #larkspurcoffee',
+                        id="search-terms")  # fmt: skip
+            lang = (old.lang or "") if old else ""
+            exclude = ", ".join(old.exclude) if old else ""
+            with Horizontal(classes="search-extras"):
+                yield Input(lang, placeholder="lang (en)", id="search-lang")
+                yield Input(exclude, placeholder="leave out: flowers, …", id="search-exclude")
+            yield Static("", id="search-query", markup=False)
+            yield Static("", id="search-cost", markup=False)
+            yield Static(
+                "enter: check the query and what it would have cost; enter again saves it. "
+                "escape cancels.",
+                classes="modal-hint",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#search-terms" if self.existing else "#search-name", Input).focus()
+        self._show_query()
+
+    # -- reading the fields
+
+    def search(self) -> SavedSearch:
+        """The search as typed; a :class:`QueryError` naming what X would refuse."""
+        name = check_name(self.query_one("#search-name", Input).value)
+        if self.existing is None and name.lower() in self.taken:
+            raise QueryError(name, "a saved search already has this name; pick another, or "
+                                   "edit that one (e on one of its posts)")  # fmt: skip
+        typed = self.query_one("#search-terms", Input).value.strip()
+        lang = self.query_one("#search-lang", Input).value.strip() or None
+        exclude = split_terms(self.query_one("#search-exclude", Input).value)
+        exclude = [e for e in exclude if e]
+        if typed.lower().startswith("query:"):
+            raw = typed[len("query:") :].strip()
+            if not raw:
+                raise QueryError(name, 'write the X query after "query:"')
+            search = SavedSearch(name, query=raw, lang=lang, exclude=tuple(exclude))
+        else:
+            if not typed:
+                raise QueryError(name, "give a word, a phrase or a #hashtag to search for")
+            search = SavedSearch.from_terms(name, typed, lang=lang, exclude=exclude)
+        build_query(search, self.handle)
+        return search
+
+    @on(Input.Changed)
+    def _changed(self) -> None:
+        self._show_query()
+
+    def _show_query(self) -> None:
+        shown = self.query_one("#search-query", Static)
+        try:
+            search = self.search()
+        except QueryError as exc:
+            shown.update(f"Not yet: {exc.problem}")
+            return
+        shown.update(f"X will run: {build_query(search, self.handle)}")
+        if search != self.estimated:
+            cost = self.query_one("#search-cost", Static)
+            cost.remove_class("-error")
+            cost.update("enter: what it would have cost over the last days")
+
+    # -- enter: check, estimate, save
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        cost = self.query_one("#search-cost", Static)
+        try:
+            search = self.search()
+        except QueryError as exc:
+            cost.add_class("-error")
+            cost.update(f"Not saved: {exc}")
+            return
+        if search == self.estimated:
+            self.dismiss(search)
+            return
+        if self.estimator is None:
+            self.estimated = search
+            cost.update("This backend cannot say what a search costs. enter saves it.")
+            return
+        if self._asked == search:
+            return  # already asking
+        self._asked = search
+        cost.remove_class("-error")
+        cost.update("Estimating what it would have cost…")
+        self._estimate(search)
+
+    @work(thread=True, exclusive=True, group="search-estimate", exit_on_error=False)
+    def _estimate(self, search: SavedSearch) -> None:
+        assert self.estimator is not None
+        try:
+            found: SearchEstimate | str = self.estimator(search)
+        except (BackendError, QueryError) as exc:
+            found = str(exc)
+        self.app.call_from_thread(self._estimated, search, found)
+
+    def _estimated(self, search: SavedSearch, found: SearchEstimate | str) -> None:
+        self._asked = None
+        cost = self.query_one("#search-cost", Static)
+        self.estimated = search
+        if isinstance(found, str):
+            self.estimate = None
+            cost.add_class("-error")
+            cost.update(f"Could not estimate its cost: {found}. enter saves it anyway.")
+            return
+        self.estimate = found
+        cost.set_class(found.over_budget, "-error")
+        cost.update(f"{found.words}\nenter saves it; change a field to estimate again.")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

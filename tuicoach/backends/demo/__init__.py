@@ -38,11 +38,19 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tuicoach import paths
-from tuicoach.backends.base import BackendError, Capabilities, ListenResult, Refused, SyncResult
+from tuicoach.backends.base import (
+    BackendError,
+    Capabilities,
+    ListenResult,
+    Refused,
+    SearchEstimate,
+    SyncResult,
+)
 from tuicoach.backends.demo import listening
 from tuicoach.backends.demo.sample import DemoWorld, load_world, read_json, shifted
 from tuicoach.domain import twittertext
 from tuicoach.domain.checkup import Profile
+from tuicoach.domain.listen import SavedSearch
 from tuicoach.domain.models import Mention, Tweet, User
 from tuicoach.store import META_ACCOUNT_ID, Store, StoreError
 
@@ -229,6 +237,10 @@ class DemoBackend:
 
     def listen_status(self) -> str | None:
         return listening.demo_listen_status(self._store)
+
+    def estimate_search(self, search: SavedSearch) -> SearchEstimate:
+        """A simulated estimate from the demo's practice posts: nothing is asked, or spent."""
+        return listening.demo_estimate(search, self.account.username)
 
     def spend_today(self) -> str | None:
         return None

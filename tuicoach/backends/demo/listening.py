@@ -15,12 +15,13 @@ author), and the total is shown as simulated: nothing is spent.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
-from tuicoach.backends.base import ListenResult
+from tuicoach.backends.base import ListenResult, SearchEstimate
 from tuicoach.backends.demo.sample import DemoDataError, read_json, shifted
 from tuicoach.domain.listen import DEFAULT_DAILY_BUDGET, QueryError, SavedSearch, build_query
 from tuicoach.domain.models import Tweet, User
@@ -127,6 +128,49 @@ def demo_listen(store: Store, *, now: datetime, epoch: datetime, shift: timedelt
         store.set_meta(META_LISTEN_RELEASED, str(released + len(due)))
         store.set_meta(META_LISTEN_SPENT, f"{spent:.6f}")
     return ListenResult(new=new, spend=demo_listen_status(store))
+
+
+def _plain_terms(search: SavedSearch) -> list[str]:
+    """What a search looks for, as plain lower-case words and phrases (operators left out)."""
+    if search.query is None or not search.query.strip():
+        return [t.strip().lower() for t in search.terms if t.strip()]
+    found = re.findall(r'(-?)"([^"]+)"|(-?)([^\s()"]+)', search.query)
+    terms = []
+    for neg_phrase, phrase, neg_word, word in found:
+        text = phrase or word
+        if neg_phrase or neg_word or ":" in text or text in ("OR", "AND"):
+            continue
+        terms.append(text.lower())
+    return terms
+
+
+def demo_estimate(search: SavedSearch, account_username: str) -> SearchEstimate:
+    """What ``search`` would have cost on X, simulated: the demo's practice posts are one
+    day's talk about the shop; each that the search would match is priced as X bills it."""
+    query = build_query(search, account_username)  # a QueryError for what X would refuse
+    world = load_listening()
+    terms = _plain_terms(search)
+    excluded = [e.strip().lower() for e in search.exclude if e.strip()]
+    matched = [
+        t
+        for t in world.tweets
+        if any(term in t.text.lower() for term in terms)
+        and not any(e in t.text.lower() for e in excluded)
+    ]
+    authors = {t.author_id for t in matched}
+    dollars = len(matched) * POST_READ + len(authors) * USER_READ
+    over = dollars > DEFAULT_DAILY_BUDGET
+    words = (
+        f"{search.name}: about {len(matched)} posts a day, ${dollars:.3f} a day "
+        f"(simulated from the demo's practice posts; on X: from its counts, or a first page, "
+        f"at ${POST_READ:.3f} a post and ${USER_READ:.3f} an author). Estimating cost nothing."
+    )
+    if over:
+        words += (
+            f" That is more than the ${DEFAULT_DAILY_BUDGET:.2f} daily budget: listening would "
+            "stop each day when it is spent."
+        )
+    return SearchEstimate(query, words, dollars, over, simulated=True)
 
 
 def demo_listen_status(store: Store) -> str:

@@ -7,6 +7,7 @@ data; ``sync`` first settles the outbox, then fetches the streams that are due.
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -22,6 +23,7 @@ from tuicoach.backends.base import (
     Offline,
     RateLimited,
     Refused,
+    SearchEstimate,
     SyncResult,
 )
 from tuicoach.backends.x import cost
@@ -29,13 +31,13 @@ from tuicoach.backends.x.client import XClient, make_app_client, make_client
 from tuicoach.backends.x.cost import Meter, PricingSettings
 from tuicoach.backends.x.credentials import Credentials
 from tuicoach.backends.x.errors import RetryPolicy, Unconfirmed
-from tuicoach.backends.x.listen import BudgetReached, Listener
+from tuicoach.backends.x.listen import BEARER_ENV, BudgetReached, Listener
 from tuicoach.backends.x.outbox import Outbox, settle_margin
 from tuicoach.backends.x.settings import XSettings
 from tuicoach.backends.x.sync import STREAMS, StreamResult, StreamSync
 from tuicoach.domain import twittertext
 from tuicoach.domain.checkup import Profile
-from tuicoach.domain.listen import ListenSettings
+from tuicoach.domain.listen import ListenSettings, SavedSearch
 from tuicoach.domain.models import Tweet, User
 from tuicoach.store import Store
 
@@ -146,7 +148,7 @@ class XBackend:
         #: Listening's settings (the config's ``[listen]``) and the app's bearer token
         #: for counts and usage, if any; set after opening.
         self.listen_settings = ListenSettings()
-        self.bearer_token: str | None = None
+        self.bearer_token: str | None = os.environ.get(BEARER_ENV) or None
         self._streams = StreamSync(store, client, settings, self.meter, clock)
         self._outbox = Outbox(
             store,
@@ -340,6 +342,22 @@ class XBackend:
                 if r.error is not None and not isinstance(r.error, BudgetReached)
             },
         )
+
+    def estimate_search(self, search: SavedSearch) -> SearchEstimate:
+        """What ``search`` would have cost a day: X's counts with the app's bearer token (one
+        counts request), otherwise its first page (those posts, read once today)."""
+        listener = self.listener(self.listen_settings, bearer_token=self.bearer_token)
+        estimate = listener.estimate(search)
+        budget = listener.settings.daily_budget
+        over = estimate.dollars_per_day > budget
+        words = estimate.describe() + "."
+        if over:
+            words += (
+                f" That is more than the daily budget of {cost.format_dollars(budget)}: "
+                "listening would stop each day when it is spent. Narrow the terms, or raise "
+                "[listen] daily_budget."
+            )
+        return SearchEstimate(estimate.query, words, estimate.dollars_per_day, over)
 
     def listen_status(self) -> str | None:
         listener = self.listener(self.listen_settings)

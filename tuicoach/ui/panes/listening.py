@@ -11,7 +11,13 @@ within that; its title counts them ("Listening · 7 open"). From here:
   reply to a post that did not summon the account, so the reply is posted on
   x.com by hand;
 - ``h`` marks it handled, ``m`` not worth joining (with a reason), ``z``
-  snoozes it, ``u`` undoes the last of these.
+  snoozes it, ``u`` undoes the last of these;
+- ``t`` tags it (bug, idea, praise, complaint, question, the user's own), with
+  the triage cues' suggestion shown, never applied by itself: it then shows in
+  the Feedback view and ``tuicoach feedback export`` like a tagged mention;
+- ``a`` adds a saved search and ``e`` edits the highlighted one's (a search's
+  title line can be highlighted too), in :class:`SearchEditorScreen`, which
+  shows what it would have cost before it is saved; ``x`` twice removes it.
 
 All store and network work runs in thread workers that only post messages:
 :func:`load_listening` is the view model they call. The pane tells the rest
@@ -37,12 +43,18 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from tuicoach.backends.base import Backend, BackendError, Listening
+from tuicoach.backends.base import (
+    Backend,
+    BackendError,
+    Listening,
+    SearchEstimate,
+    SearchEstimating,
+)
 from tuicoach.coach import Coach
-from tuicoach.domain.listen import QueryError, SavedSearch, State, build_query, check_name
+from tuicoach.domain.listen import SavedSearch, State
 from tuicoach.domain.models import Draft, Tweet, User
 from tuicoach.domain.owed import Band, classify
-from tuicoach.store import Store
+from tuicoach.store import Store, feedback
 from tuicoach.store.listen import Found, ListenStore
 
 #: The pane's keys, each with an id for ``[keymap]`` (the lead may move them to ui/keys.py).
@@ -55,7 +67,9 @@ LISTENING_BINDINGS: tuple[Binding, ...] = (
     Binding("m", "not_worth", "Not worth joining", id="listen-not-worth"),
     Binding("z", "snooze", "Snooze", id="listen-snooze"),
     Binding("u", "undo", "Undo", id="listen-undo"),
+    Binding("t", "tag", "Tag", id="listen-tag", show=False),
     Binding("a", "add_search", "Add a search", id="listen-add-search"),
+    Binding("e", "edit_search", "Edit its search", id="listen-edit-search"),
     Binding("x", "remove_search", "Remove its search", id="listen-remove-search", show=False),
     Binding("escape", "back", "Back to the list", id="listen-back", show=False),
 )
@@ -66,6 +80,8 @@ BAND_LABELS = {
     Band.THANKS: "kind words",
 }
 DEFAULT_SNOOZE = timedelta(hours=4)
+#: The option id of a search's title line in the list: this, then the search's name.
+SEARCH_ID = "search:"
 
 
 # --- the view model (no Textual in what it computes; called from a worker) ----------
@@ -106,6 +122,7 @@ class ListeningView:
     errors: tuple[str, ...] = ()
     searches: tuple[str, ...] = field(default_factory=tuple)
     drafts: Mapping[str, tuple[int, str]] = field(default_factory=dict)  # tweet id -> (id, text)
+    saved: tuple[SavedSearch, ...] = field(default_factory=tuple)  # as stored, for editing
 
     @property
     def open_count(self) -> int:
@@ -124,7 +141,8 @@ def load_listening(
 ) -> ListeningView:
     """The open opportunities by saved search (in saved order), most needed first, newest first."""
     listen = ListenStore(store)
-    names = [s.name for s in listen.searches()]
+    saved = listen.searches()
+    names = [s.name for s in saved]
     by_search: dict[str, list[Item]] = {name: [] for name in names}
     for found in listen.opportunities(now=now):
         item = Item(found, classify(found.tweet.text))
@@ -140,7 +158,7 @@ def load_listening(
         for d in store.drafts()
         if d.reply_to_id is not None and d.reply_to_id in shown
     }
-    return ListeningView(tuple(groups), status, errors, tuple(names), drafts)
+    return ListeningView(tuple(groups), status, errors, tuple(names), drafts, tuple(saved))
 
 
 def _age(now: datetime, then: datetime) -> str:
@@ -184,8 +202,6 @@ class ListeningPane(Vertical, can_focus=False):
     ListeningPane #listen-coach { height: auto; color: $text-muted; }
     ListeningPane > #listen-reason { display: none; }
     ListeningPane.-reasoning > #listen-reason { display: block; }
-    ListeningPane > #listen-new-search { display: none; }
-    ListeningPane.-adding > #listen-new-search { display: block; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = list(LISTENING_BINDINGS)
@@ -258,10 +274,6 @@ class ListeningPane(Vertical, can_focus=False):
             yield TextArea(id="listen-draft-text", soft_wrap=True)
             yield Static("", id="listen-coach", markup=False)
         yield Input(placeholder="Why is it not worth joining? (enter to save)", id="listen-reason")
-        yield Input(
-            placeholder='name: term, "a phrase", #hashtag (enter to save, escape to cancel)',
-            id="listen-new-search",
-        )
 
     def on_mount(self) -> None:
         self.refresh_listening(poll=self.poll_seconds is not None)
@@ -307,26 +319,28 @@ class ListeningPane(Vertical, can_focus=False):
             self._draft_ids.setdefault(tweet_id, draft_id)
             self.drafts.setdefault(tweet_id, text)  # what was typed here since wins
         option_list = self.query_one("#listen-list", OptionList)
-        keep = self.current_id()
+        highlighted = option_list.highlighted_option
+        keep = highlighted.id if highlighted is not None else None
         options: list[Option] = []
         for group in self.view.groups:
+            # A search's title line: e edits it and x removes it, even with nothing open.
             title = f"{group.search} · {len(group.items)} open"
-            options.append(
-                Option(Content.styled(title, "bold"), id=f"search:{group.search}", disabled=True)
-            )
+            options.append(Option(Content.styled(title, "bold"), id=f"{SEARCH_ID}{group.search}"))
             for item in group.items:
                 options.append(Option(self._prompt(item), id=item.tweet.id))
         if not options:
             options.append(
                 Option(
-                    'No saved searches yet: add one with tuicoach listen --add NAME "terms…"',
+                    "No saved searches yet: press a to add one (a name and the words people "
+                    'use for the business), or tuicoach listen --add NAME "terms…"',
                     disabled=True,
                 )
             )
         option_list.set_options(options)
         ids = [o.id for o in options if not o.disabled and o.id is not None]
         if ids:
-            target = keep if keep in ids else ids[0]
+            found = [i for i in ids if not i.startswith(SEARCH_ID)]
+            target = keep if keep in ids else (found or ids)[0]
             option_list.highlighted = option_list.get_option_index(target)
         count = self.view.open_count
         self.border_title = f"Listening · {count} open"
@@ -354,10 +368,19 @@ class ListeningPane(Vertical, can_focus=False):
     # -- what is highlighted
 
     def current_id(self) -> str | None:
+        """The highlighted opportunity's tweet id (``None`` on a search's title line)."""
         option = self.query_one("#listen-list", OptionList).highlighted_option
         if option is None or option.disabled or option.id is None:
             return None
-        return option.id
+        return None if option.id.startswith(SEARCH_ID) else option.id
+
+    def current_search(self) -> str | None:
+        """The highlighted search: its title line's, or the highlighted opportunity's."""
+        option = self.query_one("#listen-list", OptionList).highlighted_option
+        if option is not None and option.id is not None and option.id.startswith(SEARCH_ID):
+            return option.id.removeprefix(SEARCH_ID)
+        item = self.current()
+        return item.found.opportunity.search if item is not None else None
 
     def current(self) -> Item | None:
         tweet_id = self.drafting or self.current_id()
@@ -439,7 +462,7 @@ class ListeningPane(Vertical, can_focus=False):
         self.query_one("#listen-coach", Static).update(line)
 
     def action_back(self) -> None:
-        self.remove_class("-reasoning", "-adding")
+        self.remove_class("-reasoning")
         self._removing = None
         self.drafting = None
         self.remove_class("-drafting")
@@ -540,33 +563,70 @@ class ListeningPane(Vertical, can_focus=False):
     def action_undo(self) -> None:
         self._write("", None, "", None)
 
-    # -- saved searches: add and remove
+    # -- tags (feedback), as on a mention
+
+    def action_tag(self) -> None:
+        item = self.current()
+        if item is None:
+            self.notify("Highlight an opportunity to tag it.", severity="warning")
+            return
+        self._tags_of(item)
+
+    @work(thread=True, group="listening-tags", exit_on_error=False)
+    def _tags_of(self, item: Item) -> None:
+        current = feedback.tags_of(self.store, item.tweet.id)
+        self.app.call_from_thread(self._ask_tag, item, current)
+
+    def _ask_tag(self, item: Item, current: tuple[str, ...]) -> None:
+        from tuicoach.ui.feedback import TagScreen
+
+        def chosen(tag: str | None) -> None:
+            if tag:
+                self._tag(item, tag)
+
+        own = tuple(getattr(self.app, "own_tags", ()))
+        self.app.push_screen(TagScreen(item.tweet.text, own_tags=own, current=current), chosen)
+
+    @work(thread=True, group="listening-tags", exit_on_error=False)
+    def _tag(self, item: Item, tag: str) -> None:
+        on_now = feedback.toggle_tag(self.store, item.tweet.id, tag, now=self.clock())
+        said = f"Tagged {item.handle}'s post {tag}." if on_now else f"Took {tag} off."
+        self.app.call_from_thread(self.notify, said, markup=False)
+
+    # -- saved searches: add, edit and remove
+
+    def _estimator(self) -> Callable[[SavedSearch], SearchEstimate] | None:
+        backend = self.backend
+        return backend.estimate_search if isinstance(backend, SearchEstimating) else None
+
+    def _handle(self) -> str:
+        return self.backend.account.username if self.backend is not None else "me"
 
     def action_add_search(self) -> None:
-        self.add_class("-adding")
-        self.query_one("#listen-new-search", Input).focus()
+        from tuicoach.ui.screens import SearchEditorScreen
 
-    @on(Input.Submitted, "#listen-new-search")
-    def _search_given(self, event: Input.Submitted) -> None:
-        event.stop()
-        name, sep, terms = event.value.partition(":")
-        handle = self.backend.account.username if self.backend is not None else "me"
-        try:
-            if not sep or not terms.strip():
-                raise QueryError(
-                    name.strip(),
-                    'write it as name: terms, e.g. larkspur: larkspur, "larkspur coffee"',
-                )
-            search = SavedSearch.from_terms(check_name(name), terms)
-            build_query(search, handle)
-        except QueryError as exc:
-            # The text stays in the field to be fixed: nothing typed is lost.
-            self.notify(str(exc), title="Saved search not saved", severity="error")
+        editor = SearchEditorScreen(
+            handle=self._handle(), taken=self.view.searches, estimate=self._estimator()
+        )
+        self.app.push_screen(editor, self._edited)
+
+    def action_edit_search(self) -> None:
+        from tuicoach.ui.screens import SearchEditorScreen
+
+        name = self.current_search()
+        search = next((s for s in self.view.saved if s.name == name), None)
+        if search is None:
+            self.notify("Highlight a search (or one of its posts) to edit it.", severity="warning")
             return
-        event.input.value = ""
-        self.remove_class("-adding")
+        editor = SearchEditorScreen(
+            handle=self._handle(), existing=search, estimate=self._estimator()
+        )
+        self.app.push_screen(editor, self._edited)
+
+    def _edited(self, search: SavedSearch | None) -> None:
         self.query_one("#listen-list", OptionList).focus()
-        self._save_search(search)
+        if search is not None:
+            self._save_search(search)
 
     @work(thread=True, group="listening-write", exit_on_error=False)
     def _save_search(self, search: SavedSearch) -> None:
@@ -580,10 +640,9 @@ class ListeningPane(Vertical, can_focus=False):
             self._removing = None  # a removal is confirmed by x twice in a row only
 
     def action_remove_search(self) -> None:
-        item = self.current()
-        if item is None:
+        name = self.current_search()
+        if name is None:
             return
-        name = item.found.opportunity.search
         if self._removing != name:
             self._removing = name
             self.notify(
