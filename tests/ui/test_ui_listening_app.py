@@ -75,3 +75,52 @@ async def test_without_search_there_is_no_listening_tab(tmp_path: Path) -> None:
         await pilot.press("5")
         await pilot.pause()
         assert app.notices[-1] == "Listening needs a backend that can search."
+
+
+async def test_an_opportunity_is_tagged_with_the_cue_suggested_not_applied(
+    tmp_path: Path,
+) -> None:
+    import json
+    import os
+
+    from conftest import run_tuicoach
+
+    from tuicoach.store import feedback
+    from tuicoach.ui.feedback import FeedbackScreen, TagScreen
+
+    data = tmp_path / "data"
+    app = make_app(data)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        pane = app.main.listening
+        assert pane is not None
+        await pilot.press("5")
+        pane.refresh_listening(poll=True)
+        await settle(pilot)
+        # The complaint that names the shop without tagging it: first, as the most needed.
+        item = pane.current()
+        assert item is not None and "lukewarm" in item.tweet.text.lower()
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, TagScreen)
+        assert [s.tag for s in app.screen.suggestions][:1] == ["complaint"]
+        assert feedback.tags_of(app.account.store, item.tweet.id) == ()  # only suggested
+        await pilot.press("c")
+        await settle(pilot)
+        assert app.screen is app.main
+        assert feedback.tags_of(app.account.store, item.tweet.id) == ("complaint",)
+        assert app.notices[-1] == f"Tagged {item.handle}'s post complaint."
+        await pilot.press("F")  # the Feedback view counts it with the mentions' tags
+        await settle(pilot)
+        assert isinstance(app.screen, FeedbackScreen) and app.screen.view is not None
+        (complaints,) = [f for f in app.screen.view.figures if f.tag == "complaint"]
+        assert item.tweet.id in {t.id for t in complaints.tweets}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TUICOACH_")}
+    env |= {"TUICOACH_DATA_DIR": str(data), "TUICOACH_CONFIG": str(tmp_path / "none.toml")}
+    done = run_tuicoach(
+        "feedback", "export", "--demo", "--now", "2026-03-02T09:31:00Z", "--jsonl", env=env
+    )
+    assert done.returncode == 0, done.stderr
+    (line,) = [json.loads(row) for row in done.stdout.splitlines()]
+    assert line["link"].endswith(item.tweet.id) and line["tags"] == ["complaint"]
+    assert line["author"] == item.handle
