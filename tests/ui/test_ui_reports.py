@@ -80,3 +80,57 @@ def test_reports_snapshot_80x24(snap_compare: Any, tmp_path: Path) -> None:
     with demo(tmp_path) as (store, backend):
         app = ScreenApp(lambda: screen_for(store, backend))
         assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
+
+
+async def test_at_80x24_the_check_up_is_reached_by_keyboard_and_mouse(tmp_path: Path) -> None:
+    from textual.containers import VerticalScroll
+    from textual.events import MouseScrollDown
+
+    with demo(tmp_path) as (store, backend):
+        app = ScreenApp(lambda: screen_for(store, backend))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, ReportsScreen)
+            page = screen.query_one("#reports-scroll", VerticalScroll)
+            checkup = screen.query_one("#checkup", Static)
+
+            def in_view() -> bool:
+                top = checkup.region.y
+                return checkup.region.height > 0 and 0 < top < 24 - 1
+
+            assert page.max_scroll_y > 0 and not in_view()  # below the plots at first
+            await pilot.press("c")
+            await pilot.pause()
+            assert in_view() and "reply-rate" in text_of(screen, "#checkup")
+            await pilot.press("g")
+            await pilot.pause()
+            assert page.scroll_y == 0 and not in_view()
+            await pilot.press("j")
+            await pilot.pause()
+            assert page.scroll_y == 1
+            await pilot.press("G")
+            await pilot.pause()
+            assert page.scroll_y == page.max_scroll_y and in_view()
+            await pilot.press("k", "g")
+            await pilot.pause()
+            # The wheel, over a plot, scrolls the page too.
+            assert page.scroll_y == 0
+            under = app.get_widget_at(10, 5)[0]
+            assert under is screen.query_one("#replies-plot")
+            for _ in range(20):
+                await pilot._post_mouse_events([MouseScrollDown], offset=(10, 5))
+            assert page.scroll_y > 1
+
+
+def test_reports_snapshot_80x24_check_up(snap_compare: Any, tmp_path: Path) -> None:
+    """At 80x24, c brings the check-up into view under the plots."""
+    with demo(tmp_path) as (store, backend):
+        app = ScreenApp(lambda: screen_for(store, backend))
+
+        async def to_checkup(pilot: Pilot[Any]) -> None:
+            await settle(pilot)
+            await pilot.press("c")
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=(80, 24), run_before=to_checkup)

@@ -200,6 +200,15 @@ class ReportsScreen(Screen[None]):
         Binding("7", "period(7)", "7 days", id="reports-7-days"),
         Binding("3", "period(30)", "30 days", id="reports-30-days"),
         Binding("9", "period(90)", "90 days", id="reports-90-days"),
+        Binding("c", "checkup", "Check-up", id="reports-checkup"),
+        # The page scrolls as the lists do (arrows, PgUp/PgDn, Home/End work too), and with
+        # the mouse wheel or the scroll bar: at 80x24 the check-up is below the plots.
+        Binding("j", "scroll('down')", "Down", id="reports-down", show=False),
+        Binding("k", "scroll('up')", "Up", id="reports-up", show=False),
+        Binding("space", "scroll('page_down')", "Page down", id="reports-page-down", show=False),
+        Binding("b", "scroll('page_up')", "Page up", id="reports-page-up", show=False),
+        Binding("g", "scroll('home')", "Top", id="reports-top", show=False),
+        Binding("G", "scroll('end')", "Bottom", id="reports-bottom", show=False),
         Binding("escape", "close", "Back", id="reports-close"),
     ]
 
@@ -221,12 +230,12 @@ class ReportsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("Reports · loading…", id="reports-title", markup=False)
-        with VerticalScroll():
+        with VerticalScroll(id="reports-scroll"):
             for name in ("replies", "backlog", "promo", "hours"):
                 with Horizontal(classes="section", id=f"{name}-section"):
                     yield PlotextPlot(id=f"{name}-plot")
                     yield Static("", classes="numbers", id=f"{name}-numbers")
-            yield Static("Check-up", classes="heading")
+            yield Static("Check-up", classes="heading", id="checkup-heading")
             yield Static("", id="checkup")
         yield Footer()
 
@@ -250,6 +259,24 @@ class ReportsScreen(Screen[None]):
     def action_close(self) -> None:
         self.dismiss()
 
+    def action_scroll(self, how: str) -> None:
+        scroll = self.query_one("#reports-scroll", VerticalScroll)
+        {
+            "down": scroll.scroll_down,
+            "up": scroll.scroll_up,
+            "page_down": scroll.scroll_page_down,
+            "page_up": scroll.scroll_page_up,
+            "home": scroll.scroll_home,
+            "end": scroll.scroll_end,
+        }[how](animate=False)
+
+    def action_checkup(self) -> None:
+        """To the check-up, its heading at the top (or as high as the page goes)."""
+        heading = self.query_one("#checkup-heading", Static)
+        self.query_one("#reports-scroll", VerticalScroll).scroll_to_widget(
+            heading, animate=False, top=True
+        )
+
     @on(Failed)
     def _failed(self, message: Failed) -> None:
         self.query_one("#reports-title", Static).update(
@@ -262,7 +289,7 @@ class ReportsScreen(Screen[None]):
         report = view.report
         periods = " ".join(f"[{d}]" if d == view.days else str(d) for d in PERIODS)
         self.query_one("#reports-title", Static).update(
-            f"Reports · last {view.days} days ({periods}: keys 7 3 9)"
+            f"Reports · last {view.days} days ({periods}: keys 7 3 9) · c check-up"
         )
         self._plot_replies(report)
         self._plot_backlog(report)
