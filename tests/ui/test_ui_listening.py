@@ -35,6 +35,11 @@ class PaneApp(App[None]):
         self.pane = pane
         self.seen: list[Any] = []
 
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        from tuicoach.ui import themes  # the app's colours, for the thread's tweet list
+
+        return themes.variable_defaults(self.current_theme)
+
     def compose(self) -> ComposeResult:
         yield self.pane
 
@@ -316,3 +321,36 @@ async def test_a_failed_estimate_is_said_and_the_search_can_still_be_saved() -> 
         await settle(pilot)
         assert app.result == SavedSearch("beans", ("huila",))
         assert len(asked) == 1
+
+
+async def test_enter_opens_an_opportunity_in_its_thread_and_r_there_drafts_it(
+    demo: tuple[Store, DemoBackend, Clock],
+) -> None:
+    from tuicoach.ui.screens import ConversationScreen
+    from tuicoach.ui.widgets.tweet_list import TweetList
+
+    store, backend, clock = demo
+    backend.listen()
+    pane = ListeningPane(store, clock=clock, backend=backend)
+    async with PaneApp(pane).run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        options = pane.query_one("#listen-list", OptionList)
+        options.focus()
+        # The question asked in a local thread: its thread's top is in the store too.
+        threaded = [
+            i for g in pane.view.groups for i in g.items if i.tweet.replied_to_id is not None
+        ]
+        assert threaded, "the demo has an opportunity inside a thread"
+        target = threaded[0]
+        options.highlighted = options.get_option_index(target.tweet.id)
+        await pilot.press("enter")
+        await settle(pilot)
+        thread = pilot.app.screen
+        assert isinstance(thread, ConversationScreen)
+        ids = [r.tweet.id for r in thread.rows]
+        assert target.tweet.id in ids and target.tweet.replied_to_id in ids
+        assert thread.query_one(TweetList).current.tweet.id == target.tweet.id  # type: ignore[union-attr]
+        await pilot.press("r")  # reply to the highlighted one: the opportunity, drafted here
+        await settle(pilot)
+        assert pilot.app.screen is not thread
+        assert pane.drafting == target.tweet.id and pane.has_class("-drafting")

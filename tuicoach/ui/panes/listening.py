@@ -5,6 +5,7 @@ pane lists the open ones under their search, the most needed first (a
 complaint or a question, by the owed bands' own classifier), newest first
 within that; its title counts them ("Listening · 7 open"). From here:
 
+- ``enter`` opens the post in its thread (what it answers, what answered it);
 - ``r`` drafts an answer (inline, with the coach reading it as a reply to a
   stranger's conversation, where a pitch is spam); ``y`` copies the reply,
   ``o`` prints the tweet's link and ``Y`` copies it: X's API will not take a
@@ -56,10 +57,13 @@ from tuicoach.domain.models import Draft, Tweet, User
 from tuicoach.domain.owed import Band, classify
 from tuicoach.store import Store, feedback
 from tuicoach.store.listen import Found, ListenStore
+from tuicoach.ui import messages
+from tuicoach.ui.view import Row
 
 #: The pane's keys, each with an id for ``[keymap]`` (the lead may move them to ui/keys.py).
 LISTENING_BINDINGS: tuple[Binding, ...] = (
     Binding("r", "draft", "Draft an answer", id="listen-draft"),
+    Binding("enter", "open", "Thread", id="listen-open", show=False),
     Binding("y", "copy_reply", "Copy reply", id="listen-copy-reply"),
     Binding("o", "show_link", "Link", id="listen-show-link"),
     Binding("Y", "copy_link", "Copy link", id="listen-copy-link"),
@@ -393,6 +397,43 @@ class ListeningPane(Vertical, can_focus=False):
         if self.backend is not None:
             return self.backend.tweet_link(item.tweet, item.author)
         return _default_link(item.tweet, item.author)
+
+    # -- opening: the thread around it
+
+    @on(OptionList.OptionSelected, "#listen-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        item = self.current()
+        if item is None:
+            return
+        if self.backend is None:
+            self.notify(" ".join(item.tweet.text.split()), title=item.handle, markup=False)
+            return
+        self._read_thread(item)
+
+    @work(thread=True, group="listening-thread", exit_on_error=False)
+    def _read_thread(self, item: Item) -> None:
+        from tuicoach.ui.view import Account, conversation
+
+        assert self.backend is not None
+        rows = conversation(Account(self.store, self.backend), item.tweet)
+        self.app.call_from_thread(self._show_thread, item, rows)
+
+    def _show_thread(self, item: Item, rows: list[Row]) -> None:
+        from tuicoach.ui.screens import ConversationScreen
+
+        def chosen(row: Row | None) -> None:
+            if row is None:
+                return
+            if row.tweet.id == item.tweet.id:
+                self.action_draft()  # r on the opportunity itself: draft here
+            else:  # another post of the thread: the app's reply path, with its refusal
+                self.post_message(messages.ReplyRequested(row, "listening"))
+
+        self.app.push_screen(ConversationScreen(rows, item.tweet.id, self.clock), chosen)
 
     # -- drafting
 
