@@ -21,7 +21,7 @@ from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tuicoach.backends.base import BackendError, SearchEstimate
-from tuicoach.domain.listen import QueryError, SavedSearch, build_query, check_name, split_terms
+from tuicoach.domain.listen import QueryError, SavedSearch, build_query, check_name
 from tuicoach.domain.models import Finding, Report, Severity
 from tuicoach.ui import format as fmt
 from tuicoach.ui import keys
@@ -543,8 +543,8 @@ class SearchEditorScreen(ModalScreen[SavedSearch | None]):
                                    "edit that one (e on one of its posts)")  # fmt: skip
         typed = self.query_one("#search-terms", Input).value.strip()
         lang = self.query_one("#search-lang", Input).value.strip() or None
-        exclude = split_terms(self.query_one("#search-exclude", Input).value)
-        exclude = [e for e in exclude if e]
+        excluding = self.query_one("#search-exclude", Input).value.split(",")
+        exclude = [e.strip().strip('"').strip() for e in excluding if e.strip().strip('"')]
         if typed.lower().startswith("query:"):
             raw = typed[len("query:") :].strip()
             if not raw:
@@ -553,7 +553,9 @@ class SearchEditorScreen(ModalScreen[SavedSearch | None]):
         else:
             if not typed:
                 raise QueryError(name, "give a word, a phrase or a #hashtag to search for")
-            search = SavedSearch.from_terms(name, typed, lang=lang, exclude=exclude)
+            # Strictly comma-separated, as the label says: "acme bakery" is one phrase.
+            terms = [t.strip().strip('"').strip() for t in typed.split(",")]
+            search = SavedSearch.from_terms(name, terms, lang=lang, exclude=exclude)
         build_query(search, self.handle)
         return search
 

@@ -64,6 +64,8 @@ from tuicoach.ui.view import Row
 LISTENING_BINDINGS: tuple[Binding, ...] = (
     Binding("r", "draft", "Draft an answer", id="listen-draft"),
     Binding("enter", "open", "Thread", id="listen-open", show=False),
+    Binding("j", "move(1)", "Down", id="listen-down", show=False),
+    Binding("k", "move(-1)", "Up", id="listen-up", show=False),
     Binding("y", "copy_reply", "Copy reply", id="listen-copy-reply"),
     Binding("o", "show_link", "Link", id="listen-show-link"),
     Binding("Y", "copy_link", "Copy link", id="listen-copy-link"),
@@ -397,6 +399,12 @@ class ListeningPane(Vertical, can_focus=False):
         if self.backend is not None:
             return self.backend.tweet_link(item.tweet, item.author)
         return _default_link(item.tweet, item.author)
+
+    def action_move(self, by: int) -> None:
+        """j and k, as in the other lists (the arrows work too)."""
+        options = self.query_one("#listen-list", OptionList)
+        if options.has_focus:
+            options.action_cursor_down() if by > 0 else options.action_cursor_up()
 
     # -- opening: the thread around it
 
