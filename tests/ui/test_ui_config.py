@@ -54,12 +54,12 @@ def test_no_binding_anywhere_in_the_app_lacks_an_id() -> None:
     from textual.binding import Binding
     from textual.dom import DOMNode
 
-    from tuicoach.ui import app, main_screen, screens
-    from tuicoach.ui.panes import coach, compose, lists, mentions, timeline
+    from tuicoach.ui import app, feedback, main_screen, queue, reports, screens
+    from tuicoach.ui.panes import coach, compose, listening, lists, mentions, timeline
     from tuicoach.ui.widgets import coach_panel, draft_area, status, tweet_list
 
     modules = (app, main_screen, screens, coach_panel, draft_area, status, tweet_list)
-    modules += (coach, compose, lists, mentions, timeline)
+    modules += (coach, compose, listening, lists, mentions, timeline, reports, feedback, queue)
     classes = {
         cls
         for module in modules

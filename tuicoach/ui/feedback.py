@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
@@ -27,6 +27,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tuicoach.domain.feedback import Suggestion, TagFigure, suggest_tags
+from tuicoach.ui.keys import CANCEL, FEEDBACK_BINDINGS
 
 if TYPE_CHECKING:
     from tuicoach.store import Store
@@ -63,12 +64,7 @@ class FeedbackScreen(Screen[None]):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("7", "period(7)", "7 days", id="feedback-7-days"),
-        Binding("3", "period(30)", "30 days", id="feedback-30-days"),
-        Binding("9", "period(90)", "90 days", id="feedback-90-days"),
-        Binding("escape", "close", "Back", id="feedback-close"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(FEEDBACK_BINDINGS)
 
     class Loaded(Message):
         def __init__(self, view: FeedbackView) -> None:
@@ -166,9 +162,7 @@ class TagScreen(ModalScreen[str | None]):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="tag-cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [CANCEL]
 
     def __init__(
         self, text: str, *, own_tags: Sequence[str] = (), current: Sequence[str] = ()

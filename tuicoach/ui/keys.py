@@ -68,6 +68,56 @@ COMPOSE_BINDINGS = (
     Binding("alt+n", "new_tweet", "New tweet", id="new-tweet-from-compose", show=False),
 )
 
+LISTENING_BINDINGS = (  # the Listening pane: what to do with an opportunity or its search
+    Binding("r", "draft", "Draft an answer", id="listen-draft"),
+    Binding("enter", "open", "Thread", id="listen-open", show=False),
+    Binding("j", "move(1)", "Down", id="listen-down", show=False),
+    Binding("k", "move(-1)", "Up", id="listen-up", show=False),
+    Binding("y", "copy_reply", "Copy reply", id="listen-copy-reply"),
+    Binding("o", "show_link", "Link", id="listen-show-link"),
+    Binding("Y", "copy_link", "Copy link", id="listen-copy-link"),
+    Binding("h", "handled", "Handled", id="listen-handled"),
+    Binding("m", "not_worth", "Not worth joining", id="listen-not-worth"),
+    Binding("z", "snooze", "Snooze", id="listen-snooze"),
+    Binding("u", "undo", "Undo", id="listen-undo"),
+    Binding("t", "tag", "Tag", id="listen-tag", show=False),
+    Binding("a", "add_search", "Add a search", id="listen-add-search"),
+    Binding("e", "edit_search", "Edit its search", id="listen-edit-search"),
+    Binding("x", "remove_search", "Remove its search", id="listen-remove-search", show=False),
+    Binding("escape", "back", "Back to the list", id="listen-back", show=False),
+)
+
+REPORTS_BINDINGS = (  # the Reports screen
+    Binding("7", "period(7)", "7 days", id="reports-7-days"),
+    Binding("3", "period(30)", "30 days", id="reports-30-days"),
+    Binding("9", "period(90)", "90 days", id="reports-90-days"),
+    Binding("c", "checkup", "Check-up", id="reports-checkup"),
+    # The page scrolls as the lists do (arrows, PgUp/PgDn, Home/End work too), and with
+    # the mouse wheel or the scroll bar: at 80x24 the check-up is below the plots.
+    Binding("j", "scroll('down')", "Down", id="reports-down", show=False),
+    Binding("k", "scroll('up')", "Up", id="reports-up", show=False),
+    Binding("space", "scroll('page_down')", "Page down", id="reports-page-down", show=False),
+    Binding("b", "scroll('page_up')", "Page up", id="reports-page-up", show=False),
+    Binding("g", "scroll('home')", "Top", id="reports-top", show=False),
+    Binding("G", "scroll('end')", "Bottom", id="reports-bottom", show=False),
+    Binding("escape", "close", "Back", id="reports-close"),
+)
+
+FEEDBACK_BINDINGS = (  # the Feedback screen
+    Binding("7", "period(7)", "7 days", id="feedback-7-days"),
+    Binding("3", "period(30)", "30 days", id="feedback-30-days"),
+    Binding("9", "period(90)", "90 days", id="feedback-90-days"),
+    Binding("escape", "close", "Back", id="feedback-close"),
+)
+
+QUEUE_BINDINGS = (  # the Queue screen
+    Binding("e", "edit", "Edit", id="queue-edit"),
+    Binding("m", "move", "Move", id="queue-move"),
+    Binding("s", "send", "Send now", id="queue-send"),
+    Binding("d", "delete", "Delete", id="queue-delete"),
+    Binding("escape", "close", "Back", id="queue-close"),
+)
+
 # The dialogs'. Shared where dialogs do the same thing, so one remap covers them all.
 CLOSE_HELP = Binding("escape,q,question_mark", "dismiss", "Close", id="close-help", show=True)
 CANCEL = Binding("escape", "cancel", "Cancel", id="cancel")
@@ -96,7 +146,11 @@ class KeyHelp:
 GROUPS: tuple[tuple[str, tuple[Binding, ...]], ...] = (
     ("Anywhere", SCREEN_BINDINGS),
     ("Timeline and Mentions", LIST_BINDINGS + TWEET_BINDINGS),
+    ("Listening", LISTENING_BINDINGS),
     ("Compose", COMPOSE_BINDINGS),
+    ("Reports", REPORTS_BINDINGS),
+    ("Feedback", FEEDBACK_BINDINGS),
+    ("Queue", QUEUE_BINDINGS),
     ("Dialogs", DIALOG_BINDINGS),
 )
 

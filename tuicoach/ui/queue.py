@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
@@ -28,6 +28,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from tuicoach.domain.models import Draft, Report
 from tuicoach.domain.slots import PostingHours
 from tuicoach.store.queue import QueueItem
+from tuicoach.ui.keys import CANCEL, QUEUE_BINDINGS
 
 if TYPE_CHECKING:
     from tuicoach.backends.base import Backend
@@ -177,7 +178,7 @@ class AskScreen(ModalScreen[str | None]):
                            background: $surface; padding: 0 1; }
     AskScreen .hint { color: $text-muted; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="ask-cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [CANCEL]
 
     def __init__(self, title: str, value: str, hint: str) -> None:
         super().__init__()
@@ -208,13 +209,7 @@ class QueueScreen(Screen[None]):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e", "edit", "Edit", id="queue-edit"),
-        Binding("m", "move", "Move", id="queue-move"),
-        Binding("s", "send", "Send now", id="queue-send"),
-        Binding("d", "delete", "Delete", id="queue-delete"),
-        Binding("escape", "close", "Back", id="queue-close"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(QUEUE_BINDINGS)
 
     class Loaded(Message):
         def __init__(self, items: list[QueueItem], status: str = "") -> None:

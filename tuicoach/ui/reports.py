@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
@@ -30,6 +30,7 @@ from textual_plotext import PlotextPlot
 
 from tuicoach.domain.models import Finding, Severity
 from tuicoach.domain.report import WEEKDAYS, AccountReport, BusinessHours
+from tuicoach.ui.keys import REPORTS_BINDINGS
 
 if TYPE_CHECKING:
     from tuicoach.backends.base import Backend
@@ -196,21 +197,7 @@ class ReportsScreen(Screen[None]):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("7", "period(7)", "7 days", id="reports-7-days"),
-        Binding("3", "period(30)", "30 days", id="reports-30-days"),
-        Binding("9", "period(90)", "90 days", id="reports-90-days"),
-        Binding("c", "checkup", "Check-up", id="reports-checkup"),
-        # The page scrolls as the lists do (arrows, PgUp/PgDn, Home/End work too), and with
-        # the mouse wheel or the scroll bar: at 80x24 the check-up is below the plots.
-        Binding("j", "scroll('down')", "Down", id="reports-down", show=False),
-        Binding("k", "scroll('up')", "Up", id="reports-up", show=False),
-        Binding("space", "scroll('page_down')", "Page down", id="reports-page-down", show=False),
-        Binding("b", "scroll('page_up')", "Page up", id="reports-page-up", show=False),
-        Binding("g", "scroll('home')", "Top", id="reports-top", show=False),
-        Binding("G", "scroll('end')", "Bottom", id="reports-bottom", show=False),
-        Binding("escape", "close", "Back", id="reports-close"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(REPORTS_BINDINGS)
 
     class Loaded(Message):
         def __init__(self, view: ReportsView) -> None:

@@ -36,7 +36,7 @@ from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.events import Key
@@ -58,27 +58,8 @@ from tuicoach.domain.owed import Band, classify
 from tuicoach.store import Store, feedback
 from tuicoach.store.listen import Found, ListenStore
 from tuicoach.ui import messages
+from tuicoach.ui.keys import LISTENING_BINDINGS
 from tuicoach.ui.view import Row
-
-#: The pane's keys, each with an id for ``[keymap]`` (the lead may move them to ui/keys.py).
-LISTENING_BINDINGS: tuple[Binding, ...] = (
-    Binding("r", "draft", "Draft an answer", id="listen-draft"),
-    Binding("enter", "open", "Thread", id="listen-open", show=False),
-    Binding("j", "move(1)", "Down", id="listen-down", show=False),
-    Binding("k", "move(-1)", "Up", id="listen-up", show=False),
-    Binding("y", "copy_reply", "Copy reply", id="listen-copy-reply"),
-    Binding("o", "show_link", "Link", id="listen-show-link"),
-    Binding("Y", "copy_link", "Copy link", id="listen-copy-link"),
-    Binding("h", "handled", "Handled", id="listen-handled"),
-    Binding("m", "not_worth", "Not worth joining", id="listen-not-worth"),
-    Binding("z", "snooze", "Snooze", id="listen-snooze"),
-    Binding("u", "undo", "Undo", id="listen-undo"),
-    Binding("t", "tag", "Tag", id="listen-tag", show=False),
-    Binding("a", "add_search", "Add a search", id="listen-add-search"),
-    Binding("e", "edit_search", "Edit its search", id="listen-edit-search"),
-    Binding("x", "remove_search", "Remove its search", id="listen-remove-search", show=False),
-    Binding("escape", "back", "Back to the list", id="listen-back", show=False),
-)
 
 BAND_LABELS = {
     Band.NEEDS_ANSWER: "needs an answer",
