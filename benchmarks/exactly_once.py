@@ -223,6 +223,7 @@ class AppInPty:
             start_new_session=True,
         )
         os.close(slave)
+        LIVE.add(self)
         self.master = master
         self.seen = bytearray()
         self.mark = 0  # :meth:`wait_for` reads what was drawn from here on
@@ -289,6 +290,18 @@ class AppInPty:
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
         os.close(self.master)
+        LIVE.discard(self)
+
+
+#: The apps running now: killed if the benchmark is stopped (each is a session of its own).
+LIVE: set[AppInPty] = set()
+
+
+def _kill_live(*_: object) -> None:
+    for app in list(LIVE):
+        with contextlib.suppress(OSError):
+            os.killpg(app.process.pid, signal.SIGKILL)
+    os._exit(130)
 
 
 def in_flight(db: Path, text: str) -> bool:
@@ -302,15 +315,19 @@ def in_flight(db: Path, text: str) -> bool:
     return False
 
 
-def the_draft(db: Path, token: str, seconds: float = 10.0) -> tuple[str, str | None] | None:
-    """(text, reply target) of the saved draft holding ``token``: the app's autosave."""
+def the_draft(db: Path, typed: str, seconds: float = 15.0) -> tuple[str, str | None] | None:
+    """(text, reply target) of the saved draft ending in all of ``typed``: the app's autosave.
+
+    Only the whole text counts: on a busy machine the app may save a draft half typed.
+    """
     end = time.monotonic() + seconds
+    query = "SELECT text, reply_to_id FROM drafts WHERE substr(text, -?) = ?"
     while time.monotonic() < end:
-        with contextlib.suppress(sqlite3.Error):
-            with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-                row = conn.execute(
-                    "SELECT text, reply_to_id FROM drafts WHERE instr(text, ?) > 0", (token,)
-                ).fetchone()
+        with (
+            contextlib.suppress(sqlite3.Error),
+            contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn,
+        ):
+            row = conn.execute(query, (len(typed), typed)).fetchone()
             if row is not None:
                 return str(row[0]), row[1]
         time.sleep(0.1)
@@ -339,8 +356,10 @@ def app_send_again(trial: Trial) -> None:
             explained = app.wait_for(EXPLAINED, seconds=1.0) is not None
             if explained:
                 app.press(ESCAPE, pause=0.4)  # "Keep it"
+            sent = "create_tweet" in trial.fake.arrived[before:]
+            trial.log.append(f"app Send {attempt}: in flight {unconfirmed}, explained "
+                             f"{explained}, sent {sent}, {len(on_x_list(trial))} on X")  # fmt: skip
             if unconfirmed:
-                sent = "create_tweet" in trial.fake.arrived[before:]
                 trial.explained += explained and not sent
                 trial.ignored += sent and not explained
         app.pump(2.5)  # the last send's answer, and a sync or two
@@ -357,9 +376,10 @@ def start_app_trial(trial: Trial, token: str) -> AppInPty:
         app.press(b"2", b"g", b"r")  # Mentions, the newest, reply
         if app.wait_for("Replying to", seconds=10) is None:
             raise RuntimeError(f"r started no reply: {app.drawn()[-600:]}")
-        app.type(f"{token} {trial.text}")
+        typed = f"{token} {trial.text}"
+        app.type(typed)
         db = trial.folder / "data" / "accounts" / "acme_bakery.sqlite3"
-        if (draft := the_draft(db, token)) is None:
+        if (draft := the_draft(db, typed)) is None:
             raise RuntimeError(f"the draft was never saved: {app.drawn()[-600:]}")
     except BaseException:
         app.kill()
@@ -470,7 +490,21 @@ def app_kill(trial: Trial, *, app: AppInPty, fault: Fault, kill: tuple[str, floa
 
 def on_x(trial: Trial) -> int:
     """How many copies of the trial's post X has."""
-    return sum(1 for t in trial.fake.tweets_by(trial.world.me) if t["text"] == trial.text)
+    return len(on_x_list(trial))
+
+
+def on_x_list(trial: Trial) -> list[dict[str, object]]:
+    return [t for t in trial.fake.tweets_by(trial.world.me) if t["text"] == trial.text]
+
+
+def outbox_rows(db: Path) -> list[tuple[object, ...]]:
+    query = "SELECT id, state, draft_id, attempts, error FROM outbox"
+    with (
+        contextlib.suppress(sqlite3.Error),
+        contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn,
+    ):
+        return list(conn.execute(query))
+    return []
 
 
 def one_trial(
@@ -524,6 +558,7 @@ def one_trial(
         if not db.exists():  # else nothing could count as lost: the table would lie
             raise RuntimeError(f"no store at {db} after recovery: {trial.log}")
         draft, queued = recorded(db, text)
+        trial.log.append(f"outbox: {outbox_rows(db)}; draft kept: {draft}")
         fake.own_lag = 0.0
         return {
             "double": copies > 1,
@@ -533,6 +568,7 @@ def one_trial(
             "unrecorded": copies == 0 and not was_recorded and not (draft or queued),
             "explained": trial.explained,
             "ignored": trial.ignored,
+            "kill": kill[0],
             "log": trial.log,
         }
 
@@ -548,6 +584,8 @@ FLAGS = {
     "ignored": "ignored",
 }
 COLUMNS = ["trials", *FLAGS, "errors"]
+#: What ``--verbose`` prints a trial's log for.
+BAD = ("double", "lost", "unrecorded", "ignored")
 
 
 def table_row(name: str, recovery: str, row: dict[str, int]) -> str:
@@ -564,11 +602,14 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=3, help="trials run at once (one fake each)")
     parser.add_argument("--only", help="run only the faults whose name contains this")
     parser.add_argument("--path", choices=sorted(PATHS), help="run only this killed command")
+    parser.add_argument("--recovery", help="run only the recoveries whose name contains this")
     parser.add_argument("--verbose", action="store_true", help="print each double or loss")
     parser.add_argument(
         "--repo", type=Path, default=REPO, help="the tuicoach checkout to run (e.g. main's)"
     )
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, _kill_live)
+    signal.signal(signal.SIGINT, _kill_live)
     global UNDER_TEST
     UNDER_TEST = args.repo.resolve()
 
@@ -607,6 +648,7 @@ def main() -> None:
         (fault, path, recovery, n)
         for fault, path in itertools.product(faults, paths)
         for recovery in PATHS[path]
+        if not args.recovery or args.recovery in recovery
         for n in range(args.trials)
     ]
     totals: dict[tuple[str, str], dict[str, int]] = {}
@@ -621,8 +663,8 @@ def main() -> None:
             else:
                 for key, flag in FLAGS.items():
                     row[key] += int(result[flag])  # type: ignore[call-overload]
-            if args.verbose and any(result.get(f) for f in ("double", "lost", "unrecorded")):
-                print(name, recovery, result["log"], file=sys.stderr)
+            if args.verbose and (flags := [f for f in BAD if result.get(f)]):
+                print(name, recovery, flags, result["kill"], result["log"], file=sys.stderr)
             if row["trials"] == args.trials:  # a row is whole: show it now (stderr)
                 print(f"row: {table_row(name, recovery, row)}", file=sys.stderr, flush=True)
             done = sum(r["trials"] for r in totals.values())
