@@ -139,6 +139,9 @@ class Trial:
     env: dict[str, str] = field(default_factory=dict)
     log: list[str] = field(default_factory=list)
     reply_to: str | None = None  # the mention a reply from the app answers
+    #: What marks the trial's post: its text, or (the app) a token in it, so an edit of
+    #: the draft in the app is still the same post (a copy of it is still a double).
+    needle: str = ""
     margin: float = MARGIN
     #: The restarted app's Sends while the draft's record was unconfirmed: how many
     #: explained (sending nothing), and how many sent anyway (never right).
@@ -276,7 +279,7 @@ class AppInPty:
         self.press(ALT_S, pause=0.05)
         for _ in range(2):  # an error asks twice
             seen = None
-            end = time.monotonic() + 3
+            end = time.monotonic() + 8  # the coach reads it first: slow on a busy machine
             while seen is None and time.monotonic() < end:
                 if "create_tweet" in trial.fake.arrived[before:]:
                     return
@@ -309,7 +312,8 @@ def in_flight(db: Path, text: str) -> bool:
     with contextlib.suppress(sqlite3.Error):
         with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
             row = conn.execute(
-                "SELECT count(*) FROM outbox WHERE text = ? AND state = 'sending'", (text,)
+                "SELECT count(*) FROM outbox WHERE instr(text, ?) > 0 AND state = 'sending'",
+                (text,),
             ).fetchone()
         return bool(row[0])
     return False
@@ -348,9 +352,12 @@ def app_send_again(trial: Trial) -> None:
         for attempt in range(2):
             if attempt:
                 app.pump(trial.window + 0.3)
-            app.press(b"c")  # to the draft
+            # To the draft: escape first, so a "c" never lands in the text when Compose has
+            # the focus already (escape there goes back to the list).
+            app.press(ESCAPE, pause=0.4)
+            app.press(b"c", pause=0.4)
             app.mark = len(app.seen)
-            unconfirmed = in_flight(db, trial.text)
+            unconfirmed = in_flight(db, trial.needle or trial.text)
             before = len(trial.fake.arrived)
             app.send(trial)
             explained = app.wait_for(EXPLAINED, seconds=1.0) is not None
@@ -363,6 +370,9 @@ def app_send_again(trial: Trial) -> None:
                 trial.explained += explained and not sent
                 trial.ignored += sent and not explained
         app.pump(2.5)  # the last send's answer, and a sync or two
+        app.mark = 0
+        trial.log.append(f"screen: {' '.join(app.drawn()[-4000:].split())}")
+        trial.log.append(f"X: {[t['text'] for t in on_x_list(trial)]}")
     finally:
         app.kill()
 
@@ -400,41 +410,45 @@ RECOVERIES: dict[str, Callable[[Trial], None]] = {
 
 
 def recorded(db: Path, text: str) -> tuple[bool, bool]:
-    """(a draft holds ``text``, an outbox record holds it)."""
+    """(a draft holds ``text``, an outbox record holds it); "holds": as part of its text."""
     if not db.exists() or db.stat().st_size == 0:
         return False, False
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-        drafts = conn.execute("SELECT count(*) FROM drafts WHERE text = ?", (text,)).fetchone()
-        try:
-            outbox = conn.execute(
-                "SELECT count(*) FROM outbox WHERE text = ? AND state != 'sent'", (text,)
-            ).fetchone()
-        except sqlite3.Error:
-            outbox = (0,)
-        queued = _queued(conn, text, "state NOT IN ('posted')")
-    return bool(drafts[0]), bool(outbox[0] or queued)
+    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+        drafts = _holds(conn, "drafts", text)
+        outbox = _holds(conn, "outbox", text, "state != 'sent'", missing=False)
+        queued = _holds(conn, "queue", text, "state NOT IN ('posted')", missing=False)
+    return drafts, outbox or queued
 
 
-def _queued(conn: sqlite3.Connection, text: str, where: str = "1") -> bool:
-    """Whether the posting queue (schema 7) holds ``text`` (``where``: which states)."""
+def _holds(
+    conn: sqlite3.Connection,
+    table: str,
+    text: str,
+    where: str = "1",
+    *,
+    missing: bool | None = None,
+) -> bool:
+    """Whether ``table`` has a row holding ``text`` (``where``: which states); ``missing``:
+    the answer when the table is not there (the queue is schema 7), else the error is raised."""
+    query = f"SELECT count(*) FROM {table} WHERE instr(text, ?) > 0 AND {where}"
     try:
-        row = conn.execute(f"SELECT count(*) FROM queue WHERE text = ? AND {where}", (text,))
-        return bool(row.fetchone()[0])
+        return bool(conn.execute(query, (text,)).fetchone()[0])
     except sqlite3.Error:
-        return False
+        if missing is None:
+            raise
+        return missing
 
 
 def ever_recorded(db: Path, text: str) -> bool:
     if not db.exists() or db.stat().st_size == 0:
         return False
     try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-            row = conn.execute("SELECT count(*) FROM outbox WHERE text = ?", (text,)).fetchone()
-            drafts = conn.execute("SELECT count(*) FROM drafts WHERE text = ?", (text,)).fetchone()
-            queued = _queued(conn, text)
+        with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+            return any(
+                _holds(conn, table, text, missing=False) for table in ("outbox", "drafts", "queue")
+            )
     except sqlite3.Error:
         return False
-    return bool(row[0] or drafts[0] or queued)
 
 
 def kill_command(trial: Trial, command: list[str], fault: Fault, kill: tuple[str, float]) -> None:
@@ -494,11 +508,13 @@ def on_x(trial: Trial) -> int:
 
 
 def on_x_list(trial: Trial) -> list[dict[str, object]]:
+    if trial.needle:
+        return [t for t in trial.fake.tweets_by(trial.world.me) if trial.needle in t["text"]]
     return [t for t in trial.fake.tweets_by(trial.world.me) if t["text"] == trial.text]
 
 
 def outbox_rows(db: Path) -> list[tuple[object, ...]]:
-    query = "SELECT id, state, draft_id, attempts, error FROM outbox"
+    query = "SELECT id, state, draft_id, attempts, last_error, text FROM outbox"
     with (
         contextlib.suppress(sqlite3.Error),
         contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn,
@@ -547,17 +563,18 @@ def one_trial(
             fake.add_tweet(friend, f"@acme_bakery rye at 8, {token}?")
             app_kill(trial, app=start_app_trial(trial, token), fault=fault, kill=kill)
             text = trial.text  # as the app saved it: "@friend_1 T…"
+            trial.needle = token
         else:
             kill_command(trial, ["post", text], fault, kill)
         fake.clear_faults()  # a fault not reached (killed first) must not hit recovery
         db = folder / "data" / "accounts" / "acme_bakery.sqlite3"  # tuicoach.paths
-        was_recorded = ever_recorded(db, text)
+        was_recorded = ever_recorded(db, trial.needle or text)
         RECOVERIES[recovery](trial)
         time.sleep(fault.lag)
         copies = on_x(trial)
         if not db.exists():  # else nothing could count as lost: the table would lie
             raise RuntimeError(f"no store at {db} after recovery: {trial.log}")
-        draft, queued = recorded(db, text)
+        draft, queued = recorded(db, trial.needle or text)
         trial.log.append(f"outbox: {outbox_rows(db)}; draft kept: {draft}")
         fake.own_lag = 0.0
         return {
