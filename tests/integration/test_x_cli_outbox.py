@@ -11,6 +11,7 @@ from conftest import run_tuicoach
 from fake_x_api import FakeX, World
 from test_x_cli import environment
 
+from tuicoach.paths import account_db
 from tuicoach.store import Store
 
 UNCONFIRMED = 4
@@ -54,12 +55,16 @@ def test_post_says_unconfirmed_with_its_own_status_and_how_to_check(
     assert record["state"] == "unconfirmed" and record["text"] == "Lemon tart today"
     assert record["draft_id"] is not None
 
+    db = account_db(tmp_path / "data", "acme_bakery")  # the file `post` wrote
+    with Store.open(db) as store:
+        assert [d.text for d in store.drafts()] == ["Lemon tart today"]  # kept while unconfirmed
+
     world.fake.own_lag = 0.0  # the lag passes: X's list now shows it
     resolved = run_tuicoach("outbox", "resolve", env=env)
     assert resolved.returncode == 0, resolved.stderr
     assert "#1 sent: https://x.com/acme_bakery/status/" in resolved.stdout
     assert mine(world, "Lemon tart today") == 1
-    with Store.open(tmp_path / "data" / "acme_bakery.sqlite3") as store:
+    with Store.open(db) as store:
         assert store.drafts() == []  # the draft tied to it is cleared
 
     third = run_tuicoach("post", "Lemon tart today", env=env)

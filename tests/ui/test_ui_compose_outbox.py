@@ -8,6 +8,7 @@ deliberate way to send it again.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -17,10 +18,12 @@ import pytest
 from fake_x_api import FakeX, World, make_world
 from textual.pilot import Pilot
 from ui_helpers import RecordingApp, coach_caught_up, settle, type_text
+from x_helpers import backend_for
 
 from tuicoach.backends.registry import Request, load
 from tuicoach.backends.x.config import XSection
 from tuicoach.backends.x.credentials import ENV_VARS
+from tuicoach.paths import account_db
 from tuicoach.store import UNCONFIRMED, Store
 from tuicoach.ui.launch import backend_connect
 from tuicoach.ui.screens import ConfirmSendScreen
@@ -190,3 +193,52 @@ async def test_post_as_new_sends_it_again_only_when_chosen(
         assert copies(world) == 1 and copies(world, TEXT + " with seeds") == 1
         assert app.account is not None
         assert app.account.store.drafts() == []
+
+
+def owed(app: RecordingApp) -> int | None:
+    snapshot = app.main.mentions.snapshot
+    return None if snapshot is None else len(snapshot.owed)
+
+
+async def test_an_unconfirmed_reply_survives_a_restart_and_clears_when_another_process_finds_it(
+    world: World, clock: Clock, tmp_path: Path
+) -> None:
+    question = world.fake.add_tweet(world.friends[0], "@acme_bakery is there rye tomorrow?")
+    app = make_app(world, tmp_path, clock)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        clock.now += timedelta(minutes=5)
+        await pilot.press("R")  # the first sync brings the mention
+        assert await until(pilot, lambda: owed(app) == 1), owed(app)
+        await pilot.press("2", "g", "r")  # Mentions, the newest, reply
+        await settle(pilot)
+        reply_to = app.main.composer.reply_to
+        assert reply_to is not None and reply_to.tweet.id == question["id"]
+        await type_text(pilot, "yes, from 8")
+        world.fake.mangle("create_tweet", how="cut")  # X stores it; its 201 arrives cut short
+        world.fake.own_lag = 3.0  # and the own-tweets list does not show it yet
+        await send(pilot)
+        assert await until(pilot, lambda: state(app) == UNCONFIRMED), state(app)
+        assert owed(app) == 1  # not answered until X is known to have it
+        assert copies(world, "@friend_0 yes, from 8") == 1
+
+    # A restart: the reply comes back, unconfirmed, still answering the question.
+    again = make_app(world, tmp_path, clock)
+    async with again.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert await until(pilot, lambda: state(again) == UNCONFIRMED), state(again)
+        assert again.main.composer.text == "@friend_0 yes, from 8"
+        restored = again.main.composer.reply_to
+        assert restored is not None and restored.tweet.id == question["id"]
+        assert owed(again) == 1
+
+        # Another process (a second backend on the same file, as `tuicoach sync` is) finds
+        # the tweet once X's list shows it: this app learns it from the store alone.
+        clock.now += timedelta(minutes=5)
+        with Store.open(account_db(tmp_path, "acme_bakery")) as other:
+            await asyncio.to_thread(backend_for(world, other, clock).sync)
+        assert await until(pilot, lambda: again.main.composer.text == ""), state(again)
+        assert state(again).startswith("sent "), state(again)
+        assert again.account is not None and again.account.store.drafts() == []
+        assert await until(pilot, lambda: owed(again) == 0), owed(again)
+        assert copies(world, "@friend_0 yes, from 8") == 1 and creates(world) == 1

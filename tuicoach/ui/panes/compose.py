@@ -471,7 +471,7 @@ class ComposePane(Pane):
             self.post_message(messages.BackendFailed(message.error))
             return
         if status is not None and status.kind == "sent" and status.item.draft_id == self.draft_id:
-            self._clear(status.message)  # X has it: the draft is done
+            self._found_on_x(status.message)  # X has it: the draft is done
             return
         self._outbox = status
         if status is None:
@@ -524,13 +524,23 @@ class ComposePane(Pane):
         if status is None:
             self._stop_watch()
         elif status.kind == "sent":
-            self._clear(status.message)  # found on X (by a sync, here or in another process)
+            self._found_on_x(status.message)  # by a sync, here or in another process
         elif status.kind == "unconfirmed":
             self.show_state(status.message)
             self._watch_outbox()
         else:
             self._stop_watch()
             self.show_state(status.message)
+
+    def _found_on_x(self, state: str) -> None:
+        """X has the draft's post, learned from the store: the draft is done, and the lists
+        read the store again, so a mention it answers leaves the owed list now, not at the
+        next sync (another process may be the one that found it)."""
+        self._clear(state)
+        for name, reload in (("mentions", "reload"), ("timeline", "reload_head")):
+            pane = getattr(self.screen, name, None)  # the main screen's lists, where mounted
+            if pane is not None and callable(getattr(pane, reload, None)):
+                getattr(pane, reload)()
 
     def _watch_outbox(self) -> None:
         if self._watch is None:
