@@ -515,12 +515,13 @@ class Triage:
             r"(?<![\w'])(?:" + _alternation(w.competitor_comparisons) + r")\s+(?:the\s+)?[@＠]\w+",
             re.I,
         )
+        # text -> (has spam wording, the words' verdict); see classify.
+        self._known: dict[str, tuple[bool, Verdict]] = {}
 
     # -- spam
 
     def spam_reasons(self, text: str, author: User | None = None) -> list[Reason]:
         """Cues that the tweet is spam or from a bot; empty when it reads as a person."""
-        masked = _masked(text)
         reasons = [Reason("spam-wording", m.group(), *m.span()) for m in self._spam.finditer(text)]
         if not reasons:
             return []
@@ -550,7 +551,7 @@ class Triage:
         if len(strong) >= 2 or (strong and (account or link)):
             # A person who asks or complains is a customer, however they word it,
             # unless the spam wording is overwhelming.
-            if len(strong) < 3 and not account and self._needs(masked)[0]:
+            if len(strong) < 3 and not account and self._needs(_masked(text))[0]:
                 return []
             return reasons
         return []
@@ -634,14 +635,39 @@ class Triage:
             cues.append(Reason("competitor", text[m.start() : m.end()], *m.span()))
         return cues
 
+    def is_spam(self, text: str, author: User | None = None) -> bool:
+        """Whether :meth:`classify` puts the tweet in probably-spam: the spam test alone,
+        far cheaper than a whole reading (most tweets have no spam wording at all)."""
+        known = self._known.get(text)
+        if known is not None and not known[0]:
+            return False
+        return bool(self.spam_reasons(text, author))
+
     def classify(self, text: str, author: User | None = None, *, spam: bool = True) -> Verdict:
         """The band of one tweet addressed to the business, with its reasons.
 
         ``spam=False`` reads it as a person's, for a mention moved back from spam.
+
+        What the words alone decide is kept per text (the same words read the
+        same way), so a repeated tweet (a template, a copied complaint, a spam
+        run) is read once; the spam test, which may look at the author, runs
+        again only for a text with spam wording.
         """
-        spam_cues = self.spam_reasons(text, author) if spam else []
-        if spam_cues:
-            return Verdict(Band.SPAM, 0, tuple(spam_cues))
+        known = self._known.get(text)
+        if known is None:
+            wording = self._spam.search(text) is not None
+            known = (wording, self._read(text))
+            if len(self._known) >= _KNOWN_TEXTS:
+                self._known.clear()  # bounded; simpler and thread-safe beside an LRU
+            self._known[text] = known
+        if spam and known[0]:
+            spam_cues = self.spam_reasons(text, author)
+            if spam_cues:
+                return Verdict(Band.SPAM, 0, tuple(spam_cues))
+        return known[1]
+
+    def _read(self, text: str) -> Verdict:
+        """The verdict of the words, read as a person's (no spam test)."""
         masked = _masked(text)
         complaints, questions, weak = self._needs(masked)
         complaints.extend(self._competitors(text))
@@ -897,6 +923,9 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     cuts.append(len(text))
     return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
 
+
+#: How many texts' verdicts a :class:`Triage` keeps (a few MB); past it, it starts afresh.
+_KNOWN_TEXTS = 100_000
 
 DEFAULT_TRIAGE = Triage()
 
