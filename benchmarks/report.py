@@ -1,6 +1,7 @@
 """How long the whole report takes for a busy account (target: 1 s or less).
 
     PYTHONPATH=. python benchmarks/report.py [--json] [--mentions N] [--own N] [--runs N]
+        [--store PATH]
 
 Uses benchmarks/owed.py's year of traffic (100,000 mentions and 100,000 own
 tweets by default) and times, for the last 90 days and for the whole year:
@@ -21,6 +22,12 @@ cost on tweets that are all different.
 
 Each is the median of ``--runs``, after ``gc.freeze()`` of the loaded tweets
 (as benchmarks/owed.py does, and for the same reason).
+
+``--store PATH`` also times what ``tuicoach report`` runs over a SQLite store
+holding that traffic (written to PATH first if it does not exist; a few
+hundred MB): ``store_report_ms_90d``, :func:`tuicoach.store.insights.report`
+one shot from a freshly opened store, reading every tweet from the file
+included, with the coach's default promotional test.
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from owed import ACCOUNT, ACCOUNT_ID, NOW, generate
 
 from tuicoach.coach import Coach
+from tuicoach.domain.models import Tweet, User
 from tuicoach.domain.owed import Mark, OwedTracker
 from tuicoach.domain.report import BusinessHours, build_report
 from tuicoach.domain.triage import Triage
@@ -51,6 +59,7 @@ def main() -> None:
     parser.add_argument("--own", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--store", metavar="PATH", help="also time the report over this store")
     args = parser.parse_args()
 
     tweets = generate(args.mentions, args.own)
@@ -97,12 +106,46 @@ def main() -> None:
         results[f"report_ms_{label}"] = round(1000 * statistics.median(report_times), 1)
         results[f"total_ms_{label}"] = round(1000 * statistics.median(totals), 1)
         results[f"addressed_{label}"] = report.first_reply.addressed
+    if args.store:
+        results.update(time_store(Path(args.store), tweets, args.runs))
     results["target_ms"] = 1000
     if args.json:
         print(json.dumps(results))
     else:
         for key, value in results.items():
             print(f"{key:<18}{value}")
+
+
+def time_store(path: Path, tweets: list[Tweet], runs: int) -> dict[str, float | int]:
+    """``insights.report`` over the last 90 days, one shot from a fresh store each run."""
+    from tuicoach.store import Store, insights
+
+    if not path.exists():
+        store = Store.open(path)
+        store.set_account(User(ACCOUNT_ID, ACCOUNT))
+        store.upsert_tweets([t for t in tweets if t.author_id == ACCOUNT_ID], stream="own")
+        store.upsert_tweets([t for t in tweets if t.author_id != ACCOUNT_ID], stream="mentions")
+        store.close()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        store = Store.open(path)
+        try:
+            report = insights.report(
+                store,
+                since=NOW - timedelta(days=90),
+                until=NOW,
+                now=NOW,
+                hours=BusinessHours.of(timezone="Europe/London"),
+                is_promotional=Coach().is_promotional,
+            )
+        finally:
+            store.close()
+        times.append(time.perf_counter() - start)
+    return {
+        "store_report_ms_90d": round(1000 * statistics.median(times), 1),
+        "store_addressed_90d": report.first_reply.addressed,
+    }
 
 
 if __name__ == "__main__":
