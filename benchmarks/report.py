@@ -1,7 +1,7 @@
 """How long the whole report takes for a busy account (target: 1 s or less).
 
     PYTHONPATH=. python benchmarks/report.py [--json] [--mentions N] [--own N] [--runs N]
-        [--store PATH]
+        [--store PATH] [--demo-dir DIR]
 
 Uses benchmarks/owed.py's year of traffic (100,000 mentions and 100,000 own
 tweets by default) and times, for the last 90 days and for the whole year:
@@ -28,6 +28,12 @@ holding that traffic (written to PATH first if it does not exist; a few
 hundred MB): ``store_report_ms_90d``, :func:`tuicoach.store.insights.report`
 one shot from a freshly opened store, reading every tweet from the file
 included, with the coach's default promotional test.
+
+``--demo-dir DIR`` times the command itself: the demo's store in DIR (seeded
+and filled with that traffic, as the demo brand's, if it is not there yet),
+then ``python -m tuicoach report --demo --data-dir DIR --days 90 --json``
+run as a new process each time (interpreter start, imports and config
+included): ``cli_report_ms_90d``.
 """
 
 from __future__ import annotations
@@ -60,6 +66,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--store", metavar="PATH", help="also time the report over this store")
+    parser.add_argument("--demo-dir", metavar="DIR", help="also time `tuicoach report --demo`")
     args = parser.parse_args()
 
     tweets = generate(args.mentions, args.own)
@@ -108,12 +115,14 @@ def main() -> None:
         results[f"addressed_{label}"] = report.first_reply.addressed
     if args.store:
         results.update(time_store(Path(args.store), tweets, args.runs))
+    if args.demo_dir:
+        results.update(time_cli(Path(args.demo_dir), tweets, args.runs))
     results["target_ms"] = 1000
     if args.json:
         print(json.dumps(results))
     else:
         for key, value in results.items():
-            print(f"{key:<18}{value}")
+            print(f"{key:<22}{value}")
 
 
 def time_store(path: Path, tweets: list[Tweet], runs: int) -> dict[str, float | int]:
@@ -145,6 +154,57 @@ def time_store(path: Path, tweets: list[Tweet], runs: int) -> dict[str, float | 
     return {
         "store_report_ms_90d": round(1000 * statistics.median(times), 1),
         "store_addressed_90d": report.first_reply.addressed,
+    }
+
+
+def time_cli(data_dir: Path, tweets: list[Tweet], runs: int) -> dict[str, float | int]:
+    """``python -m tuicoach report --demo`` over the demo's store filled with ``tweets``."""
+    import dataclasses
+    import os
+    import subprocess
+
+    from tuicoach import paths
+    from tuicoach.backends.demo import open_demo_store
+    from tuicoach.domain.models import Mention, isoformat
+
+    if not paths.demo_db(data_dir).exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        store = open_demo_store(data_dir, NOW)
+        me = store.account()
+        assert me is not None
+        who = {ACCOUNT_ID: me.id}
+
+        def as_demo(t: Tweet) -> Tweet:
+            return dataclasses.replace(
+                t,
+                text=t.text.replace("@" + ACCOUNT, "@" + me.username),
+                author_id=who.get(t.author_id, t.author_id),
+                in_reply_to_user_id=who.get(t.in_reply_to_user_id or "", t.in_reply_to_user_id),
+                mentions=tuple(
+                    Mention(me.username, m.start, m.start + len(me.username) + 1, me.id)
+                    if m.id == ACCOUNT_ID
+                    else m
+                    for m in t.mentions
+                ),
+            )
+
+        store.upsert_tweets([as_demo(t) for t in tweets if t.author_id == ACCOUNT_ID], stream="own")
+        store.upsert_tweets(
+            [as_demo(t) for t in tweets if t.author_id != ACCOUNT_ID], stream="mentions"
+        )
+        store.close()
+    command = [sys.executable, "-m", "tuicoach", "report", "--demo", "--data-dir", str(data_dir)]
+    command += ["--now", isoformat(NOW), "--days", "90", "--json"]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+        times.append(time.perf_counter() - start)
+    figures = json.loads(done.stdout)
+    return {
+        "cli_report_ms_90d": round(1000 * statistics.median(times), 1),
+        "cli_addressed_90d": figures["addressed"],
     }
 
 
