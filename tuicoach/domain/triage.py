@@ -629,14 +629,18 @@ class Triage:
     def _cues(self, masked: str) -> _Cues:
         """Which lists may match in ``masked``, and where (see :class:`_Cues`)."""
         scan = self._always
-        if not masked.isascii() and not " ".join(_RUN.findall(masked)).isascii():
+        low = masked.lower()
+        if not masked.isascii() and (
+            len(low) != len(masked) or not " ".join(_RUN.findall(masked)).isascii()
+        ):
             return _Cues(self._all_bits, {}, self._all_bits)
         mask = scan
         starts: dict[int, list[int]] = {}
         memo = self._token_bits
-        for m in _RUN.finditer(masked):
-            run = m.group().lower()
-            bits = memo.get(run)
+        get = memo.get
+        for m in _RUN.finditer(low):  # same runs at the same places: ASCII runs, same length
+            run = m.group()
+            bits = get(run)
             if bits is None:
                 bits = self._run_bits.get(run, 0)
                 for stems, bit in self._stems:
