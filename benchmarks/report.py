@@ -125,7 +125,7 @@ def main() -> None:
         print(json.dumps(results))
     else:
         for key, value in results.items():
-            print(f"{key:<22}{value}")
+            print(f"{key:<24}{value}")
 
 
 def time_store(path: Path, tweets: list[Tweet], runs: int) -> dict[str, float | int]:

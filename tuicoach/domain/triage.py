@@ -1122,8 +1122,9 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
 
 
-#: How many texts' verdicts a :class:`Triage` keeps (a few MB); past it, it starts afresh.
-_KNOWN_TEXTS = 100_000
+#: How many texts' verdicts a :class:`Triage` keeps (about 650 bytes each, so some
+#: 13 MB at most); past it, it starts afresh. The run memo of the gates has the same bound.
+_KNOWN_TEXTS = 20_000
 
 DEFAULT_TRIAGE = Triage()
 
