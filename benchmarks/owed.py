@@ -19,8 +19,14 @@ times, separately:
 - ``new_mention_then_owed_ms``: one new mention added to the built tracker,
   then the list asked for again (median of 20);
 - ``classify_ms``: triage of every mention from scratch (band, tier, reasons;
-  spam judged too), with a fresh :class:`Triage`: what the first build pays
-  for the words, part of ``build_ms``.
+  spam judged too), with a fresh :class:`Triage`. The generated mentions come
+  from a few templates, and a :class:`Triage` reads each text once, so this
+  is mostly the per-text memory at work; the tracker itself classifies only
+  the mentions still owed (``build_ms`` includes that);
+- ``classify_unique_us``: triage of each tweet of the airline development set
+  (5,947 real tweets, all different; read from ``$TUICOACH_SHARED``, skipped
+  when absent) with a fresh :class:`Triage`, per tweet; ``classify_unique_100k_ms``
+  is that for 100,000 all-different mentions.
 """
 
 from __future__ import annotations
@@ -132,6 +138,24 @@ def _percentile(sorted_seconds: list[float], share: float) -> float:
     return _ms(sorted_seconds[min(len(sorted_seconds) - 1, int(len(sorted_seconds) * share))])
 
 
+def _unique_classify_us() -> float | None:
+    """Microseconds a tweet to classify the development set's real tweets, all different."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from triage import DEV_FILE, load
+
+    if not DEV_FILE.exists():
+        return None
+    texts = list(dict.fromkeys(row["text"] for row in load()))
+    triage = Triage()
+    started = time.process_time()
+    for text in texts:
+        triage.classify(text)
+    return (time.process_time() - started) * 1e6 / len(texts)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -156,6 +180,15 @@ def main() -> int:
         triage.classify(text)
     classify = time.perf_counter() - started
     classify_cpu = time.process_time() - cpu
+
+    unique = _unique_classify_us()
+    if unique is not None:
+        result_unique = {
+            "classify_unique_us": round(unique, 1),
+            "classify_unique_100k_ms": round(unique * 100_000 / 1000),
+        }
+    else:
+        result_unique = {"classify_unique_us": None}
 
     tracker = OwedTracker(tweets, account_id=ACCOUNT_ID, account_username=ACCOUNT)
     tracker.owed(now=NOW)
@@ -218,6 +251,7 @@ def main() -> int:
         "classify_us_per_mention": round(classify * 1e6 / max(len(texts), 1), 1),
         "classify_cpu_ms": _ms(classify_cpu),
         "new_mention_then_owed_ms": _ms(statistics.median(arrivals)),
+        **result_unique,
     }
     if args.json:
         print(json.dumps(result))

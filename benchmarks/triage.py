@@ -12,6 +12,12 @@ in the owed list's own order, the share sent to probably-spam, and examples
 of each kind of miss. ``--json`` prints it all as one object.
 
     PYTHONPATH=. python benchmarks/triage.py [--json] [--examples N]
+        [--dump FILE | --compare FILE]
+
+``--dump FILE`` writes every tweet's verdict (band, tier, reasons) as JSON;
+``--compare FILE`` reads such a file and lists every tweet whose verdict is no
+longer the same (exit status 1 if any): the check that a change meant only to
+make triage faster changed no verdict.
 """
 
 from __future__ import annotations
@@ -142,14 +148,44 @@ def evaluate(rows: list[dict[str, str]], examples: int = 8) -> dict[str, object]
     }
 
 
+def verdicts_of(rows: list[dict[str, str]]) -> dict[str, list[object]]:
+    out: dict[str, list[object]] = {}
+    for i, row in enumerate(rows):  # some tweet ids repeat: keyed by row too
+        verdict = triage(row["text"])
+        reasons = [list(r) for r in verdict.reasons]
+        out[f"{i}:{row['tweet_id']}"] = [verdict.band.value, verdict.tier, reasons]
+    return out
+
+
+def dump_or_compare(rows: list[dict[str, str]], *, dump: str | None, compare: str | None) -> int:
+    now = verdicts_of(rows)
+    if dump:
+        Path(dump).write_text(json.dumps(now), encoding="utf-8")
+        print(f"{len(now)} verdicts written to {dump}")
+        return 0
+    assert compare is not None
+    before = json.loads(Path(compare).read_text(encoding="utf-8"))
+    changed = [tid for tid in now.keys() | before.keys() if now.get(tid) != before.get(tid)]
+    texts = {f"{i}:{row['tweet_id']}": row["text"] for i, row in enumerate(rows)}
+    for tid in sorted(changed)[:20]:
+        print(f"{tid}: {before.get(tid)} -> {now.get(tid)}\n    {texts.get(tid, '')[:140]!r}")
+    print(f"{len(changed)} of {len(now)} verdicts changed (band, tier or reasons)")
+    return 1 if changed else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--examples", type=int, default=8, help="examples per kind of miss")
+    verdicts = parser.add_mutually_exclusive_group()
+    verdicts.add_argument("--dump", metavar="FILE", help="write every verdict to FILE (JSON)")
+    verdicts.add_argument("--compare", metavar="FILE", help="list verdicts changed since --dump")
     args = parser.parse_args()
     if not DEV_FILE.exists():
         print(f"no development set at {DEV_FILE}: fetch ../shared/fixtures first", file=sys.stderr)
         return 2
+    if args.dump or args.compare:
+        return dump_or_compare(load(), dump=args.dump, compare=args.compare)
     result = evaluate(load(), args.examples)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))

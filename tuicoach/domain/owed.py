@@ -31,9 +31,11 @@ screen needs it. :func:`compute_owed` is the one-shot form.
 from __future__ import annotations
 
 import bisect
+import contextlib
+import gc
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -269,11 +271,16 @@ def derive_conversation_ids(tweets: Mapping[str, Tweet]) -> dict[str, str]:
 
 
 class _Addressed(NamedTuple):
-    """A tweet addressed to the user, and when (if ever) they first answered it."""
+    """A tweet addressed to the user, and when (if ever) they first answered it.
 
-    priority: tuple[int, int, datetime, int, str]  # band, tier, age, then id: a total order
+    ``verdict`` and ``priority`` are ``None`` until something needs the tweet's
+    band: triage is the costly part of a build, and a report or the reply
+    figures need only a few of the verdicts (see :meth:`OwedTracker.band`).
+    """
+
+    priority: tuple[int, int, datetime, int, str] | None  # band, tier, age, id: a total order
     tweet: Tweet
-    verdict: Verdict
+    verdict: Verdict | None
     conversation_id: str
     answered_at: datetime | None
 
@@ -297,6 +304,11 @@ class OwedTracker:
     rebuild the relations from scratch instead: always correct, and rare.
     Asking with a new clock, new marks or new mutes costs one pass over the
     tweets still waiting.
+
+    Tweets are classified (:mod:`tuicoach.domain.triage`) only when their band
+    is needed: the owed list needs the unanswered ones, a report the ones in
+    its period (:meth:`band`), the reply figures only whether a tweet is spam
+    (:meth:`is_spam`, a far cheaper test). Each verdict is kept once made.
 
     ``usernames`` (user id -> username) lets an own tweet that answers someone
     by ``@name`` in its text count as answering that person.
@@ -326,6 +338,7 @@ class OwedTracker:
         self._mentions_user: dict[str, bool] = {}  # others' tweets
         self._spoken_to: dict[str, tuple[str, ...]] = {}  # own tweets: user ids and "@name"s
         self._verdicts: dict[str, Verdict] = {}  # lazily: only addressed tweets need one
+        self._spam_only: dict[str, bool] = {}  # is-spam answers given without a full verdict
         self._silent: set[str] = set()  # own posts of only @mentions and links: no answer
         self._usernames: dict[str, str] = {}
         self._ids_by_name: dict[str, set[str]] = {}
@@ -338,8 +351,8 @@ class OwedTracker:
         self._entries: dict[str, _Addressed] = {}
         self._by_author: dict[tuple[str, str], list[str]] = {}  # (conversation, author id)
         self._entry_authors: set[str] = set()
-        self._addressed: list[_Addressed] = []  # in priority order
-        self._open: list[_Addressed] = []  # the unanswered ones, in priority order
+        self._open: list[_Addressed] = []  # the unanswered ones, in priority order ...
+        self._ordered = False  # ... once built: every unanswered entry then has its verdict
         self.add_usernames(usernames or {})
         self.add(tweets)
 
@@ -348,6 +361,10 @@ class OwedTracker:
 
     def add(self, tweets: Iterable[Tweet]) -> None:
         """Take in new tweets, or newer versions of known ones."""
+        if self._dirty:  # the relations are rebuilt anyway: note them all, in one loop
+            with _collector_paused():
+                self._note_all(tweets)
+            return
         for tweet in tweets:
             if self._dirty or not self._link(tweet):
                 self._note(tweet)
@@ -373,6 +390,7 @@ class OwedTracker:
         tweet_id = tweet.id
         self._tweets[tweet_id] = tweet
         self._verdicts.pop(tweet_id, None)
+        self._spam_only.pop(tweet_id, None)
         if tweet.author_id == self.account_id:
             if says_nothing(tweet.text):
                 self._silent.add(tweet_id)
@@ -387,6 +405,40 @@ class OwedTracker:
         self._mentions_user[tweet_id] = any(
             m.id == self.account_id or m.username.lower() == username for m in tweet.mentions
         ) or bool(self._self_mention and self._self_mention.search(tweet.text))
+
+    def _note_all(self, tweets: Iterable[Tweet]) -> None:
+        """:meth:`_note` for many tweets: the same, unrolled (it is most of a first build)."""
+        known, verdicts, spam_only = self._tweets, self._verdicts, self._spam_only
+        silent, spoken_to, mentions_user = self._silent, self._spoken_to, self._mentions_user
+        account = self.account_id
+        username = (self.account_username or "").lower()
+        self_mention = self._self_mention
+        for tweet in tweets:
+            tweet_id = tweet.id
+            known[tweet_id] = tweet
+            if verdicts:
+                verdicts.pop(tweet_id, None)
+            if spam_only:
+                spam_only.pop(tweet_id, None)
+            if tweet.author_id == account:
+                if says_nothing(tweet.text):
+                    silent.add(tweet_id)
+                    spoken_to[tweet_id] = ()
+                else:
+                    silent.discard(tweet_id)
+                    spoken_to[tweet_id] = _spoken_to(tweet)
+                mentions_user.pop(tweet_id, None)
+                continue
+            spoken_to.pop(tweet_id, None)
+            mentioned = False
+            for m in tweet.mentions:
+                if m.id == account or m.username.lower() == username:
+                    mentioned = True
+                    break
+            else:
+                mentioned = bool(self_mention and self_mention.search(tweet.text))
+            mentions_user[tweet_id] = mentioned
+        self._dirty = True
 
     def _is_addressed(self, tweet: Tweet) -> bool:
         """Someone else mentioned the user, or replied to or quoted one of their tweets."""
@@ -414,18 +466,59 @@ class OwedTracker:
         return answered_at
 
     def _entry(self, tweet: Tweet, conversation: str) -> _Addressed:
-        """An addressed tweet's entry, indexed by id and author; the caller files it in order."""
-        verdict = self._verdicts.get(tweet.id)
-        if verdict is None:
-            author = self._authors.get(tweet.author_id)
-            verdict = self._verdicts[tweet.id] = self._triage.classify(tweet.text, author)
-        priority = (verdict.band.rank, verdict.tier, tweet.created_at, len(tweet.id), tweet.id)
+        """An addressed tweet's entry, indexed by id and author, not yet classified."""
         answered_at = self._first_answer(tweet, conversation)
-        entry = _Addressed(priority, tweet, verdict, conversation, answered_at)
+        entry = _Addressed(None, tweet, None, conversation, answered_at)
         self._entries[tweet.id] = entry
         self._by_author.setdefault((conversation, tweet.author_id), []).append(tweet.id)
         self._entry_authors.add(tweet.author_id)
         return entry
+
+    def _verdict(self, tweet: Tweet) -> Verdict:
+        verdict = self._verdicts.get(tweet.id)
+        if verdict is None:
+            author = self._authors.get(tweet.author_id)
+            verdict = self._verdicts[tweet.id] = self._triage.classify(tweet.text, author)
+        return verdict
+
+    def _classified(self, entry: _Addressed) -> _Addressed:
+        """The entry with its verdict and priority, kept for next time."""
+        if entry.verdict is not None:
+            return entry
+        tweet = entry.tweet
+        verdict = self._verdict(tweet)
+        priority = (verdict.band.rank, verdict.tier, tweet.created_at, len(tweet.id), tweet.id)
+        entry = entry._replace(priority=priority, verdict=verdict)
+        self._entries[tweet.id] = entry
+        return entry
+
+    def _order(self) -> None:
+        """File the unanswered entries in priority order, classifying them."""
+        if self._ordered:
+            return
+        classified = self._classified
+        self._open = [classified(e) for e in list(self._entries.values()) if e.answered_at is None]
+        self._open.sort(key=_PRIORITY)
+        self._ordered = True
+
+    def band(self, tweet_id: str) -> Band:
+        """The band of an addressed tweet (classified now if it was not yet)."""
+        self._refresh()
+        return self._classified(self._entries[tweet_id]).verdict.band  # type: ignore[union-attr]
+
+    def is_spam(self, tweet_id: str) -> bool:
+        """Whether an addressed tweet is in the probably-spam band; cheaper than
+        :meth:`band` for a tweet not classified yet (only the spam test runs)."""
+        self._refresh()
+        verdict = self._verdicts.get(tweet_id)
+        if verdict is not None:
+            return verdict.band is Band.SPAM
+        known = self._spam_only.get(tweet_id)
+        if known is None:
+            tweet = self._entries[tweet_id].tweet
+            author = self._authors.get(tweet.author_id)
+            known = self._spam_only[tweet_id] = self._triage.is_spam(tweet.text, author)
+        return known
 
     def _replied(self, parent: str, at: datetime) -> None:
         """An own reply to ``parent`` at ``at``: keep the first."""
@@ -456,15 +549,44 @@ class OwedTracker:
             if len(times) > 1:
                 times.sort()
 
-        self._entries, self._by_author, self._entry_authors = {}, {}, set()
-        addressed = []
-        for tweet_id in self._mentions_user:
+        # Every addressed tweet's entry: _is_addressed, _first_answer and _entry,
+        # unrolled (a first build makes tens of thousands).
+        entries: dict[str, _Addressed] = {}
+        by_author: dict[tuple[str, str], list[str]] = {}
+        entry_authors: set[str] = set()
+        self._entries, self._by_author, self._entry_authors = entries, by_author, entry_authors
+        account = self.account_id
+        own = self._spoken_to
+        first_direct = self._first_direct.get
+        spoken_to_person = to_person.get
+        username_of = self._usernames.get
+        make, row = tuple.__new__, _Addressed
+        for tweet_id, mentioned in self._mentions_user.items():
             tweet = tweets[tweet_id]
-            if self._is_addressed(tweet):
-                addressed.append(self._entry(tweet, conversations[tweet_id]))
-        addressed.sort(key=_PRIORITY)
-        self._addressed = addressed
-        self._open = [a for a in addressed if a.answered_at is None]
+            if tweet.retweeted_id is not None or not (
+                mentioned
+                or tweet.in_reply_to_user_id == account
+                or (tweet.replied_to_id is not None and tweet.replied_to_id in own)
+                or (tweet.quoted_id is not None and tweet.quoted_id in own)
+            ):
+                continue
+            conversation = conversations[tweet_id]
+            author = tweet.author_id
+            answered_at = first_direct(tweet_id)
+            name = username_of(author)
+            for person in (author,) if name is None else (author, "@" + name):
+                spoken = spoken_to_person((conversation, person))
+                if spoken:
+                    later = bisect.bisect_right(spoken, tweet.created_at)
+                    if later < len(spoken) and (answered_at is None or spoken[later] < answered_at):
+                        answered_at = spoken[later]
+            entries[tweet_id] = make(row, (None, tweet, None, conversation, answered_at))
+            if (at := by_author.get((conversation, author))) is None:
+                by_author[conversation, author] = [tweet_id]
+            else:
+                at.append(tweet_id)
+            entry_authors.add(author)
+        self._open, self._ordered = [], False
         self._dirty = False
 
     def _link(self, tweet: Tweet) -> bool:
@@ -491,9 +613,8 @@ class OwedTracker:
         if tweet_id not in self._spoken_to:
             if self._is_addressed(tweet):
                 entry = self._entry(tweet, conversation)
-                bisect.insort(self._addressed, entry, key=_PRIORITY)
-                if entry.answered_at is None:
-                    bisect.insort(self._open, entry, key=_PRIORITY)
+                if self._ordered and entry.answered_at is None:
+                    bisect.insort(self._open, self._classified(entry), key=_PRIORITY)
             return True
 
         created = tweet.created_at
@@ -520,9 +641,7 @@ class OwedTracker:
     def _replace(self, old: _Addressed, new: _Addressed) -> None:
         """Swap an entry in place; priorities are equal, so the order holds."""
         self._entries[new.tweet.id] = new
-        at = bisect.bisect_left(self._addressed, old.priority, key=_PRIORITY)
-        self._addressed[at] = new
-        if old.answered_at is None:
+        if self._ordered and old.answered_at is None:
             at = bisect.bisect_left(self._open, old.priority, key=_PRIORITY)
             if new.answered_at is None:
                 self._open[at] = new
@@ -531,7 +650,12 @@ class OwedTracker:
 
     def _refresh(self) -> None:
         if self._dirty:
-            self._rebuild()
+            with _collector_paused():
+                self._rebuild()
+
+    def _refresh_ordered(self) -> None:
+        self._refresh()
+        self._order()
 
     def owed(
         self,
@@ -552,7 +676,7 @@ class OwedTracker:
         so 120 followers never jumps 90 and nobody waits behind a celebrity
         for a mere few followers more.
         """
-        self._refresh()
+        self._refresh_ordered()
         marks = marks or {}
         result: list[OwedReply] = []
         moved_back: list[OwedReply] = []
@@ -573,7 +697,7 @@ class OwedTracker:
                     continue
             else:
                 mark = None
-            band, tier, reasons = verdict
+            band, tier, reasons = verdict  # type: ignore[misc]  # ordered: all classified
             if band is spam:
                 if mark is None or mark.kind is not MarkKind.NOT_SPAM:
                     continue
@@ -608,10 +732,11 @@ class OwedTracker:
         reasons. Confirming one (``Mark.spam``: no reply needed, "spam") or
         moving it back (``Mark.not_spam``: owed like anyone) takes it out.
         """
-        self._refresh()
+        self._refresh_ordered()
         marks = marks or {}
         result: list[OwedReply] = []
         for _, tweet, verdict, conversation, _ in self._open:
+            assert verdict is not None  # ordered: every open entry is classified
             if verdict.band is not Band.SPAM:
                 continue
             created = tweet.created_at
@@ -649,7 +774,16 @@ class OwedTracker:
         """Every tweet addressed to the user, with its band and when they first answered it
         (``None``: not yet), in the owed list's order; for reports over a period."""
         self._refresh()
-        return [(a.tweet, a.verdict.band, a.answered_at) for a in self._addressed]
+        classified = self._classified
+        entries = sorted(map(classified, list(self._entries.values())), key=_PRIORITY)
+        return [(a.tweet, a.verdict.band, a.answered_at) for a in entries]  # type: ignore[union-attr]
+
+    def addressed_lazily(self) -> list[tuple[Tweet, datetime | None]]:
+        """Every tweet addressed to the user and when they first answered it (``None``: not
+        yet), in no particular order and unclassified: ask :meth:`is_spam` or :meth:`band`
+        for the few whose band a figure needs."""
+        self._refresh()
+        return [(a.tweet, a.answered_at) for a in self._entries.values()]
 
     def stats(
         self,
@@ -665,14 +799,14 @@ class OwedTracker:
         since = now - window
         addressed = 0
         delays: list[timedelta] = []
-        for item in self._addressed:
+        for item in list(self._entries.values()):
             tweet = item.tweet
             if not since <= tweet.created_at <= now or tweet.author_id in muted:
                 continue
             mark = marks.get(tweet.id)
             if mark is not None and mark.kind is MarkKind.NO_REPLY:
                 continue
-            if item.verdict.band is Band.SPAM and (mark is None or mark.kind != MarkKind.NOT_SPAM):
+            if (mark is None or mark.kind != MarkKind.NOT_SPAM) and self.is_spam(tweet.id):
                 continue  # probably spam: nobody is waiting
             addressed += 1
             if item.answered_at is not None:
@@ -686,6 +820,22 @@ class OwedTracker:
             oldest_owed=max((o.waiting for o in owed), default=None),
             window=window,
         )
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a build makes its hundreds of thousands of
+    objects (none of them cycles): CPython would otherwise walk every live object
+    again and again as they pile up, a third of a build's time. Reference counting
+    still frees what is dropped; the collector is back on (if it was) at the end."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _same_links(old: Tweet, new: Tweet) -> bool:

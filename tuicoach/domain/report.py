@@ -338,16 +338,26 @@ def build_report(
     shut_data: tuple[list[int], list[float]] = ([0], [])
     # Backlog events: (moment, +1 owed / -1 not owed any more).
     events: list[tuple[datetime, int]] = []
-    for tweet, band, answered_at in tracker.addressed():
+    normal = Band.NORMAL.value
+    not_spam = MarkKind.NOT_SPAM
+    no_reply = MarkKind.NO_REPLY
+    is_spam = tracker.is_spam
+    # Only the tweets a figure needs are classified: those in the period (their
+    # band), and those on the backlog (whether they are spam, a cheaper test).
+    for tweet, answered_at in tracker.addressed_lazily():
         created = tweet.created_at
         if created > now or tweet.author_id in muted:
             continue
         mark = marks.get(tweet.id) if marks else None
-        if band is Band.SPAM and (mark is None or mark.kind is not MarkKind.NOT_SPAM):
+        stop = answered_at if answered_at is not None and answered_at <= now else None
+        on_backlog = stop is None or stop > since or mark is not None
+        in_period = since <= created < until and (mark is None or mark.kind is not no_reply)
+        if not (on_backlog or in_period):
+            continue
+        if (mark is None or mark.kind is not not_spam) and is_spam(tweet.id):
             continue  # probably spam is owed nothing: out of the backlog and the reply rate
         # The backlog: owed from arrival to the first reply, less any time a mark hides it.
-        stop = answered_at if answered_at is not None and answered_at <= now else None
-        if stop is None or stop > since or mark is not None:
+        if on_backlog:
             for start, finish in _owed_intervals(created, stop, mark):
                 if finish is not None and finish <= since:
                     continue  # over before the period: no day's end sees it
@@ -355,13 +365,12 @@ def build_report(
                 if finish is not None:
                     events.append((finish, -1))
         # The reply figures: arrivals in the period, dismissed ones left out.
-        if not since <= created < until:
+        if not in_period:
             continue
-        if mark is not None and mark.kind is MarkKind.NO_REPLY:
-            continue
+        band = tracker.band(tweet.id)
         addressed += 1
         bucket = open_data if hours.contains(created) else shut_data
-        counts, delays = band_data[Band.NORMAL.value if band is Band.SPAM else band.value]
+        counts, delays = band_data[normal if band is Band.SPAM else band.value]
         counts[0] += 1
         bucket[0][0] += 1
         if answered_at is not None and answered_at <= end:

@@ -453,6 +453,75 @@ def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(s <= span[0] and span[1] <= e for s, e in spans)
 
 
+# --- Gates ----------------------------------------------------------------------
+# Most word lists find nothing in most tweets, and a regex finds nothing only
+# after trying every position. A list's words can match only where the text
+# has a word (a run of letters, digits and apostrophes, as the lists' own
+# boundaries cut them) equal to a word's first run ("no one" needs "no"; "help!"
+# needs "help") or starting with a "*" word's stem ("disappoint*"): so each text
+# is cut into its runs once, and a list whose runs are all absent is not
+# searched; a list of symbols (emoji) is searched where the text has one of
+# their first characters. The verdicts are the same; only the work that cannot
+# find anything is skipped. A text with a non-ASCII run is searched in full
+# (case rules beyond ASCII are the regex engine's), as is a list whose word
+# starts with a non-ASCII run or a cased symbol.
+
+_RUN = re.compile(r"[\w']+")
+
+
+class _Cues(NamedTuple):
+    """A text's gates: ``mask`` has the bit of each list that may match in it,
+    ``starts`` where (the starts of the runs that open it), ``scan`` the bits of
+    lists to search in full (a symbol of theirs is in the text, or no gate)."""
+
+    mask: int
+    starts: dict[int, list[int]]
+    scan: int
+
+
+class _Gate(NamedTuple):
+    """What a text must hold for a word list to match in it."""
+
+    runs: frozenset[str]  # a run equal to one of these ...
+    stems: tuple[str, ...]  # ... or starting with one of these ...
+    chars: frozenset[str]  # ... or one of these characters (words that start with no run)
+
+
+def _gate(words: Iterable[str]) -> _Gate | None:
+    """The gate of a word list (as :func:`_alternation` reads it); ``None``: always search."""
+    runs: set[str] = set()
+    stems: list[str] = []
+    chars: set[str] = set()
+    for word in words:
+        star = word.endswith("*") and len(word) > 1
+        body = (word[:-1] if star else word).lower()
+        if not body:
+            return None
+        run = _RUN.match(body)
+        if run is None:
+            first = body[0]
+            if first.upper() != first or first.lower() != first:
+                return None  # a cased symbol: the engine's case rules decide
+            chars.add(first)
+        elif not run.group().isascii():
+            return None
+        elif star and run.group() == body:
+            stems.append(body)
+        else:
+            runs.add(run.group())
+    return _Gate(frozenset(runs), tuple(stems), frozenset(chars))
+
+
+#: The module's own word patterns, gated by the runs they start with.
+_SPARED_RUNS = _Gate(frozenset(("for", "by")), (), frozenset())
+#: "should", "could've", "wouldn't": every way _REGRET starts is one of these stems.
+_REGRET_RUNS = _Gate(frozenset(), ("should", "could", "would"), frozenset())
+_WISH_RUNS = _Gate(frozenset(("it", "it'd", "itd", "would", "wd", "will")), (), frozenset())
+_CONTRAST_RUNS = _Gate(
+    frozenset(("but", "however", "though", "although", "unfortunately", "except")), (), frozenset()
+)
+
+
 class Triage:
     """A compiled reader for one :class:`TriageSettings`; cheap to call per tweet."""
 
@@ -515,12 +584,108 @@ class Triage:
             r"(?<![\w'])(?:" + _alternation(w.competitor_comparisons) + r")\s+(?:the\s+)?[@＠]\w+",
             re.I,
         )
+        # text -> (has spam wording, the words' verdict); see classify.
+        self._known: dict[str, tuple[bool, Verdict]] = {}
+        # Gates (see _gate): one bit per list; a text's mask has the bits of the
+        # lists that may match in it.
+        gates = {
+            "resolved": _gate(w.resolved),
+            "spared": _SPARED_RUNS,
+            "opener": _gate(w.question_openers),
+            "request": _gate(w.request),
+            "negator": _gate(w.negators),
+            "praise": _gate(w.praise),
+            "complaint": _gate(w.complaint),
+            "waiting": _gate(w.waiting),
+            "regret": _REGRET_RUNS,
+            "lexicon": _gate(x for x in _vader_words(settings.lexicon_failure) if x not in known),
+            "complaint_emoji": _gate(w.complaint_emoji),
+            "thanks_emoji": _gate(w.thanks_emoji),
+            "wish": _WISH_RUNS,
+            "contrast": _CONTRAST_RUNS,
+            "overcome": _gate(w.overcoming),
+        }
+        self._bit = {name: 1 << i for i, name in enumerate(gates)}
+        self._all_bits = (1 << len(gates)) - 1
+        self._always = 0  # lists no gate can stand for
+        self._run_bits: dict[str, int] = {}  # a run of the lists -> the bits it opens
+        self._stems: list[tuple[tuple[str, ...], int]] = []
+        self._char_gates: list[tuple[frozenset[str], int]] = []
+        for name, gate in gates.items():
+            bit = self._bit[name]
+            if gate is None:
+                self._always |= bit
+                continue
+            for run in gate.runs:
+                self._run_bits[run] = self._run_bits.get(run, 0) | bit
+            if gate.stems:
+                self._stems.append((gate.stems, bit))
+            if gate.chars:
+                self._char_gates.append((gate.chars, bit))
+        self._token_bits: dict[str, int] = {}  # memo: a text's run -> its bits
+
+    # -- gates
+
+    def _cues(self, masked: str) -> _Cues:
+        """Which lists may match in ``masked``, and where (see :class:`_Cues`)."""
+        scan = self._always
+        low = masked.lower()
+        if not masked.isascii() and (
+            len(low) != len(masked) or not " ".join(_RUN.findall(masked)).isascii()
+        ):
+            return _Cues(self._all_bits, {}, self._all_bits)
+        mask = scan
+        starts: dict[int, list[int]] = {}
+        memo = self._token_bits
+        get = memo.get
+        for m in _RUN.finditer(low):  # same runs at the same places: ASCII runs, same length
+            run = m.group()
+            bits = get(run)
+            if bits is None:
+                bits = self._run_bits.get(run, 0)
+                for stems, bit in self._stems:
+                    if run.startswith(stems):
+                        bits |= bit
+                if len(memo) >= _KNOWN_TEXTS:
+                    memo.clear()
+                memo[run] = bits
+            if bits:
+                mask |= bits
+                start = m.start()
+                while bits:
+                    bit = bits & -bits
+                    bits ^= bit
+                    if (at := starts.get(bit)) is None:
+                        starts[bit] = [start]
+                    else:
+                        at.append(start)
+        for chars, bit in self._char_gates:
+            if not chars.isdisjoint(masked):
+                mask |= bit
+                scan |= bit
+        return _Cues(mask, starts, scan)
+
+    def _find(
+        self, pattern: re.Pattern[str], name: str, masked: str, cues: _Cues
+    ) -> Iterable[re.Match[str]]:
+        """``pattern.finditer(masked)``, the same matches, tried only where they may start."""
+        bit = self._bit[name]
+        if not cues.mask & bit:
+            return ()
+        if cues.scan & bit:
+            return pattern.finditer(masked)
+        found = []
+        end = 0
+        for start in cues.starts[bit]:  # in text order, as finditer goes
+            if start >= end and (m := pattern.match(masked, start)) is not None:
+                found.append(m)
+                end = m.end()
+        return found
 
     # -- spam
 
     def spam_reasons(self, text: str, author: User | None = None) -> list[Reason]:
         """Cues that the tweet is spam or from a bot; empty when it reads as a person."""
-        masked = _masked(text)
         reasons = [Reason("spam-wording", m.group(), *m.span()) for m in self._spam.finditer(text)]
         if not reasons:
             return []
@@ -550,51 +715,62 @@ class Triage:
         if len(strong) >= 2 or (strong and (account or link)):
             # A person who asks or complains is a customer, however they word it,
             # unless the spam wording is overwhelming.
-            if len(strong) < 3 and not account and self._needs(masked)[0]:
+            if len(strong) < 3 and not account and self._needs(_masked(text))[0]:
                 return []
             return reasons
         return []
 
     # -- need and praise
 
-    def _needs(self, masked: str) -> tuple[list[Reason], list[Reason], list[Reason]]:
-        """(complaint-like, question-like, weak unused) reasons in the masked text."""
+    def _needs(
+        self,
+        masked: str,
+        cues: _Cues | None = None,
+        negated: list[tuple[int, int]] | None = None,
+    ) -> tuple[list[Reason], list[Reason], list[Reason]]:
+        """(complaint-like, question-like, weak unused) reasons in the masked text.
+
+        ``cues`` is :meth:`_cues` of it, ``negated`` :meth:`_negated_spans`, when known."""
+        if cues is None:
+            cues = self._cues(masked)
         complaints: list[Reason] = []
         questions: list[Reason] = []
-        resolved = _spans(self._resolved, masked)
+        resolved = [m.span() for m in self._find(self._resolved, "resolved", masked, cues)]
         # "thanks for not cancelling", "kudos for never losing a bag": a failure
         # that did not happen, and what the thanks is for.
-        resolved.extend(_spans(_SPARED, masked))
-        for m in re.finditer(r"\?", masked):
-            questions.append(Reason("question", "?", *m.span()))
-        for m in self._opener.finditer(masked):
+        resolved.extend(m.span() for m in self._find(_SPARED, "spared", masked, cues))
+        if "?" in masked:
+            for m in re.finditer(r"\?", masked):
+                questions.append(Reason("question", "?", *m.span()))
+        for m in self._find(self._opener, "opener", masked, cues):
             start = m.start()
             if not masked[:start].strip() or _CLAUSE_START.search(
                 masked, max(0, start - 12), start
             ):
                 questions.append(Reason("question", m.group(), start, m.end()))
-        for m in self._request.finditer(masked):
+        for m in self._find(self._request, "request", masked, cues):
             if not _inside(m.span(), resolved):
                 questions.append(Reason("request", m.group(), *m.span()))
-        negated = self._negated_spans(masked)
+        if negated is None:
+            negated = self._negated_spans(masked, cues)
         for s, e in negated:
             if not _inside((s, e), resolved):
                 complaints.append(Reason("negated-praise", masked[s:e], s, e))
         weak: list[Reason] = []
-        for m in self._complaint.finditer(masked):
+        for m in self._find(self._complaint, "complaint", masked, cues):
             span = m.span()
             if _inside(span, resolved) or _inside(span, negated):
                 continue
             reason = Reason("complaint", m.group(), *span)
             (weak if m.group().casefold() in self._weak else complaints).append(reason)
-        for m in self._waiting.finditer(masked):
+        for m in self._find(self._waiting, "waiting", masked, cues):
             span = m.span()
             if not _inside(span, resolved):
                 word = m.group().casefold()
                 (weak if word in self._weak else complaints).append(
                     Reason("waiting", m.group(), *span)
                 )
-        for m in _REGRET.finditer(masked):  # "should have been rerouted": it was not
+        for m in self._find(_REGRET, "regret", masked, cues):  # "should have been"
             if not _inside(m.span(), resolved):
                 complaints.append(Reason("complaint", m.group(), *m.span()))
         for m in _DIGITS.finditer(masked):
@@ -608,7 +784,7 @@ class Triage:
                 re.I,
             ):
                 complaints.append(Reason("complaint", m.group(), *m.span()))
-        for m in self._lexicon.finditer(masked):
+        for m in self._find(self._lexicon, "lexicon", masked, cues):
             span = m.span()
             if _inside(span, resolved) or _inside(span, negated):
                 continue
@@ -616,7 +792,7 @@ class Triage:
             if self._negator.search(before):  # "not hopeless", "never disgusting"
                 continue
             complaints.append(Reason("complaint", m.group(), *span))
-        for m in self._complaint_emoji.finditer(masked):
+        for m in self._find(self._complaint_emoji, "complaint_emoji", masked, cues):
             complaints.append(Reason("complaint", m.group(), *m.span()))
         # Weak cues count beside another cue, two together, or one in a long
         # statement (a customer explaining what went wrong): "I can't get anyone
@@ -634,20 +810,51 @@ class Triage:
             cues.append(Reason("competitor", text[m.start() : m.end()], *m.span()))
         return cues
 
+    def is_spam(self, text: str, author: User | None = None) -> bool:
+        """Whether :meth:`classify` puts the tweet in probably-spam: the spam test alone,
+        far cheaper than a whole reading (most tweets have no spam wording at all)."""
+        known = self._known.get(text)
+        if known is not None and not known[0]:
+            return False
+        return bool(self.spam_reasons(text, author))
+
     def classify(self, text: str, author: User | None = None, *, spam: bool = True) -> Verdict:
         """The band of one tweet addressed to the business, with its reasons.
 
         ``spam=False`` reads it as a person's, for a mention moved back from spam.
+
+        What the words alone decide is kept per text (the same words read the
+        same way), so a repeated tweet (a template, a copied complaint, a spam
+        run) is read once; the spam test, which may look at the author, runs
+        again only for a text with spam wording.
         """
-        spam_cues = self.spam_reasons(text, author) if spam else []
-        if spam_cues:
-            return Verdict(Band.SPAM, 0, tuple(spam_cues))
+        known = self._known.get(text)
+        if known is None:
+            wording = self._spam.search(text) is not None
+            known = (wording, self._read(text))
+            if len(self._known) >= _KNOWN_TEXTS:
+                self._known.clear()  # bounded; simpler and thread-safe beside an LRU
+            self._known[text] = known
+        if spam and known[0]:
+            spam_cues = self.spam_reasons(text, author)
+            if spam_cues:
+                return Verdict(Band.SPAM, 0, tuple(spam_cues))
+        return known[1]
+
+    def _read(self, text: str) -> Verdict:
+        """The verdict of the words, read as a person's (no spam test)."""
         masked = _masked(text)
-        complaints, questions, weak = self._needs(masked)
-        complaints.extend(self._competitors(text))
-        praise = [Reason("thanks", m.group(), *m.span()) for m in self._praise.finditer(masked)]
-        negated = self._negated_spans(masked)
-        wishes = _spans(_WISH, masked)  # "would be great if ...": a request, not praise
+        cues = self._cues(masked)
+        negated = self._negated_spans(masked, cues)
+        complaints, questions, weak = self._needs(masked, cues, negated)
+        if "@" in text or "＠" in text:  # a competitor is named by handle
+            complaints.extend(self._competitors(text))
+        praise = [
+            Reason("thanks", m.group(), *m.span())
+            for m in self._find(self._praise, "praise", masked, cues)
+        ]
+        # "would be great if ...": a request, not praise
+        wishes = [m.span() for m in self._find(_WISH, "wish", masked, cues)]
         praise = [
             p
             for p in praise
@@ -655,10 +862,16 @@ class Triage:
             and not _inside((p.start or 0, p.end or 0), wishes)
         ]
         praise.extend(
-            Reason("thanks", m.group(), *m.span()) for m in self._thanks_emoji.finditer(masked)
+            Reason("thanks", m.group(), *m.span())
+            for m in self._find(self._thanks_emoji, "thanks_emoji", masked, cues)
         )
-        bangs = [Reason("intensity", m.group(), *m.span()) for m in _BANG.finditer(masked)]
-        bangs.extend(Reason("intensity", m.group(), *m.span()) for m in _SHOUT.finditer(masked))
+        bangs = (
+            [Reason("intensity", m.group(), *m.span()) for m in _BANG.finditer(masked)]
+            if "!" in masked or "?" in masked
+            else []
+        )
+        if masked != masked.lower():  # any capital: perhaps a shouted word
+            bangs.extend(Reason("intensity", m.group(), *m.span()) for m in _SHOUT.finditer(masked))
 
         sarcasm: list[Reason] = []
         if praise:
@@ -667,13 +880,18 @@ class Triage:
                 for m in self._thanks_for_failure.finditer(masked)
                 # "thanks for not leaving me" is thanks; "thanks for nothing" is not
                 if not _NOT_DOING.search(m.group())
-                and not _inside(m.span(), resolved := _spans(self._resolved, masked))
+                and not _inside(
+                    m.span(),
+                    resolved := [
+                        m.span() for m in self._find(self._resolved, "resolved", masked, cues)
+                    ],
+                )
                 and not any(s < m.end() and m.end() <= e for s, e in resolved)
             ]
         if complaints and praise and not sarcasm:
             # "Thanks, but ...": what follows the turn is what the tweet says.
             # Praise before it is a courtesy when a failure follows.
-            turn = _CONTRAST.search(masked)
+            turn = next(iter(self._find(_CONTRAST, "contrast", masked, cues)), None)
             if turn is not None:
                 at = turn.start()
                 if any((c.start or 0) > at for c in self._strong(complaints)):
@@ -682,7 +900,7 @@ class Triage:
             # Failures the praise is for: a clause that says the problem was
             # dealt with ("helped me with my problem", "despite the delay").
             kept: list[Reason] = []
-            overcome = _spans(self._overcome, masked)
+            overcome = [m.span() for m in self._find(self._overcome, "overcome", masked, cues)]
             for start, end in _clauses(masked):
                 in_clause = [c for c in complaints if start <= (c.start or 0) < end]
                 if (
@@ -772,12 +990,18 @@ class Triage:
                 total += -value if i <= flip_until else value
         return total
 
-    def _negated_spans(self, masked: str) -> list[tuple[int, int]]:
+    def _negated_spans(self, masked: str, cues: _Cues | None = None) -> list[tuple[int, int]]:
         """Praise negated ("not helpful"), but not praise raised to the top by a
         negated comparison ("couldn't be more thankful", "can't be any nicer")."""
+        if cues is None:
+            cues = self._cues(masked)
+        if not cues.mask & self._bit["praise"]:
+            return []
         return [
             (s, e)
-            for s, e in _spans(self._negated_praise, masked)
+            for s, e in (
+                m.span() for m in self._find(self._negated_praise, "negator", masked, cues)
+            )
             if not _RAISED.search(masked, s, e)
         ]
 
@@ -897,6 +1121,10 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     cuts.append(len(text))
     return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
 
+
+#: How many texts' verdicts a :class:`Triage` keeps (about 650 bytes each, so some
+#: 13 MB at most); past it, it starts afresh. The run memo of the gates has the same bound.
+_KNOWN_TEXTS = 20_000
 
 DEFAULT_TRIAGE = Triage()
 
