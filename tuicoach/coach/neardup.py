@@ -462,15 +462,18 @@ class NearDuplicateIndex:
             enough &= self._latest_np >= after
         found = np.flatnonzero(enough)
         if common and found.size:
-            exact = shared[found]
-            for kid in common:
+            exact, bars = shared[found], self._bars[found]
+            for kid in sorted(common, key=weights.__getitem__, reverse=True):
                 posting = postings[starts[kid] : starts[kid + 1]]
                 at = np.searchsorted(posting, found)
                 at[at == posting.size] = 0
                 exact += weights[kid] * (posting[at] == found)
-            keep = (exact >= self._bars[found]) | (exact >= room)
-            keep &= exact > 0
-            found = found[keep]
+                skipped -= weights[kid]
+                # Drop, as the count completes, the texts that can no longer reach a bar.
+                alive = np.flatnonzero((exact + skipped >= bars) | (exact + skipped >= room))
+                if alive.size < found.size:
+                    found, exact, bars = found[alive], exact[alive], bars[alive]
+            found = found[exact > 0]
         elif found.size:
             found = found[shared[found] > 0]  # a match by 1-3 shares a token
         result: list[int] = found.tolist()
