@@ -232,11 +232,11 @@ class NearDuplicateIndex:
         self._tweets: list[Tweet] = []
         self._ids: dict[str, int] = {}  # normalised text -> its id
         self._texts: list[str] = []  # by id: the normalised text
-        self._position = array(
-            "q"
-        )  # by id: its most recent tweet in _tweets (first added on a tie)
-        self._latest = array("q")  # by id: when that tweet was created, in microseconds
-        self._length = array("q")  # by id: the length of its unique tokens, joined
+        # By text id: its most recent tweet in _tweets (the first added on a tie),
+        # that tweet's time in microseconds, and the length of its unique tokens, joined.
+        self._position = array("q")
+        self._latest = array("q")
+        self._length = array("q")
         self._key_id: dict[str, int] = {}
         self._token_kid: dict[str, int] = {}  # token -> its key's id
         self._weight = array("q")  # key id -> its weight (length + 1)
