@@ -17,6 +17,9 @@ frequencies kept: common words are shared by most tweets, the hard case for
 an index. Each row also reports the index's build time and the memory it
 holds (tracemalloc, beside the memory of the tweets themselves).
 
+The machine's load average (1 minute) is printed with the rows: on a shared
+machine the timings swing with it, the recall and memory do not.
+
 ``recall_vs_brute_force`` is the share of drafts for which the scan finds a
 match that the coach's near-duplicate finding also reports (a true match:
 ``token_set_ratio`` at or above the threshold). A coach match that is not a
@@ -395,9 +398,13 @@ def main() -> int:
             "recall_vs_brute_force", "false_matches", "build_s", "index_build_s", "index_mb",
             "tweets_mb",
         )  # fmt: skip
-        print(json.dumps({"rows": [{k: getattr(row, k) for k in keys} for row in rows]}))
+        rows_out = [{k: getattr(row, k) for k in keys} for row in rows]
+        print(json.dumps({"load_average": round(os.getloadavg()[0], 2), "rows": rows_out}))
         return 0
-    print(f"{args.drafts} drafts per size (half near-copies), full report incl. near-duplicates")
+    print(
+        f"{args.drafts} drafts per size (half near-copies), full report incl. near-duplicates; "
+        f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
+    )
     print(
         f"{'corpus':>8} {'history':>8} {'p50 ms':>9} {'p99 ms':>9} {'scan p50':>9} {'recall':>7} "
         f"{'false':>6} {'build s':>8} {'index s':>8} {'index MB':>9} {'tweets MB':>10}"

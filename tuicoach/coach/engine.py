@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from tuicoach.coach.history import History
 from tuicoach.coach.neardup import Match, NearDuplicateIndex
@@ -31,9 +31,16 @@ class Coach:
         self.lexicon = Lexicon({name: self.settings.word_list(name) for name in DEFAULT_WORDS})
         tweets = list(history)
         self.history = History(tweets)
-        self._index = NearDuplicateIndex(
-            tweets, threshold=self.settings.thresholds.near_duplicate_ratio
-        )
+        # Only the rule's window need be searchable: the index holds the tweets
+        # from its start, reckoned from now (or from the newest tweet, if the
+        # history ends earlier: a clock set back, a test's fixed day). A report
+        # for an earlier moment rebuilds it from the history (see _search).
+        window = timedelta(days=self.settings.thresholds.near_duplicate_days)
+        newest = self.history.latest(until=_END)
+        moment = datetime.now(UTC)
+        if newest is not None and newest.created_at < moment:
+            moment = newest.created_at
+        self._index = self._new_index(tweets, keep_from=moment - window)
         self._promotional: dict[str, bool] = {}
         self._last: tuple[Draft, DraftAnalysis] | None = None
 
@@ -127,8 +134,20 @@ class Coach:
             findings=tuple(findings),
         )
 
+    def _new_index(self, tweets: Iterable[Tweet], *, keep_from: datetime) -> NearDuplicateIndex:
+        return NearDuplicateIndex(
+            tweets, threshold=self.settings.thresholds.near_duplicate_ratio, keep_from=keep_from
+        )
+
     def _search(self, text: str, since: datetime) -> Match | None:
+        keep_from = self._index.keep_from
+        if keep_from is not None and since < keep_from:
+            # Asked about an earlier window than the index holds: hold that one.
+            self._index = self._new_index(self.history.between(since, _END), keep_from=since)
         return self._index.search(text, since=since)
+
+
+_END = datetime.max.replace(tzinfo=UTC)
 
 
 def _order(finding: Finding) -> tuple[int, int, int, str]:
