@@ -46,6 +46,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "checkup": ("tuicoach.cli.checkup", "check the profile and habits against the essays"),
     "feedback": ("tuicoach.cli.feedback", "tag what people say; show and export the tags"),
     "queue": ("tuicoach.cli.queue", "posts that go out through the day: list, add, run"),
+    "store": (
+        "tuicoach.cli.store",
+        "the account's store on PostgreSQL: migrate a SQLite file, password, check",
+    ),
 }
 
 # One convention for every command (README "Exit status", and `tuicoach --help`).

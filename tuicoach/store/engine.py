@@ -5,8 +5,9 @@ mean the same by it; a statement only one engine understands is written for
 each (see ``store.py``'s upserts and ``pg_schema.py``). What is left is a small,
 explicit translation done here, on the way to PostgreSQL, and nothing else:
 
-- placeholders: ``?`` becomes ``%s`` and ``:name`` becomes ``%(name)s`` (and a
-  literal ``%`` is doubled), outside quoted text;
+- placeholders: ``?`` becomes ``%s`` and ``:name`` becomes ``%(name)s``,
+  outside quoted text (and every ``%`` is doubled, inside quotes too, since
+  psycopg reads it there);
 - ``INSERT OR IGNORE INTO ...`` becomes ``INSERT INTO ... ON CONFLICT DO NOTHING``.
 
 Anything else SQLite-only (``INSERT OR REPLACE``, ``PRAGMA``) is refused with
@@ -78,7 +79,8 @@ def redact(url: str) -> str:
             if k.lower() != "password"
         ]
     )
-    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    shown = f"{parts.scheme}://{netloc}{parts.path}"
+    return shown + (f"?{query}" if query else "") + (f"#{parts.fragment}" if parts.fragment else "")
 
 
 def url_password(url: str) -> str | None:
@@ -126,6 +128,8 @@ def to_pg(sql: str) -> str:
             out.append("%%")
         elif token.startswith(":") and len(token) > 1 and out[-1:] != [":"]:
             out.append(f"%({token[1:]})s")
+        elif token[:1] in "'\"":
+            out.append(token.replace("%", "%%"))  # psycopg reads % even inside quotes
         else:
             out.append(token)
     text = "".join(out)
