@@ -93,7 +93,7 @@ def pg_url(pg_server: pg_helpers.PgServer, monkeypatch: pytest.MonkeyPatch) -> I
     """A fresh, empty database's URL (no password in it: libpq takes ``$PGPASSWORD``)."""
     name = pg_helpers.fresh_database(pg_server)
     monkeypatch.setenv("PGPASSWORD", pg_server.password)
-    monkeypatch.setenv("PGPASSFILE", os.devnull)
+    monkeypatch.setenv("PGPASSFILE", str(pg_server.root / "no-pgpass"))
     try:
         yield pg_server.url(name)
     finally:

@@ -688,11 +688,14 @@ def store_url(config: Config, override: str | None = None) -> str | None:
 def store_password(url: str) -> str | None:
     """The password the keyring holds for ``url`` (``tuicoach store password``), if any.
 
-    ``None`` when there is none, or no keyring: libpq then looks where it always
-    does (``~/.pgpass``, a service file, ``$PGPASSWORD``).
+    ``None`` when there is none, or no keyring, or ``url`` carries its own (from
+    ``--store`` or the environment): libpq then uses that, or looks where it
+    always does (``~/.pgpass``, a service file, ``$PGPASSWORD``).
     """
-    from tuicoach.store.engine import redact
+    from tuicoach.store.engine import redact, url_password
 
+    if url_password(url) is not None:  # given on the command line or in $TUICOACH_STORE_URL
+        return None
     try:
         import keyring
         from keyring.errors import KeyringError

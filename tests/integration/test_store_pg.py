@@ -188,7 +188,11 @@ def test_a_missing_database_says_how_to_make_it(pg_server: PgServer, pg_url: str
 def test_the_cli_exits_3_with_the_message_and_no_password(
     pg_server: PgServer, tmp_path: Path
 ) -> None:
-    env = {**os.environ, "TUICOACH_CONFIG": str(tmp_path / "none.toml"), "PGPASSFILE": os.devnull}
+    env = {
+        **os.environ,
+        "TUICOACH_CONFIG": str(tmp_path / "none.toml"),
+        "PGPASSFILE": str(pg_server.root / "no-pgpass"),
+    }
     url = pg_server.url("postgres").replace("@", ":wrong-pw-123@", 1)
     done = run_tuicoach("store", "check", url, env={**env, "PGPASSWORD": ""})
     assert done.returncode == 3
