@@ -86,6 +86,13 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         default=default,
         help="data folder (default: $TUICOACH_DATA_DIR or the platform data dir)",
     )
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        default=default,
+        help="the account's store on PostgreSQL, e.g. postgresql://jen@db/acme "
+        "(default: $TUICOACH_STORE_URL or [store] url; none: the SQLite file)",
+    )
 
 
 def _load(name: str) -> ModuleType:

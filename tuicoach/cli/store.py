@@ -39,7 +39,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "(default: --store, $TUICOACH_STORE_URL or [store] url)",
     )
     add_account_argument(migrate)
-    migrate.add_argument("--store", metavar="URL", help=argparse.SUPPRESS)
+    migrate.add_argument(
+        "--store", metavar="URL", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
     password = actions.add_parser(
         "password",
         help="keep the PostgreSQL store's password in the system keyring",
