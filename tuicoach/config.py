@@ -678,10 +678,10 @@ def _write_team(config: Config) -> list[str]:
     )
 
 
-def store_url(config: Config, override: str | None = None) -> str | None:
+def store_url(config: Config | None, override: str | None = None) -> str | None:
     """The PostgreSQL store to use: ``--store``, else ``$TUICOACH_STORE_URL``, else
     ``[store] url``; ``None``: the account's SQLite file, as without a team."""
-    chosen = override or os.environ.get(STORE_URL_ENV) or config.store_url
+    chosen = override or os.environ.get(STORE_URL_ENV) or (config and config.store_url)
     return chosen.strip() if chosen else None
 
 
