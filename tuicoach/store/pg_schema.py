@@ -196,6 +196,16 @@ CREATE TABLE queue (
 CREATE INDEX queue_by_slot ON queue (state, slot_at);
 """
 
+PG_TEAM = f"""
+CREATE TABLE claims (
+    tweet_id {T} PRIMARY KEY,
+    claimed_by {T},
+    claimed_at {T},
+    assigned_by {T}
+);
+CREATE INDEX claims_by_person ON claims (claimed_by);
+"""
+
 #: The store's own steps for PostgreSQL, by the names ``schema.py`` gives them.
 PG_OWN: dict[str, str] = {
     "core": PG_CORE,
@@ -203,4 +213,5 @@ PG_OWN: dict[str, str] = {
     "listen": PG_LISTEN,
     "not_spam": PG_NOT_SPAM,
     "feedback_queue": PG_FEEDBACK_QUEUE,
+    "team": PG_TEAM,
 }

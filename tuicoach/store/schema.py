@@ -169,6 +169,18 @@ CREATE TABLE queue (
 CREATE INDEX queue_by_slot ON queue (state, slot_at);
 """
 
+_V8_TEAM = """
+-- Who on the team has a mention (store/team.py): claimed by a teammate, or assigned to one.
+-- No tweet foreign key, like marks: a claim outlives the tweet being pruned and re-fetched.
+CREATE TABLE claims (
+    tweet_id TEXT PRIMARY KEY,
+    claimed_by TEXT,  -- the teammate's [team] name; NULL: nobody has it
+    claimed_at TEXT,
+    assigned_by TEXT  -- who assigned it, when it was assigned rather than claimed
+);
+CREATE INDEX claims_by_person ON claims (claimed_by);
+"""
+
 #: A step is SQL, or a function for changes SQL alone cannot make (moving data).
 Migration = str | Callable[[sqlite3.Connection], None]
 
@@ -179,6 +191,7 @@ _OWN: dict[str, Migration] = {
     "listen": V_LISTEN,
     "not_spam": _V6_NOT_SPAM,
     "feedback_queue": _V7_FEEDBACK_QUEUE,
+    "team": _V8_TEAM,
 }
 #: Steps another package defines for its own tables (a backend's outbox, its meter),
 #: and the module that registers them when imported (see :func:`register_steps`).
@@ -289,6 +302,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Steps("x.outbox_drafts"),  # 4 -> 5: outbox records tied to drafts, attempt and settle times
     Steps("not_spam"),  # 5 -> 6: marks may say 'not-spam'
     Steps("feedback_queue"),  # 6 -> 7: feedback tags, the posting queue
+    Steps("team"),  # 7 -> 8: claims and assignments of mentions
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

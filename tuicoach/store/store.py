@@ -789,6 +789,8 @@ class Store:
         "saved_searches": ("created_at", "updated_at"),
         "opportunities": ("found_at", "until"),
         "opportunity_undo": ("until",),
+        # the team (tuicoach/store/team.py)
+        "claims": ("claimed_at",),
     }
 
     def shift_times(self, delta: timedelta, *, meta: Mapping[str, str] | None = None) -> None:
