@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
+import pg_helpers
 import pytest
 from fake_x_api import FakeX, MemoryKeyring, World, make_world, memory_keyring
 from x_helpers import Clock
@@ -64,6 +65,53 @@ def run_tuicoach(
 def store(tmp_path: Path) -> Iterator[Store]:
     """An empty store in a real SQLite file."""
     with Store.open(tmp_path / "acme_bakery.sqlite3") as opened:
+        yield opened
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[Store]:
+    """The same, where a module's ``store`` runs on both engines and a test is SQLite's alone."""
+    with Store.open(tmp_path / "acme_bakery.sqlite3") as opened:
+        yield opened
+
+
+# -- PostgreSQL (tests/pg_helpers.py) -------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[pg_helpers.PgServer]:
+    """A throwaway PostgreSQL server for the session; skipped (failed under CI) without one."""
+    with pg_helpers.session_server() as (server, reason):
+        if server is None:
+            pg_helpers.unavailable(reason)
+        assert server is not None
+        yield server
+
+
+@pytest.fixture
+def pg_url(pg_server: pg_helpers.PgServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh, empty database's URL (no password in it: libpq takes ``$PGPASSWORD``)."""
+    name = pg_helpers.fresh_database(pg_server)
+    monkeypatch.setenv("PGPASSWORD", pg_server.password)
+    monkeypatch.setenv("PGPASSFILE", str(pg_server.root / "no-pgpass"))
+    try:
+        yield pg_server.url(name)
+    finally:
+        pg_helpers.drop_database(pg_server, name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_both(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """An empty store on each engine: a SQLite file, then a fresh PostgreSQL database.
+
+    A test module that goes through the public store API runs on both by
+    asking for ``store_both`` in its own ``store`` fixture.
+    """
+    if request.param == "sqlite":
+        opened = Store.open(tmp_path / "acme_bakery.sqlite3")
+    else:
+        opened = Store.connect(request.getfixturevalue("pg_url"))
+    with opened:
         yield opened
 
 

@@ -86,6 +86,9 @@ class Config:
     goals: Goals = field(default_factory=Goals)  # [goals]: reply_rate, reply_seconds
     queue: QueueConfig = field(default_factory=lambda: QueueConfig())  # [queue]
     feedback_tags: tuple[str, ...] = ()  # [feedback] tags: the user's own, beside the built-in
+    store_url: str | None = None  # [store] url: a PostgreSQL store; None: the SQLite file
+    team_name: str | None = None  # [team] name: who this person is, to teammates
+    team_signature: str | None = None  # [team] signature: "^JD", offered at the end of replies
 
     def checkup_goals(self) -> Goals:
         """[goals] with the coach's promo_share and quiet_days, as the check-up reads them."""
@@ -575,6 +578,137 @@ def _write_feedback(config: Config) -> list[str]:
     return _write_struct("feedback", FeedbackTable(tags=list(config.feedback_tags)))
 
 
+STORE_URL_ENV = "TUICOACH_STORE_URL"
+#: The keyring service a PostgreSQL store's password may live under (user: the URL, redacted).
+STORE_KEYRING_SERVICE = "tuicoach-store"
+
+
+class StoreTable(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Where the account's store lives: leave url out for the SQLite file in the data folder, or
+    name a PostgreSQL database a team shares. Never a password here: ~/.pgpass, a service
+    entry, $PGPASSWORD or the keyring (`tuicoach store password`). --store and
+    $TUICOACH_STORE_URL win over this."""
+
+    url: (
+        Annotated[
+            str,
+            msgspec.Meta(
+                pattern=r"^(postgresql|postgres)://",
+                description="a PostgreSQL URL, without a password",
+                extra={"expected": 'a URL like "postgresql://jen@db.example.com/tuicoach"'},
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+
+
+def _fold_store(config: Config, table: StoreTable, path: Path) -> Config:
+    from tuicoach.store.engine import url_password
+
+    if isinstance(table.url, UnsetType):
+        return config
+    if url_password(table.url) is not None:
+        raise ConfigError(
+            path,
+            "store.url",
+            "holds a password, and passwords never go in the config file: take it out of the "
+            "URL and put it in ~/.pgpass (or a service file), in $PGPASSWORD, or in the keyring "
+            "with `tuicoach store password`",
+        )
+    return replace(config, store_url=table.url.strip())
+
+
+def _write_store(config: Config) -> list[str]:
+    lines = _write_struct("store", StoreTable())
+    url = os.environ.get(STORE_URL_ENV)
+    if url:
+        from tuicoach.store.engine import redact
+
+        lines.append(f"# url = {_toml(redact(url))}  (from ${STORE_URL_ENV})")
+    elif config.store_url:
+        lines.append(f"url = {_toml(config.store_url)}")
+    else:
+        lines.append('# url = "postgresql://you@db.example.com/tuicoach"  (unset: the SQLite file)')
+    return lines
+
+
+class TeamTable(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Who you are to your teammates on a shared store: your name, and the signature Compose
+    offers to append to a reply."""
+
+    name: (
+        Annotated[
+            str,
+            msgspec.Meta(
+                pattern=_NON_EMPTY,
+                max_length=40,
+                description="your name, as teammates see it",
+                extra={"expected": 'a name like "Jen"'},
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    signature: (
+        Annotated[
+            str,
+            msgspec.Meta(
+                pattern=_NON_EMPTY,
+                max_length=12,
+                description="appended to your replies when you choose",
+                extra={"expected": 'a short signature like "^JD"'},
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+
+
+def _fold_team(config: Config, table: TeamTable, path: Path) -> Config:
+    name = None if isinstance(table.name, UnsetType) else table.name.strip()
+    signature = None if isinstance(table.signature, UnsetType) else table.signature.strip()
+    return replace(config, team_name=name, team_signature=signature)
+
+
+def _write_team(config: Config) -> list[str]:
+    return _write_struct(
+        "team",
+        TeamTable(
+            name=config.team_name if config.team_name is not None else UNSET,
+            signature=config.team_signature if config.team_signature is not None else UNSET,
+        ),
+    )
+
+
+def store_url(config: Config | None, override: str | None = None) -> str | None:
+    """The PostgreSQL store to use: ``--store``, else ``$TUICOACH_STORE_URL``, else
+    ``[store] url``; ``None``: the account's SQLite file, as without a team."""
+    chosen = override or os.environ.get(STORE_URL_ENV) or (config and config.store_url)
+    return chosen.strip() if chosen else None
+
+
+def store_password(url: str) -> str | None:
+    """The password the keyring holds for ``url`` (``tuicoach store password``), if any.
+
+    ``None`` when there is none, or no keyring, or ``url`` carries its own (from
+    ``--store`` or the environment): libpq then uses that, or looks where it
+    always does (``~/.pgpass``, a service file, ``$PGPASSWORD``).
+    """
+    from tuicoach.store.engine import redact, url_password
+
+    if url_password(url) is not None:  # given on the command line or in $TUICOACH_STORE_URL
+        return None
+    try:
+        import keyring
+        from keyring.errors import KeyringError
+
+        try:
+            found: str | None = keyring.get_password(STORE_KEYRING_SERVICE, redact(url))
+        except KeyringError:
+            return None
+    except Exception:  # no keyring backend on this machine: the other ways still work
+        return None
+    return found
+
+
 class SearchRow(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     name: Annotated[str, msgspec.Meta(extra={"expected": 'a name in quotes, like "larkspur"'})]
     terms: list[Phrase] | str | UnsetType = UNSET
@@ -687,6 +821,8 @@ def sections(selected: str | None = None) -> dict[str, Section]:
         "theme": Section(ThemeTable, _fold_theme, _write_theme),
         "keymap": Section(dict[str, Keys], _fold_keymap, _write_keymap),
         "account": Section(AccountTable, _fold_account, _write_account),
+        "store": Section(StoreTable, _fold_store, _write_store),
+        "team": Section(TeamTable, _fold_team, _write_team),
     }
     return table
 
@@ -695,6 +831,7 @@ _THRESHOLDS_SCHEMA = _thresholds_schema()
 _CORE_TABLES = frozenset(
     {"rules", "thresholds", "words", "owed", "theme", "keymap", "account"}
     | {"triage", "listen", "business_hours", "goals", "queue", "feedback"}
+    | {"store", "team"}
 )
 
 

@@ -16,6 +16,12 @@ NOW = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
 SAM = User("7", "sam_sips")
 
 
+@pytest.fixture
+def store(store_both: Store) -> Store:
+    """Each test below runs on both engines: SQLite, then PostgreSQL (tests/pg_helpers.py)."""
+    return store_both
+
+
 def tweet(n: int, text: str = "larkspur was out of oat milk again") -> Tweet:
     return Tweet(str(1000 + n), text, NOW - timedelta(minutes=60 - n), SAM.id)
 

@@ -1,4 +1,5 @@
-"""The store on real SQLite files: round trips, pages, marks, drafts, outbox, threads."""
+"""The store on real SQLite files and a real PostgreSQL server: round trips, pages, marks,
+drafts, outbox, threads."""
 
 from __future__ import annotations
 
@@ -17,6 +18,12 @@ from tuicoach.store import SCHEMA_VERSION, OutboxState, Store, StoreError
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 ME = User("100", "roastery", name="Hill Street Roastery", followers_count=2400)
+
+
+@pytest.fixture
+def store(store_both: Store) -> Store:
+    """Each test below runs on both engines: SQLite, then PostgreSQL (tests/pg_helpers.py)."""
+    return store_both
 
 
 def at(minutes_ago: float) -> datetime:
@@ -327,7 +334,8 @@ def test_cursors_and_likes(store: Store) -> None:
     assert not store.liked("1893")
 
 
-def test_shift_times_moves_every_stored_time_and_meta_in_one_step(store: Store) -> None:
+def test_shift_times_moves_every_stored_time_and_meta_in_one_step(sqlite_store: Store) -> None:
+    store = sqlite_store  # the demo's clock: its store is always a SQLite file
     store.set_account(ME)
     store.upsert_tweets([tweet("1", "@roastery open today?", minutes_ago=90)], stream="mentions")
     store.snooze("1", at(-30), now=at(5))
@@ -350,13 +358,23 @@ def test_shift_times_moves_every_stored_time_and_meta_in_one_step(store: Store) 
     assert store.owed(now=after_snooze + day)[0].waiting == waited == timedelta(minutes=121)
 
 
-def test_shift_times_is_all_or_nothing(store: Store) -> None:
+def test_shift_times_is_all_or_nothing(sqlite_store: Store) -> None:
+    store = sqlite_store
     store.upsert_tweets([tweet("1", minutes_ago=10)], stream="home")
     with pytest.raises(OverflowError):
         # A time past year 9999 cannot be stored: nothing may move.
         store.shift_times(timedelta(days=3_000_000), meta={"demo.anchor": "never"})
     assert store.tweet("1").created_at == at(10)
     assert store.get_meta("demo.anchor") is None
+
+
+def test_shift_times_is_refused_on_postgresql(pg_url: str) -> None:
+    with Store.connect(pg_url) as store:
+        store.upsert_tweets([tweet("1", minutes_ago=10)], stream="home")
+        with pytest.raises(StoreError, match="demo's SQLite file only"):
+            store.shift_times(timedelta(days=1), meta={"demo.anchor": "tomorrow"})
+        assert store.tweet("1").created_at == at(10)
+        assert store.get_meta("demo.anchor") is None
 
 
 def test_naive_times_are_refused(store: Store) -> None:

@@ -6,11 +6,19 @@ import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from tuicoach.store import Store
 from tuicoach.store import queue as q
 from tuicoach.store.queue import QueueState
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def store(store_both: Store) -> Store:
+    """Each test below runs on both engines: SQLite, then PostgreSQL (tests/pg_helpers.py)."""
+    return store_both
 
 
 def test_only_one_claim_wins_across_connections(tmp_path: Path) -> None:

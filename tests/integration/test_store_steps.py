@@ -78,8 +78,9 @@ def test_steps_keep_their_places_by_name() -> None:
         ("x.outbox_drafts",),
         ("not_spam",),
         ("feedback_queue",),
+        ("team",),
     ]
-    assert SCHEMA_VERSION == len(schema.MIGRATIONS) == 7
+    assert SCHEMA_VERSION == len(schema.MIGRATIONS) == 8
     assert schema.step("x.outbox") is outbox_store.V2_OUTBOX
     assert schema.step("x.usage") is usage_store.V3_USAGE
 

@@ -54,6 +54,10 @@ class Request:
     clock: Callable[[], datetime]
     account: str | None = None
     sections: Mapping[str, object] = field(default_factory=dict)
+    # A store on PostgreSQL (``--store``, ``$TUICOACH_STORE_URL``, ``[store] url``) in place
+    # of the account's SQLite file, and the keyring's password for it (never shown).
+    store_url: str | None = None
+    store_password: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

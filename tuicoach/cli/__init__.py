@@ -46,6 +46,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "checkup": ("tuicoach.cli.checkup", "check the profile and habits against the essays"),
     "feedback": ("tuicoach.cli.feedback", "tag what people say; show and export the tags"),
     "queue": ("tuicoach.cli.queue", "posts that go out through the day: list, add, run"),
+    "store": (
+        "tuicoach.cli.store",
+        "the account's store on PostgreSQL: migrate a SQLite file, password, check",
+    ),
 }
 
 # One convention for every command (README "Exit status", and `tuicoach --help`).
@@ -81,6 +85,13 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         metavar="PATH",
         default=default,
         help="data folder (default: $TUICOACH_DATA_DIR or the platform data dir)",
+    )
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        default=default,
+        help="the account's store on PostgreSQL, e.g. postgresql://jen@db/acme "
+        "(default: $TUICOACH_STORE_URL or [store] url; none: the SQLite file)",
     )
 
 

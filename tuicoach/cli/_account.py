@@ -55,12 +55,18 @@ def request(
 ) -> Request:
     from tuicoach import paths
     from tuicoach.backends.registry import Request
+    from tuicoach.config import store_password, store_url
 
+    url = (
+        None if getattr(args, "demo", False) else store_url(settings, getattr(args, "store", None))
+    )
     return Request(
         data_dir=paths.data_dir(getattr(args, "data_dir", None)),
         clock=clock or (lambda: datetime.now(UTC)),
         account=getattr(args, "account", None),
         sections=settings.backend_request_sections(kind),
+        store_url=url,
+        store_password=None if url is None else store_password(url),
     )
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import importlib
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 from tuicoach.store.listen_schema import V_LISTEN
 
@@ -168,6 +169,18 @@ CREATE TABLE queue (
 CREATE INDEX queue_by_slot ON queue (state, slot_at);
 """
 
+_V8_TEAM = """
+-- Who on the team has a mention (store/team.py): claimed by a teammate, or assigned to one.
+-- No tweet foreign key, like marks: a claim outlives the tweet being pruned and re-fetched.
+CREATE TABLE claims (
+    tweet_id TEXT PRIMARY KEY,
+    claimed_by TEXT,  -- the teammate's [team] name; NULL: nobody has it
+    claimed_at TEXT,
+    assigned_by TEXT  -- who assigned it, when it was assigned rather than claimed
+);
+CREATE INDEX claims_by_person ON claims (claimed_by);
+"""
+
 #: A step is SQL, or a function for changes SQL alone cannot make (moving data).
 Migration = str | Callable[[sqlite3.Connection], None]
 
@@ -178,6 +191,7 @@ _OWN: dict[str, Migration] = {
     "listen": V_LISTEN,
     "not_spam": _V6_NOT_SPAM,
     "feedback_queue": _V7_FEEDBACK_QUEUE,
+    "team": _V8_TEAM,
 }
 #: Steps another package defines for its own tables (a backend's outbox, its meter),
 #: and the module that registers them when imported (see :func:`register_steps`).
@@ -188,9 +202,16 @@ OWNERS: dict[str, str] = {
     "x.outbox_drafts": "tuicoach.backends.x.outbox_store",
 }
 _registered: dict[str, Migration] = {}
+#: The same steps, written for PostgreSQL (``pg_schema.py`` has the store's own).
+_registered_pg: dict[str, Migration] = {}
+
+#: The engines a store runs on; a step is written for each.
+ENGINES = ("sqlite", "postgresql")
 
 
-def register_steps(steps: Mapping[str, Migration]) -> None:
+def register_steps(
+    steps: Mapping[str, Migration], *, postgresql: Mapping[str, Migration] | None = None
+) -> None:
     """Give the SQL (or function) of steps named in :data:`OWNERS`; called on import.
 
     A name must already have its place in :data:`MIGRATIONS` (append one there,
@@ -207,19 +228,37 @@ def register_steps(steps: Mapping[str, Migration]) -> None:
         if name in _registered and _registered[name] != step:
             raise ValueError(f"schema step {name!r} is registered already, with other contents")
         _registered[name] = step
+    for name, pg_step in (postgresql or {}).items():
+        if name not in OWNERS:
+            raise ValueError(
+                f"schema step {name!r} has no place in tuicoach.store.schema.MIGRATIONS"
+            )
+        if name in _registered_pg and _registered_pg[name] != pg_step:
+            raise ValueError(
+                f"PostgreSQL schema step {name!r} is registered already, with other contents"
+            )
+        _registered_pg[name] = pg_step
 
 
-def step(name: str) -> Migration:
-    """The step called ``name``, importing the module that owns it if need be."""
-    if name in _OWN:
-        return _OWN[name]
-    if name not in _registered and name in OWNERS:
+def step(name: str, engine: str = "sqlite") -> Migration:
+    """The step called ``name`` for ``engine``, importing the module that owns it if need be."""
+    if engine == "postgresql":
+        from tuicoach.store.pg_schema import PG_OWN
+
+        own: Mapping[str, Migration] = PG_OWN
+        registered = _registered_pg
+    else:
+        own, registered = _OWN, _registered
+    if name in own:
+        return own[name]
+    if name not in registered and name in OWNERS:
         importlib.import_module(OWNERS[name])  # it registers its steps on import
     try:
-        return _registered[name]
+        return registered[name]
     except KeyError:
+        which = "PostgreSQL " if engine == "postgresql" else ""
         raise LookupError(
-            f"no schema step {name!r}: {OWNERS.get(name, 'no owner')} did not register it"
+            f"no {which}schema step {name!r}: {OWNERS.get(name, 'no owner')} did not register it"
         ) from None
 
 
@@ -232,6 +271,15 @@ class Steps:
     def __call__(self, connection: sqlite3.Connection) -> None:
         for name in self.names:
             run_step(connection, step(name))
+
+    def run_pg(self, connection: Any) -> None:
+        """The same step on PostgreSQL (a :class:`~tuicoach.store.engine.PgConnection`)."""
+        for name in self.names:
+            migration = step(name, "postgresql")
+            if callable(migration):
+                migration(connection)
+            else:
+                connection.raw.execute(migration)  # several statements, no parameters
 
     def __repr__(self) -> str:
         return f"Steps{self.names!r}"
@@ -254,6 +302,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Steps("x.outbox_drafts"),  # 4 -> 5: outbox records tied to drafts, attempt and settle times
     Steps("not_spam"),  # 5 -> 6: marks may say 'not-spam'
     Steps("feedback_queue"),  # 6 -> 7: feedback tags, the posting queue
+    Steps("team"),  # 7 -> 8: claims and assignments of mentions
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -311,3 +360,63 @@ def upgrade(connection: sqlite3.Connection, *, target: int = SCHEMA_VERSION) -> 
             connection.execute("ROLLBACK")
         raise
     return found
+
+
+# --- PostgreSQL ------------------------------------------------------------------
+
+#: Where a PostgreSQL store keeps its version (SQLite's ``PRAGMA user_version``).
+PG_VERSION_TABLE = "tuicoach_schema"
+
+
+def pg_version_of(connection: Any) -> int | None:
+    """The store's version; 0 for an empty database; ``None`` for another program's tables."""
+    found = connection.execute(
+        "SELECT count(*) FROM information_schema.tables "
+        "WHERE table_schema = current_schema() AND table_name = ?",
+        (PG_VERSION_TABLE,),
+    ).fetchone()[0]
+    if found:
+        row = connection.execute(f"SELECT version FROM {PG_VERSION_TABLE}").fetchone()
+        return 0 if row is None else int(row[0])
+    others = connection.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()"
+    ).fetchone()[0]
+    return None if others else 0
+
+
+def upgrade_pg(connection: Any, *, target: int = SCHEMA_VERSION) -> int:
+    """:func:`upgrade` for PostgreSQL: the steps it lacks, in one transaction.
+
+    An advisory lock held for the transaction makes two processes opening one
+    old database at once upgrade it once; the version is read under it.
+    ``connection`` is a :class:`~tuicoach.store.engine.PgConnection` in
+    autocommit mode; on any failure nothing changes.
+    """
+    raw = connection.raw
+    with raw.transaction():
+        connection.execute("SELECT pg_advisory_xact_lock(?)", (APPLICATION_ID,))
+        found = pg_version_of(connection)
+        if found is None:
+            raise ForeignDatabase()
+        if found > SCHEMA_VERSION:
+            raise NewerSchema(found)
+        if found == 0 and target > 0:
+            raw.execute(
+                f"CREATE TABLE {PG_VERSION_TABLE} ("
+                "one integer PRIMARY KEY CHECK (one = 1), version integer NOT NULL)"
+            )
+            raw.execute(f"INSERT INTO {PG_VERSION_TABLE} (one, version) VALUES (1, 0)")
+        for migration in MIGRATIONS[found:target]:
+            if isinstance(migration, Steps):
+                migration.run_pg(connection)
+            elif callable(migration):
+                migration(connection)
+            else:
+                raise TypeError("a PostgreSQL store runs named steps only (schema.Steps)")
+        if found < target:
+            connection.execute(f"UPDATE {PG_VERSION_TABLE} SET version = ?", (int(target),))
+    return found
+
+
+class ForeignDatabase(Exception):
+    """The PostgreSQL database holds another program's tables."""

@@ -42,7 +42,8 @@ from tuicoach.domain.owed import (
     OwedTracker,
 )
 from tuicoach.domain.triage import Triage
-from tuicoach.store import schema
+from tuicoach.store import engine, schema
+from tuicoach.store.engine import Db, PgConnection
 
 #: The lists a tweet can be fetched in.
 STREAMS = frozenset({"home", "mentions", "own"})
@@ -56,7 +57,11 @@ _Row = TypeVar("_Row")
 
 
 class StoreError(Exception):
-    """The database cannot be used; ``str(error)`` says why and what to do."""
+    """The database cannot be used; ``str(error)`` says why and what to do.
+
+    ``path`` is the SQLite file, or for a store on PostgreSQL the database's
+    name (the message names its URL, without the password).
+    """
 
     def __init__(self, message: str, path: Path) -> None:
         super().__init__(message)
@@ -186,6 +191,17 @@ _TWEET_UPSERT = (
         [f"{c} = excluded.{c}" for c in _REPLACED]
         + [f"{c} = coalesce(excluded.{c}, {c})" for c in _KEPT_IF_MISSING]
         + ["local = max(local, excluded.local)"]
+    )
+)
+# PostgreSQL's own spelling of the same upsert: the stored row is named by its
+# table, and two values' larger is greatest() (SQLite's two-argument max()).
+_TWEET_UPSERT_PG = (
+    f"INSERT INTO tweets ({TWEET_COLUMNS}, local) VALUES ({', '.join('?' * 17)}) "
+    "ON CONFLICT (id) DO UPDATE SET "
+    + ", ".join(
+        [f"{c} = excluded.{c}" for c in _REPLACED]
+        + [f"{c} = coalesce(excluded.{c}, tweets.{c})" for c in _KEPT_IF_MISSING]
+        + ["local = greatest(tweets.local, excluded.local)"]
     )
 )
 _USER_COLUMNS = (
@@ -457,10 +473,15 @@ class _TrackerCache:
 class Store:
     """One account's tweets, users, marks, drafts, outbox and sync cursors."""
 
-    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
-        """Use :meth:`open`; this takes a connection already checked and migrated."""
+    def __init__(
+        self, path: Path, connection: sqlite3.Connection | None, *, pg: Any = None
+    ) -> None:
+        """Use :meth:`open` or :meth:`connect`; this takes a connection already checked
+        and migrated (``pg``: a :class:`tuicoach.store.pg.PgPool` instead)."""
         self._path = path
         self._conn: sqlite3.Connection | None = connection
+        self._pg = pg
+        self._pg_held: PgConnection | None = None  # this block's connection, under the lock
         self._lock = threading.RLock()
         self._owed_cache: _TrackerCache | None = None
         self._triage: Triage | None = None  # None: the default triage settings
@@ -516,6 +537,40 @@ class Store:
             raise
         return cls(path, connection)
 
+    @classmethod
+    def connect(cls, url: str, *, password: str | None = None) -> Store:
+        """Open and upgrade the store in the PostgreSQL database at ``url``.
+
+        ``password`` (from the keyring) is used when given; otherwise libpq finds
+        one as it always does (``~/.pgpass``, a service file, ``$PGPASSWORD``).
+        It is never stored, printed nor logged: messages name :func:`engine.redact`.
+        An unreachable server, a refused password, a missing database, another
+        program's tables or a newer tuicoach's are a :class:`StoreError` that says
+        so and what to do; nothing is created or changed then.
+        """
+        from tuicoach.store import pg
+
+        return cls(
+            Path(engine.database_of(url) or "postgresql"), None, pg=pg.open_pool(url, password)
+        )
+
+    @classmethod
+    def open_target(cls, target: str | os.PathLike[str], *, password: str | None = None) -> Store:
+        """:meth:`connect` for a ``postgresql://`` URL, else :meth:`open` for a file."""
+        if engine.is_pg_url(target):
+            return cls.connect(str(target), password=password)
+        return cls.open(target)
+
+    @property
+    def engine(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return "sqlite" if self._pg is None else "postgresql"
+
+    @property
+    def where(self) -> str:
+        """The file, or the PostgreSQL URL without its password: for messages."""
+        return str(self._path) if self._pg is None else str(self._pg.redacted)
+
     @staticmethod
     def _prepare(path: Path, connection: sqlite3.Connection, *, check: bool = True) -> None:
         try:
@@ -557,6 +612,9 @@ class Store:
                 self._conn.close()
                 self._conn = None
                 self._owed_cache = None
+            if self._pg is not None:
+                self._pg.close()
+                self._owed_cache = None
 
     def __enter__(self) -> Store:
         return self
@@ -570,7 +628,7 @@ class Store:
         self.close()
 
     def __repr__(self) -> str:
-        return f"Store({str(self._path)!r})"
+        return f"Store({self.where!r})"
 
     # -- transactions
 
@@ -580,13 +638,18 @@ class Store:
         return self._conn
 
     @contextmanager
-    def reading(self, *, snapshot: bool = False) -> Iterator[sqlite3.Connection]:
+    def reading(self, *, snapshot: bool = False) -> Iterator[Db]:
         """The connection, for reads, held by this thread until the block ends.
 
         ``snapshot`` sees one moment across the block's queries. Public, for
         modules that keep their own tables in this file (``store/queue.py``, a
         backend's ``outbox_store``): SQLite errors leave as :class:`StoreError`.
         """
+        if self._pg is not None:
+            begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" if snapshot else None
+            with self._pg_block(begin) as db:
+                yield db
+            return
         with self._lock:
             connection = self._connection()
             try:
@@ -601,11 +664,15 @@ class Store:
                 raise _error(self._path, exc, opening=False) from None
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[Db]:
         """One write transaction on the connection: all of it is saved, or none of it.
 
         Public, for modules with their own tables (see :meth:`reading`).
         """
+        if self._pg is not None:
+            with self._pg_block("BEGIN") as db:
+                yield db
+            return
         with self._lock:
             connection = self._connection()
             try:
@@ -619,6 +686,33 @@ class Store:
                     raise
             except sqlite3.Error as exc:
                 raise _error(self._path, exc, opening=False) from None
+
+    @contextmanager
+    def _pg_block(self, begin: str | None) -> Iterator[PgConnection]:
+        """A pooled PostgreSQL connection for one block, under the store's lock.
+
+        A block inside another in the same thread (a read inside a write) gets
+        the outer block's connection, and so sees its writes, as on SQLite.
+        """
+        with self._lock:
+            if self._pg_held is not None:
+                yield self._pg_held
+                return
+            with self._pg.connection() as db:
+                self._pg_held = db
+                try:
+                    if begin is not None:
+                        db.raw.execute(begin)
+                    try:
+                        yield db
+                        if begin is not None:
+                            db.raw.execute("COMMIT")
+                    except BaseException:
+                        if db.in_transaction:
+                            db.raw.execute("ROLLBACK")
+                        raise
+                finally:
+                    self._pg_held = None
 
     # Old names, kept for code written before these were public.
     _reading = reading
@@ -659,14 +753,14 @@ class Store:
         with self.transaction() as db:
             self._upsert_users(db, list(users))
 
-    def _upsert_users(self, db: sqlite3.Connection, users: list[User]) -> None:
+    def _upsert_users(self, db: Db, users: list[User]) -> None:
         db.executemany(
             f"INSERT INTO users ({_USER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (id) DO UPDATE SET username = excluded.username, "
             "name = excluded.name, description = excluded.description, "
-            "followers_count = coalesce(excluded.followers_count, followers_count), "
-            "following_count = coalesce(excluded.following_count, following_count), "
-            "tweet_count = coalesce(excluded.tweet_count, tweet_count), "
+            "followers_count = coalesce(excluded.followers_count, users.followers_count), "
+            "following_count = coalesce(excluded.following_count, users.following_count), "
+            "tweet_count = coalesce(excluded.tweet_count, users.tweet_count), "
             "verified = excluded.verified, protected = excluded.protected",
             [_user_params(u) for u in users],
         )
@@ -695,6 +789,8 @@ class Store:
         "saved_searches": ("created_at", "updated_at"),
         "opportunities": ("found_at", "until"),
         "opportunity_undo": ("until",),
+        # the team (tuicoach/store/team.py)
+        "claims": ("claimed_at",),
     }
 
     def shift_times(self, delta: timedelta, *, meta: Mapping[str, str] | None = None) -> None:
@@ -704,6 +800,10 @@ class Store:
         day; writing its anchor in the same transaction means a crash can never
         leave the world half moved, nor moved twice.
         """
+        if self._pg is not None:
+            raise StoreError(
+                f"{self.where}: moving the clock is for the demo's SQLite file only", self._path
+            )
         with self.transaction() as db:
             if delta:
                 for table, columns in self._TIME_COLUMNS.items():
@@ -742,10 +842,9 @@ class Store:
         self.tweets_written(batch)
 
     @staticmethod
-    def keep_tweets(
-        db: sqlite3.Connection, batch: list[Tweet], *, stream: str | None, local: bool
-    ) -> None:
-        db.executemany(_TWEET_UPSERT, [_tweet_params(t, local) for t in batch])
+    def keep_tweets(db: Db, batch: list[Tweet], *, stream: str | None, local: bool) -> None:
+        upsert = _TWEET_UPSERT_PG if isinstance(db, PgConnection) else _TWEET_UPSERT
+        db.executemany(upsert, [_tweet_params(t, local) for t in batch])
         if stream is not None:
             db.executemany(
                 "INSERT OR IGNORE INTO tweet_streams (stream, tweet_id) VALUES (?, ?)",
@@ -855,8 +954,10 @@ class Store:
         until = None if mark.until is None else ts(mark.until)
         with self.transaction() as db:
             db.execute(
-                "INSERT OR REPLACE INTO marks (tweet_id, kind, reason, marked_at, until) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO marks (tweet_id, kind, reason, marked_at, until) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (tweet_id) DO UPDATE SET "
+                "kind = excluded.kind, reason = excluded.reason, "
+                "marked_at = excluded.marked_at, until = excluded.until",
                 (tweet_id, mark.kind.value, mark.reason, ts(mark.at), until),
             )
 
@@ -876,7 +977,7 @@ class Store:
             return self.marks_in(db)
 
     @staticmethod
-    def marks_in(db: sqlite3.Connection) -> dict[str, Mark]:
+    def marks_in(db: Db) -> dict[str, Mark]:
         rows = db.execute("SELECT tweet_id, kind, reason, marked_at, until FROM marks").fetchall()
         return {row[0]: _mark(row[1:]) for row in rows}
 
@@ -896,7 +997,7 @@ class Store:
             return self.muted_in(db)
 
     @staticmethod
-    def muted_in(db: sqlite3.Connection) -> frozenset[str]:
+    def muted_in(db: Db) -> frozenset[str]:
         return frozenset(r[0] for r in db.execute("SELECT user_id FROM muted").fetchall())
 
     # -- owed replies
@@ -907,12 +1008,14 @@ class Store:
             self._triage = triage
             self._owed_cache = None
 
-    def owed_tracker(
-        self, db: sqlite3.Connection, account_id: str, account_username: str | None
-    ) -> OwedTracker:
+    def owed_tracker(self, db: Db, account_id: str, account_username: str | None) -> OwedTracker:
         """The tracker over every stored tweet, rebuilt only when another process wrote."""
         key = (account_id, account_username)
-        data_version: int = db.execute("PRAGMA data_version").fetchone()[0]
+        data_version: int = db.execute(
+            "SELECT version FROM data_version"
+            if isinstance(db, PgConnection)
+            else "PRAGMA data_version"
+        ).fetchone()[0]
         cache = self._owed_cache
         if cache is None or cache.key != key or cache.data_version != data_version:
             tweets = [tweet_from_row(r) for r in db.execute(f"SELECT {TWEET_COLUMNS} FROM tweets")]
@@ -1056,13 +1159,11 @@ class Store:
                 ).rowcount
                 if updated:
                     return draft_id
-            cursor = db.execute(
+            new_id: int = db.execute(
                 "INSERT INTO drafts (text, reply_to_id, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?) RETURNING id",
                 (text, reply_to_id, stamp, stamp),
-            )
-            new_id = cursor.lastrowid
-            assert new_id is not None
+            ).fetchone()[0]
             return new_id
 
     _DRAFT = "SELECT id, text, reply_to_id, created_at, updated_at FROM drafts"
@@ -1218,7 +1319,7 @@ def _owned(name: str) -> Any:
 _ts, _dt, _dt_or_none, _tweet, _TWEET_COLUMNS = ts, dt, dt_or_none, tweet_from_row, TWEET_COLUMNS
 
 
-def _put_meta(db: sqlite3.Connection, key: str, value: str) -> None:
+def _put_meta(db: Db, key: str, value: str) -> None:
     db.execute(
         "INSERT INTO meta (key, value) VALUES (?, ?) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -1227,7 +1328,7 @@ def _put_meta(db: sqlite3.Connection, key: str, value: str) -> None:
 
 
 def _by_id(
-    db: sqlite3.Connection,
+    db: Db,
     select: str,
     ids: Iterable[str],
     make: Callable[[tuple[Any, ...]], _Row],

@@ -213,12 +213,17 @@ def _selected_connect(
     from tuicoach.backends.base import NotSignedIn
 
     kind = registry.load(registry.selected_name(settings.backend))  # UnknownBackend: a ValueError
+    from tuicoach.config import store_password, store_url
+
+    url = store_url(settings.config, getattr(args, "store", None))  # None: the SQLite file
     # The backends' tables as the file has them; the backend defaults what is missing.
     request = registry.Request(
         data_dir=data_dir,
         clock=clock,
         account=getattr(args, "account", None),
         sections=settings.sections,
+        store_url=url,
+        store_password=None if url is None else store_password(url),
     )
     try:
         return backend_connect(kind, request, rank_by_followers=settings.rank_by_followers)

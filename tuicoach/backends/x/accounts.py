@@ -263,6 +263,8 @@ def open_signed_in(
     env: Mapping[str, str] | None = None,
     sleep: Callable[[float], None] | None = None,
     clock: Callable[[], datetime] | None = None,
+    store_url: str | None = None,
+    store_password: str | None = None,
 ) -> tuple[Store, XBackend] | None:
     """The signed-in account's store and backend, or ``None`` when nobody is signed in.
 
@@ -297,7 +299,11 @@ def open_signed_in(
         index.save()
         username = user.username
         asked = user
-    store = Store.open(paths.account_db(folder, username))
+    store = (
+        Store.connect(store_url, password=store_password)
+        if store_url
+        else Store.open(paths.account_db(folder, username))
+    )
     try:
         backend = XBackend.open(
             store,
@@ -325,6 +331,8 @@ def signed_in_opener(
     pricing: PricingSettings | None = None,
     env: Mapping[str, str] | None = None,
     clock: Callable[[], datetime] | None = None,
+    store_url: str | None = None,
+    store_password: str | None = None,
 ) -> Callable[[], tuple[Store, XBackend]] | None:
     """For the app's start: is anyone signed in? If so, a function that opens the account.
 
@@ -345,6 +353,8 @@ def signed_in_opener(
             pricing=pricing,
             env=env,
             clock=clock,
+            store_url=store_url,
+            store_password=store_password,
         )
         if opened is None:
             raise SignInError("No X account is signed in any more; run `tuicoach login`.")

@@ -64,6 +64,8 @@ def opener(request: Request) -> Opener | None:
             settings=settings,
             pricing=pricing,
             clock=request.clock,
+            store_url=request.store_url,
+            store_password=request.store_password,
         )
     except SignInError as exc:
         raise _signed_in_error(exc) from None
@@ -87,6 +89,8 @@ def open_store(request: Request) -> Store | None:
     from tuicoach.backends.x.credentials import SignInError
     from tuicoach.store import Store
 
+    if request.store_url:  # the team's store on PostgreSQL, not a file in the data folder
+        return Store.connect(request.store_url, password=request.store_password)
     data = request.data_dir
     try:
         username = account_username(request.account, data)

@@ -7,11 +7,11 @@ place ``tuicoach.store.schema.MIGRATIONS`` gives it. Stdlib and store only.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
 from tuicoach.store import schema
+from tuicoach.store.engine import Db
 from tuicoach.store.store import Store, ts
 
 # Step 2 -> 3. Shipped: never edit.
@@ -33,7 +33,24 @@ CREATE TABLE usage_reads (
 ) WITHOUT ROWID;
 """
 
-schema.register_steps({"x.usage": V3_USAGE})
+# The same step for a store on PostgreSQL (see tuicoach/store/pg_schema.py).
+PG_USAGE = """
+CREATE TABLE usage_counts (
+    day text COLLATE "C" NOT NULL,
+    metric text COLLATE "C" NOT NULL,
+    count bigint NOT NULL DEFAULT 0,
+    PRIMARY KEY (day, metric)
+);
+
+CREATE TABLE usage_reads (
+    day text COLLATE "C" NOT NULL,
+    kind text COLLATE "C" NOT NULL CHECK (kind IN ('post', 'user')),
+    item_id text COLLATE "C" NOT NULL,
+    PRIMARY KEY (day, kind, item_id)
+);
+"""
+
+schema.register_steps({"x.usage": V3_USAGE}, postgresql={"x.usage": PG_USAGE})
 
 
 #: A kind of read -> the kind of item it reads (X bills each item once a UTC day).
@@ -45,10 +62,10 @@ def day_of(moment: datetime) -> str:
     return ts(moment)[:10]
 
 
-def _add_count(db: sqlite3.Connection, day: str, metric: str, count: int) -> None:
+def _add_count(db: Db, day: str, metric: str, count: int) -> None:
     db.execute(
         "INSERT INTO usage_counts (day, metric, count) VALUES (?, ?, ?) "
-        "ON CONFLICT (day, metric) DO UPDATE SET count = count + excluded.count",
+        "ON CONFLICT (day, metric) DO UPDATE SET count = usage_counts.count + excluded.count",
         (day, metric, count),
     )
 
@@ -78,12 +95,14 @@ def record(
                 raise ValueError(
                     f"unknown kind of read {kind!r}; expected one of {', '.join(READ_KINDS)}"
                 )
-            before = db.total_changes
-            db.executemany(
-                "INSERT OR IGNORE INTO usage_reads (day, kind, item_id) VALUES (?, ?, ?)",
-                [(day, READ_KINDS[kind], item) for item in dict.fromkeys(ids)],
+            # On both engines, an executemany's rowcount is the rows it inserted.
+            billed[kind] = max(
+                0,
+                db.executemany(
+                    "INSERT OR IGNORE INTO usage_reads (day, kind, item_id) VALUES (?, ?, ?)",
+                    [(day, READ_KINDS[kind], item) for item in dict.fromkeys(ids)],
+                ).rowcount,
             )
-            billed[kind] = db.total_changes - before
             if billed[kind]:
                 _add_count(db, day, f"{kind}_reads", billed[kind])
         for metric, count in (counts or {}).items():

@@ -1,0 +1,56 @@
+"""The X commands on a store in PostgreSQL: `--store`, `$TUICOACH_STORE_URL`, `[store] url`.
+
+Real subprocesses against the fake X API and the session's throwaway PostgreSQL
+server: what `sync` fetched is in the database (and no SQLite file is made), and
+`owed`, `post` and `outbox` read and write it there, as a teammate's machine would.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fake_x_api import World
+from test_x_cli import environment, tuicoach
+
+from tuicoach.store import Store
+
+
+@pytest.fixture
+def world(world: World) -> World:
+    world.fake.add_tweet(world.friends[0], "Good morning, bakers")
+    world.fake.add_tweet(world.strangers[0], "@acme_bakery do you have rye today?")
+    world.fake.add_tweet(world.me, "Rye and spelt on the shelves from 8")
+    return world
+
+
+def test_sync_owed_and_post_go_to_the_postgresql_store(
+    world: World, tmp_path: Path, pg_url: str
+) -> None:
+    env = environment(world, tmp_path)
+    synced = tuicoach(env, "sync", "--json", "--store", pg_url)
+    assert synced.returncode == 0, synced.stderr
+    assert json.loads(synced.stdout)["streams"]["mentions"]["new"] == 1
+    assert not list((tmp_path / "data").rglob("*.sqlite3"))  # nothing went to a file
+
+    owed = tuicoach({**env, "TUICOACH_STORE_URL": pg_url}, "owed", "--json")
+    assert owed.returncode == 0, owed.stderr
+    [mention] = json.loads(owed.stdout)
+    assert "rye today" in mention["text"]
+
+    (tmp_path / "config.toml").write_text(f'[store]\nurl = "{pg_url}"\n')
+    posted = tuicoach(env, "post", "--reply-to", mention["id"], "@someone Yes, from 8!")
+    assert posted.returncode == 0, posted.stderr
+    with Store.connect(pg_url) as store:
+        assert store.owed(now=store.outbox_items()[0].created_at) == []
+        assert [i.state.value for i in store.outbox_items()] == ["sent"]
+    assert not list((tmp_path / "data").rglob("*.sqlite3"))
+
+
+def test_a_dead_store_is_exit_3_naming_the_url(world: World, tmp_path: Path) -> None:
+    env = environment(world, tmp_path)
+    done = tuicoach(env, "sync", "--store", "postgresql://jen:hunter2-pw@127.0.0.1:1/acme")
+    assert done.returncode == 3
+    assert "cannot reach the PostgreSQL server at postgresql://jen@127.0.0.1:1/acme" in done.stderr
+    assert "hunter2-pw" not in done.stdout + done.stderr

@@ -1,0 +1,65 @@
+"""The app on a store in PostgreSQL: two teammates' apps (separate data folders) on one database.
+
+The X backend against the fake X API on 127.0.0.1, both apps driven by Pilot at
+once. One syncs; the other opens on the same mentions from the database without
+asking X anything; a mark made on the shared store is seen on the next refresh.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import test_ui_x
+from fake_x_api import World
+from test_ui_x import clock, world  # noqa: F401  (its fixtures, used here too)
+from ui_helpers import RecordingApp, settle
+
+from tuicoach.backends.registry import Request, load
+from tuicoach.backends.x.config import XSection
+from tuicoach.store import Store
+from tuicoach.ui.launch import backend_connect
+
+
+def teammate(on: World, data: Path, time: test_ui_x.Clock, url: str) -> RecordingApp:
+    x = XSection(api_base=on.fake.url, timeout=0.5, retries=1)
+    request = Request(data_dir=data, clock=time, sections={"x": x}, store_url=url)
+    connect = backend_connect(load("x"), request)
+    assert connect is not None
+    return RecordingApp(connect=connect, clock=time, theme="espresso", sync=False)
+
+
+def owed_texts(app: RecordingApp) -> set[str]:
+    snapshot = app.main.mentions.snapshot
+    assert snapshot is not None
+    return {row.tweet.text for row in snapshot.owed}
+
+
+async def test_two_apps_share_one_postgresql_store(
+    world: World,  # noqa: F811
+    clock: test_ui_x.Clock,  # noqa: F811
+    tmp_path: Path,
+    pg_url: str,
+) -> None:
+    jen = teammate(world, tmp_path / "jen", clock, pg_url)
+    sam = teammate(world, tmp_path / "sam", clock, pg_url)
+    both = {"@acme_bakery do you have rye today?", "@acme_bakery is it vegan?"}
+    async with jen.run_test(size=test_ui_x.WIDE) as jp:
+        await settle(jp)
+        await test_ui_x.refresh(jp, clock)  # Jen's app syncs
+        assert owed_texts(jen) == both
+        fetched = len(world.fake.requests())
+        async with sam.run_test(size=test_ui_x.WIDE) as sp:
+            await settle(sp)
+            # Sam's app opened on what Jen's fetched, from the database: it asked X only
+            # whose the credentials are (once per data folder), no tweets.
+            assert owed_texts(sam) == both
+            assert {s.route for s in world.fake.requests()[fetched:]} <= {"me"}
+            # Jen answers one in person and marks it; Sam's next refresh shows it gone.
+            vegan = next(
+                r.tweet for r in jen.main.mentions.snapshot.owed if "vegan" in r.tweet.text
+            )  # type: ignore[union-attr]
+            with Store.connect(pg_url) as shared:
+                shared.mark_no_reply(vegan.id, "answered in person", now=clock.now)
+            await test_ui_x.refresh(sp, clock)
+            assert owed_texts(sam) == {"@acme_bakery do you have rye today?"}
+    assert not list(tmp_path.rglob("*.sqlite3"))  # neither app made a file of its own
