@@ -398,7 +398,7 @@ class XBackend:
         usage, spent = cost.today(
             self.store, now=self._clock(), table=self.pricing.table, units_table=self.pricing.units
         )
-        reads = usage.post_reads + usage.user_reads
+        reads = usage.post_reads + usage.owned_reads + usage.user_reads
         return f"X today {cost.format_dollars(spent)} ({reads} reads)"
 
     def rate_limits(self) -> Mapping[str, RateLimited]:
