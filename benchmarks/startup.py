@@ -98,6 +98,7 @@ def first_words(data_dir: Path) -> bytes:
     """The newest timeline tweet's first two words, as the demo shows them."""
     sys.path.insert(0, str(REPO))
     from tuicoach import paths
+    from tuicoach.backends import registry  # noqa: F401  (the backends' schema steps)
     from tuicoach.store import Store
 
     with Store.open(paths.demo_db(data_dir)) as store:
