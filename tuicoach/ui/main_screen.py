@@ -191,6 +191,11 @@ class MainScreen(Screen[None]):
 
     def action_show_pane(self, name: str) -> None:
         if name == "listening" and self.listening is None:
+            account = self.tuicoach.account
+            if account is not None and account.backend.capabilities.search:
+                self._mount_listening(account)  # asked for before it came (after_data)
+                self.call_after_refresh(self.action_show_pane, name)
+                return
             self.app.notify("Listening needs a backend that can search.", severity="warning")
             return
         self.active = name
