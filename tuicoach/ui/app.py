@@ -129,16 +129,18 @@ class TuicoachApp(App[None]):
         self.set_keymap(self.keymap)
         for notice in self.theme_notices:  # file names and "[colors]" are text, not markup
             self.notify(notice, title="Theme", severity="warning", timeout=15, markup=False)
-        if self._opening is not None:
-            await self._first_data(self._opening)
 
-    async def _first_data(self, opening: Future[view.Opened]) -> None:
+    async def first_data(self) -> None:
         """The account's data, into the panes before the first frame is drawn.
 
-        Textual draws nothing until the app is mounted: waiting here (the main screen
-        composes meanwhile) puts the data in the first frame, so the panes are drawn once.
-        The text area, the coach and the footer follow (MainScreen.after_data).
+        The main screen awaits this in its ``on_mount``: Textual draws a screen only
+        once it is mounted, so waiting there (its panes are composed by then) puts the
+        data in the first frame, and the panes are drawn once. The text area, the coach
+        and the footer follow (MainScreen.after_data).
         """
+        opening, self._opening = self._opening, None
+        if opening is None:
+            return
         try:
             opened = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(opening)),
                                             FIRST_DATA_WAIT)  # fmt: skip
@@ -147,7 +149,7 @@ class TuicoachApp(App[None]):
         except Exception as error:  # said once the panes (and the status bar) are up
             self.call_after_refresh(self._open_failed, error)
         else:
-            self._opened(messages.AccountOpened(opened))
+            self._show_opened(opened)
 
     async def on_ready(self) -> None:
         """The first frame is on screen."""
@@ -182,10 +184,13 @@ class TuicoachApp(App[None]):
 
     @on(messages.AccountOpened)
     def _opened(self, message: messages.AccountOpened) -> None:
-        opened, screen = message.opened, self.main
-        if not screen.is_mounted:  # a fast open can beat the panes being built: wait for them
+        if not self.main.is_mounted:  # a fast open can beat the panes being built: wait
             self.call_after_refresh(self._opened, message)
             return
+        self._show_opened(message.opened)
+
+    def _show_opened(self, opened: view.Opened) -> None:
+        screen = self.main
         self.account = opened.account
         screen.open(opened)
         backend = opened.account.backend

@@ -77,8 +77,9 @@ class MainScreen(Screen[None]):
                 yield CoachPane(clock)
         yield StatusBar()  # the Footer follows the data (after_data)
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self._place()
+        await self.tuicoach.first_data()  # the data, before this screen is first drawn
 
     def open(self, opened: Opened) -> None:
         """The account's first data, to each pane."""
