@@ -22,6 +22,7 @@ import pytest
 from fake_x_api import FakeX, MemoryKeyring, World, make_world, memory_keyring
 from x_helpers import Clock
 
+import tuicoach.backends.registry  # noqa: F401  (its backends' schema steps, as the app has them)
 from tuicoach.store import Store
 
 REPO = Path(__file__).resolve().parents[1]

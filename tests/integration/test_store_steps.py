@@ -101,31 +101,60 @@ def test_an_unknown_step_is_named() -> None:
         schema.step("nope")
 
 
-def test_the_store_finds_the_backend_steps_without_importing_the_backend(
-    tmp_path: Path,
-) -> None:
-    """Opening a store alone (demo mode, a test) still makes the X tables."""
-    path = tmp_path / "alone.sqlite3"
-    script = (
-        "import sys\n"
-        "from tuicoach.store import Store\n"
-        "assert 'tuicoach.backends.x.outbox_store' not in sys.modules\n"
-        f"Store.open({str(path)!r}).close()\n"
-        "print(sorted(m for m in sys.modules if m.startswith('tuicoach.backends')))\n"
-    )
-    done = subprocess.run(
+def _run(script: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [sys.executable, "-c", script],
         cwd=REPO,
         env={"PYTHONPATH": str(REPO)},
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
     )
-    # Only the table modules came in: no tweepy-bearing X module.
+
+
+def test_the_registry_gives_the_store_the_backend_steps(tmp_path: Path) -> None:
+    """Importing the registry (as the app and every command do) registers X's tables'
+    steps: a store opened then has them, and no tweepy-bearing X module came in."""
+    path = tmp_path / "alone.sqlite3"
+    script = (
+        "import sys\n"
+        "import tuicoach.backends.registry\n"
+        "from tuicoach.store import Store\n"
+        f"Store.open({str(path)!r}).close()\n"
+        "print(sorted(m for m in sys.modules if m.startswith('tuicoach.backends')))\n"
+    )
+    done = _run(script)
+    assert done.returncode == 0, done.stderr
     assert "tuicoach.backends.x.client" not in done.stdout
     assert "tuicoach.backends.x.outbox_store" in done.stdout
     tables = {r[0] for r in sqlite3.connect(path).execute("SELECT name FROM sqlite_schema")}
     assert {"outbox", "usage_counts", "usage_reads", "likes", "queue"} <= tables
+
+
+def test_the_store_imports_no_backend_and_says_so_when_a_step_is_missing(
+    tmp_path: Path,
+) -> None:
+    """The store alone never imports a backend (import-linter could not see it): a
+    database that needs an unregistered step is left as it was, and the message says
+    what to import."""
+    path = tmp_path / "alone.sqlite3"
+    script = (
+        "import sys\n"
+        "from tuicoach.store import Store\n"
+        "try:\n"
+        f"    Store.open({str(path)!r}).close()\n"
+        "except Exception as exc:\n"
+        "    print(type(exc).__name__, exc)\n"
+        "print(sorted(m for m in sys.modules if m.startswith('tuicoach.backends')))\n"
+    )
+    done = _run(script)
+    assert done.returncode == 0, done.stderr
+    assert "x.outbox" in done.stdout and "tuicoach.backends.registry" in done.stdout
+    assert done.stdout.strip().endswith("[]")  # not one backend module came in
+    if path.exists():  # nothing half made: no version, no tables
+        connection = sqlite3.connect(path)
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 0
+        assert connection.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0] == 0
 
 
 def test_transaction_saves_all_or_nothing(store: Store) -> None:

@@ -41,13 +41,14 @@ async def test_two_apps_share_one_postgresql_store(
     pg_url: str,
 ) -> None:
     jen = teammate(world, tmp_path / "jen", clock, pg_url)
-    sam = teammate(world, tmp_path / "sam", clock, pg_url)
     both = {"@acme_bakery do you have rye today?", "@acme_bakery is it vegan?"}
     async with jen.run_test(size=test_ui_x.WIDE) as jp:
         await settle(jp)
         await test_ui_x.refresh(jp, clock)  # Jen's app syncs
         assert owed_texts(jen) == both
         fetched = len(world.fake.requests())
+        # Sam starts his app now (an app opens its account as it is made, before it runs).
+        sam = teammate(world, tmp_path / "sam", clock, pg_url)
         async with sam.run_test(size=test_ui_x.WIDE) as sp:
             await settle(sp)
             # Sam's app opened on what Jen's fetched, from the database: it asked X only

@@ -183,3 +183,21 @@ def test_a_complaint_is_listed_before_a_plain_question_of_the_same_band() -> Non
     owed = tracker.owed(now=NOW)
     assert [o.band for o in owed] == [Band.NEEDS_ANSWER, Band.NEEDS_ANSWER]
     assert [o.tweet.id for o in owed] == ["2", "1"]
+
+
+def test_importing_triage_compiles_no_reader() -> None:
+    """The default reader is built on first use: importing the store (every command does)
+    stays cheap. Checked in a fresh interpreter, where no other test built it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import tuicoach.domain.triage as t, tuicoach.store\n"
+        "print(t.default_triage.cache_info().currsize)\n"
+        "t.classify('thanks!')\n"
+        "print(t.default_triage.cache_info().currsize, t.DEFAULT_TRIAGE is t.default_triage())\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split("\n")
+    assert out[:2] == ["0", "1 True"]

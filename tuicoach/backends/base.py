@@ -79,6 +79,33 @@ class Offline(BackendError):
     """No network, a timeout, or a 5xx that outlasted the retries."""
 
 
+class ResponseLost(Offline):
+    """A request was sent but its answer never came: it may or may not have taken effect."""
+
+
+class Unconfirmed(ResponseLost):
+    """A post was sent and the service's answer was not readable: it may be posted already.
+
+    The backend will not send it again before a lookup of the account's own
+    posts, made after ``check_after``, has not found it. Never "not sent".
+    ``item_id`` is its record on the way out (``tuicoach outbox``).
+    """
+
+    def __init__(self, message: str, *, item_id: int, check_after: datetime) -> None:
+        super().__init__(message)
+        self.item_id = item_id
+        self.check_after = check_after
+
+
+class AlreadyPosted(BackendError):
+    """The same post (text and reply target) is already on the service, from an earlier send."""
+
+    def __init__(self, message: str, *, item_id: int, tweet_id: str | None) -> None:
+        super().__init__(message)
+        self.item_id = item_id
+        self.tweet_id = tweet_id
+
+
 class Refused(BackendError):
     """The service will not do this (and so nothing was sent); the message says the way out."""
 

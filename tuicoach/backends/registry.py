@@ -12,7 +12,11 @@ module that defines ``BACKEND`` (``TUICOACH_BACKEND=mycompany.tuicoach_mastodon`
 ``--demo`` always means the demo.
 
 Adding a backend to tuicoach itself touches one shared line, its entry in
-:data:`BUILTIN`; a backend kept outside needs none.
+:data:`BUILTIN`; a backend kept outside needs none. A built-in backend with
+tables of its own also has its table modules imported here (they register their
+schema steps with the store on import), so every process that can open an
+account upgrades every database the same way, and the dependency is one that
+import-linter sees.
 """
 
 from __future__ import annotations
@@ -24,6 +28,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+# The built-in backends' own tables: importing them registers their schema steps
+# (tuicoach.store.schema.OWNERS gives their places; the store imports no backend).
+from tuicoach.backends.x import outbox_store, usage_store  # noqa: F401
 
 if TYPE_CHECKING:
     from tuicoach.backends.base import Backend

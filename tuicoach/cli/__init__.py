@@ -130,7 +130,10 @@ def _app_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--exit-when", choices=("ready", "loaded"), help=argparse.SUPPRESS)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with ``argv``, only the subcommands it names read their
+    modules for their options (``tuicoach --demo`` imports none of them: start-up)."""
+    named = None if argv is None else set(argv) & SUBCOMMANDS.keys()
     parser = argparse.ArgumentParser(
         prog="tuicoach",
         description="A terminal client for business accounts on X, with a coach. "
@@ -148,13 +151,15 @@ def build_parser() -> argparse.ArgumentParser:
             description=help_text[0].upper() + help_text[1:] + ".",
         )
         _common(sub, suppress=True)
-        _load(name).add_arguments(sub)
+        if named is None or name in named:
+            _load(name).add_arguments(sub)
         sub.epilog = f"{sub.epilog} {EXIT_STATUS_HELP}" if sub.epilog else EXIT_STATUS_HELP
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         if args.command is None:

@@ -15,7 +15,6 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from tuicoach.backends.x.listen import BEARER_ENV
 from tuicoach.cli import EXIT_OK, UsageError
 from tuicoach.cli._account import EXIT_X, config, open_account
 
@@ -87,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
     store, backend, kind, _request = opened
     try:
         from tuicoach.backends.x.backend import XBackend
+        from tuicoach.backends.x.listen import BEARER_ENV
 
         if not isinstance(backend, XBackend):
             raise UsageError(

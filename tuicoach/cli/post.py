@@ -69,8 +69,7 @@ def _post(
     kind: BackendKind,
     req: Request,
 ) -> int:
-    from tuicoach.backends.base import BackendError
-    from tuicoach.backends.x.errors import AlreadyPosted, Unconfirmed
+    from tuicoach.backends.base import AlreadyPosted, BackendError, Unconfirmed
     from tuicoach.coach import Coach
     from tuicoach.domain.models import Draft, Severity
 

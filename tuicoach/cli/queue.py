@@ -222,8 +222,8 @@ def _delete(store: Store, args: argparse.Namespace) -> int:
 def _run(
     store: Store, backend: Backend, config: Config, args: argparse.Namespace, now: datetime
 ) -> int:
+    from tuicoach.backends.base import Unconfirmed
     from tuicoach.backends.queue_runner import run_due
-    from tuicoach.backends.x.errors import Unconfirmed
     from tuicoach.cli import EXIT_UNCONFIRMED, UsageError
     from tuicoach.cli._account import EXIT_X
     from tuicoach.store import queue as q

@@ -44,7 +44,6 @@ from typing import Any, NamedTuple
 
 from tuicoach.domain.models import Tweet, User, isoformat
 from tuicoach.domain.triage import (
-    DEFAULT_TRIAGE,
     Band,
     Reason,
     Triage,
@@ -52,6 +51,7 @@ from tuicoach.domain.triage import (
     TriageWords,
     Verdict,
     classify,
+    default_triage,
     triage,
 )
 
@@ -325,7 +325,7 @@ class OwedTracker:
         triage: Triage | None = None,
     ) -> None:
         self.account_id = account_id
-        self._triage = triage or DEFAULT_TRIAGE
+        self._triage = triage or default_triage()
         self._authors: dict[str, User] = dict(authors or {})
         self.account_username = account_username
         self._self_mention = (

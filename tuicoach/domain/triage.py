@@ -1126,17 +1126,29 @@ def _clauses(text: str) -> list[tuple[int, int]]:
 #: 13 MB at most); past it, it starts afresh. The run memo of the gates has the same bound.
 _KNOWN_TEXTS = 20_000
 
-DEFAULT_TRIAGE = Triage()
+
+@functools.cache
+def default_triage() -> Triage:
+    """The reader with the default word lists, built on first use, not on import: its
+    patterns take a while to compile, and importing the store must stay cheap."""
+    return Triage()
+
+
+def __getattr__(name: str) -> Any:
+    """``DEFAULT_TRIAGE``, for code written before :func:`default_triage`."""
+    if name == "DEFAULT_TRIAGE":
+        return default_triage()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def triage(text: str, author: User | None = None) -> Verdict:
     """:meth:`Triage.classify` with the default word lists."""
-    return DEFAULT_TRIAGE.classify(text, author)
+    return default_triage().classify(text, author)
 
 
 def classify(text: str) -> Band:
     """The band of a tweet addressed to the user, from its words alone."""
-    return DEFAULT_TRIAGE.classify(text).band
+    return default_triage().classify(text).band
 
 
 def reasons_json(reasons: Iterable[Reason]) -> list[dict[str, Any]]:

@@ -11,10 +11,12 @@ users' databases already ran it. ``SCHEMA_VERSION`` follows by itself, and
 Each step is named (:class:`Steps`). The store defines its own; a package
 with tables of its own (the X backend's outbox and usage meter) defines the SQL
 of the steps :data:`OWNERS` gives it and registers them with
-:func:`register_steps` on import. The store knows their names, places and
-owning modules, never their SQL, and imports the owner (by name, like a plugin:
-the store does not depend on the backend) when an upgrade needs a step no one
-registered yet, so a database upgrades the same way in every process.
+:func:`register_steps` on import. The store knows their names and places,
+never their SQL, and imports no backend: :mod:`tuicoach.backends.registry`
+imports every built-in backend's table modules, so any process that can open an
+account has every step, and a database upgrades the same way in every process.
+A step nobody registered stops the upgrade (nothing changes) with a message
+naming the way out.
 
 Times are ISO 8601 UTC text with microseconds (``2026-03-01T09:30:00.000000Z``):
 fixed width, so text order is time order.
@@ -22,7 +24,6 @@ fixed width, so text order is time order.
 
 from __future__ import annotations
 
-import importlib
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -194,8 +195,9 @@ _OWN: dict[str, Migration] = {
     "team": _V8_TEAM,
 }
 #: Steps another package defines for its own tables (a backend's outbox, its meter),
-#: and the module that registers them when imported (see :func:`register_steps`).
-#: The store knows their names and places in the order, never their SQL.
+#: and the module that registers them when imported (see :func:`register_steps`;
+#: :mod:`tuicoach.backends.registry` imports them). The store knows their names and
+#: places in the order, never their SQL, and never imports these modules itself.
 OWNERS: dict[str, str] = {
     "x.outbox": "tuicoach.backends.x.outbox_store",
     "x.usage": "tuicoach.backends.x.usage_store",
@@ -241,7 +243,7 @@ def register_steps(
 
 
 def step(name: str, engine: str = "sqlite") -> Migration:
-    """The step called ``name`` for ``engine``, importing the module that owns it if need be."""
+    """The step called ``name`` for ``engine``: the store's own, or one its owner registered."""
     if engine == "postgresql":
         from tuicoach.store.pg_schema import PG_OWN
 
@@ -251,14 +253,16 @@ def step(name: str, engine: str = "sqlite") -> Migration:
         own, registered = _OWN, _registered
     if name in own:
         return own[name]
-    if name not in registered and name in OWNERS:
-        importlib.import_module(OWNERS[name])  # it registers its steps on import
     try:
         return registered[name]
     except KeyError:
         which = "PostgreSQL " if engine == "postgresql" else ""
+        if name not in OWNERS:
+            raise LookupError(f"no {which}schema step {name!r}") from None
         raise LookupError(
-            f"no {which}schema step {name!r}: {OWNERS.get(name, 'no owner')} did not register it"
+            f"no {which}schema step {name!r}: {OWNERS[name]} registers it when imported; "
+            "import tuicoach.backends.registry (it imports every built-in backend's "
+            "tables) before opening a store"
         ) from None
 
 

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import importlib
 import json
 import os
 import shutil
 import sqlite3
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -1190,7 +1190,8 @@ class Store:
     # use the public API above (transaction, reading, keep_tweets...). These
     # methods only forward to them, for callers that hold a Store and not the
     # backend (the compose pane's draft state, `tuicoach outbox`); the module is
-    # found by name, as schema steps are, so the store imports no backend.
+    # found by name among those imported (the registry imports it): the store imports no
+    # backend.
 
     def draft_outbox(self, draft_id: int, *, now: datetime | None = None) -> OutboxStatus | None:
         """What the compose pane says about a draft, and whether Send may post it.
@@ -1311,8 +1312,10 @@ class Store:
 
 
 def _owned(name: str) -> Any:
-    """The module that owns the tables of schema step ``name`` (imported on first use)."""
-    return importlib.import_module(schema.OWNERS[name])
+    """The module that owns the tables of schema step ``name``: imported already, by
+    :mod:`tuicoach.backends.registry` (the store imports no backend)."""
+    schema.step(name)  # a clear LookupError when no one registered it
+    return sys.modules[schema.OWNERS[name]]
 
 
 # Old names, kept for code written before these were public.

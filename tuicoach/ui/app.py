@@ -8,8 +8,10 @@ and is passed on.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -32,6 +34,10 @@ if TYPE_CHECKING:
 
 Clock = Callable[[], datetime]
 Account = view.Account
+
+#: How long the first frame waits for the account's data, so that the panes are drawn
+#: once, with it; an account slower to open shows its panes empty first, then fills them.
+FIRST_DATA_WAIT = 1.0
 
 
 def _commands() -> type[Provider]:
@@ -56,6 +62,7 @@ class TuicoachApp(App[None]):
         self,
         *,
         connect: Callable[[], view.Account] | None,
+        opening: Future[view.Opened] | None = None,
         demo: Callable[[], view.Account] | None = None,
         coach_settings: CoachSettings | None = None,
         clock: Clock = utc_now,
@@ -69,11 +76,16 @@ class TuicoachApp(App[None]):
         config_theme: str | None = None,
         theme_given: bool = False,
     ) -> None:
-        """``data_dir``: where the palette's theme is remembered (None: not remembered).
+        """``opening``: ``connect`` already under way (:func:`view.start_opening`), else the
+        app starts it here. ``data_dir``: where the palette's theme is remembered (None: not
+        remembered).
         ``config_theme``: the config's [theme] name; ``theme_given``: ``--theme`` was used,
         which beats a remembered choice for this run."""
         super().__init__()
         self.connect, self.demo = connect, demo
+        if opening is None and connect is not None and exit_when != "ready":
+            opening = view.start_opening(connect, clock)
+        self._opening = opening
         # The config's hours and tags, for the panes that read them (launch._configure).
         self.posting_hours: object | None = None
         self.business_hours: object | None = None
@@ -113,15 +125,31 @@ class TuicoachApp(App[None]):
         assert isinstance(screen, MainScreen)
         return screen
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.set_keymap(self.keymap)
         for notice in self.theme_notices:  # file names and "[colors]" are text, not markup
             self.notify(notice, title="Theme", severity="warning", timeout=15, markup=False)
-        if self.connect is not None and self.exit_when != "ready":
-            # Open the store in a worker now: it reads while Textual lays out and draws the
-            # first frame, and the text area, the coach and the footer wait until the data
-            # is on screen (MainScreen.after_data).
-            self._open(self.connect)
+
+    async def first_data(self) -> None:
+        """The account's data, into the panes before the first frame is drawn.
+
+        The main screen awaits this in its ``on_mount``: Textual draws a screen only
+        once it is mounted, so waiting there (its panes are composed by then) puts the
+        data in the first frame, and the panes are drawn once. The text area, the coach
+        and the footer follow (MainScreen.after_data).
+        """
+        opening, self._opening = self._opening, None
+        if opening is None:
+            return
+        try:
+            opened = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(opening)),
+                                            FIRST_DATA_WAIT)  # fmt: skip
+        except TimeoutError:  # a slow store: show the empty panes, fill them when it is read
+            self._await_opening(opening)
+        except Exception as error:  # said once the panes (and the status bar) are up
+            self.call_after_refresh(self._open_failed, error)
+        else:
+            self._show_opened(opened)
 
     async def on_ready(self) -> None:
         """The first frame is on screen."""
@@ -150,21 +178,29 @@ class TuicoachApp(App[None]):
     def _open(self, connect: Callable[[], view.Account]) -> None:
         self.post_message(messages.AccountOpened(view.open_session(connect(), self.clock())))
 
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def _await_opening(self, opening: Future[view.Opened]) -> None:
+        self.post_message(messages.AccountOpened(opening.result()))
+
     @on(messages.AccountOpened)
     def _opened(self, message: messages.AccountOpened) -> None:
-        opened, screen = message.opened, self.main
-        if not screen.is_mounted:  # a fast open can beat the panes being built: wait for them
+        if not self.main.is_mounted:  # a fast open can beat the panes being built: wait
             self.call_after_refresh(self._opened, message)
             return
+        self._show_opened(message.opened)
+
+    def _show_opened(self, opened: view.Opened) -> None:
+        screen = self.main
         self.account = opened.account
         screen.open(opened)
         backend = opened.account.backend
         if self.sync:
             self.set_interval(float(self.sync_every or backend.poll_seconds), self.action_refresh)
         self.set_interval(60, screen.tick)
-        # The queue posts what is due while the app is open (and now: what came due since).
+        # The queue posts what is due while the app is open (and, once the data is drawn,
+        # what came due since: its worker's imports would hold up the first frame).
         self.set_interval(60, partial(self._run_queue, opened.account))
-        self._run_queue(opened.account)
+        self.call_after_refresh(self._run_queue, opened.account)
         # The account's data lives as long as the app: freezing it keeps the collector's
         # full passes (150 ms pauses while typing) to what is new.
         gc.freeze()
@@ -235,14 +271,20 @@ class TuicoachApp(App[None]):
         if isinstance(error, BackendError):
             self.post_message(messages.BackendFailed(error))
         elif worker.group == "open":
-            status = self.main.query_one(StatusBar)
-            status.sync_state, status.problem = "could not open", True
-            title = "The account's store could not be opened"
-            self.notify(str(error) or type(error).__name__, title=title, severity="error",
-                        timeout=30, markup=False)  # fmt: skip
+            self._open_failed(error)
         else:
             self.notify(f"{type(error).__name__}: {error}", severity="error", timeout=15,
                         title=f"Something went wrong ({worker.group})", markup=False)  # fmt: skip
+
+    def _open_failed(self, error: BaseException) -> None:
+        if isinstance(error, BackendError):
+            self.post_message(messages.BackendFailed(error))
+            return
+        status = self.main.query_one(StatusBar)
+        status.sync_state, status.problem = "could not open", True
+        title = "The account's store could not be opened"
+        self.notify(str(error) or type(error).__name__, title=title, severity="error",
+                    timeout=30, markup=False)  # fmt: skip
 
     # -- quitting -----------------------------------------------------------------------
 

@@ -1,8 +1,9 @@
 """From ``tuicoach [--demo]`` to a running app: read the config, pick the account, run.
 
-The CLI imports this module only when it launches the app. The store is not
-opened here: the app opens it in a worker after the first paint, so the four
-panes are on screen as soon as Textual can draw them.
+The CLI imports this module only when it launches the app. It imports no
+Textual at the top: :func:`build_app` starts opening the account (the store
+and the first screen's data, in a thread of its own) before Textual is
+imported, and the app draws its panes once, with that data in them.
 """
 
 from __future__ import annotations
@@ -16,14 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tuicoach import paths
-from tuicoach.ui.app import TuicoachApp
-from tuicoach.ui.keys import BINDING_IDS
-from tuicoach.ui.themes import DEFAULT_THEME
 
 if TYPE_CHECKING:
     from tuicoach.backends.registry import BackendKind, Request
     from tuicoach.coach import CoachSettings
     from tuicoach.config import Config
+    from tuicoach.ui.app import TuicoachApp
     from tuicoach.ui.session import Account
 
 Clock = Callable[[], datetime]
@@ -102,6 +101,7 @@ class AppSettings:
 def check_keymap_ids(config: Config) -> None:
     """Every ``[keymap]`` id must name a binding: a typo is a config error, not a silent no-op."""
     from tuicoach.config import ConfigError
+    from tuicoach.ui.keys import BINDING_IDS
 
     for binding_id in config.keymap:
         if binding_id not in BINDING_IDS:
@@ -149,8 +149,21 @@ def build_app(args: argparse.Namespace) -> TuicoachApp:
         connect: Callable[[], Account] | None = demo
     else:
         connect = _selected_connect(args, data_dir, clock, settings)
+    if settings.config is not None:
+        connect = _with_config_triage(_with_listening(connect, settings.config), settings.config)
+        demo = _with_config_triage(demo, settings.config) or demo
+    exit_when = getattr(args, "exit_when", None)
+    # The store is read while Textual loads: opening starts before the app's modules import.
+    from tuicoach.ui.view import start_opening
+
+    opening = start_opening(connect, clock) if connect and exit_when != "ready" else None
+
+    from tuicoach.ui.app import TuicoachApp
+    from tuicoach.ui.themes import DEFAULT_THEME
+
     app = TuicoachApp(
         connect=connect,
+        opening=opening,
         demo=demo,
         coach_settings=settings.coach,
         clock=clock,
@@ -159,7 +172,7 @@ def build_app(args: argparse.Namespace) -> TuicoachApp:
         theme_dirs=[paths.user_themes_dir(config_path)],
         # A fixed clock means a still picture: nothing new should arrive.
         sync=now is None,
-        exit_when=getattr(args, "exit_when", None),
+        exit_when=exit_when,
         data_dir=data_dir,
         config_theme=settings.theme,
         theme_given=getattr(args, "theme", None) is not None,
@@ -170,36 +183,44 @@ def build_app(args: argparse.Namespace) -> TuicoachApp:
 
 
 def _configure(app: TuicoachApp, config: Config) -> None:
-    """The config's tables the panes read: posting and business hours, own tags, triage."""
-    from tuicoach.domain.triage import Triage, TriageSettings
-
+    """The config's tables the panes read: posting and business hours, own tags."""
     app.posting_hours = config.queue.hours
     app.business_hours = config.business_hours
     app.own_tags = tuple(config.feedback_tags)
-    if app.connect is not None:  # [listen]: the budget and the config's searches, in the app too
-        app.connect = _with_listening(app.connect, config.listen)
-    if config.triage != TriageSettings():
-        triage = Triage(config.triage)
-        for name in ("connect", "demo"):
-            opener = getattr(app, name)
-            if opener is not None:
-                setattr(app, name, _with_triage(opener, triage))
 
 
-def _with_listening(connect: Callable[[], Account], settings: object) -> Callable[[], Account]:
+def _with_listening(
+    connect: Callable[[], Account] | None, config: Config
+) -> Callable[[], Account] | None:
+    """``connect``, handing ``[listen]`` (the budget, the searches) to a backend that reads it."""
+    if connect is None:
+        return None
+    opener = connect
+
     def opened() -> Account:
-        account = connect()
+        account = opener()
         if hasattr(account.backend, "listen_settings"):  # a backend that reads [listen]
-            account.backend.listen_settings = settings
+            account.backend.listen_settings = config.listen
         return account
 
     return opened
 
 
-def _with_triage(connect: Callable[[], Account], triage: object) -> Callable[[], Account]:
+def _with_config_triage(
+    connect: Callable[[], Account] | None, config: Config
+) -> Callable[[], Account] | None:
+    """``connect``, banding mentions with the config's ``[triage]`` where it has one."""
+    from tuicoach.domain.triage import TriageSettings
+
+    if connect is None or config.triage == TriageSettings():
+        return connect
+    opener = connect
+
     def opened() -> Account:
-        account = connect()
-        account.store.set_triage(triage)  # type: ignore[arg-type]
+        from tuicoach.domain.triage import Triage  # built in the opening thread, not before
+
+        account = opener()
+        account.store.set_triage(Triage(config.triage))
         return account
 
     return opened

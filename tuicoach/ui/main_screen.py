@@ -77,8 +77,9 @@ class MainScreen(Screen[None]):
                 yield CoachPane(clock)
         yield StatusBar()  # the Footer follows the data (after_data)
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self._place()
+        await self.tuicoach.first_data()  # the data, before this screen is first drawn
 
     def open(self, opened: Opened) -> None:
         """The account's first data, to each pane."""
@@ -91,8 +92,6 @@ class MainScreen(Screen[None]):
         self.query_one(PaneTabs).owed = opened.snapshot.owed_people
         self.coach.owed_changed(opened.snapshot)
         self.composer.open(account, opened.draft, opened.drafts_count)
-        if backend.capabilities.search:
-            self._mount_listening(account)
 
     def _mount_listening(self, account: Account) -> None:
         """Listening, a tab beside Mentions (its own pane where there is room): only where
@@ -115,9 +114,10 @@ class MainScreen(Screen[None]):
 
     @property
     def listening(self) -> ListeningPane | None:
-        from tuicoach.ui.panes.listening import ListeningPane
-
-        return next(iter(self.query(ListeningPane)), None)
+        # By id, not by class: importing the pane's module (and the coach it uses) here
+        # would put it before the first frame, where no backend that can search is open yet.
+        found = next(iter(self.query("#listening-pane")), None)
+        return cast("ListeningPane | None", found)
 
     async def after_data(self, coach_settings: CoachSettings | None) -> None:
         """Once the data is on screen: the text area, the coach (it builds its index in its
@@ -128,6 +128,8 @@ class MainScreen(Screen[None]):
         if composer.account is not None:
             self.coach.start(composer.account, coach_settings)
             composer.rescore()
+            if composer.account.backend.capabilities.search:  # a tab, not shown at first
+                self._mount_listening(composer.account)
         from textual.widgets import Footer  # not needed for the first frame
 
         if not self.query(Footer):
@@ -195,6 +197,11 @@ class MainScreen(Screen[None]):
 
     def action_show_pane(self, name: str) -> None:
         if name == "listening" and self.listening is None:
+            account = self.tuicoach.account
+            if account is not None and account.backend.capabilities.search:
+                self._mount_listening(account)  # asked for before it came (after_data)
+                self.call_after_refresh(self.action_show_pane, name)
+                return
             self.app.notify("Listening needs a backend that can search.", severity="warning")
             return
         self.active = name

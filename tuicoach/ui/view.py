@@ -7,7 +7,9 @@ numbers that the panes' handlers show.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -141,6 +143,28 @@ def open_session(account: Account, now: datetime) -> Opened:
     records = account.store.drafts()
     draft = saved_draft(account, records[0]) if records else None
     return Opened(account, timeline, snapshot, draft, len(records), spend(account))
+
+
+def start_opening(connect: Callable[[], Account], now: Callable[[], datetime]) -> Future[Opened]:
+    """Open the account and read the first screen's data in a thread of its own, now.
+
+    Started before Textual is imported (``launch.build_app``), so the store is
+    read while the app loads and lays out its panes; the app waits a moment for
+    the result and draws the panes once, with the data in them. The thread is a
+    daemon: an app that quits first does not wait for it.
+    """
+    future: Future[Opened] = Future()
+
+    def run() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(open_session(connect(), now()))
+        except BaseException as exc:  # the app shows it: "could not open", with the reason
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="tuicoach-open", daemon=True).start()
+    return future
 
 
 def spend(account: Account) -> str | None:

@@ -38,6 +38,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tuicoach import paths
+from tuicoach.backends import registry  # noqa: F401  (every backend's schema steps: opening)
 from tuicoach.backends.base import (
     BackendError,
     Capabilities,

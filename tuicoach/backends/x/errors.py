@@ -20,6 +20,12 @@ import tweepy
 
 from tuicoach.backends.base import AccessError, AuthError, BackendError, Offline, RateLimited
 
+# The port's errors for a post whose answer was lost, or that is already out: X raises
+# them, and its modules import them from here by these names too.
+from tuicoach.backends.base import AlreadyPosted as AlreadyPosted
+from tuicoach.backends.base import ResponseLost as ResponseLost
+from tuicoach.backends.base import Unconfirmed as Unconfirmed
+
 T = TypeVar("T")
 
 RELOGIN_HINT = "run `tuicoach login` to sign in again"
@@ -45,32 +51,6 @@ class RetryPolicy:
 
 class TooLarge(requests.RequestException):
     """An answer longer than tuicoach reads (see ``transport.MAX_RESPONSE_BYTES``)."""
-
-
-class ResponseLost(Offline):
-    """A request was sent but its answer never came: it may or may not have taken effect."""
-
-
-class Unconfirmed(ResponseLost):
-    """A post was sent and X's answer was not readable: it may be on X already.
-
-    The outbox will not send it again before a lookup of the account's own
-    tweets, made after ``check_after``, has not found it. Never "not sent".
-    """
-
-    def __init__(self, message: str, *, item_id: int, check_after: datetime) -> None:
-        super().__init__(message)
-        self.item_id = item_id
-        self.check_after = check_after
-
-
-class AlreadyPosted(BackendError):
-    """The same post (text and reply target) is already on X, from an earlier send."""
-
-    def __init__(self, message: str, *, item_id: int, tweet_id: str | None) -> None:
-        super().__init__(message)
-        self.item_id = item_id
-        self.tweet_id = tweet_id
 
 
 DEFAULT_RETRY = RetryPolicy()

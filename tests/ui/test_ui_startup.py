@@ -1,0 +1,81 @@
+"""Start-up: the first frame already holds the account's data; a slow store still opens.
+
+The account opens in a thread started before the app (``view.start_opening``),
+and the app waits for it, up to ``FIRST_DATA_WAIT``, before its first frame, so
+the panes are drawn once, with the data. Past that wait, the empty panes show
+first and fill in when the store has been read.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ui_helpers import NOW, RecordingApp, settle
+
+from tuicoach.ui import app as app_module
+from tuicoach.ui import view
+from tuicoach.ui.launch import demo_connect, fixed_clock
+from tuicoach.ui.panes.mentions import MentionsPane
+from tuicoach.ui.panes.timeline import TimelinePane
+
+
+class FirstFrame(RecordingApp):
+    """The app, noting what the panes held when the first frame was on screen."""
+
+    at_ready: tuple[str, int, int] | None = None
+
+    async def on_ready(self) -> None:
+        main = self.main
+        mentions, timeline = main.query_one(MentionsPane), main.query_one(TimelinePane)
+        self.at_ready = (
+            str(mentions.border_title),
+            len(mentions.tweets.rows),
+            len(timeline.tweets.rows),
+        )
+        await super().on_ready()
+
+
+def _app(data: Path, connect: Any, **options: Any) -> FirstFrame:
+    clock = fixed_clock(NOW)
+    return FirstFrame(connect=connect, clock=clock, theme="espresso", sync=False, **options)
+
+
+async def test_the_first_frame_has_the_data_in_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "FIRST_DATA_WAIT", 60.0)  # however loaded the machine
+    clock = fixed_clock(NOW)
+    connect = demo_connect(tmp_path, clock)
+    opening = view.start_opening(connect, clock)  # as launch.build_app does, before the app
+    app = _app(tmp_path, connect, opening=opening)
+    async with app.run_test(size=(160, 45)):
+        assert app.at_ready is not None
+        title, mentions, timeline = app.at_ready
+        assert " owed" in title and mentions > 0 and timeline > 0
+
+
+async def test_a_slow_store_shows_the_panes_first_then_fills_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "FIRST_DATA_WAIT", 0.05)
+    clock = fixed_clock(NOW)
+    demo = demo_connect(tmp_path, clock)
+    release = threading.Event()
+
+    def slow() -> view.Account:
+        assert release.wait(30), "the test never let the store open"
+        return demo()
+
+    app = _app(tmp_path, slow)
+    async with app.run_test(size=(160, 45)) as pilot:
+        assert app.at_ready is not None
+        title, mentions, timeline = app.at_ready
+        assert (title, mentions, timeline) == ("▶ Mentions", 0, 0)
+        release.set()
+        await settle(pilot)  # the worker that waits for the opening, and its message
+        pane = app.main.query_one(MentionsPane)
+        assert " owed" in str(pane.border_title) and len(pane.tweets.rows) > 0
+        assert app.account is not None
