@@ -10,6 +10,7 @@ from textual.widgets import OptionList
 from ui_helpers import NOW, demo_connect, fixed_clock, make_app, settle
 
 from tuicoach.backends.base import Capabilities
+from tuicoach.ui.panes.base import ACTIVE_MARK
 from tuicoach.ui.view import Account
 from tuicoach.ui.widgets.status import PaneTabs
 
@@ -41,6 +42,30 @@ async def test_at_80x24_listening_has_a_tab_with_its_open_count(tmp_path: Path) 
         await pilot.press("h")  # handled: one fewer open, in the tab too
         await settle(pilot)
         assert f"5 Listening · {count - 1} open" in tabs_text(app)
+
+
+async def test_at_160x45_listening_in_the_mentions_column_shows_the_focus_marker(
+    tmp_path: Path,
+) -> None:
+    """Issue 9: the focused pane's title starts with the marker, with no colour needed;
+    Listening, taking the Mentions column, is marked as the other panes are."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        pane = app.main.listening
+        assert pane is not None
+        await pilot.press("5")
+        await settle(pilot)
+        assert app.main.active == "listening" and pane.region.width > 0
+        assert not app.main.mentions.region.width  # it took the Mentions column
+        title = str(pane.border_title)
+        assert title.startswith(f"{ACTIVE_MARK}Listening · ")
+        assert not str(app.main.pane("timeline").border_title).startswith(ACTIVE_MARK)
+        await pilot.press("1")  # the timeline has the focus: the marker moves there
+        await settle(pilot)
+        assert str(app.main.pane("timeline").border_title).startswith(ACTIVE_MARK)
+        assert not str(pane.border_title).startswith(ACTIVE_MARK)
+        assert str(pane.border_title).startswith("Listening · ")
 
 
 async def test_without_search_there_is_no_listening_tab(tmp_path: Path) -> None:

@@ -178,7 +178,8 @@ class MainScreen(Screen[None]):
             pane.set_class(name == self.list_pane, "-shown")
         listening = self.listening
         if listening is not None:
-            listening.set_class(active == "listening", "-active")
+            if listening.active != (active == "listening"):
+                listening.mark_active(active == "listening")
             listening.set_class(self.list_pane == "listening", "-shown")
         self.set_class(self.list_pane == "listening", "-listening")
         self.query_one("#lists").set_class(active in LISTS, "-has-active")

@@ -59,6 +59,7 @@ from tuicoach.store import Store, feedback
 from tuicoach.store.listen import Found, ListenStore
 from tuicoach.ui import messages
 from tuicoach.ui.keys import LISTENING_BINDINGS
+from tuicoach.ui.panes.base import ACTIVE_MARK
 from tuicoach.ui.view import Row
 
 BAND_LABELS = {
@@ -251,7 +252,9 @@ class ListeningPane(Vertical, can_focus=False):
         self._removing: str | None = None  # the search a first ``x`` asked to remove
         self.drafting: str | None = None  # the tweet id the draft area answers
         self._count: int | None = None
-        self.border_title = "Listening"
+        self.active = False  # the main screen's focus: its title starts with ACTIVE_MARK
+        self.title_text = "Listening"
+        self._show_title()
 
     def compose(self) -> ComposeResult:
         yield Static("", id="listen-status", markup=False)
@@ -330,7 +333,8 @@ class ListeningPane(Vertical, can_focus=False):
             target = keep if keep in ids else (found or ids)[0]
             option_list.highlighted = option_list.get_option_index(target)
         count = self.view.open_count
-        self.border_title = f"Listening · {count} open"
+        self.title_text = f"Listening · {count} open"
+        self._show_title()
         status = [s for s in (self.view.status, *self.view.errors) if s]
         self.query_one("#listen-status", Static).update("\n".join(status))
         if count != self._count:
@@ -338,6 +342,15 @@ class ListeningPane(Vertical, can_focus=False):
             self.post_message(self.CountChanged(count))
         if message.note:
             self.notify(message.note, title="Listening")
+
+    def mark_active(self, active: bool) -> None:
+        """Focused or not: as :meth:`Pane.mark_active`, a marker that needs no colour."""
+        self.active = active
+        self.set_class(active, "-active")
+        self._show_title()
+
+    def _show_title(self) -> None:
+        self.border_title = (ACTIVE_MARK if self.active else "") + self.title_text
 
     def _prompt(self, item: Item) -> Content:
         age = _age(self.clock(), item.tweet.created_at)
