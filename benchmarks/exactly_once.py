@@ -46,19 +46,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import fcntl
 import itertools
 import os
-import re
 import secrets
-import select
 import signal
 import sqlite3
-import struct
 import subprocess
 import sys
 import tempfile
-import termios
 import threading
 import time
 from collections.abc import Callable
@@ -71,6 +66,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from fake_x_api import FakeX, World, make_world  # noqa: E402
+from pty_app import ESCAPE, EXPLAINED, LIVE, AppInPty, start_reply  # noqa: E402
 from x_helpers import env_of  # noqa: E402
 
 #: The tuicoach checkout whose `tuicoach` runs (``--repo``); the fake is always this one's.
@@ -194,112 +190,6 @@ def queue_run_again(trial: Trial) -> None:
     trial.run("sync")
 
 
-#: Keystrokes as a terminal sends them.
-ALT_S = b"\x1bs"  # Send (binding `send`: alt+s)
-ESCAPE = b"\x1b"
-TAB = b"\t"
-ENTER = b"\r"
-_ESCAPES = re.compile(rb"\x1b(?:\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
-#: What the restarted app's Send shows instead of sending (PostAsNewScreen's title).
-EXPLAINED = "This draft was sent before"
-#: What the coach's question before a send says (ConfirmSendScreen's buttons).
-COACH_ASKS = ("Send anyway", "Override…", "Post anyway")
-
-
-class AppInPty:
-    """The real ``tuicoach`` app in a pseudo-terminal of 160x45, driven by its keys.
-
-    What it draws is read back with the escape sequences dropped: enough to wait for
-    a word on screen (a line Textual repaints is written whole), not a screen model.
-    """
-
-    def __init__(self, trial: Trial) -> None:
-        master, slave = os.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 45, 160, 0, 0))
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tuicoach"],
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            env=trial.env | {"TERM": "xterm-256color"},
-            cwd=UNDER_TEST,
-            start_new_session=True,
-        )
-        os.close(slave)
-        LIVE.add(self)
-        self.master = master
-        self.seen = bytearray()
-        self.mark = 0  # :meth:`wait_for` reads what was drawn from here on
-
-    def pump(self, seconds: float) -> None:
-        """Read what the app draws for ``seconds`` (its terminal must never fill up)."""
-        end = time.monotonic() + seconds
-        while (left := end - time.monotonic()) > 0:
-            ready, _, _ = select.select([self.master], [], [], min(left, 0.05))
-            if ready:
-                try:
-                    chunk = os.read(self.master, 1 << 16)
-                except OSError:
-                    chunk = b""
-                if not chunk:  # the app is gone
-                    time.sleep(left)
-                    return
-                self.seen.extend(chunk)
-
-    def drawn(self) -> str:
-        return _ESCAPES.sub(b"", bytes(self.seen[self.mark :])).decode("utf-8", "replace")
-
-    def wait_for(self, *needles: str, seconds: float = 40.0) -> str | None:
-        """The first of ``needles`` drawn since the mark, waiting up to ``seconds``."""
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            self.pump(0.1)
-            screen = self.drawn()
-            for needle in needles:
-                if needle in screen:
-                    return needle
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the app exited ({self.process.returncode}): {screen[-600:]}")
-        return None
-
-    def press(self, *keys: bytes, pause: float = 0.25) -> None:
-        for key in keys:
-            self.mark = len(self.seen)
-            os.write(self.master, key)
-            self.pump(pause)  # a lone escape is only a key once the terminal goes quiet
-
-    def type(self, text: str) -> None:
-        self.mark = len(self.seen)
-        os.write(self.master, text.encode())
-        self.pump(0.3)
-
-    def send(self, trial: Trial) -> None:
-        """Send (alt+s), and past the coach's question if it asks (tab to its go button)."""
-        before = len(trial.fake.arrived)
-        self.press(ALT_S, pause=0.05)
-        for _ in range(2):  # an error asks twice
-            seen = None
-            end = time.monotonic() + 8  # the coach reads it first: slow on a busy machine
-            while seen is None and time.monotonic() < end:
-                if "create_tweet" in trial.fake.arrived[before:]:
-                    return
-                seen = self.wait_for(*COACH_ASKS, EXPLAINED, seconds=0.1)
-            if seen is None or seen == EXPLAINED:
-                return
-            self.press(TAB, ENTER, pause=0.3)
-
-    def kill(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-        os.close(self.master)
-        LIVE.discard(self)
-
-
-#: The apps running now: killed if the benchmark is stopped (each is a session of its own).
-LIVE: set[AppInPty] = set()
-
-
 def _kill_live(*_: object) -> None:
     for app in list(LIVE):
         with contextlib.suppress(OSError):
@@ -319,32 +209,13 @@ def in_flight(db: Path, text: str) -> bool:
     return False
 
 
-def the_draft(db: Path, typed: str, seconds: float = 15.0) -> tuple[str, str | None] | None:
-    """(text, reply target) of the saved draft ending in all of ``typed``: the app's autosave.
-
-    Only the whole text counts: on a busy machine the app may save a draft half typed.
-    """
-    end = time.monotonic() + seconds
-    query = "SELECT text, reply_to_id FROM drafts WHERE substr(text, -?) = ?"
-    while time.monotonic() < end:
-        with (
-            contextlib.suppress(sqlite3.Error),
-            contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn,
-        ):
-            row = conn.execute(query, (len(typed), typed)).fetchone()
-            if row is not None:
-                return str(row[0]), row[1]
-        time.sleep(0.1)
-    return None
-
-
 def app_send_again(trial: Trial) -> None:
     """Restart the app; Send the restored draft at once, and again once the window passed.
 
     While the record is unconfirmed Send must explain (counted), and is answered "Keep
     it" (escape); the app syncs every second meanwhile (``poll_seconds = 1``).
     """
-    app = AppInPty(trial)
+    app = AppInPty(trial.env, cwd=UNDER_TEST)
     try:
         if app.wait_for("draft restored", "unconfirmed", "synced", seconds=60) is None:
             raise RuntimeError(f"the restarted app drew no draft: {app.drawn()[-600:]}")
@@ -359,7 +230,7 @@ def app_send_again(trial: Trial) -> None:
             app.mark = len(app.seen)
             unconfirmed = in_flight(db, trial.needle or trial.text)
             before = len(trial.fake.arrived)
-            app.send(trial)
+            app.send(trial.fake)
             explained = app.wait_for(EXPLAINED, seconds=1.0) is not None
             if explained:
                 app.press(ESCAPE, pause=0.4)  # "Keep it"
@@ -379,18 +250,10 @@ def app_send_again(trial: Trial) -> None:
 
 def start_app_trial(trial: Trial, token: str) -> AppInPty:
     """The app on a fresh store: reply to the newest mention, typed; wait for the autosave."""
-    app = AppInPty(trial)
+    app = AppInPty(trial.env, cwd=UNDER_TEST)
     try:
-        if app.wait_for(f"{token}?", seconds=60) is None:  # the trial's mention is on screen
-            raise RuntimeError(f"the app never showed the mention: {app.drawn()[-600:]}")
-        app.press(b"2", b"g", b"r")  # Mentions, the newest, reply
-        if app.wait_for("Replying to", seconds=10) is None:
-            raise RuntimeError(f"r started no reply: {app.drawn()[-600:]}")
-        typed = f"{token} {trial.text}"
-        app.type(typed)
         db = trial.folder / "data" / "accounts" / "acme_bakery.sqlite3"
-        if (draft := the_draft(db, typed)) is None:
-            raise RuntimeError(f"the draft was never saved: {app.drawn()[-600:]}")
+        draft = start_reply(app, db, token, trial.text)
     except BaseException:
         app.kill()
         raise
@@ -487,7 +350,7 @@ def app_kill(trial: Trial, *, app: AppInPty, fault: Fault, kill: tuple[str, floa
     try:
         if name == "before Send":
             return
-        app.send(trial)
+        app.send(trial.fake)
         end = time.monotonic() + 10
         while "create_tweet" not in fake.arrived[before:] and time.monotonic() < end:
             app.pump(0.005)
