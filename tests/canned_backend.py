@@ -91,7 +91,14 @@ class CannedBackend:
             self.store.upsert_tweets([tweet], stream=stream)
         return SyncResult(new=new)
 
-    def post(self, text: str, *, reply_to: Tweet | None = None) -> Tweet:
+    def post(
+        self,
+        text: str,
+        *,
+        reply_to: Tweet | None = None,
+        since: datetime | None = None,  # no team here: nothing to check
+        anyway: bool = False,
+    ) -> Tweet:
         count = int(self.store.get_meta("canned.posts") or 0) + 1
         self.store.set_meta("canned.posts", str(count))
         tweet = Tweet(

@@ -110,6 +110,25 @@ class Refused(BackendError):
     """The service will not do this (and so nothing was sent); the message says the way out."""
 
 
+class TeammateAnswered(Refused):
+    """The traffic cop: a teammate answered this mention (or recorded a reply to it) since
+    the sender opened it, so nothing was sent.
+
+    ``by``: the teammate's ``[team] name`` (``None``: posted outside tuicoach);
+    ``text``: their reply; ``at``: when it was recorded or posted. Send again with
+    ``anyway=True`` to post on purpose.
+    """
+
+    def __init__(
+        self, message: str, *, mention_id: str, by: str | None, text: str, at: datetime
+    ) -> None:
+        super().__init__(message)
+        self.mention_id = mention_id
+        self.by = by
+        self.text = text
+        self.at = at
+
+
 class SearchRejected(BackendError):
     """400: X rejected a saved search's query; ``search`` names it, the message says why."""
 
@@ -185,8 +204,24 @@ class Backend(Protocol):
         """Fetch what is new (home timeline, mentions, own tweets) into the store."""
         ...
 
-    def post(self, text: str, *, reply_to: Tweet | None = None) -> Tweet:
-        """Post (or reply), store the new tweet, and return it. Never posts twice."""
+    def post(
+        self,
+        text: str,
+        *,
+        reply_to: Tweet | None = None,
+        since: datetime | None = None,
+        anyway: bool = False,
+    ) -> Tweet:
+        """Post (or reply), store the new tweet, and return it. Never posts twice.
+
+        A reply is checked against the team first (the traffic cop), in the same
+        transaction that records it: if a teammate answered ``reply_to`` or
+        recorded a reply to it since ``since`` (when the sender opened it),
+        nothing is sent and :class:`TeammateAnswered` says what they wrote.
+        ``since=None``: no window, so only a teammate's reply recorded through
+        tuicoach (at any time) stops it. ``anyway=True`` sends it on purpose.
+        A backend without a team (the demo) never raises it.
+        """
         ...
 
     def like(self, tweet_id: str) -> None:
@@ -258,3 +293,10 @@ class HasProfile(Protocol):
 def profile_of(backend: object) -> Profile | None:
     """The backend's profile, or ``None`` when this backend offers none."""
     return backend.profile() if isinstance(backend, HasProfile) else None
+
+
+def set_author(backend: object, name: str | None) -> None:
+    """Tell a backend that records who sent each post (``author``) the person at this
+    machine (``[team] name``); backends without a team ignore it."""
+    if hasattr(backend, "author"):
+        backend.author = (" ".join(name.split()) or None) if name else None

@@ -58,12 +58,14 @@ EXIT_FINDINGS = 1  # a draft has an `error` finding, as linters do
 EXIT_USAGE = 2  # bad usage or input, a config mistake, or no account signed in
 EXIT_SERVICE = 3  # the service, the keyring or the account's store refused or failed
 EXIT_UNCONFIRMED = 4  # a post was sent and no answer was readable: check before it goes again
+EXIT_ANSWERED = 5  # a teammate already answered that mention: nothing sent (post --anyway)
 
 EXIT_STATUS_HELP = (
     "exit status: 0 done; 1 the coach found an error in a draft (score, post); "
     "2 bad usage or input, a mistake in the config, or no account signed in; "
     "3 the service, the keyring or the account's store refused or could not be reached; "
-    "4 a post is unconfirmed (sent, no readable answer): see `tuicoach outbox`."
+    "4 a post is unconfirmed (sent, no readable answer): see `tuicoach outbox`; "
+    "5 a teammate already answered that mention, nothing was sent (post --anyway)."
 )
 
 

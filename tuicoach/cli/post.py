@@ -4,7 +4,9 @@ Exit status: 0 posted (or already posted by an earlier try), 1 stopped by the
 coach, 2 bad usage (or nobody signed in), 3 the service refused or could not be
 reached (the post then waits in the outbox; nothing is lost), 4 unconfirmed: it
 was sent and the answer was not readable, so it may be out; it is not sent again
-until tuicoach has checked (``tuicoach outbox``, ``tuicoach outbox resolve``).
+until tuicoach has checked (``tuicoach outbox``, ``tuicoach outbox resolve``),
+5 a teammate answered that mention already (on a shared store, the traffic cop):
+nothing was sent, their reply is printed, ``--anyway`` sends this one on purpose.
 
 The text is kept as a draft, tied to its outbox record, until the service has it.
 """
@@ -16,7 +18,7 @@ import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from tuicoach.cli import EXIT_FINDINGS, EXIT_OK, EXIT_UNCONFIRMED, UsageError
+from tuicoach.cli import EXIT_ANSWERED, EXIT_FINDINGS, EXIT_OK, EXIT_UNCONFIRMED, UsageError
 from tuicoach.cli._account import add_account_argument, config, fail, open_account
 
 if TYPE_CHECKING:
@@ -36,6 +38,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--as-new",
         action="store_true",
         help="post even though the same text was already posted (or is unconfirmed)",
+    )
+    parser.add_argument(
+        "--anyway",
+        action="store_true",
+        help="reply even though a teammate already answered that mention (exit status 5)",
     )
     add_account_argument(parser)
 
@@ -69,7 +76,13 @@ def _post(
     kind: BackendKind,
     req: Request,
 ) -> int:
-    from tuicoach.backends.base import AlreadyPosted, BackendError, Unconfirmed
+    from tuicoach.backends.base import (
+        AlreadyPosted,
+        BackendError,
+        TeammateAnswered,
+        Unconfirmed,
+        set_author,
+    )
     from tuicoach.coach import Coach
     from tuicoach.domain.models import Draft, Severity
 
@@ -99,14 +112,21 @@ def _post(
     if note := kind.post_note(args.text, req):
         print(f"Note: {note}", file=sys.stderr)
     draft_id = _keep_draft(store, args.text, args.reply_to, now)
+    set_author(backend, settings.team_name)
     by_id = getattr(backend, "post_reply_to_id", None)
     try:
         if by_id is not None:  # the outbox's own path: tied to the draft, checked before again
-            tweet = by_id(args.text, args.reply_to, draft_id=draft_id, as_new=args.as_new)
+            tweet = by_id(
+                args.text,
+                args.reply_to,
+                draft_id=draft_id,
+                as_new=args.as_new,
+                anyway=args.anyway,
+            )
         elif args.reply_to is None:
             tweet = backend.post(args.text)
         elif reply_to is not None:
-            tweet = backend.post(args.text, reply_to=reply_to)
+            tweet = backend.post(args.text, reply_to=reply_to, anyway=args.anyway)
         else:
             raise UsageError(f"tweet {args.reply_to} is not stored here: run `tuicoach sync`")
         if by_id is None:
@@ -114,6 +134,9 @@ def _post(
     except Unconfirmed as exc:
         print(f"tuicoach: {exc}", file=sys.stderr)
         return EXIT_UNCONFIRMED
+    except TeammateAnswered as exc:
+        print(f"tuicoach: {exc}", file=sys.stderr)
+        return EXIT_ANSWERED
     except AlreadyPosted as exc:
         print(f"tuicoach: {exc}", file=sys.stderr)
         if exc.tweet_id and (known := store.tweet(exc.tweet_id)) is not None:

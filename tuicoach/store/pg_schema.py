@@ -206,6 +206,14 @@ CREATE TABLE claims (
 CREATE INDEX claims_by_person ON claims (claimed_by);
 """
 
+PG_TEAM_SEND = f"""
+CREATE TABLE sync_lease (
+    account {T} PRIMARY KEY,
+    holder {T} NOT NULL,
+    expires_at {T} NOT NULL
+);
+"""
+
 #: The store's own steps for PostgreSQL, by the names ``schema.py`` gives them.
 PG_OWN: dict[str, str] = {
     "core": PG_CORE,
@@ -214,4 +222,5 @@ PG_OWN: dict[str, str] = {
     "not_spam": PG_NOT_SPAM,
     "feedback_queue": PG_FEEDBACK_QUEUE,
     "team": PG_TEAM,
+    "team_send": PG_TEAM_SEND,
 }

@@ -182,6 +182,16 @@ CREATE TABLE claims (
 CREATE INDEX claims_by_person ON claims (claimed_by);
 """
 
+_V9_TEAM_SEND = """
+-- One syncer (store/team.py): the machine that syncs the account holds this lease
+-- until ``expires_at``, renewing it while it syncs; the others read the store.
+CREATE TABLE sync_lease (
+    account TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+"""
+
 #: A step is SQL, or a function for changes SQL alone cannot make (moving data).
 Migration = str | Callable[[sqlite3.Connection], None]
 
@@ -193,6 +203,7 @@ _OWN: dict[str, Migration] = {
     "not_spam": _V6_NOT_SPAM,
     "feedback_queue": _V7_FEEDBACK_QUEUE,
     "team": _V8_TEAM,
+    "team_send": _V9_TEAM_SEND,
 }
 #: Steps another package defines for its own tables (a backend's outbox, its meter),
 #: and the module that registers them when imported (see :func:`register_steps`;
@@ -202,6 +213,7 @@ OWNERS: dict[str, str] = {
     "x.outbox": "tuicoach.backends.x.outbox_store",
     "x.usage": "tuicoach.backends.x.usage_store",
     "x.outbox_drafts": "tuicoach.backends.x.outbox_store",
+    "x.team_send": "tuicoach.backends.x.outbox_store",
 }
 _registered: dict[str, Migration] = {}
 #: The same steps, written for PostgreSQL (``pg_schema.py`` has the store's own).
@@ -307,6 +319,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Steps("not_spam"),  # 5 -> 6: marks may say 'not-spam'
     Steps("feedback_queue"),  # 6 -> 7: feedback tags, the posting queue
     Steps("team"),  # 7 -> 8: claims and assignments of mentions
+    Steps("team_send", "x.team_send"),  # 8 -> 9: the sync lease; who sent each post
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -273,7 +273,14 @@ class DemoBackend:
             self._seen(now)
             return SyncResult(new={"mentions": len(due)}, reads=0)
 
-    def post(self, text: str, *, reply_to: Tweet | None = None) -> Tweet:
+    def post(
+        self,
+        text: str,
+        *,
+        reply_to: Tweet | None = None,
+        since: datetime | None = None,  # no team here: nothing to check
+        anyway: bool = False,
+    ) -> Tweet:
         """Store ``text`` as the brand's own tweet, marked local, as X would have made it.
 
         A reply carries its conversation, the replied-to author and tweet, so

@@ -149,6 +149,9 @@ class XBackend:
         #: for counts and usage, if any; set after opening.
         self.listen_settings = ListenSettings()
         self.bearer_token: str | None = os.environ.get(BEARER_ENV) or None
+        #: Who posts from this machine (the config's ``[team] name``; ``None``: a solo
+        #: user), recorded on each outbox record; set after opening (:func:`set_author`).
+        self.author: str | None = None
         self._streams = StreamSync(store, client, settings, self.meter, clock)
         self._outbox = Outbox(
             store,
@@ -259,12 +262,20 @@ class XBackend:
             return SyncReport((), tuple(posted), outbox_error)
         return SyncReport(tuple(self._streams.run(streams)), tuple(posted), outbox_error)
 
-    def post(self, text: str, *, reply_to: Tweet | None = None) -> Tweet:
+    def post(
+        self,
+        text: str,
+        *,
+        reply_to: Tweet | None = None,
+        since: datetime | None = None,
+        anyway: bool = False,
+    ) -> Tweet:
         """Post (or reply) through the outbox; never posts the same tweet twice.
 
-        A reply X would refuse is :class:`Refused` before anything is sent.
+        A reply X would refuse is :class:`Refused` before anything is sent; one a
+        teammate answered already is :class:`TeammateAnswered` (see :meth:`Backend.post`).
         """
-        return self.send_draft(text, reply_to=reply_to)
+        return self.send_draft(text, reply_to=reply_to, since=since, anyway=anyway)
 
     def send_draft(
         self,
@@ -273,6 +284,8 @@ class XBackend:
         reply_to: Tweet | None = None,
         draft_id: int | None = None,
         as_new: bool = False,
+        since: datetime | None = None,
+        anyway: bool = False,
     ) -> Tweet:
         """:meth:`post`, tied to a draft: ``draft_id`` is deleted once X has the post.
 
@@ -282,7 +295,14 @@ class XBackend:
         """
         if reply_to is not None and (refusal := self.reply_refusal(reply_to)) is not None:
             raise Refused(refusal)
-        return self._post(text, reply_to.id if reply_to else None, draft_id=draft_id, as_new=as_new)
+        return self._post(
+            text,
+            reply_to.id if reply_to else None,
+            draft_id=draft_id,
+            as_new=as_new,
+            since=since,
+            anyway=anyway,
+        )
 
     def post_reply_to_id(
         self,
@@ -291,19 +311,36 @@ class XBackend:
         *,
         draft_id: int | None = None,
         as_new: bool = False,
+        since: datetime | None = None,
+        anyway: bool = False,
     ) -> Tweet:
         """:meth:`post` for callers that know only the id of the tweet answered."""
         known = self.store.tweet(reply_to_id) if reply_to_id is not None else None
         if known is not None and (refusal := self.reply_refusal(known)) is not None:
             raise Refused(refusal)
-        return self._post(text, reply_to_id, draft_id=draft_id, as_new=as_new)
+        return self._post(
+            text, reply_to_id, draft_id=draft_id, as_new=as_new, since=since, anyway=anyway
+        )
 
     def _post(
-        self, text: str, reply_to_id: str | None, *, draft_id: int | None, as_new: bool
+        self,
+        text: str,
+        reply_to_id: str | None,
+        *,
+        draft_id: int | None,
+        as_new: bool,
+        since: datetime | None = None,
+        anyway: bool = False,
     ) -> Tweet:
         try:
             return self._outbox.post(
-                text, reply_to_id=reply_to_id, draft_id=draft_id, as_new=as_new
+                text,
+                reply_to_id=reply_to_id,
+                draft_id=draft_id,
+                as_new=as_new,
+                author=self.author,
+                since=since,
+                anyway=anyway,
             )
         except AccessError as exc:
             # X refused a reply to a post that did not summon us: the same way out.

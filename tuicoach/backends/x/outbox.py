@@ -36,7 +36,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from tuicoach.backends.base import AccessError, AuthError, BackendError, Offline, RateLimited
+from tuicoach.backends.base import (
+    AccessError,
+    AuthError,
+    BackendError,
+    Offline,
+    RateLimited,
+    TeammateAnswered,
+)
 from tuicoach.backends.x import outbox_store
 from tuicoach.backends.x.client import XClient
 from tuicoach.backends.x.cost import Meter
@@ -172,8 +179,16 @@ class Outbox:
         reply_to_id: str | None = None,
         draft_id: int | None = None,
         as_new: bool = False,
+        author: str | None = None,
+        since: datetime | None = None,
+        anyway: bool = False,
     ) -> Tweet:
-        """Post ``text`` exactly once.
+        """Post ``text`` exactly once, by ``author`` (``[team] name``).
+
+        A new reply's record is made only if no teammate answered the mention
+        (since ``since``; see :func:`outbox_store.answer_to`), in one transaction
+        with that check; else :class:`TeammateAnswered` and nothing is sent.
+        ``anyway`` skips the check.
 
         Unless ``as_new``, a record already made for this draft, or for the same
         text and reply target (pending, in flight, or sent in the last day), is
@@ -202,9 +217,19 @@ class Outbox:
                 )
             else:
                 return self.deliver(earlier)
-        item = outbox_store.add(
-            self._store, text, reply_to_id=reply_to_id, now=self._clock(), draft_id=draft_id
-        )
+        check = None if anyway else outbox_store.TrafficCheck(self._account_id, since)
+        try:
+            item = outbox_store.add(
+                self._store,
+                text,
+                reply_to_id=reply_to_id,
+                now=self._clock(),
+                draft_id=draft_id,
+                author=author,
+                check=check,
+            )
+        except outbox_store.Answered as exc:
+            raise teammate_answered(exc.answer) from None
         return self.deliver(item)
 
     def earlier(
@@ -433,6 +458,19 @@ class Outbox:
             replied_to_id=item.reply_to_id,
             mentions=mentions,
         )
+
+
+def teammate_answered(answer: outbox_store.Answer) -> TeammateAnswered:
+    who = answer.by or "someone on the account (outside tuicoach)"
+    return TeammateAnswered(
+        f"{who} already answered this mention at {local_hhmm(answer.at)}: "
+        f"\u201c{answer.text}\u201d. Your reply was not sent (your draft is kept): "
+        "discard it, or send it anyway on purpose (`tuicoach post --anyway`).",
+        mention_id=answer.mention_id,
+        by=answer.by,
+        text=answer.text,
+        at=answer.at,
+    )
 
 
 class _Inconclusive(BackendError):

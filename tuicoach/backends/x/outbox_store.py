@@ -11,11 +11,13 @@ Stdlib and store only: no tweepy, so the UI may read a draft's state cheaply.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from tuicoach.domain.models import Tweet
 from tuicoach.store import schema
+from tuicoach.store.engine import Db
 from tuicoach.store.store import (
     OutboxItem,
     OutboxState,
@@ -77,9 +79,30 @@ ALTER TABLE outbox ADD COLUMN settled_at text COLLATE "C";
 CREATE INDEX outbox_by_draft ON outbox (draft_id, id);
 """
 
+# Step 8 -> 9 (with the store's ``team_send``): who sent each post, by ``[team] name``
+# (NULL for a solo user), so the traffic cop can tell a teammate's reply from one's own
+# and the report can count replies per person. Shipped: never edit.
+V9_OUTBOX_AUTHOR = """
+ALTER TABLE outbox ADD COLUMN author TEXT;
+CREATE INDEX outbox_by_reply_to ON outbox (reply_to_id, id);
+"""
+
+PG_OUTBOX_AUTHOR = """
+ALTER TABLE outbox ADD COLUMN author text COLLATE "C";
+CREATE INDEX outbox_by_reply_to ON outbox (reply_to_id, id);
+"""
+
 schema.register_steps(
-    {"x.outbox": V2_OUTBOX, "x.outbox_drafts": V5_OUTBOX_DRAFTS},
-    postgresql={"x.outbox": PG_OUTBOX, "x.outbox_drafts": PG_OUTBOX_DRAFTS},
+    {
+        "x.outbox": V2_OUTBOX,
+        "x.outbox_drafts": V5_OUTBOX_DRAFTS,
+        "x.team_send": V9_OUTBOX_AUTHOR,
+    },
+    postgresql={
+        "x.outbox": PG_OUTBOX,
+        "x.outbox_drafts": PG_OUTBOX_DRAFTS,
+        "x.team_send": PG_OUTBOX_AUTHOR,
+    },
 )
 
 COLUMNS = (
@@ -106,6 +129,82 @@ def item_from_row(row: tuple[Any, ...]) -> OutboxItem:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A reply to a mention that someone else on the team already sent or recorded:
+    ``by`` their ``[team] name`` (``None``: posted outside tuicoach, or by a solo
+    user), its ``text``, and when it was recorded or posted."""
+
+    mention_id: str
+    by: str | None
+    text: str
+    at: datetime
+
+
+class Answered(Exception):
+    """:func:`add` found :attr:`answer` and recorded nothing (the traffic cop)."""
+
+    def __init__(self, answer: Answer) -> None:
+        super().__init__(f"mention {answer.mention_id} was answered already")
+        self.answer = answer
+
+
+@dataclass(frozen=True, slots=True)
+class TrafficCheck:
+    """What :func:`add` checks before it records a reply: the account whose own tweets
+    count as answers, and when the sender opened the mention (``None``: no window,
+    see :func:`answer_to`)."""
+
+    account_id: str
+    since: datetime | None = None
+
+
+def lock_mention(db: Db, engine: str, mention_id: str) -> None:
+    """Serialise senders on one mention until the transaction ends.
+
+    On SQLite the write transaction (``BEGIN IMMEDIATE``) already excludes every
+    other writer; on PostgreSQL a transaction-scoped advisory lock on the mention
+    id makes the second sender wait for the first to commit its record.
+    """
+    if engine == "postgresql":
+        db.execute("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", (mention_id,))
+
+
+def answer_to(db: Db, mention_id: str, *, author: str | None, check: TrafficCheck) -> Answer | None:
+    """A teammate's reply to ``mention_id``, if one was sent or recorded (in ``db``'s
+    transaction, after :func:`lock_mention`).
+
+    Counted: an outbox record replying to it by someone other than ``author``
+    (not failed), and a tweet of the account replying to it that no record of
+    ``author``'s sent (a teammate on X's own app). With ``check.since``, only those
+    recorded or posted since then; with ``None``, any such record ever, and no
+    tweets (a caller without a moment the mention was opened, such as
+    ``tuicoach post --reply-to``, still never races a teammate's record).
+    """
+    since = ts(check.since) if check.since is not None else ""
+    row = db.execute(
+        "SELECT author, text, created_at FROM outbox WHERE reply_to_id = ? "
+        "AND state <> 'failed' AND coalesce(author, '') <> coalesce(?, '') "
+        "AND created_at >= ? ORDER BY id LIMIT 1",
+        (mention_id, author, since),
+    ).fetchone()
+    if row is not None:
+        return Answer(mention_id, row[0], row[1], dt(row[2]))
+    if check.since is None:
+        return None
+    row = db.execute(
+        "SELECT t.id, t.text, t.created_at FROM tweets t WHERE t.replied_to_id = ? "
+        "AND t.author_id = ? AND t.created_at >= ? AND NOT EXISTS (SELECT 1 FROM outbox o "
+        "WHERE o.tweet_id = t.id AND coalesce(o.author, '') = coalesce(?, '')) "
+        "ORDER BY t.created_at LIMIT 1",
+        (mention_id, check.account_id, since, author),
+    ).fetchone()
+    if row is None:
+        return None
+    by = db.execute("SELECT author FROM outbox WHERE tweet_id = ?", (row[0],)).fetchone()
+    return Answer(mention_id, by[0] if by else None, row[1], dt(row[2]))
+
+
 def add(
     store: Store,
     text: str,
@@ -113,15 +212,48 @@ def add(
     reply_to_id: str | None,
     now: datetime,
     draft_id: int | None = None,
+    author: str | None = None,
+    check: TrafficCheck | None = None,
 ) -> OutboxItem:
-    """Record a post before any byte of it goes to X, tied to the draft it came from."""
+    """Record a post before any byte of it goes to X, tied to the draft it came from,
+    by ``author`` (``[team] name``; ``None`` for a solo user).
+
+    With ``check``, a reply is first checked against teammates' answers
+    (:func:`answer_to`) in the same transaction, under :func:`lock_mention`: if
+    one is found, nothing is recorded and :class:`Answered` is raised.
+    """
     with store.transaction() as db:
+        if check is not None and reply_to_id is not None:
+            lock_mention(db, store.engine, reply_to_id)
+            found = answer_to(db, reply_to_id, author=author, check=check)
+            if found is not None:
+                raise Answered(found)
         row = db.execute(
-            "INSERT INTO outbox (text, reply_to_id, state, created_at, draft_id) "
-            f"VALUES (?, ?, ?, ?, ?) RETURNING {COLUMNS}",
-            (text, reply_to_id, OutboxState.PENDING.value, ts(now), draft_id),
+            "INSERT INTO outbox (text, reply_to_id, state, created_at, draft_id, author) "
+            f"VALUES (?, ?, ?, ?, ?, ?) RETURNING {COLUMNS}",
+            (text, reply_to_id, OutboxState.PENDING.value, ts(now), draft_id, author),
         ).fetchone()
     return item_from_row(row)
+
+
+@dataclass(frozen=True, slots=True)
+class SentReply:
+    """One reply that reached X, for the per-person report: who, to what, when recorded."""
+
+    author: str | None
+    reply_to_id: str
+    tweet_id: str | None
+    created_at: datetime
+
+
+def sent_replies(store: Store) -> list[SentReply]:
+    """Every sent reply on record, oldest first, with its author."""
+    with store.reading() as db:
+        rows = db.execute(
+            "SELECT author, reply_to_id, tweet_id, created_at FROM outbox "
+            "WHERE state = 'sent' AND reply_to_id IS NOT NULL ORDER BY id"
+        ).fetchall()
+    return [SentReply(r[0], r[1], r[2], dt(r[3])) for r in rows]
 
 
 def pending(store: Store) -> list[OutboxItem]:
