@@ -79,8 +79,9 @@ def test_steps_keep_their_places_by_name() -> None:
         ("not_spam",),
         ("feedback_queue",),
         ("team",),
+        ("presence",),
     ]
-    assert SCHEMA_VERSION == len(schema.MIGRATIONS) == 8
+    assert SCHEMA_VERSION == len(schema.MIGRATIONS) == 9
     assert schema.step("x.outbox") is outbox_store.V2_OUTBOX
     assert schema.step("x.usage") is usage_store.V3_USAGE
 

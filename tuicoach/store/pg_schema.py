@@ -206,6 +206,18 @@ CREATE TABLE claims (
 CREATE INDEX claims_by_person ON claims (claimed_by);
 """
 
+PG_PRESENCE = f"""
+CREATE TABLE presence (
+    who {T} PRIMARY KEY,
+    tweet_id {T} NOT NULL,
+    state {T} NOT NULL CHECK (state IN ('open', 'replying')),
+    heartbeat_at {T} NOT NULL
+);
+CREATE INDEX presence_by_tweet ON presence (tweet_id);
+ALTER TABLE drafts ADD COLUMN author {T};
+ALTER TABLE marks ADD COLUMN marked_by {T};
+"""
+
 #: The store's own steps for PostgreSQL, by the names ``schema.py`` gives them.
 PG_OWN: dict[str, str] = {
     "core": PG_CORE,
@@ -214,4 +226,5 @@ PG_OWN: dict[str, str] = {
     "not_spam": PG_NOT_SPAM,
     "feedback_queue": PG_FEEDBACK_QUEUE,
     "team": PG_TEAM,
+    "presence": PG_PRESENCE,
 }

@@ -182,6 +182,21 @@ CREATE TABLE claims (
 CREATE INDEX claims_by_person ON claims (claimed_by);
 """
 
+_V9_PRESENCE = """
+-- Who has a mention open, or is replying to it (store/presence.py): one row a person,
+-- kept alive by a heartbeat; a row older than presence.TTL is read as gone.
+CREATE TABLE presence (
+    who TEXT PRIMARY KEY,  -- the teammate's [team] name
+    tweet_id TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('open', 'replying')),
+    heartbeat_at TEXT NOT NULL
+);
+CREATE INDEX presence_by_tweet ON presence (tweet_id);
+-- Drafts belong to their author, and a mark says who made it (NULL: a store of one).
+ALTER TABLE drafts ADD COLUMN author TEXT;
+ALTER TABLE marks ADD COLUMN marked_by TEXT;
+"""
+
 #: A step is SQL, or a function for changes SQL alone cannot make (moving data).
 Migration = str | Callable[[sqlite3.Connection], None]
 
@@ -193,6 +208,7 @@ _OWN: dict[str, Migration] = {
     "not_spam": _V6_NOT_SPAM,
     "feedback_queue": _V7_FEEDBACK_QUEUE,
     "team": _V8_TEAM,
+    "presence": _V9_PRESENCE,
 }
 #: Steps another package defines for its own tables (a backend's outbox, its meter),
 #: and the module that registers them when imported (see :func:`register_steps`;
@@ -307,6 +323,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Steps("not_spam"),  # 5 -> 6: marks may say 'not-spam'
     Steps("feedback_queue"),  # 6 -> 7: feedback tags, the posting queue
     Steps("team"),  # 7 -> 8: claims and assignments of mentions
+    Steps("presence"),  # 8 -> 9: who has a mention open; drafts' authors, marks' makers
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
