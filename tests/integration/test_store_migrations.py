@@ -34,7 +34,8 @@ def make_database(path: Path, version: int) -> None:
                 VALUES ('10', '@roastery is the Kenya back?', '{STAMP}', '42',
                         '[["roastery", 0, 9, "100"]]');
             INSERT INTO tweet_streams VALUES ('mentions', '10');
-            INSERT INTO marks VALUES ('9', 'no-reply', 'a bot', '{STAMP}', NULL);
+            INSERT INTO marks (tweet_id, kind, reason, marked_at, until)
+                VALUES ('9', 'no-reply', 'a bot', '{STAMP}', NULL);
             INSERT INTO muted VALUES ('666', '{STAMP}');
             INSERT INTO drafts (text, created_at, updated_at)
                 VALUES ('Morning!', '{STAMP}', '{STAMP}');

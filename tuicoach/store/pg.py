@@ -120,6 +120,13 @@ class PgPool:
         except psycopg.Error as exc:
             raise use_error(self.url, exc) from None
 
+    def dedicated(self) -> Any:
+        """A connection of its own, outside the pool, with the pool's settings: for a
+        listener that holds it for as long as it waits (``LISTEN``, store/presence.py)."""
+        import psycopg
+
+        return psycopg.connect(self._pool.conninfo, **self._pool.kwargs)
+
     def close(self) -> None:
         self._pool.close()
 

@@ -214,6 +214,18 @@ CREATE TABLE sync_lease (
 );
 """
 
+PG_PRESENCE = f"""
+CREATE TABLE presence (
+    who {T} PRIMARY KEY,
+    tweet_id {T} NOT NULL,
+    state {T} NOT NULL CHECK (state IN ('open', 'replying')),
+    heartbeat_at {T} NOT NULL
+);
+CREATE INDEX presence_by_tweet ON presence (tweet_id);
+ALTER TABLE drafts ADD COLUMN author {T};
+ALTER TABLE marks ADD COLUMN marked_by {T};
+"""
+
 #: The store's own steps for PostgreSQL, by the names ``schema.py`` gives them.
 PG_OWN: dict[str, str] = {
     "core": PG_CORE,
@@ -223,4 +235,5 @@ PG_OWN: dict[str, str] = {
     "feedback_queue": PG_FEEDBACK_QUEUE,
     "team": PG_TEAM,
     "team_send": PG_TEAM_SEND,
+    "presence": PG_PRESENCE,
 }

@@ -192,6 +192,21 @@ CREATE TABLE sync_lease (
 );
 """
 
+_V10_PRESENCE = """
+-- Who has a mention open, or is replying to it (store/presence.py): one row a person,
+-- kept alive by a heartbeat; a row older than presence.TTL is read as gone.
+CREATE TABLE presence (
+    who TEXT PRIMARY KEY,  -- the teammate's [team] name
+    tweet_id TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('open', 'replying')),
+    heartbeat_at TEXT NOT NULL
+);
+CREATE INDEX presence_by_tweet ON presence (tweet_id);
+-- Drafts belong to their author, and a mark says who made it (NULL: a store of one).
+ALTER TABLE drafts ADD COLUMN author TEXT;
+ALTER TABLE marks ADD COLUMN marked_by TEXT;
+"""
+
 #: A step is SQL, or a function for changes SQL alone cannot make (moving data).
 Migration = str | Callable[[sqlite3.Connection], None]
 
@@ -204,6 +219,7 @@ _OWN: dict[str, Migration] = {
     "feedback_queue": _V7_FEEDBACK_QUEUE,
     "team": _V8_TEAM,
     "team_send": _V9_TEAM_SEND,
+    "presence": _V10_PRESENCE,
 }
 #: Steps another package defines for its own tables (a backend's outbox, its meter),
 #: and the module that registers them when imported (see :func:`register_steps`;
@@ -320,6 +336,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Steps("feedback_queue"),  # 6 -> 7: feedback tags, the posting queue
     Steps("team"),  # 7 -> 8: claims and assignments of mentions
     Steps("team_send", "x.team_send"),  # 8 -> 9: the sync lease; who sent each post
+    Steps("presence"),  # 9 -> 10: who has a mention open; drafts' authors, marks' makers
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

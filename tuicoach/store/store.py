@@ -485,6 +485,9 @@ class Store:
         self._lock = threading.RLock()
         self._owed_cache: _TrackerCache | None = None
         self._triage: Triage | None = None  # None: the default triage settings
+        # The person at this machine ([team] name), on a store a team shares: drafts and
+        # marks say who made them. None: a store of one, as before.
+        self.author: str | None = None
 
     # -- opening and closing
 
@@ -565,6 +568,14 @@ class Store:
     def engine(self) -> str:
         """``sqlite`` or ``postgresql``."""
         return "sqlite" if self._pg is None else "postgresql"
+
+    def dedicated_connection(self) -> Any:
+        """A PostgreSQL connection of its own (not the pool's), for a listener; the caller
+        closes it. On SQLite there is none: a :class:`StoreError` says so."""
+        if self._pg is None:
+            raise StoreError(f"the store at {self._path} is a SQLite file: nothing to listen to",
+                             self._path)  # fmt: skip
+        return self._pg.dedicated()
 
     @property
     def where(self) -> str:
@@ -954,11 +965,12 @@ class Store:
         until = None if mark.until is None else ts(mark.until)
         with self.transaction() as db:
             db.execute(
-                "INSERT INTO marks (tweet_id, kind, reason, marked_at, until) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (tweet_id) DO UPDATE SET "
+                "INSERT INTO marks (tweet_id, kind, reason, marked_at, until, marked_by) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tweet_id) DO UPDATE SET "
                 "kind = excluded.kind, reason = excluded.reason, "
-                "marked_at = excluded.marked_at, until = excluded.until",
-                (tweet_id, mark.kind.value, mark.reason, ts(mark.at), until),
+                "marked_at = excluded.marked_at, until = excluded.until, "
+                "marked_by = excluded.marked_by",
+                (tweet_id, mark.kind.value, mark.reason, ts(mark.at), until, self.author),
             )
 
     def clear_mark(self, tweet_id: str) -> None:
@@ -1160,9 +1172,9 @@ class Store:
                 if updated:
                     return draft_id
             new_id: int = db.execute(
-                "INSERT INTO drafts (text, reply_to_id, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?) RETURNING id",
-                (text, reply_to_id, stamp, stamp),
+                "INSERT INTO drafts (text, reply_to_id, created_at, updated_at, author) "
+                "VALUES (?, ?, ?, ?, ?) RETURNING id",
+                (text, reply_to_id, stamp, stamp, self.author),
             ).fetchone()[0]
             return new_id
 

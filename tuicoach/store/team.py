@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from tuicoach.store.engine import Db
 from tuicoach.store.store import Store, dt, ts
 
 
@@ -55,6 +56,16 @@ def _claim(row: tuple[object, ...]) -> Claim:
 
 _COLUMNS = "tweet_id, claimed_by, claimed_at, assigned_by"
 
+#: The PostgreSQL channel a change to claims or presence is announced on (store/presence.py).
+CHANNEL = "tuicoach_team"
+
+
+def changed(store: Store, db: Db, what: str) -> None:
+    """Tell the teammates' listeners, in this transaction (sent when it commits, never if it
+    rolls back); on SQLite they poll, and this does nothing."""
+    if store.engine == "postgresql":
+        db.execute("SELECT pg_notify(?, ?)", (CHANNEL, what[:200]))
+
 
 def claim(store: Store, tweet_id: str, *, by: str, now: datetime) -> ClaimResult:
     """Claim ``tweet_id`` for ``by`` unless a teammate has it; says who holds it after."""
@@ -68,6 +79,7 @@ def claim(store: Store, tweet_id: str, *, by: str, now: datetime) -> ClaimResult
             (name, ts(now), tweet_id, name),
         ).fetchone()
         if won is not None:
+            changed(store, db, f"claim {tweet_id}")
             return ClaimResult(True, _claim(won))
         held = db.execute(
             f"SELECT {_COLUMNS} FROM claims WHERE tweet_id = ?", (tweet_id,)
@@ -85,6 +97,7 @@ def assign(store: Store, tweet_id: str, *, to: str, by: str, now: datetime) -> C
             f"assigned_by = excluded.assigned_by RETURNING {_COLUMNS}",
             (tweet_id, _name(to), ts(now), _name(by)),
         ).fetchone()
+        changed(store, db, f"assign {tweet_id}")
     return _claim(row)
 
 
@@ -96,6 +109,8 @@ def release(store: Store, tweet_id: str, *, by: str) -> bool:
             "WHERE tweet_id = ? AND claimed_by = ?",
             (tweet_id, _name(by)),
         ).rowcount
+        if gone:
+            changed(store, db, f"release {tweet_id}")
     return bool(gone)
 
 
