@@ -143,6 +143,52 @@ def test_feedback_export_stops_at_500_a_day(env: dict[str, str], tmp_path: Path)
     assert len(again[1].splitlines()) == 500  # the same 500 again: they count once
 
 
+def test_feedback_export_counts_a_handled_opportunity_as_answered(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """A listening find answered on X by hand and marked handled is answered in the export;
+    one still open is not, and one whose reply is stored says when it was answered."""
+    from tuicoach.backends.demo import open_demo_store
+    from tuicoach.domain.listen import SavedSearch, State
+    from tuicoach.domain.models import Tweet, User
+    from tuicoach.store import feedback
+    from tuicoach.store.listen import ListenStore
+
+    now = parse_time(NOW, "now")
+    stranger = User("777000", "espresso_fan")
+    found = [
+        Tweet(id=str(9 * 10**15 + i), text=f"any decaf that tastes good? {i}",
+              created_at=now - timedelta(hours=5), author_id=stranger.id)
+        for i in range(3)
+    ]  # fmt: skip
+    with open_demo_store(tmp_path / "data", now) as store:
+        me = store.account()
+        assert me is not None
+        listen = ListenStore(store)
+        listen.save_search(SavedSearch("decaf", ("decaf",)), now=now)
+        listen.add("decaf", found, [stranger], now=now)
+        reply = Tweet(id=str(9 * 10**15 + 99), text="@espresso_fan try our Swiss water decaf",
+                      created_at=now - timedelta(hours=2), author_id=me.id,
+                      in_reply_to_user_id=stranger.id, replied_to_id=found[2].id)  # fmt: skip
+        store.upsert_tweets([reply], stream="own")
+        for tweet in found:
+            feedback.add_tag(store, tweet.id, "question", now=now)
+        listen.decide(found[0].id, State.HANDLED)  # answered on x.com by hand
+        listen.decide(found[2].id, State.HANDLED)  # answered, and the reply is stored
+    code, out, err = tc(env, "feedback", "export", "--demo", "--now", NOW, "--jsonl")
+    assert code == 0, err
+    rows = {line["link"].rsplit("/", 1)[1]: line for line in map(json.loads, out.splitlines())}
+    assert rows[found[0].id]["answered"] is True and rows[found[0].id]["answered_at"] is None
+    assert rows[found[1].id]["answered"] is False  # still open
+    assert rows[found[2].id]["answered"] is True
+    assert rows[found[2].id]["answered_at"] == "2026-03-04T13:00:00Z"
+    code, out, _ = tc(env, "feedback", "export", "--demo", "--now", NOW, "--csv")
+    answered = {
+        r["link"].rsplit("/", 1)[1]: r["answered"] for r in csv.DictReader(io.StringIO(out))
+    }
+    assert answered[found[0].id] == "True" and answered[found[1].id] == "False"
+
+
 def test_queue_add_list_move_delete_send(env: dict[str, str]) -> None:
     code, out, err = tc(env, "queue", "add", "--demo", "--now", NOW, "What are you brewing today?")
     assert code == 0, err
