@@ -52,9 +52,12 @@ def test_report_json_has_the_documented_shape(env: dict[str, str]) -> None:
 def test_report_owed_now_matches_the_owed_command(env: dict[str, str]) -> None:
     _, out, _ = tc(env, "report", "--demo", "--now", NOW, "--json")
     owed = json.loads(tc(env, "owed", "--demo", "--now", NOW, "--json")[1])
-    owed_people = [item for item in owed if item["band"] != "probably-spam"]  # listed, not owed
-    assert len(owed_people) < len(owed)
-    assert json.loads(out)["backlog"][-1]["owed"] == len(owed_people)
+    owed_items = [item for item in owed if item["band"] != "probably-spam"]  # listed, not owed
+    assert len(owed_items) < len(owed)
+    people = {item["author_id"] for item in owed_items}
+    assert len(people) < len(owed_items)  # the demo has someone who wrote twice
+    today = json.loads(out)["backlog"][-1]
+    assert (today["owed"], today["tweets"]) == (len(people), len(owed_items))  # "N owed": people
 
 
 def test_report_csv_and_text(env: dict[str, str]) -> None:
@@ -141,6 +144,52 @@ def test_feedback_export_stops_at_500_a_day(env: dict[str, str], tmp_path: Path)
     assert "500 posts per person per day" in err
     again = tc(env, "feedback", "export", "--demo", "--now", NOW, "--jsonl")
     assert len(again[1].splitlines()) == 500  # the same 500 again: they count once
+
+
+def test_feedback_export_counts_a_handled_opportunity_as_answered(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """A listening find answered on X by hand and marked handled is answered in the export;
+    one still open is not, and one whose reply is stored says when it was answered."""
+    from tuicoach.backends.demo import open_demo_store
+    from tuicoach.domain.listen import SavedSearch, State
+    from tuicoach.domain.models import Tweet, User
+    from tuicoach.store import feedback
+    from tuicoach.store.listen import ListenStore
+
+    now = parse_time(NOW, "now")
+    stranger = User("777000", "espresso_fan")
+    found = [
+        Tweet(id=str(9 * 10**15 + i), text=f"any decaf that tastes good? {i}",
+              created_at=now - timedelta(hours=5), author_id=stranger.id)
+        for i in range(3)
+    ]  # fmt: skip
+    with open_demo_store(tmp_path / "data", now) as store:
+        me = store.account()
+        assert me is not None
+        listen = ListenStore(store)
+        listen.save_search(SavedSearch("decaf", ("decaf",)), now=now)
+        listen.add("decaf", found, [stranger], now=now)
+        reply = Tweet(id=str(9 * 10**15 + 99), text="@espresso_fan try our Swiss water decaf",
+                      created_at=now - timedelta(hours=2), author_id=me.id,
+                      in_reply_to_user_id=stranger.id, replied_to_id=found[2].id)  # fmt: skip
+        store.upsert_tweets([reply], stream="own")
+        for tweet in found:
+            feedback.add_tag(store, tweet.id, "question", now=now)
+        listen.decide(found[0].id, State.HANDLED)  # answered on x.com by hand
+        listen.decide(found[2].id, State.HANDLED)  # answered, and the reply is stored
+    code, out, err = tc(env, "feedback", "export", "--demo", "--now", NOW, "--jsonl")
+    assert code == 0, err
+    rows = {line["link"].rsplit("/", 1)[1]: line for line in map(json.loads, out.splitlines())}
+    assert rows[found[0].id]["answered"] is True and rows[found[0].id]["answered_at"] is None
+    assert rows[found[1].id]["answered"] is False  # still open
+    assert rows[found[2].id]["answered"] is True
+    assert rows[found[2].id]["answered_at"] == "2026-03-04T13:00:00Z"
+    code, out, _ = tc(env, "feedback", "export", "--demo", "--now", NOW, "--csv")
+    answered = {
+        r["link"].rsplit("/", 1)[1]: r["answered"] for r in csv.DictReader(io.StringIO(out))
+    }
+    assert answered[found[0].id] == "True" and answered[found[1].id] == "False"
 
 
 def test_queue_add_list_move_delete_send(env: dict[str, str]) -> None:

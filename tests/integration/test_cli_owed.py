@@ -124,7 +124,7 @@ def test_readable_list(export: Path) -> None:
     result = from_file(export, columns=72)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "3 replies owed; the longest wait is 3d."
+    assert lines[0] == "3 people owed a reply; the longest wait is 3d."
     rows = lines[2:]
     assert len(rows) == 3
     assert rows[0].split()[:3] == ["4h", "@200", "needs-answer"]
@@ -153,13 +153,30 @@ def test_stats(export: Path) -> None:
         "reply_rate": 0.25,
         "median_first_reply_seconds": 5400,
         "owed": 3,
+        "owed_tweets": 3,
         "oldest_owed_seconds": 3 * 86400,
         "window_days": 30,
     }
     text = from_file(export, "--stats").stdout
     assert "25% (1 of 4 tweets addressed to you in the last 30 days)" in text
     assert "Median first reply: 1h 30m" in text
-    assert "Owed now:           3 (longest wait 3d 0h)" in text
+    assert "Owed now:           3 people (longest wait 3d 0h)" in text
+
+
+def test_owed_counts_people_and_says_the_tweets(tmp_path: Path) -> None:
+    """Issue 11: "N owed" counts people; a person who wrote twice is one, with both tweets said."""
+    again = {**LINES[0], "id": "6", "text": "@roastery hello?? still no order",
+             "created_at": "2026-03-01T10:00:00Z", "conversation_id": "6"}  # fmt: skip
+    path = tmp_path / "tweets.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in [*LINES, again]) + "\n", "utf-8")
+    lines = from_file(path).stdout.splitlines()
+    assert lines[0] == "3 people (4 tweets) owed a reply; the longest wait is 3d."
+    assert len(lines[2:]) == 4  # every tweet is still listed
+    stats = json.loads(from_file(path, "--stats", "--json").stdout)
+    assert (stats["owed"], stats["owed_tweets"]) == (3, 4)
+    assert (
+        "Owed now:           3 people (4 tweets) (longest wait" in from_file(path, "--stats").stdout
+    )
 
 
 def test_stdin(export: Path) -> None:

@@ -171,6 +171,27 @@ def test_backlog_at_the_end_of_each_london_day() -> None:
     }
 
 
+def test_backlog_counts_people_and_the_tweets_beside_them() -> None:
+    """Issue 11: "N owed" counts people. M4's author writes again on the 30th: still one
+    person owed (two tweets) until both are answered; answering one leaves them owed."""
+    again = mention("109", M4.author_id, "2026-03-30T12:00:00", "hello?? still broken")
+    answer = reply("204", M4, "2026-03-31T09:00:00")  # answers M4 only: 109 is its own thread
+    tracker = OwedTracker(
+        [*MENTIONS, again, *REPLIES, answer, *POSTS], account_id=ME, account_username="brand"
+    )
+    report = build_report(
+        tracker, REPLIES + POSTS, since=SINCE, until=UNTIL, now=UNTIL, hours=LONDON, marks=MARKS
+    )
+    people = dict(report.backlog)
+    tweets = dict(zip((d for d, _ in report.backlog), report.tweet_counts(), strict=True))
+    day30, day31 = date(2026, 3, 30), date(2026, 3, 31)
+    assert (people[day30], tweets[day30]) == (3, 4)  # M4 and 109 from one person; M3, M7
+    # On the 31st the reply to M4 answers its author, and 109 came before it in another
+    # conversation, so 109 is still owed: the person too.
+    assert (people[day31], tweets[day31]) == (2, 2)  # 504 (for 109) and M7
+    assert report.to_json()["backlog"][3] == {"day": "2026-03-30", "owed": 3, "tweets": 4}
+
+
 def test_promo_share_per_week_uses_the_coach() -> None:
     report = world_report()
     weeks = [(w.week, w.tweets, w.promotional) for w in report.promo_weeks]
@@ -200,7 +221,7 @@ def test_json_shape() -> None:
     assert data["first_reply"]["by_band"]["normal"]["answered"] == 1
     assert data["first_reply"]["business_hours"]["addressed"] == 3
     assert data["first_reply"]["off_hours"]["median_seconds"] == 57600
-    assert data["backlog"][3] == {"day": "2026-03-30", "owed": 3}
+    assert data["backlog"][3] == {"day": "2026-03-30", "owed": 3, "tweets": 3}
     assert data["posts_heatmap"][0][9] == 1 and sum(map(sum, data["posts_heatmap"])) == 3
 
 
@@ -274,6 +295,10 @@ def test_figures_stay_consistent(world: tuple[list[Tweet], int], zone: str) -> N
     assert sum(t.addressed for t in report.by_band.values()) == first.addressed
     assert sum(t.answered for t in report.by_band.values()) == first.answered
     assert all(owed >= 0 for _, owed in report.backlog)
+    tweets = report.tweet_counts()
+    assert len(tweets) == len(report.backlog)
+    pairs = [(people, n) for (_, people), n in zip(report.backlog, tweets, strict=True)]
+    assert all(0 <= people <= n and (people == 0) == (n == 0) for people, n in pairs)
     assert len(report.backlog) >= days
 
 

@@ -166,7 +166,7 @@ def _export(store: Store, backend: Backend, args: argparse.Namespace, now: datet
             "date": isoformat(row.tweet.created_at),
             "text": row.tweet.text,
             "tags": ",".join(row.tags) if writer is not None else list(row.tags),
-            "answered": row.answered_at is not None,
+            "answered": row.answered,
             "answered_at": isoformat(row.answered_at) if row.answered_at else None,
         }
         if writer is not None:

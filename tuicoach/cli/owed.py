@@ -208,11 +208,13 @@ def one_line(text: str, width: int) -> str:
 
 
 def _list_text(owed: list[OwedReply], usernames: dict[str, str], width: int) -> str:
+    from tuicoach.domain.owed import owed_people, owed_words
+
     if not owed:
         return "No replies owed: everyone who spoke to you has had an answer."
     oldest = max(o.waiting for o in owed)
-    noun = "reply" if len(owed) == 1 else "replies"
-    lines = [f"{len(owed)} {noun} owed; the longest wait is {age(oldest)}.", ""]
+    who = owed_words(owed_people(owed), len(owed))
+    lines = [f"{who} owed a reply; the longest wait is {age(oldest)}.", ""]
     authors = {
         o.tweet.author_id: "@" + usernames.get(o.tweet.author_id, o.tweet.author_id) for o in owed
     }
@@ -235,10 +237,13 @@ def _spam_text(spam: list[OwedReply], usernames: dict[str, str], width: int) -> 
 
 
 def _stats_text(stats: OwedStats) -> str:
+    from tuicoach.domain.owed import owed_words
+
     days = stats.window.days
     rows: list[tuple[str, Any]] = []
     oldest = f" (longest wait {duration(stats.oldest_owed)})" if stats.oldest_owed else ""
-    rows.append(("Owed now", f"{stats.owed}{oldest}"))
+    tweets = stats.owed if stats.owed_tweets is None else stats.owed_tweets
+    rows.append(("Owed now", f"{owed_words(stats.owed, tweets)}{oldest}"))
     if stats.reply_rate is None:
         rows.append(("Reply rate", f"nobody addressed you in the last {days} days"))
     else:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from tuicoach.backends.base import Backend
     from tuicoach.backends.registry import BackendKind, Request
     from tuicoach.config import Config
+    from tuicoach.domain.owed import OwedReply
     from tuicoach.store import Store
 
 
@@ -96,7 +97,7 @@ def _post(
     )
     coach = Coach(settings.coach, history)
     owed = store.owed(now=now)  # a broadcast while people wait for an answer is noted
-    report = coach.report(draft, now=now, owed_since=[o.tweet.created_at for o in owed])
+    report = coach.report(draft, now=now, owed_since=_oldest_per_person(owed))
     shown = [f for f in report.findings if f.severity in (Severity.ERROR, Severity.WARNING)]
     for finding in shown:
         print(f"{finding.severity.value}: {finding.rule}: {finding.message}", file=sys.stderr)
@@ -155,3 +156,13 @@ def _keep_draft(store: Store, text: str, reply_to_id: str | None, now: datetime)
         if draft.text == text and draft.reply_to_id == reply_to_id:
             return int(draft.id)
     return int(store.save_draft(text, reply_to_id=reply_to_id, now=now))
+
+
+def _oldest_per_person(owed: list[OwedReply]) -> list[datetime]:
+    """The oldest owed tweet's arrival per person: the coach's owed rule counts people."""
+    oldest: dict[str, datetime] = {}
+    for item in owed:
+        at, author = item.tweet.created_at, item.tweet.author_id
+        if author not in oldest or at < oldest[author]:
+            oldest[author] = at
+    return list(oldest.values())

@@ -68,6 +68,7 @@ def rows(report: AccountReport) -> list[tuple[str, str, Any]]:
     for name, figures in groups.items():
         out += [(f"first_reply:{name}", key, value) for key, value in figures.items()]
     out += [("backlog", b["day"], b["owed"]) for b in data["backlog"]]
+    out += [("backlog_tweets", b["day"], b["tweets"]) for b in data["backlog"]]
     out += [("promo_share", w["week"], w["share"]) for w in data["promo_share"]["weeks"]]
     out.append(("promo_share", "line", data["promo_share"]["line"]))
     for slot in data["posts_by_hour"]:
@@ -86,6 +87,7 @@ def write_csv(report: AccountReport, stream: Any) -> None:
 
 def text(report: AccountReport) -> str:
     from tuicoach.cli._insights import seconds_text, share_text
+    from tuicoach.domain.owed import owed_words
     from tuicoach.domain.report import WEEKDAYS
 
     first = report.first_reply
@@ -111,7 +113,11 @@ def text(report: AccountReport) -> str:
     if report.backlog:
         owed = report.backlog[-1][1]
         peak = max(n for _, n in report.backlog)
-        lines += ["", f"Owed now            {owed} (the most at a day's end: {peak})"]
+        tweets = report.tweet_counts()[-1]
+        lines += [
+            "",
+            f"Owed now            {owed_words(owed, tweets)} (the most at a day's end: {peak})",
+        ]
     line = report.promo_line
     lines += ["", f"Promotional share   {share_text(report.promo_share)} (line: {line:.0%})"]
     for week in report.promo_weeks[-6:]:

@@ -69,7 +69,9 @@ __all__ = [
     "Verdict",
     "classify",
     "compute_owed",
+    "owed_people",
     "owed_stats",
+    "owed_words",
     "triage",
 ]
 
@@ -184,7 +186,8 @@ class OwedStats:
 
     Tweets dismissed as "no reply needed" and tweets from muted accounts are
     left out of ``addressed``: the user decided they are owed nothing.
-    ``owed`` and ``oldest_owed`` describe the owed list now, whatever its age.
+    ``owed`` (the people waiting: two mentions from one person count once),
+    ``owed_tweets`` and ``oldest_owed`` describe the owed list now, whatever its age.
     """
 
     addressed: int
@@ -193,6 +196,7 @@ class OwedStats:
     owed: int
     oldest_owed: timedelta | None
     window: timedelta = DEFAULT_WINDOW
+    owed_tweets: int | None = None  # None: as many as ``owed``
 
     @property
     def reply_rate(self) -> float | None:
@@ -209,9 +213,24 @@ class OwedStats:
             "reply_rate": self.reply_rate,
             "median_first_reply_seconds": seconds(self.median_first_reply),
             "owed": self.owed,
+            "owed_tweets": self.owed if self.owed_tweets is None else self.owed_tweets,
             "oldest_owed_seconds": seconds(self.oldest_owed),
             "window_days": self.window.days,
         }
+
+
+def owed_people(owed: Iterable[OwedReply]) -> int:
+    """How many people are owed a reply: "N owed" everywhere counts these (two mentions
+    from one person count once), as issue 11 asks."""
+    return len({o.tweet.author_id for o in owed})
+
+
+def owed_words(people: int, tweets: int) -> str:
+    """ "3 people (5 tweets)", or "3 people" when each waits on one tweet."""
+    who = f"{people} {'person' if people == 1 else 'people'}"
+    if tweets == people:
+        return who
+    return f"{who} ({tweets} tweet{'' if tweets == 1 else 's'})"
 
 
 # --- Conversations --------------------------------------------------------------
@@ -816,9 +835,10 @@ class OwedTracker:
             addressed=addressed,
             answered=len(delays),
             median_first_reply=_median(delays),
-            owed=len(owed),
+            owed=owed_people(owed),
             oldest_owed=max((o.waiting for o in owed), default=None),
             window=window,
+            owed_tweets=len(owed),
         )
 
 

@@ -19,9 +19,11 @@ The definitions, as the README states them:
   two middle values; the 90th percentile is the nearest-rank value (the
   smallest delay that at least 90% of the replies were no slower than).
 - The **owed backlog** of a day is the owed count at the end of that local day
-  (or at ``now`` for today): addressed tweets that had arrived, were not yet
-  answered, not dismissed, not snoozed at that moment, and not from a muted
-  account. Older tweets still owed count too.
+  (or at ``now`` for today): the people (authors) with an addressed tweet that
+  had arrived, was not yet answered, not dismissed, not snoozed at that moment,
+  and not from a muted account; the tweets themselves are counted beside them.
+  Older tweets still owed count too. "N owed" everywhere counts people, as the
+  Mentions pane does (two mentions from one person count once).
 - **Promotional share** per ISO week (local, weeks start on Monday): the user's
   own tweets (retweets aside) that the coach calls promotional, over all of
   them, against the ``promo-balance`` line (1 in 4 by default).
@@ -222,7 +224,7 @@ class AccountReport:
     by_band: Mapping[str, ReplyTimes]
     business_hours: ReplyTimes
     off_hours: ReplyTimes
-    backlog: tuple[tuple[date, int], ...]
+    backlog: tuple[tuple[date, int], ...]  # people owed at each day's end
     promo_weeks: tuple[WeekShare, ...]
     promo_line: float
     by_hour: tuple[Slot, ...]  # 24, local hours
@@ -231,6 +233,7 @@ class AccountReport:
     own_tweets: int = 0
     last_post: datetime | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    backlog_tweets: tuple[int, ...] = ()  # the owed tweets at each day's end, beside the people
 
     @property
     def reply_rate(self) -> float | None:
@@ -244,6 +247,10 @@ class AccountReport:
     def promo_share(self) -> float | None:
         tweets = sum(w.tweets for w in self.promo_weeks)
         return sum(w.promotional for w in self.promo_weeks) / tweets if tweets else None
+
+    def tweet_counts(self) -> tuple[int, ...]:
+        """The owed tweets at each day's end (as many as :attr:`backlog` has days)."""
+        return self.backlog_tweets or tuple(n for _, n in self.backlog)
 
     def best_hours(self, count: int = 3) -> list[int]:
         """The local hours whose posts earned most per post (at least one post each)."""
@@ -267,7 +274,10 @@ class AccountReport:
                 "business_hours": self.business_hours.to_json(),
                 "off_hours": self.off_hours.to_json(),
             },
-            "backlog": [{"day": d.isoformat(), "owed": n} for d, n in self.backlog],
+            "backlog": [
+                {"day": d.isoformat(), "owed": n, "tweets": t}
+                for (d, n), t in zip(self.backlog, self.tweet_counts(), strict=True)
+            ],
             "promo_share": {
                 "line": self.promo_line,
                 "overall": self.promo_share,
@@ -336,8 +346,8 @@ def build_report(
     }
     open_data: tuple[list[int], list[float]] = ([0], [])
     shut_data: tuple[list[int], list[float]] = ([0], [])
-    # Backlog events: (moment, +1 owed / -1 not owed any more).
-    events: list[tuple[datetime, int]] = []
+    # Backlog events: (moment, +1 owed / -1 not owed any more, whose).
+    events: list[tuple[datetime, int, str]] = []
     normal = Band.NORMAL.value
     not_spam = MarkKind.NOT_SPAM
     no_reply = MarkKind.NO_REPLY
@@ -361,9 +371,9 @@ def build_report(
             for start, finish in _owed_intervals(created, stop, mark):
                 if finish is not None and finish <= since:
                     continue  # over before the period: no day's end sees it
-                events.append((start, 1))
+                events.append((start, 1, tweet.author_id))
                 if finish is not None:
-                    events.append((finish, -1))
+                    events.append((finish, -1, tweet.author_id))
         # The reply figures: arrivals in the period, dismissed ones left out.
         if not in_period:
             continue
@@ -379,7 +389,7 @@ def build_report(
             delays.append(delay)
             bucket[1].append(delay)
 
-    backlog = _backlog(events, since=since, end=end, tz=tz)
+    backlog, backlog_tweets = _backlog(events, since=since, end=end, tz=tz)
 
     weeks: dict[date, list[int]] = {}
     by_hour = [Slot()] * 24
@@ -416,6 +426,7 @@ def build_report(
         business_hours=ReplyTimes.of(open_data[0][0], open_data[1]),
         off_hours=ReplyTimes.of(shut_data[0][0], shut_data[1]),
         backlog=backlog,
+        backlog_tweets=backlog_tweets,
         promo_weeks=tuple(WeekShare(w, t, p) for w, (t, p) in sorted(weeks.items())),
         promo_line=promo_line,
         by_hour=tuple(by_hour),
@@ -427,17 +438,29 @@ def build_report(
 
 
 def _backlog(
-    events: list[tuple[datetime, int]], *, since: datetime, end: datetime, tz: tzinfo | None
-) -> tuple[tuple[date, int], ...]:
-    """The owed count at the end of each local day from ``since`` to ``end``."""
+    events: list[tuple[datetime, int, str]], *, since: datetime, end: datetime, tz: tzinfo | None
+) -> tuple[tuple[tuple[date, int], ...], tuple[int, ...]]:
+    """The people owed, and the tweets owed, at the end of each local day from ``since``
+    to ``end``."""
     events.sort(key=lambda e: e[0])
-    times = [t for t, _ in events]
+    times = [t for t, _, _ in events]
     running: list[int] = []
+    people: list[int] = []
     total = 0
-    for _, delta in events:
+    waiting = 0
+    per_author: dict[str, int] = {}
+    for _, delta, author in events:
         total += delta
+        had = per_author.get(author, 0)
+        per_author[author] = had + delta
+        if had == 0 and delta > 0:
+            waiting += 1
+        elif had == 1 and delta < 0:
+            waiting -= 1
         running.append(total)
+        people.append(waiting)
     days: list[tuple[date, int]] = []
+    tweets: list[int] = []
     day = local(since, tz).date()
     last = local(end, tz).date()
     while day <= last:
@@ -445,8 +468,10 @@ def _backlog(
         # The next local midnight, as an aware instant (DST-safe: fold resolves the gap).
         stamp = midnight.replace(tzinfo=tz) if tz is not None else midnight.astimezone()
         # Events exactly at midnight belong to the next day; at the period's end, the owed
-        # list as it is then: what happened at that very moment counts.
+        # list as it is then: what happened at that very moment counts. Either way every
+        # event of one moment is in or out together, so their order does not matter.
         at = bisect.bisect_left(times, stamp) if stamp < end else bisect.bisect_right(times, end)
-        days.append((day, running[at - 1] if at else 0))
+        days.append((day, people[at - 1] if at else 0))
+        tweets.append(running[at - 1] if at else 0)
         day += timedelta(days=1)
-    return tuple(days)
+    return tuple(days), tuple(tweets)

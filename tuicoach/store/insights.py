@@ -16,7 +16,7 @@ from tuicoach.domain.feedback import TagFigure, tag_figures
 from tuicoach.domain.models import Tweet, User
 from tuicoach.domain.report import AccountReport, BusinessHours, build_report
 from tuicoach.store import feedback
-from tuicoach.store.store import TWEET_COLUMNS, Store, tweet_from_row
+from tuicoach.store.store import META_ACCOUNT_ID, TWEET_COLUMNS, Store, dt, tweet_from_row
 
 
 def report(
@@ -65,6 +65,13 @@ class FeedbackRow:
     author: User | None
     tags: tuple[str, ...]
     answered_at: datetime | None
+    #: A listening opportunity the user marked handled (answered on X by hand, say):
+    #: answered, even when no reply of theirs is stored to say when.
+    handled: bool = False
+
+    @property
+    def answered(self) -> bool:
+        return self.answered_at is not None or self.handled
 
 
 def feedback_rows(
@@ -86,8 +93,49 @@ def feedback_rows(
     ]
     rows.sort(key=lambda t: (t.created_at, t.id), reverse=True)
     users = store.users({t.author_id for t in rows})
-    answered = store.answered([t.id for t in rows], now=now) if rows else {}
-    return [FeedbackRow(t, users.get(t.author_id), tagged[t.id], answered.get(t.id)) for t in rows]
+    ids = [t.id for t in rows]
+    answered = store.answered(ids, now=now) if rows else {}
+    handled: set[str] = set()
+    if rows:
+        # Listening's tweets are not addressed to the account, so the owed engine does not
+        # answer for them: the user's decision does, and a stored reply of theirs says when.
+        with store.reading() as db:
+            handled = {
+                str(r[0])
+                for r in db.execute(
+                    "SELECT tweet_id FROM opportunities WHERE state = 'handled'"
+                ).fetchall()
+            } & set(ids)
+        for tweet_id, at in _own_replies(store, handled - answered.keys(), now=now).items():
+            answered[tweet_id] = at
+    return [
+        FeedbackRow(t, users.get(t.author_id), tagged[t.id], answered.get(t.id), t.id in handled)
+        for t in rows
+    ]
+
+
+def _own_replies(store: Store, tweet_ids: set[str], *, now: datetime) -> dict[str, datetime]:
+    """The account's earliest stored reply (by ``now``) to each of these tweets."""
+    if not tweet_ids:
+        return {}
+    account_id = store.get_meta(META_ACCOUNT_ID)
+    if account_id is None:
+        return {}
+    wanted = sorted(tweet_ids)
+    found: dict[str, datetime] = {}
+    with store.reading() as db:
+        for start in range(0, len(wanted), 500):  # under SQLite's limit of parameters
+            part = wanted[start : start + 500]
+            rows = db.execute(
+                "SELECT replied_to_id, created_at FROM tweets WHERE author_id = ? "
+                f"AND replied_to_id IN ({', '.join('?' * len(part))})",
+                [account_id, *part],
+            ).fetchall()
+            for target, created in rows:
+                at = dt(created)
+                if at <= now and (target not in found or at < found[target]):
+                    found[str(target)] = at
+    return found
 
 
 def feedback_figures(

@@ -29,6 +29,7 @@ from textual.widgets import Footer, Static
 from textual_plotext import PlotextPlot
 
 from tuicoach.domain.models import Finding, Severity
+from tuicoach.domain.owed import owed_words
 from tuicoach.domain.report import WEEKDAYS, AccountReport, BusinessHours
 from tuicoach.ui.keys import REPORTS_BINDINGS
 
@@ -127,8 +128,9 @@ def backlog_text(report: AccountReport) -> Content:
     counts = [n for _, n in report.backlog]
     if not counts:
         return Content("No days in the period.")
+    now = owed_words(counts[-1], report.tweet_counts()[-1])
     return Content(
-        f"{'Owed now':<11}{counts[-1]}\n{'Most':<11}{max(counts)}\n"
+        f"{'Owed now':<11}{now}\n{'Most':<11}{max(counts)}\n"
         f"{'Fewest':<11}{min(counts)}\n{'Days':<11}{len(counts)}"
     )
 
@@ -312,7 +314,7 @@ class ReportsScreen(Screen[None]):
             step = max(1, len(counts) // 5)
             ticks = list(range(0, len(counts), step))
             plt.xticks(ticks, [report.backlog[i][0].strftime("%d %b") for i in ticks])
-        plt.title("Owed at the end of each day")
+        plt.title("People owed a reply at each day's end")
         widget.refresh()
 
     def _plot_promo(self, report: AccountReport) -> None:

@@ -83,12 +83,13 @@ class AccountStats:
 
     promotional_recent: int  # promotional tweets among the last ``recent`` own tweets
     recent: int
-    owed: int
+    owed: int  # people owed a reply, as the Mentions pane counts them
     oldest_owed: timedelta | None
     since_last_post: timedelta | None
     posts_last_hour: int
     promo_heavy: bool = False  # over the coach's promotional share (promo-balance)
     busy: bool = False  # as many posts this hour as make a burst
+    owed_tweets: int | None = None  # the tweets those people wait on (None: one each)
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,17 @@ class Snapshot:
     def owed_people(self) -> int:
         """How many people are owed a reply (two mentions from one person count once)."""
         return len({row.tweet.author_id for row in self.owed})
+
+    @property
+    def owed_since_per_person(self) -> tuple[datetime, ...]:
+        """When each owed person's oldest owed tweet arrived: the coach's
+        ``owed-replies-waiting`` counts people, as "N owed" does."""
+        oldest: dict[str, datetime] = {}
+        for row, since in zip(self.owed, self.owed_since, strict=True):
+            author = row.tweet.author_id
+            if author not in oldest or since < oldest[author]:
+                oldest[author] = since
+        return tuple(oldest.values())
 
 
 @dataclass(frozen=True)
@@ -292,8 +304,11 @@ def read_snapshot(account: Account, now: datetime) -> Snapshot:
     )
 
 
-def account_stats(coach: Coach, now: datetime, waiting: Iterable[timedelta]) -> AccountStats:
-    """The strip's numbers, flagged by the same thresholds the coach's rules use."""
+def account_stats(
+    coach: Coach, now: datetime, waiting: Iterable[timedelta], *, people: int | None = None
+) -> AccountStats:
+    """The strip's numbers, flagged by the same thresholds the coach's rules use; ``people``
+    is how many people the ``waiting`` tweets are from (``None``: one tweet each)."""
     limits = coach.settings.thresholds
     waits = list(waiting)
     recent = coach.history.last(limits.promo_window, until=now)
@@ -303,7 +318,8 @@ def account_stats(coach: Coach, now: datetime, waiting: Iterable[timedelta]) -> 
     return AccountStats(
         promotional_recent=promotional,
         recent=len(recent),
-        owed=len(waits),
+        owed=len(waits) if people is None else people,
+        owed_tweets=len(waits),
         oldest_owed=max(waits) if waits else None,
         since_last_post=now - latest.created_at if latest else None,
         posts_last_hour=last_hour,

@@ -50,6 +50,7 @@ class _SendCheck:
 @dataclass(frozen=True, slots=True)
 class _Stats:
     waiting: tuple[timedelta, ...]
+    people: int | None = None  # how many people those tweets are from
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +114,8 @@ class CoachPane(Pane):
         self._requests.put(_SendCheck(draft, self._owed_since))
 
     def owed_changed(self, snapshot: Snapshot) -> None:
-        self._owed_since = snapshot.owed_since
-        self._requests.put(_Stats(snapshot.waiting))
+        self._owed_since = snapshot.owed_since_per_person
+        self._requests.put(_Stats(snapshot.waiting, snapshot.owed_people))
 
     def learn(self, tweet: Tweet) -> None:
         """A tweet the account just posted: part of the history the coach compares with."""
@@ -182,7 +183,7 @@ class CoachPane(Pane):
             )
             self.post_message(messages.SendChecked(report))
         elif isinstance(request, _Stats):
-            stats = view.account_stats(coach, now, request.waiting)
+            stats = view.account_stats(coach, now, request.waiting, people=request.people)
             self.post_message(messages.StatsRead(stats, len(coach.history)))
         elif isinstance(request, _Add):
             coach.add_to_history(request.tweet)

@@ -16,6 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from tuicoach.domain.models import Finding, Report, Severity
+from tuicoach.domain.owed import owed_words
 from tuicoach.ui import format as fmt
 from tuicoach.ui.view import AccountStats
 
@@ -186,6 +187,14 @@ class FindingsView(Widget):
         return Content("\n").join(self.lines(self.content_region.width or 40))
 
 
+def _people_waiting(stats: AccountStats) -> str:
+    """After the count of people: "people waiting (5 tweets)", as ``owed_words`` puts it."""
+    tweets = stats.owed if stats.owed_tweets is None else stats.owed_tweets
+    words = owed_words(stats.owed, tweets).split(" ", 1)[1]  # the number is styled apart
+    noun, _, rest = words.partition(" ")
+    return f"{noun} waiting" + (f" {rest}" if rest else "")
+
+
 def stats_content(stats: AccountStats | None) -> Content:
     """Promotional share of the recent tweets, owed replies, time since the last post, the pace."""
     if stats is None:
@@ -199,7 +208,7 @@ def stats_content(stats: AccountStats | None) -> Content:
         f" of the last {stats.recent} are promotional\n",
         ("Owed    ", "dim"),
         (str(stats.owed), "$owed-needs-answer bold" if stats.owed else "$success"),
-        f" waiting{oldest}\n",
+        f" {_people_waiting(stats)}{oldest}\n",
         ("Posted  ", "dim"),
         f"{last}, ",
         (str(stats.posts_last_hour), "$warning bold" if stats.busy else ""),
