@@ -21,7 +21,8 @@ class FullSearch(Triage):
     """The same reader with every gate open: each list searched over the whole text."""
 
     def _cues(self, masked: str) -> _Cues:
-        return _Cues(self._all_bits, {}, self._all_bits)
+        all_bits = self._gating.all_bits
+        return _Cues(all_bits, {}, all_bits)
 
 
 GATED, FULL = Triage(), FullSearch()

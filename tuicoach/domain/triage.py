@@ -522,72 +522,144 @@ _CONTRAST_RUNS = _Gate(
 )
 
 
+class _Gating(NamedTuple):
+    """The gates of a :class:`Triage`'s lists (see :func:`_gate`), one bit per list."""
+
+    bit: dict[str, int]
+    all_bits: int
+    always: int  # lists no gate can stand for
+    run_bits: dict[str, int]  # a run of the lists -> the bits it opens
+    stems: list[tuple[tuple[str, ...], int]]
+    char_gates: list[tuple[frozenset[str], int]]
+
+
+def _listed(name: str) -> functools.cached_property[re.Pattern[str]]:
+    """The word pattern of the settings' list ``name``, compiled on first use."""
+
+    def pattern(self: Triage) -> re.Pattern[str]:
+        return _words(getattr(self.settings.words, name))
+
+    return functools.cached_property(pattern)
+
+
+def _emoji(name: str) -> functools.cached_property[re.Pattern[str]]:
+    """The symbol pattern of the settings' list ``name``, compiled on first use."""
+
+    def pattern(self: Triage) -> re.Pattern[str]:
+        return _chars(getattr(self.settings.words, name))
+
+    return functools.cached_property(pattern)
+
+
 class Triage:
-    """A compiled reader for one :class:`TriageSettings`; cheap to call per tweet."""
+    """A compiled reader for one :class:`TriageSettings`; cheap to call per tweet.
+
+    Building one is cheap too: each pattern (the lexicon's alone has thousands of
+    words) is compiled the first time a tweet reaches it, and most tweets reach
+    few, thanks to the gates; start-up's first owed count needs none of them.
+    """
+
+    # Question openers count at the start of a clause: found as words, then
+    # the few characters before each are checked (cheaper than a lookbehind
+    # tried at every position).
+    _opener = _listed("question_openers")
+    _request = _listed("request")
+    _complaint = _listed("complaint")
+    _waiting = _listed("waiting")
+    _praise = _listed("praise")
+    _resolved = _listed("resolved")
+    _resolution = _listed("resolution")
+    _sarcasm_target = _listed("sarcasm_targets")
+    _spam = _listed("spam")
+    _negator = _listed("negators")
+    _complaint_emoji = _emoji("complaint_emoji")
+    _thanks_emoji = _emoji("thanks_emoji")
+    # Words that do not count as complaints on their own: they are only
+    # failures next to another cue (a bare "not" or "no" is not a complaint).
+    _weak = frozenset(
+        (
+            "not", "no", "still", "again", "sorry", "yet", "don't", "didn't", "doesn't",
+            "can't", "cannot", "won't", "wouldn't", "couldn't", "isn't", "wasn't", "aren't",
+            "haven't", "hasn't", "never", "nobody", "nothing", "no one", "noone", "none",
+            "miss", "hold", "wait", "line", "days", "fix", "bad", "sad", "mad", "joke",
+            "tried", "trying", "nope", "static",
+        )
+    )  # fmt: skip
 
     def __init__(self, settings: TriageSettings | None = None) -> None:
-        self.settings = settings = settings or TriageSettings()
-        w = settings.words
-        # Question openers count at the start of a clause: found as words, then
-        # the few characters before each are checked (cheaper than a lookbehind
-        # tried at every position).
-        self._opener = _words(w.question_openers)
-        self._request = _words(w.request)
-        self._complaint = _words(w.complaint)
-        self._waiting = _words(w.waiting)
-        self._praise = _words(w.praise)
-        self._resolved = _words(w.resolved)
-        self._resolution = _words(w.resolution)
-        self._overcome = re.compile(
-            r"(?<![\w'])(?:" + _alternation(w.overcoming) + r")(?:\s+[\w']+){1,4}", re.I
-        )
-        self._sarcasm_target = _words(w.sarcasm_targets)
-        self._spam = _words(w.spam)
-        self._valences = _vader_valences() if settings.valence_weight else {}
-        self._negator_words = frozenset(n for n in w.negators if " " not in n)
-        known = {x.casefold() for x in (*w.praise, *w.resolution, *w.resolved, *w.complaint)}
-        self._lexicon = _words(x for x in _vader_words(settings.lexicon_failure) if x not in known)
-        self._complaint_emoji = _chars(w.complaint_emoji)
-        self._thanks_emoji = _chars(w.thanks_emoji)
-        negator = _alternation(w.negators)
-        # A negator, up to two words, then a praise word: "not very helpful".
-        self._negated_praise = re.compile(
-            r"(?<![\w'])(?:" + negator + r")(?:\s+\w+){0,2}?\s+(?:" + _alternation(w.praise)
-            + r")(?![\w'])",
+        self.settings = settings or TriageSettings()
+        # text -> (has spam wording, the words' verdict); see classify.
+        self._known: dict[str, tuple[bool, Verdict]] = {}
+        self._token_bits: dict[str, int] = {}  # memo: a text's run -> its bits
+
+    # -- patterns built on first use
+
+    @functools.cached_property
+    def _overcome(self) -> re.Pattern[str]:
+        return re.compile(
+            r"(?<![\w'])(?:" + _alternation(self.settings.words.overcoming)
+            + r")(?:\s+[\w']+){1,4}",
             re.I,
         )  # fmt: skip
-        # Words that do not count as complaints on their own: they are only
-        # failures next to another cue (a bare "not" or "no" is not a complaint).
-        self._negator = _words(w.negators)
-        self._weak = frozenset(
-            (
-                "not", "no", "still", "again", "sorry", "yet", "don't", "didn't", "doesn't",
-                "can't", "cannot", "won't", "wouldn't", "couldn't", "isn't", "wasn't", "aren't",
-                "haven't", "hasn't", "never", "nobody", "nothing", "no one", "noone", "none",
-                "miss", "hold", "wait", "line", "days", "fix", "bad", "sad", "mad", "joke",
-                "tried", "trying", "nope", "static",
-            )
+
+    @functools.cached_property
+    def _valences(self) -> dict[str, float]:
+        return _vader_valences() if self.settings.valence_weight else {}
+
+    @functools.cached_property
+    def _negator_words(self) -> frozenset[str]:
+        return frozenset(n for n in self.settings.words.negators if " " not in n)
+
+    @functools.cached_property
+    def _lexicon_words(self) -> tuple[str, ...]:
+        """The lexicon's failure words that no list of the settings already has."""
+        w = self.settings.words
+        known = {x.casefold() for x in (*w.praise, *w.resolution, *w.resolved, *w.complaint)}
+        return tuple(x for x in _vader_words(self.settings.lexicon_failure) if x not in known)
+
+    @functools.cached_property
+    def _lexicon(self) -> re.Pattern[str]:
+        return _words(self._lexicon_words)
+
+    @functools.cached_property
+    def _negated_praise(self) -> re.Pattern[str]:
+        # A negator, up to two words, then a praise word: "not very helpful".
+        w = self.settings.words
+        return re.compile(
+            r"(?<![\w'])(?:" + _alternation(w.negators) + r")(?:\s+\w+){0,2}?\s+(?:"
+            + _alternation(w.praise) + r")(?![\w'])",
+            re.I,
         )  # fmt: skip
+
+    @functools.cached_property
+    def _thanks_for_failure(self) -> re.Pattern[str]:
         # Praise for a failure is sarcasm: the listed targets, and every failure
         # word that counts on its own ("thanks for wasting a day").
+        w = self.settings.words
         sarcasm_targets = (
             *w.sarcasm_targets,
             *(c for c in w.complaint if c not in self._weak),
             *_FAILED_ACTS,
         )
-        self._thanks_for_failure = re.compile(
+        return re.compile(
             r"(?<![\w'])(?:thanks?|thank you|thx|love|great|awesome|nice|appreciate)\s+"
             r"(?:\w+\s+){0,3}?(?:" + _alternation(sarcasm_targets) + r")(?![\w'])",
             re.I,
         )
-        self._competitor = re.compile(
-            r"(?<![\w'])(?:" + _alternation(w.competitor_comparisons) + r")\s+(?:the\s+)?[@＠]\w+",
+
+    @functools.cached_property
+    def _competitor(self) -> re.Pattern[str]:
+        return re.compile(
+            r"(?<![\w'])(?:" + _alternation(self.settings.words.competitor_comparisons)
+            + r")\s+(?:the\s+)?[@＠]\w+",
             re.I,
-        )
-        # text -> (has spam wording, the words' verdict); see classify.
-        self._known: dict[str, tuple[bool, Verdict]] = {}
-        # Gates (see _gate): one bit per list; a text's mask has the bits of the
-        # lists that may match in it.
+        )  # fmt: skip
+
+    @functools.cached_property
+    def _gating(self) -> _Gating:
+        """The lists' gates (see _gate): a text's mask has the bits of the lists
+        that may match in it."""
+        w = self.settings.words
         gates = {
             "resolved": _gate(w.resolved),
             "spared": _SPARED_RUNS,
@@ -598,42 +670,42 @@ class Triage:
             "complaint": _gate(w.complaint),
             "waiting": _gate(w.waiting),
             "regret": _REGRET_RUNS,
-            "lexicon": _gate(x for x in _vader_words(settings.lexicon_failure) if x not in known),
+            "lexicon": _gate(self._lexicon_words),
             "complaint_emoji": _gate(w.complaint_emoji),
             "thanks_emoji": _gate(w.thanks_emoji),
             "wish": _WISH_RUNS,
             "contrast": _CONTRAST_RUNS,
             "overcome": _gate(w.overcoming),
         }
-        self._bit = {name: 1 << i for i, name in enumerate(gates)}
-        self._all_bits = (1 << len(gates)) - 1
-        self._always = 0  # lists no gate can stand for
-        self._run_bits: dict[str, int] = {}  # a run of the lists -> the bits it opens
-        self._stems: list[tuple[tuple[str, ...], int]] = []
-        self._char_gates: list[tuple[frozenset[str], int]] = []
+        bits = {name: 1 << i for i, name in enumerate(gates)}
+        always = 0
+        run_bits: dict[str, int] = {}
+        stems: list[tuple[tuple[str, ...], int]] = []
+        char_gates: list[tuple[frozenset[str], int]] = []
         for name, gate in gates.items():
-            bit = self._bit[name]
+            bit = bits[name]
             if gate is None:
-                self._always |= bit
+                always |= bit
                 continue
             for run in gate.runs:
-                self._run_bits[run] = self._run_bits.get(run, 0) | bit
+                run_bits[run] = run_bits.get(run, 0) | bit
             if gate.stems:
-                self._stems.append((gate.stems, bit))
+                stems.append((gate.stems, bit))
             if gate.chars:
-                self._char_gates.append((gate.chars, bit))
-        self._token_bits: dict[str, int] = {}  # memo: a text's run -> its bits
+                char_gates.append((gate.chars, bit))
+        return _Gating(bits, (1 << len(gates)) - 1, always, run_bits, stems, char_gates)
 
     # -- gates
 
     def _cues(self, masked: str) -> _Cues:
         """Which lists may match in ``masked``, and where (see :class:`_Cues`)."""
-        scan = self._always
+        gating = self._gating
+        scan = gating.always
         low = masked.lower()
         if not masked.isascii() and (
             len(low) != len(masked) or not " ".join(_RUN.findall(masked)).isascii()
         ):
-            return _Cues(self._all_bits, {}, self._all_bits)
+            return _Cues(gating.all_bits, {}, gating.all_bits)
         mask = scan
         starts: dict[int, list[int]] = {}
         memo = self._token_bits
@@ -642,8 +714,8 @@ class Triage:
             run = m.group()
             bits = get(run)
             if bits is None:
-                bits = self._run_bits.get(run, 0)
-                for stems, bit in self._stems:
+                bits = gating.run_bits.get(run, 0)
+                for stems, bit in gating.stems:
                     if run.startswith(stems):
                         bits |= bit
                 if len(memo) >= _KNOWN_TEXTS:
@@ -659,7 +731,7 @@ class Triage:
                         starts[bit] = [start]
                     else:
                         at.append(start)
-        for chars, bit in self._char_gates:
+        for chars, bit in gating.char_gates:
             if not chars.isdisjoint(masked):
                 mask |= bit
                 scan |= bit
@@ -669,7 +741,7 @@ class Triage:
         self, pattern: re.Pattern[str], name: str, masked: str, cues: _Cues
     ) -> Iterable[re.Match[str]]:
         """``pattern.finditer(masked)``, the same matches, tried only where they may start."""
-        bit = self._bit[name]
+        bit = self._gating.bit[name]
         if not cues.mask & bit:
             return ()
         if cues.scan & bit:
@@ -995,7 +1067,7 @@ class Triage:
         negated comparison ("couldn't be more thankful", "can't be any nicer")."""
         if cues is None:
             cues = self._cues(masked)
-        if not cues.mask & self._bit["praise"]:
+        if not cues.mask & self._gating.bit["praise"]:
             return []
         return [
             (s, e)
