@@ -163,7 +163,7 @@ async def test_listening_drafted_copied_and_handled(tmp_path: Path) -> None:
         assert not app.main.mentions.region.width  # in Mentions' place
         pane.refresh_listening(poll=True)  # the app's clock is fixed: it polls only when asked
         await settle(pilot)
-        assert pane.border_title.startswith("Listening · ") and pane.view.open_count > 0
+        assert pane.title_text.startswith("Listening · ") and pane.view.open_count > 0
         item = pane.current()
         assert item is not None
         await pilot.press("r")

@@ -96,7 +96,7 @@ async def test_the_budget_stops_listening_and_the_pane_says_so(
         await pilot.press("5")
         pane.refresh_listening(poll=True)
         await settle(pilot)
-        assert pane.view.open_count == 10 and pane.border_title == "Listening · 10 open"
+        assert pane.view.open_count == 10 and pane.title_text == "Listening · 10 open"
         status = str(pane.query_one("#listen-status", Static).render())
         assert "listening stopped for today" in status and "daily_budget" in status
         assert len(world.fake.requests("search_recent")) == 1
