@@ -150,7 +150,7 @@ def build_app(args: argparse.Namespace) -> TuicoachApp:
     else:
         connect = _selected_connect(args, data_dir, clock, settings)
     if settings.config is not None:
-        connect = _with_config_triage(_with_listening(connect, settings.config), settings.config)
+        connect = _with_config_triage(_with_sections(connect, settings.config), settings.config)
         demo = _with_config_triage(demo, settings.config) or demo
     exit_when = getattr(args, "exit_when", None)
     # The store is read while Textual loads: opening starts before the app's modules import.
@@ -189,18 +189,25 @@ def _configure(app: TuicoachApp, config: Config) -> None:
     app.own_tags = tuple(config.feedback_tags)
 
 
-def _with_listening(
+def _with_sections(
     connect: Callable[[], Account] | None, config: Config
 ) -> Callable[[], Account] | None:
-    """``connect``, handing ``[listen]`` (the budget, the searches) to a backend that reads it."""
+    """``connect``, handing ``[listen]`` (the budget, the searches) and ``[team] name`` to the
+    account it opens."""
     if connect is None:
         return None
     opener = connect
 
     def opened() -> Account:
+        from tuicoach.backends.base import set_author
+
         account = opener()
         if hasattr(account.backend, "listen_settings"):  # a backend that reads [listen]
             account.backend.listen_settings = config.listen
+        # [team] name: the outbox records who sent each reply (the traffic cop reads it),
+        # and drafts and marks who made them.
+        set_author(account.backend, config.team_name)
+        account.store.author = config.team_name
         return account
 
     return opened
