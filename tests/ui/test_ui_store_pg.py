@@ -7,24 +7,34 @@ asking X anything; a mark made on the shared store is seen on the next refresh.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import test_ui_x
 from fake_x_api import World
+from test_ui_compose_outbox import send
 from test_ui_x import clock, world  # noqa: F401  (its fixtures, used here too)
-from ui_helpers import RecordingApp, settle
+from textual.pilot import Pilot
+from ui_helpers import RecordingApp, settle, type_text
 
+from tuicoach.backends.base import set_author
 from tuicoach.backends.registry import Request, load
 from tuicoach.backends.x.config import XSection
 from tuicoach.store import Store
 from tuicoach.ui.launch import backend_connect
+from tuicoach.ui.view import Account
+from tuicoach.ui.widgets.compose import TeammateAnsweredScreen
 
 
-def teammate(on: World, data: Path, time: test_ui_x.Clock, url: str) -> RecordingApp:
+def teammate(
+    on: World, data: Path, time: test_ui_x.Clock, url: str, *, as_name: str | None = None
+) -> RecordingApp:
     x = XSection(api_base=on.fake.url, timeout=0.5, retries=1)
     request = Request(data_dir=data, clock=time, sections={"x": x}, store_url=url)
     connect = backend_connect(load("x"), request)
     assert connect is not None
+    if as_name is not None:
+        connect = signed(connect, as_name)
     return RecordingApp(connect=connect, clock=time, theme="espresso", sync=False)
 
 
@@ -64,3 +74,52 @@ async def test_two_apps_share_one_postgresql_store(
             await test_ui_x.refresh(sp, clock)
             assert owed_texts(sam) == {"@acme_bakery do you have rye today?"}
     assert not list(tmp_path.rglob("*.sqlite3"))  # neither app made a file of its own
+
+
+def signed(connect: Callable[[], Account], name: str) -> Callable[[], Account]:
+    """``connect``, for the teammate ``name`` (what ``[team] name`` does in the app)."""
+
+    def opened() -> Account:
+        account = connect()
+        set_author(account.backend, name)
+        account.store.author = name
+        return account
+
+    return opened
+
+
+async def reply_to_top(pilot: Pilot[None], text: str) -> None:
+    await pilot.press("2", "home", "r")
+    await settle(pilot)
+    await type_text(pilot, text)
+    await send(pilot)
+
+
+async def test_the_traffic_cop_stops_a_second_answer_to_one_mention(
+    world: World,  # noqa: F811
+    clock: test_ui_x.Clock,  # noqa: F811
+    tmp_path: Path,
+    pg_url: str,
+) -> None:
+    jen = teammate(world, tmp_path / "jen", clock, pg_url, as_name="Jen")
+    async with jen.run_test(size=test_ui_x.WIDE) as jp:
+        await settle(jp)
+        await test_ui_x.refresh(jp, clock)
+        sam = teammate(world, tmp_path / "sam", clock, pg_url, as_name="Sam")
+        async with sam.run_test(size=test_ui_x.WIDE) as sp:
+            await settle(sp)
+            assert owed_texts(sam) == owed_texts(jen) != set()
+            await reply_to_top(jp, "Yes! Rye at 8 tomorrow ^JD")
+            assert len(world.fake.requests("create_tweet")) == 1
+            # Sam answers the same mention a moment later: nothing goes to X; he is shown
+            # Jen's reply and chooses.
+            await reply_to_top(sp, "We do, from 8 ^SM")
+            assert isinstance(sam.screen, TeammateAnsweredScreen)
+            assert sam.screen.error.by == "Jen"
+            assert "Rye at 8" in sam.screen.error.text
+            assert len(world.fake.requests("create_tweet")) == 1
+            await sp.click("#discard")
+            await settle(sp)
+            assert sam.main.composer.text == ""
+            assert "Jen answered" in sam.main.composer._state
+            assert len(world.fake.requests("create_tweet")) == 1

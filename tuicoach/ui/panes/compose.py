@@ -40,7 +40,7 @@ from textual.content import Content
 from textual.widgets import Button, Static
 from textual.worker import Worker, WorkerState
 
-from tuicoach.backends.base import BackendError
+from tuicoach.backends.base import BackendError, TeammateAnswered
 from tuicoach.ui import messages, view
 from tuicoach.ui.keys import COMPOSE_BINDINGS
 from tuicoach.ui.panes.base import Pane
@@ -115,6 +115,7 @@ class ComposePane(Pane):
         self._outbox: OutboxStatus | None = None
         self._watch: Any = None
         self._as_new = False  # the user chose "post as a new tweet": the next send says so
+        self._anyway = False  # the user chose to send though a teammate answered first
 
     def on_mount(self) -> None:
         # Tab goes from pane to pane; the button is reached by mouse, alt+s or the palette.
@@ -401,6 +402,25 @@ class ComposePane(Pane):
 
         self.app.push_screen(PostAsNewScreen(found), answered)
 
+    def _teammate_answered(self, error: TeammateAnswered) -> None:
+        """A teammate answered this mention first: show their reply; discard ours, keep
+        editing it, or send it anyway, on purpose."""
+        from tuicoach.ui.widgets.compose import TeammateAnsweredScreen
+
+        who = error.by or "a teammate"
+        self.show_state(f"not sent: {who} answered it first; the draft is kept")
+
+        def answered(choice: str | None) -> None:
+            if choice == "send-anyway":
+                self._anyway = True
+                self.action_send()  # through the coach, as any send
+            elif choice == "discard":
+                if self.draft_id is not None:
+                    self._delete_draft(self.draft_id)
+                self._clear(f"discarded: {who} answered it")
+
+        self.app.push_screen(TeammateAnsweredScreen(error), answered)
+
     def confirm_send(self, report: Report) -> None:
         """The coach's full report of the draft to send: ask if it has concerns, then post."""
         from tuicoach.ui.screens import ConfirmSendScreen
@@ -422,13 +442,14 @@ class ComposePane(Pane):
         if self.account is None:
             return
         as_new, self._as_new = self._as_new, False
+        anyway, self._anyway = self._anyway, False
         if self._timer is not None:  # the worker saves the text it sends, first
             self._timer.stop()
             self._timer = None
         self._dirty = False
         self.show_state("sending…")
         self._post_worker(
-            self.account, text, reply_to, self.draft_id, self.origin, as_new, self._which
+            self.account, text, reply_to, self.draft_id, self.origin, as_new, self._which, anyway
         )
 
     @work(thread=True, group="send", exit_on_error=False)
@@ -441,6 +462,7 @@ class ComposePane(Pane):
         origin: str,
         as_new: bool,
         which: int,
+        anyway: bool = False,
     ) -> None:
         tied = view.ties_drafts(account.backend)
         tweet_to = reply_to.tweet if reply_to else None
@@ -452,9 +474,11 @@ class ComposePane(Pane):
                 draft_id = view.save_draft(account, text, draft_id, reply_id, self.clock())
                 self.post_message(messages.DraftSaved(draft_id, which))
                 send = account.backend.send_draft  # type: ignore[attr-defined]
-                tweet = send(text, reply_to=tweet_to, draft_id=draft_id, as_new=as_new)
+                tweet = send(
+                    text, reply_to=tweet_to, draft_id=draft_id, as_new=as_new, anyway=anyway
+                )
             else:
-                tweet = account.backend.post(text, reply_to=tweet_to)
+                tweet = account.backend.post(text, reply_to=tweet_to, anyway=anyway)
         except BackendError as error:
             status = view.outbox_after(account, draft_id, error) if tied else None
             self.post_message(messages.SendHeld(error, status, which))
@@ -469,6 +493,9 @@ class ComposePane(Pane):
         status = message.status
         if message.which != self._which:  # another draft is in Compose now
             self.post_message(messages.BackendFailed(message.error))
+            return
+        if isinstance(message.error, TeammateAnswered):  # the traffic cop: nothing was sent
+            self._teammate_answered(message.error)
             return
         if status is not None and status.kind == "sent" and status.item.draft_id == self.draft_id:
             self._found_on_x(status.message)  # X has it: the draft is done
@@ -554,6 +581,7 @@ class ComposePane(Pane):
     def _forget_outbox(self) -> None:
         self._outbox = None
         self._as_new = False
+        self._anyway = False
         self._stop_watch()
 
     # -- queueing ----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tuicoach.backends.base import TeammateAnswered
 from tuicoach.ui.keys import KEEP_EDITING
 
 NEAR = 20  # the counter turns to the warning colour this close to the limit
@@ -92,3 +93,57 @@ class PostAsNewScreen(ModalScreen[bool]):
     @on(Button.Pressed, "#post-as-new")
     def _post_as_new(self) -> None:
         self.dismiss(True)
+
+
+class TeammateAnsweredScreen(ModalScreen[str | None]):
+    """A teammate answered the mention first (the traffic cop sent nothing): show their
+    reply, and let the user discard theirs or send it anyway on purpose. ``escape`` (or
+    "Keep editing") keeps the draft, unsent."""
+
+    DEFAULT_CSS = """
+    TeammateAnsweredScreen {
+        align: center middle;
+        & > Vertical {
+            width: 72; max-width: 100%; height: auto; max-height: 100%;
+            border: round $warning; background: $surface; padding: 0 1;
+        }
+        #answered-title { text-style: bold; color: $warning; padding: 0 0 1 0; }
+        #answered-hint { color: $text-muted; padding: 1 0 0 0; }
+        .buttons { height: auto; align-horizontal: right; padding: 1 0 0 0; }
+        .buttons Button { margin-left: 2; }
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [KEEP_EDITING]
+
+    def __init__(self, error: TeammateAnswered) -> None:
+        super().__init__()
+        self.error = error
+
+    def compose(self) -> ComposeResult:
+        who = self.error.by or "A teammate"
+        with Vertical():
+            yield Static(f"{who} answered this first", id="answered-title", markup=False)
+            yield Static(self.error.text, id="answered-text", markup=False)
+            yield Static(
+                "Nothing was sent. Sending yours too means the customer gets two answers.",
+                id="answered-hint",
+            )
+            with Horizontal(classes="buttons"):
+                yield Button("Discard mine", id="discard", variant="primary")
+                yield Button("Keep editing", id="keep")
+                yield Button("Send anyway", id="send-anyway", variant="warning")
+
+    def on_mount(self) -> None:
+        self.query_one("#discard", Button).focus()
+
+    @on(Button.Pressed, "#keep")
+    def action_keep_editing(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#discard")
+    def _discard(self) -> None:
+        self.dismiss("discard")
+
+    @on(Button.Pressed, "#send-anyway")
+    def _send_anyway(self) -> None:
+        self.dismiss("send-anyway")
