@@ -158,3 +158,59 @@ def test_of_concurrent_processes_exactly_one_wins(store: Store, tmp_path: Path) 
                 proc.kill()
     winners = [o["holder"] for o in outcomes if o["won"]]
     assert len(winners) == 1 and {o["holder"] for o in outcomes} == set(winners)
+
+
+def test_one_machine_holds_the_sync_lease_until_it_lapses(store: Store) -> None:
+    assert t.hold_sync_lease(store, "42", "jen-laptop", now=NOW) == "jen-laptop"
+    later = NOW + timedelta(seconds=30)
+    assert t.hold_sync_lease(store, "42", "sam-desk", now=later) == "jen-laptop"
+    assert t.hold_sync_lease(store, "7", "sam-desk", now=later) == "sam-desk"  # another account
+    # Jen's machine renews it while it syncs; once it stops, Sam's takes over within a lease.
+    renewed = NOW + timedelta(seconds=50)
+    assert t.hold_sync_lease(store, "42", "jen-laptop", now=renewed) == "jen-laptop"
+    assert t.hold_sync_lease(store, "42", "sam-desk", now=renewed + timedelta(seconds=59)) == (
+        "jen-laptop"
+    )
+    lapsed = renewed + t.SYNC_LEASE + timedelta(seconds=1)
+    assert t.hold_sync_lease(store, "42", "sam-desk", now=lapsed) == "sam-desk"
+    assert t.hold_sync_lease(store, "42", "jen-laptop", now=lapsed) == "sam-desk"
+    t.drop_sync_lease(store, "42", "jen-laptop")  # not hers to drop: nothing changes
+    assert t.hold_sync_lease(store, "42", "jen-laptop", now=lapsed) == "sam-desk"
+    t.drop_sync_lease(store, "42", "sam-desk")  # Sam quits: Jen's takes it at once
+    assert t.hold_sync_lease(store, "42", "jen-laptop", now=lapsed) == "jen-laptop"
+
+
+@pytest.mark.parametrize("machines", [2, 8])
+def test_of_machines_asking_at_once_one_syncs(store: Store, tmp_path: Path, machines: int) -> None:
+    another = opener(store, tmp_path)
+    stores = [another() for _ in range(machines)]
+    try:
+        for round_ in range(5):
+            barrier = threading.Barrier(machines)
+            said: list[tuple[str, str]] = []
+
+            def ask(
+                mine: Store,
+                name: str,
+                account: str,
+                barrier: threading.Barrier,
+                said: list[tuple[str, str]],
+            ) -> None:
+                barrier.wait(timeout=30)
+                said.append((name, t.hold_sync_lease(mine, account, name, now=NOW)))
+
+            threads = [
+                threading.Thread(target=ask, args=(s, f"m{i}", f"acct{round_}", barrier, said))
+                for i, s in enumerate(stores)
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=60)
+            assert len(said) == machines
+            holders = {holder for _, holder in said}
+            assert len(holders) == 1, said  # all agree on one holder
+            assert sum(name == holder for name, holder in said) == 1
+    finally:
+        for s in stores:
+            s.close()

@@ -54,3 +54,33 @@ def test_a_dead_store_is_exit_3_naming_the_url(world: World, tmp_path: Path) -> 
     assert done.returncode == 3
     assert "cannot reach the PostgreSQL server at postgresql://jen@127.0.0.1:1/acme" in done.stderr
     assert "hunter2-pw" not in done.stdout + done.stderr
+
+
+def test_one_machine_syncs_the_shared_store_and_another_takes_over(
+    world: World, tmp_path: Path, pg_url: str
+) -> None:
+    jen = {**environment(world, tmp_path / "jen"), "TUICOACH_STORE_URL": pg_url}
+    sam = {**environment(world, tmp_path / "sam"), "TUICOACH_STORE_URL": pg_url}
+    first = tuicoach(jen, "sync", "--json")
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["synced_by"] is None  # Jen's machine holds the lease
+    asked = len(world.fake.requests())
+
+    second = tuicoach(sam, "sync", "--json")
+    assert second.returncode == 0, second.stderr
+    found = json.loads(second.stdout)
+    assert str(tmp_path / "jen") in found["synced_by"] and found["streams"] == {}
+    # Sam's machine asked X only whose the credentials are (once per data folder), no tweets.
+    assert {s.route for s in world.fake.requests()[asked:]} <= {"me"}
+    text = tuicoach(sam, "sync")
+    assert "another machine syncs this account" in text.stdout, text.stdout + text.stderr
+
+    # Jen's machine goes away: once its lease runs out, Sam's syncs (its streams are its own).
+    with Store.connect(pg_url) as store, store.transaction() as db:
+        db.execute("UPDATE sync_lease SET expires_at = ?", ("2000-01-01T00:00:00.000000Z",))
+    third = tuicoach(sam, "sync", "--json")
+    assert third.returncode == 0, third.stderr
+    took = json.loads(third.stdout)
+    assert took["synced_by"] is None and "mentions" in took["streams"]
+    now_sam = json.loads(tuicoach(jen, "sync", "--json").stdout)["synced_by"]
+    assert str(tmp_path / "sam") in now_sam

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from tuicoach.store.engine import Db
 from tuicoach.store.store import Store, dt, ts
@@ -132,3 +132,38 @@ def claims(store: Store, tweet_ids: Iterable[str] | None = None) -> dict[str, Cl
     if tweet_ids is None:
         return found
     return {t: found[t] for t in tweet_ids if t in found}
+
+
+#: How long a machine's hold on syncing lasts without a renewal: when it goes away, another
+#: takes over within this (each sync renews it; the app syncs more often than this).
+SYNC_LEASE = timedelta(seconds=60)
+
+
+def hold_sync_lease(
+    store: Store, account: str, holder: str, *, now: datetime, lease: timedelta = SYNC_LEASE
+) -> str:
+    """Take or renew the lease to sync ``account`` from X for ``holder`` (a machine), unless
+    another holds it unexpired; returns who holds it after (``holder`` when this one does).
+
+    One conditional upsert: of several machines asking at once exactly one gets it, so X's
+    reads are paid once and the others read the new tweets from the shared store.
+    """
+    with store.transaction() as db:
+        won = db.execute(
+            "INSERT INTO sync_lease (account, holder, expires_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (account) DO UPDATE SET holder = excluded.holder, "
+            "expires_at = excluded.expires_at "
+            "WHERE sync_lease.holder = excluded.holder OR sync_lease.expires_at < ? "
+            "RETURNING holder",
+            (account, holder, ts(now + lease), ts(now)),
+        ).fetchone()
+        if won is not None:
+            return holder
+        row = db.execute("SELECT holder FROM sync_lease WHERE account = ?", (account,)).fetchone()
+    return str(row[0])
+
+
+def drop_sync_lease(store: Store, account: str, holder: str) -> None:
+    """Let go of the lease (on quit), so a teammate's machine takes over at once."""
+    with store.transaction() as db:
+        db.execute("DELETE FROM sync_lease WHERE account = ? AND holder = ?", (account, holder))

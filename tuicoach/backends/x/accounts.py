@@ -14,8 +14,10 @@ account is really opened.
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
+import socket
 import tempfile
 import time
 from collections.abc import Callable, Mapping
@@ -320,7 +322,19 @@ def open_signed_in(
         raise
     if asked is not None:  # X bills that profile read like any other
         backend.meter.read(posts=(), users=(asked.id,), now=now())
+    if store_url:  # a store the team shares: one machine at a time syncs it
+        backend.sync_holder = _this_machine(folder)
     return store, backend
+
+
+def _this_machine(folder: Path) -> str:
+    """Who syncs, in the team's sync lease: the person, the machine and the data folder
+    (two folders on one machine are two teammates)."""
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError):  # no login name to be had: the folder still tells them apart
+        user = "someone"
+    return f"{user}@{socket.gethostname()} {folder}"
 
 
 def signed_in_opener(

@@ -52,6 +52,8 @@ class SyncReport:
     streams: tuple[StreamResult, ...]
     posted: tuple[Tweet, ...] = ()  # outbox items confirmed on the way
     outbox_error: BackendError | None = None
+    #: Another machine holds the team's sync lease: it asked X, this one did not.
+    synced_by: str | None = None
 
     @property
     def errors(self) -> list[BackendError]:
@@ -152,6 +154,10 @@ class XBackend:
         #: Who posts from this machine (the config's ``[team] name``; ``None``: a solo
         #: user), recorded on each outbox record; set after opening (:func:`set_author`).
         self.author: str | None = None
+        #: This machine, on a store the team shares (PostgreSQL): only the holder of the
+        #: sync lease asks X (:func:`tuicoach.store.team.hold_sync_lease`). ``None``: a
+        #: store of one's own, always synced here.
+        self.sync_holder: str | None = None
         self._streams = StreamSync(store, client, settings, self.meter, clock)
         self._outbox = Outbox(
             store,
@@ -247,7 +253,19 @@ class XBackend:
         return report.result()
 
     def sync_report(self, streams: tuple[str, ...] = STREAMS) -> SyncReport:
-        """Like :meth:`sync`, but every stream's outcome instead of an exception."""
+        """Like :meth:`sync`, but every stream's outcome instead of an exception.
+
+        On a store the team shares (:attr:`sync_holder` set), only the machine holding the
+        sync lease asks X; the others find the new tweets in the store (``synced_by``).
+        """
+        if self.sync_holder is not None:
+            from tuicoach.store import team
+
+            holder = team.hold_sync_lease(
+                self.store, self._account.id, self.sync_holder, now=self._clock()
+            )
+            if holder != self.sync_holder:
+                return SyncReport((), synced_by=holder)
         posted: list[Tweet] = []
         outbox_error: BackendError | None = None
         try:

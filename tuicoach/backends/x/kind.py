@@ -157,8 +157,15 @@ def sync_report(store: Store, backend: Backend, request: Request) -> Report | No
         "post_reads": report.post_reads,
         "user_reads": report.user_reads,
         "cost_usd": None if spent is None else round(spent, 6),
+        "synced_by": report.synced_by,
     }
     lines = [f"@{username}"]
+    if report.synced_by is not None:
+        lines.append(
+            f"  another machine syncs this account for the team ({report.synced_by}); "
+            "its new tweets are in the shared store, and X was not asked (it takes over "
+            "here within a minute if that machine stops)"
+        )
     problems: list[str] = []
     lines += [f"  outbox: posted waiting tweet {tweet.id}" for tweet in report.posted]
     if report.outbox_error:
