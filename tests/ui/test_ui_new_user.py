@@ -62,6 +62,9 @@ async def test_focus_returns_to_the_list_the_reply_came_from_every_time(tmp_path
             await send_and_confirm(pilot)
             assert app.focused is mentions, f"send {n}: the focus is on {app.focused}"
             assert app.main.active == "mentions"
+            # and the cursor is still on the mention just answered, not back at the top
+            assert mentions.current is not None
+            assert mentions.current.tweet.id == target.tweet.id, f"send {n}"
         # And from the Timeline, back to the Timeline.
         timeline = listed(app, "timeline")
         timeline.focus()
