@@ -56,3 +56,21 @@ def test_count(value: int, shown: str) -> None:
 
 def test_one_line_flattens_whitespace() -> None:
     assert fmt.one_line("first\n\nsecond   third\t") == "first second third"
+
+
+@pytest.mark.parametrize(
+    ("since", "said"),
+    [
+        (None, "Posted  never"),
+        (timedelta(0), "Posted  just now"),  # the second of the post: not "never"
+        (timedelta(seconds=59), "Posted  just now"),  # not "0m ago"
+        (timedelta(minutes=1), "Posted  1m ago"),
+        (timedelta(hours=1, minutes=39), "Posted  1h 39m ago"),
+    ],
+)
+def test_the_strip_says_when_the_last_post_went_out(since: timedelta | None, said: str) -> None:
+    from tuicoach.ui.view import AccountStats
+    from tuicoach.ui.widgets.coach_panel import stats_content
+
+    stats = AccountStats(3, 20, 0, None, since, 0)
+    assert said in stats_content(stats).plain

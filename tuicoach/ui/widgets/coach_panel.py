@@ -9,6 +9,8 @@ keystroke.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from textual.app import RenderResult
 from textual.content import Content
 from textual.geometry import Size
@@ -201,7 +203,13 @@ def stats_content(stats: AccountStats | None) -> Content:
         return Content.styled("Reading the account…", "dim")
     share = f"{stats.promotional_recent}/{stats.recent}" if stats.recent else "—"
     oldest = f", oldest waiting {fmt.duration(stats.oldest_owed)}" if stats.oldest_owed else ""
-    last = f"{fmt.duration(stats.since_last_post)} ago" if stats.since_last_post else "never"
+    since = stats.since_last_post
+    if since is None:
+        last = "never"
+    elif since < timedelta(minutes=1):  # "0m ago" read as a glitch, and 0 s as "never"
+        last = "just now"
+    else:
+        last = f"{fmt.duration(since)} ago"
     return Content.assemble(
         ("Promo   ", "dim"),
         (share, "$warning bold" if stats.promo_heavy else ""),
