@@ -145,3 +145,17 @@ def test_a_read_only_data_folder_on_first_use_is_named(tmp_path: Path) -> None:
         assert "cannot create" in str(caught.value)
     finally:
         next(yield_, None)
+
+
+def test_a_new_store_on_a_disk_too_small_for_its_schema_says_the_disk_is_full(
+    tmp_path: Path,
+) -> None:
+    """A fresh store needs about 450k while its schema is made; on 400k SQLite's failure
+    came back as "malformed", and the message blamed a damaged file that was never there."""
+    mounted = small_disk(tmp_path / "tiny", "400k")
+    folder = next(mounted)
+    try:
+        with pytest.raises(DiskFull, match=r"disk is full.*nothing was lost"):
+            Store.open(folder / "acme.sqlite3")
+    finally:
+        next(mounted, None)

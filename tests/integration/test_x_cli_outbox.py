@@ -95,10 +95,13 @@ def test_outbox_lists_states_in_words(world: World, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def on_small_disk(world: World, tmp_path: Path):  # type: ignore[no-untyped-def]
+def on_small_disk(world: World, tmp_path: Path, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """A real small file system for the data folder: 640k unless the test asks for a size
+    (a fresh store takes about 450k with its WAL while its schema is made)."""
     from test_store_safety import small_disk
 
-    mounted = small_disk(tmp_path / "disk", "400k")
+    size = getattr(request, "param", "640k")
+    mounted = small_disk(tmp_path / "disk", size)
     data = next(mounted)
     yield env_for(world, tmp_path) | {"TUICOACH_DATA_DIR": str(data)}, data
     next(mounted, None)
@@ -119,6 +122,7 @@ def test_a_full_disk_during_post_is_named_and_nothing_goes_out(
     assert len(world.fake.requests("create_tweet")) == 0  # no record, no byte to X
 
 
+@pytest.mark.parametrize("on_small_disk", ["480k"], indirect=True)  # the store, barely
 def test_a_disk_filling_during_sync_is_named(
     world: World, on_small_disk: tuple[dict[str, str], Path]
 ) -> None:

@@ -345,10 +345,12 @@ def _error(path: Path, exc: sqlite3.Error, *, opening: bool) -> StoreError:
     code = _code(exc)
     detail = str(exc)
     if code == sqlite3.SQLITE_FULL or (
-        code in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN) and _nearly_full(path)
+        code in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_CORRUPT)
+        and _nearly_full(path)
     ):
         # SQLite says SQLITE_FULL for a full database or disk, but a write into
-        # the -wal or -shm on a full disk can come back as a generic I/O error.
+        # the -wal or -shm on a full disk can come back as a generic I/O error, and
+        # (seen on tmpfs, creating a store as the disk fills) as "malformed".
         return DiskFull(disk_full_message(path), path)
     if code == sqlite3.SQLITE_READONLY:
         message = (
