@@ -24,6 +24,7 @@ from tuicoach.store import Store
 from tuicoach.ui.launch import backend_connect
 from tuicoach.ui.view import Account
 from tuicoach.ui.widgets.compose import TeammateAnsweredScreen
+from tuicoach.ui.widgets.status import StatusBar
 
 
 def teammate(
@@ -123,3 +124,27 @@ async def test_the_traffic_cop_stops_a_second_answer_to_one_mention(
             assert sam.main.composer.text == ""
             assert "Jen answered" in sam.main.composer._state
             assert len(world.fake.requests("create_tweet")) == 1
+
+
+async def test_the_teammate_without_the_sync_lease_sees_what_the_other_fetched(
+    world: World,  # noqa: F811
+    clock: test_ui_x.Clock,  # noqa: F811
+    tmp_path: Path,
+    pg_url: str,
+) -> None:
+    jen = teammate(world, tmp_path / "jen", clock, pg_url)
+    async with jen.run_test(size=test_ui_x.WIDE) as jp:
+        await settle(jp)
+        await test_ui_x.refresh(jp, clock)  # Jen's machine syncs, and holds the lease
+        sam = teammate(world, tmp_path / "sam", clock, pg_url)
+        async with sam.run_test(size=test_ui_x.WIDE) as sp:
+            await settle(sp)
+            world.fake.add_tweet(world.friends[0], "New oven arriving Thursday")
+            await test_ui_x.refresh(jp, clock)  # Jen's machine fetches it, renewing its lease
+            asked = len(world.fake.requests())
+            await sp.press("R")  # at once: Sam's asks X nothing, and shows it from the store
+            await settle(sp)
+            assert {s.route for s in world.fake.requests()[asked:]} <= {"me"}
+            assert "New oven arriving Thursday" in test_ui_x.texts(sam, "#timeline")
+            status = sam.main.query_one(StatusBar)
+            assert status.sync_state.startswith("synced by a teammate"), status.sync_state

@@ -26,6 +26,9 @@ class SyncResult:
 
     new: Mapping[str, int] = field(default_factory=dict)
     reads: int = 0
+    #: On a store a team shares: another machine syncs it (this one asked the service
+    #: nothing; what that machine fetched is in the store). ``None``: this one synced.
+    synced_by: str | None = None
 
     @property
     def total_new(self) -> int:

@@ -221,12 +221,13 @@ class TuicoachApp(App[None]):
 
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
     def _sync(self, account: view.Account) -> None:
-        new, failure = 0, None
+        new, failure, by = 0, None, None
         try:
-            new = account.backend.sync().total_new
+            result = account.backend.sync()
+            new, by = result.total_new, result.synced_by
         except BackendError as error:  # what did arrive is stored: show it, then the problem
             failure = error
-        self.post_message(messages.Synced(new, failure, view.spend(account)))
+        self.post_message(messages.Synced(new, failure, view.spend(account), by))
 
     @work(thread=True, exclusive=True, group="queue", exit_on_error=False)
     def _run_queue(self, account: view.Account) -> None:
@@ -249,9 +250,10 @@ class TuicoachApp(App[None]):
             self.post_message(messages.BackendFailed(message.failure))
         else:
             status.problem = False
-            status.sync_state = f"synced {self.clock().astimezone():%H:%M}"
+            by = " by a teammate" if message.synced_by else ""  # what their machine fetched
+            status.sync_state = f"synced{by} {self.clock().astimezone():%H:%M}"
         self.main.mentions.reload(announce=True)
-        if message.new:
+        if message.new or message.synced_by:  # a teammate's fetch shows only in the store
             self.main.timeline.reload_head()
 
     @on(messages.BackendFailed)

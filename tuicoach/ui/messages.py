@@ -31,11 +31,18 @@ class AccountOpened(Message):
 
 
 class Synced(Message):
-    def __init__(self, new: int, failure: BackendError | None, cost: str | None) -> None:
+    def __init__(
+        self,
+        new: int,
+        failure: BackendError | None,
+        cost: str | None,
+        synced_by: str | None = None,
+    ) -> None:
         super().__init__()
         self.new = new
         self.failure = failure
         self.cost = cost
+        self.synced_by = synced_by  # another machine syncs the team's store
 
 
 class BackendFailed(Message):

@@ -69,7 +69,11 @@ class SyncReport:
         return sum(r.user_reads for r in self.streams)
 
     def result(self) -> SyncResult:
-        return SyncResult(new={r.stream: r.fetched for r in self.streams}, reads=self.post_reads)
+        return SyncResult(
+            new={r.stream: r.fetched for r in self.streams},
+            reads=self.post_reads,
+            synced_by=self.synced_by,
+        )
 
     def worst_error(self) -> BackendError | None:
         errors = self.errors
