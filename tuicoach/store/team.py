@@ -164,6 +164,7 @@ def hold_sync_lease(
 
 
 def drop_sync_lease(store: Store, account: str, holder: str) -> None:
-    """Let go of the lease (on quit), so a teammate's machine takes over at once."""
+    """Let go of the lease, so a teammate's machine takes over at once rather than when it
+    lapses (the app does not call it on quit yet)."""
     with store.transaction() as db:
         db.execute("DELETE FROM sync_lease WHERE account = ? AND holder = ?", (account, holder))
