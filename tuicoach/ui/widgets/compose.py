@@ -47,23 +47,28 @@ class LengthCounter(Static):
             self.set_class(over, "-over")
 
 
+#: The look of the two questions Compose asks before it would send a second copy (a
+#: warning's border and title), for the screen class ``name``.
+_WARNING_CSS = """
+{name} {{
+    align: center middle;
+    & > Vertical {{
+        width: 72; max-width: 100%; height: auto; max-height: 100%;
+        border: round $warning; background: $surface; padding: 0 1;
+    }}
+    .warning-title {{ text-style: bold; color: $warning; padding: 0 0 1 0; }}
+    .warning-hint {{ color: $text-muted; padding: 1 0 0 0; }}
+    .buttons {{ height: auto; align-horizontal: right; padding: 1 0 0 0; }}
+    .buttons Button {{ margin-left: 2; }}
+}}
+"""
+
+
 class PostAsNewScreen(ModalScreen[bool]):
     """The draft's post may already be on X (or is): say what was found, and ask whether to
     post it as a new tweet anyway. ``escape`` (or "Keep it") keeps the draft, unsent."""
 
-    DEFAULT_CSS = """
-    PostAsNewScreen {
-        align: center middle;
-        & > Vertical {
-            width: 72; max-width: 100%; height: auto; max-height: 100%;
-            border: round $warning; background: $surface; padding: 0 1;
-        }
-        #as-new-title { text-style: bold; color: $warning; padding: 0 0 1 0; }
-        #as-new-hint { color: $text-muted; padding: 1 0 0 0; }
-        .buttons { height: auto; align-horizontal: right; padding: 1 0 0 0; }
-        .buttons Button { margin-left: 2; }
-    }
-    """
+    DEFAULT_CSS = _WARNING_CSS.format(name="PostAsNewScreen")
     BINDINGS: ClassVar[list[BindingType]] = [KEEP_EDITING]
 
     def __init__(self, found: str) -> None:
@@ -72,12 +77,13 @@ class PostAsNewScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("This draft was sent before", id="as-new-title")
+            yield Static("This draft was sent before", id="as-new-title", classes="warning-title")
             yield Static(self.found, id="as-new-found", markup=False)
             yield Static(
                 "Posting it as a new tweet puts it on X again, even if the earlier one is "
                 "there: the same words may show twice.",
                 id="as-new-hint",
+                classes="warning-hint",
             )
             with Horizontal(classes="buttons"):
                 yield Button("Keep it", id="keep", variant="primary")
@@ -100,19 +106,7 @@ class TeammateAnsweredScreen(ModalScreen[str | None]):
     reply, and let the user discard theirs or send it anyway on purpose. ``escape`` (or
     "Keep editing") keeps the draft, unsent."""
 
-    DEFAULT_CSS = """
-    TeammateAnsweredScreen {
-        align: center middle;
-        & > Vertical {
-            width: 72; max-width: 100%; height: auto; max-height: 100%;
-            border: round $warning; background: $surface; padding: 0 1;
-        }
-        #answered-title { text-style: bold; color: $warning; padding: 0 0 1 0; }
-        #answered-hint { color: $text-muted; padding: 1 0 0 0; }
-        .buttons { height: auto; align-horizontal: right; padding: 1 0 0 0; }
-        .buttons Button { margin-left: 2; }
-    }
-    """
+    DEFAULT_CSS = _WARNING_CSS.format(name="TeammateAnsweredScreen")
     BINDINGS: ClassVar[list[BindingType]] = [KEEP_EDITING]
 
     def __init__(self, error: TeammateAnswered) -> None:
@@ -122,11 +116,17 @@ class TeammateAnsweredScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         who = self.error.by or "A teammate"
         with Vertical():
-            yield Static(f"{who} answered this first", id="answered-title", markup=False)
+            yield Static(
+                f"{who} answered this first",
+                id="answered-title",
+                classes="warning-title",
+                markup=False,
+            )
             yield Static(self.error.text, id="answered-text", markup=False)
             yield Static(
                 "Nothing was sent. Sending yours too means the customer gets two answers.",
                 id="answered-hint",
+                classes="warning-hint",
             )
             with Horizontal(classes="buttons"):
                 yield Button("Discard mine", id="discard", variant="primary")
