@@ -7,7 +7,6 @@ asking X anything; a mark made on the shared store is seen on the next refresh.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import test_ui_x
@@ -17,12 +16,11 @@ from test_ui_x import clock, world  # noqa: F401  (its fixtures, used here too)
 from textual.pilot import Pilot
 from ui_helpers import RecordingApp, settle, type_text
 
-from tuicoach.backends.base import set_author
 from tuicoach.backends.registry import Request, load
 from tuicoach.backends.x.config import XSection
+from tuicoach.config import Config
 from tuicoach.store import Store
-from tuicoach.ui.launch import backend_connect
-from tuicoach.ui.view import Account
+from tuicoach.ui.launch import _with_sections, backend_connect
 from tuicoach.ui.widgets.compose import TeammateAnsweredScreen
 from tuicoach.ui.widgets.status import StatusBar
 
@@ -35,7 +33,10 @@ def teammate(
     connect = backend_connect(load("x"), request)
     assert connect is not None
     if as_name is not None:
-        connect = signed(connect, as_name)
+        # as the app does with the config's [team] name
+        team = Config(data / "config.toml", team_name=as_name)
+        connect = _with_sections(connect, team)
+        assert connect is not None
     return RecordingApp(connect=connect, clock=time, theme="espresso", sync=False)
 
 
@@ -75,18 +76,6 @@ async def test_two_apps_share_one_postgresql_store(
             await test_ui_x.refresh(sp, clock)
             assert owed_texts(sam) == {"@acme_bakery do you have rye today?"}
     assert not list(tmp_path.rglob("*.sqlite3"))  # neither app made a file of its own
-
-
-def signed(connect: Callable[[], Account], name: str) -> Callable[[], Account]:
-    """``connect``, for the teammate ``name`` (what ``[team] name`` does in the app)."""
-
-    def opened() -> Account:
-        account = connect()
-        set_author(account.backend, name)
-        account.store.author = name
-        return account
-
-    return opened
 
 
 async def reply_to_top(pilot: Pilot[None], text: str) -> None:
