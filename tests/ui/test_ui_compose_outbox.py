@@ -11,14 +11,14 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from fake_x_api import FakeX, World, make_world
 from textual.pilot import Pilot
 from ui_helpers import RecordingApp, coach_caught_up, settle, type_text
-from x_helpers import backend_for
+from x_helpers import Clock, backend_for
 
 from tuicoach.backends.registry import Request, load
 from tuicoach.backends.x.config import XSection
@@ -31,22 +31,6 @@ from tuicoach.ui.widgets.compose import PostAsNewScreen
 
 WIDE = (160, 45)
 TEXT = "Fresh rye loaves at 8 tomorrow morning"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def epoch(self) -> float:
-        return self.now.timestamp()
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 @pytest.fixture

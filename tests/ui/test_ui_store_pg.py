@@ -12,9 +12,10 @@ from pathlib import Path
 import test_ui_x
 from fake_x_api import World
 from test_ui_compose_outbox import send
-from test_ui_x import clock, world  # noqa: F401  (its fixtures, used here too)
+from test_ui_x import world  # noqa: F401  (its fixture, used here too)
 from textual.pilot import Pilot
 from ui_helpers import RecordingApp, settle, type_text
+from x_helpers import Clock
 
 from tuicoach.backends.registry import Request, load
 from tuicoach.backends.x.config import XSection
@@ -26,7 +27,7 @@ from tuicoach.ui.widgets.status import StatusBar
 
 
 def teammate(
-    on: World, data: Path, time: test_ui_x.Clock, url: str, *, as_name: str | None = None
+    on: World, data: Path, time: Clock, url: str, *, as_name: str | None = None
 ) -> RecordingApp:
     x = XSection(api_base=on.fake.url, timeout=0.5, retries=1)
     request = Request(data_dir=data, clock=time, sections={"x": x}, store_url=url)
@@ -48,7 +49,7 @@ def owed_texts(app: RecordingApp) -> set[str]:
 
 async def test_two_apps_share_one_postgresql_store(
     world: World,  # noqa: F811
-    clock: test_ui_x.Clock,  # noqa: F811
+    clock: Clock,
     tmp_path: Path,
     pg_url: str,
 ) -> None:
@@ -87,7 +88,7 @@ async def reply_to_top(pilot: Pilot[None], text: str) -> None:
 
 async def test_the_traffic_cop_stops_a_second_answer_to_one_mention(
     world: World,  # noqa: F811
-    clock: test_ui_x.Clock,  # noqa: F811
+    clock: Clock,
     tmp_path: Path,
     pg_url: str,
 ) -> None:
@@ -117,7 +118,7 @@ async def test_the_traffic_cop_stops_a_second_answer_to_one_mention(
 
 async def test_the_teammate_without_the_sync_lease_sees_what_the_other_fetched(
     world: World,  # noqa: F811
-    clock: test_ui_x.Clock,  # noqa: F811
+    clock: Clock,
     tmp_path: Path,
     pg_url: str,
 ) -> None:

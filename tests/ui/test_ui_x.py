@@ -6,13 +6,14 @@ and opening again with no network, from the store.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from fake_x_api import FakeX, World, make_world
 from textual.pilot import Pilot
 from ui_helpers import RecordingApp, settle
+from x_helpers import Clock  # the clock fixture is conftest's
 
 from tuicoach.backends.registry import Request, load
 from tuicoach.backends.x.config import XSection
@@ -22,24 +23,6 @@ from tuicoach.ui.widgets.status import StatusBar
 from tuicoach.ui.widgets.tweet_list import TweetList
 
 WIDE = (160, 45)
-
-
-class Clock:
-    """One clock for the fake, the backend and the app; the test moves it."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def epoch(self) -> float:
-        return self.now.timestamp()
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 @pytest.fixture

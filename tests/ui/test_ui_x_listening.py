@@ -5,7 +5,6 @@ added in the app with its estimate from X, and a reply X would refuse never sent
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ import pytest
 from fake_x_api import FakeX, World, make_world
 from textual.widgets import Input, OptionList, Static
 from ui_helpers import RecordingApp, settle
+from x_helpers import Clock  # the clock fixture is conftest's
 
 from tuicoach.backends.registry import Request, load
 from tuicoach.backends.x.config import XSection
@@ -24,22 +24,6 @@ from tuicoach.ui.screens import SearchEditorScreen
 
 WIDE = (160, 45)
 SHOP = SavedSearch("shop", ("acme bakery",))
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def epoch(self) -> float:
-        return self.now.timestamp()
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 @pytest.fixture
