@@ -233,6 +233,12 @@ class Backend(Protocol):
 
     def unlike(self, tweet_id: str) -> None: ...
 
+    def replies_by_author(self) -> Mapping[str, str]:
+        """Who sent the account's replies, where that is on record: each reply's tweet id ->
+        the teammate's ``[team] name``, for the report's per-person table. Replies sent with
+        no name (a solo user, or from the service's own app) are not in it."""
+        ...
+
     def close(self) -> None: ...
 
 

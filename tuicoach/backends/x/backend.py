@@ -449,6 +449,16 @@ class XBackend:
             app_client=app,
         )
 
+    def replies_by_author(self) -> dict[str, str]:
+        """Who sent each reply, from the outbox's records (``[team] name`` at the time)."""
+        from tuicoach.backends.x.outbox_store import sent_replies
+
+        return {
+            r.tweet_id: r.author
+            for r in sent_replies(self.store)
+            if r.tweet_id is not None and r.author is not None
+        }
+
     def close(self) -> None:
         self.client.close()
 
