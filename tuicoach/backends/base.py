@@ -27,7 +27,8 @@ class SyncResult:
     new: Mapping[str, int] = field(default_factory=dict)
     reads: int = 0
     #: On a store a team shares: another machine syncs it (this one asked the service
-    #: nothing; what that machine fetched is in the store). ``None``: this one synced.
+    #: nothing; what that machine fetched is in the store), named fit to show (the
+    #: teammate's ``[team] name``, else their machine). ``None``: this one synced.
     synced_by: str | None = None
 
     @property
