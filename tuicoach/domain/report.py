@@ -511,12 +511,14 @@ def _by_person(
     """Each person's replies in the period and the first replies they sent (see above)."""
     replies: dict[str | None, int] = dict.fromkeys(people, 0)
     delays: dict[str | None, list[float]] = {name: [] for name in replies}
-    at_moment: dict[datetime, list[Tweet]] = {}  # the account's replies, by when they were made
+    wanted = {answered_at for _, answered_at, _ in firsts}
+    at_moment: dict[datetime, list[Tweet]] = {}  # the account's first replies, by their moment
     for tweet in own_tweets:
         if tweet.replied_to_id is None or tweet.retweeted_id is not None:
             continue
-        at_moment.setdefault(tweet.created_at, []).append(tweet)
         created = tweet.created_at
+        if created in wanted:
+            at_moment.setdefault(created, []).append(tweet)
         if since <= created < until and created <= now and tweet.in_reply_to_user_id != account_id:
             name = reply_authors.get(tweet.id)
             replies[name] = replies.get(name, 0) + 1
