@@ -63,7 +63,7 @@ def test_the_demo_with_a_team_name_has_its_one_user_in_the_table(
     (jen,) = data["by_person"]  # the demo has one user: every reply is theirs
     assert jen["name"] == "Jen"
     assert jen["replies"] == demo_replies(tmp_path, 30) > 0
-    assert jen["first_replies"] == data["answered"]  # every first reply is hers
+    assert jen["answered"] == data["answered"]  # every first reply is hers
     assert jen["median_seconds"] == data["first_reply"]["median_seconds"]
 
     table = run_tuicoach("report", "--demo", "--now", NOW, "--csv", env=env)
@@ -78,7 +78,7 @@ def test_a_solo_demo_user_has_no_names(env: dict[str, str]) -> None:
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert [p["name"] for p in data["by_person"]] == [None]  # everything, unnamed
-    assert data["by_person"][0]["first_replies"] == data["answered"]
+    assert data["by_person"][0]["answered"] == data["answered"]
     text = run_tuicoach("report", "--demo", "--now", NOW, env=env)
     assert "By person" not in text.stdout  # no team: no table in the text
 
@@ -109,5 +109,5 @@ def test_the_canned_backend_names_who_replied(tmp_path: Path) -> None:
     done = canned("report", "--json", "--days", "7")
     assert done.returncode == 0, done.stderr
     assert [
-        (p["name"], p["replies"], p["first_replies"]) for p in json.loads(done.stdout)["by_person"]
+        (p["name"], p["replies"], p["answered"]) for p in json.loads(done.stdout)["by_person"]
     ] == [("Sam", 1, 1)]

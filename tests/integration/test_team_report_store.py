@@ -113,7 +113,7 @@ def test_two_teammates_replies_make_the_per_person_table(
         {
             "name": "Jen",
             "replies": 2,
-            "first_replies": 2,
+            "answered": 2,
             "replied_within_hour": 2,
             "median_seconds": 45 * MINUTE,  # (30 + 60) / 2
             "p90_seconds": 60 * MINUTE,
@@ -121,7 +121,7 @@ def test_two_teammates_replies_make_the_per_person_table(
         {
             "name": "Sam",
             "replies": 2,
-            "first_replies": 1,
+            "answered": 1,
             "replied_within_hour": 1,
             "median_seconds": 40 * MINUTE,
             "p90_seconds": 40 * MINUTE,
@@ -129,7 +129,7 @@ def test_two_teammates_replies_make_the_per_person_table(
         {
             "name": None,
             "replies": 1,
-            "first_replies": 1,
+            "answered": 1,
             "replied_within_hour": 1,
             "median_seconds": 20 * MINUTE,
             "p90_seconds": 20 * MINUTE,
@@ -170,9 +170,7 @@ def test_the_posted_replies_time_is_when_x_made_it(
         clock.advance(120)
         backend.sync()
         posted = backend.post("@customer_0 Sure ^JD", reply_to=stored(store, "@acme_bakery quick"))
-        assert posted.created_at == clock.now.replace(microsecond=0) or (
-            abs(posted.created_at - clock.now) < timedelta(seconds=1)
-        )
+        assert abs(posted.created_at - clock.now) < timedelta(seconds=1)
         assert backend.replies_by_author() == {posted.id: "Jen"}
     finally:
         backend.close()

@@ -46,7 +46,7 @@ async def test_a_team_sees_the_per_person_table_at_80x24(tmp_path: Path) -> None
             heading = screen.query_one("#people-heading", Static)
             assert table.display and heading.display
             lines = str(table.render()).splitlines()
-            assert lines[0].split() == ["replies", "first", "replies", "median"]
+            assert lines[0].split() == ["replies", "answered", "median", "first", "reply"]
             assert lines[1].split()[:3] == [
                 "Jen",
                 str(jen.replies),

@@ -124,7 +124,7 @@ def test_each_person_has_their_replies_and_their_first_replies() -> None:
         {
             "name": "Sam",
             "replies": 3,
-            "first_replies": 2,
+            "answered": 2,
             "replied_within_hour": 2,
             "median_seconds": 45 * minute,
             "p90_seconds": 50 * minute,
@@ -133,7 +133,7 @@ def test_each_person_has_their_replies_and_their_first_replies() -> None:
         {
             "name": "Jen",
             "replies": 2,
-            "first_replies": 2,
+            "answered": 2,
             "replied_within_hour": 2,
             "median_seconds": 45 * minute,
             "p90_seconds": 60 * minute,
@@ -142,7 +142,7 @@ def test_each_person_has_their_replies_and_their_first_replies() -> None:
         {
             "name": None,
             "replies": 1,
-            "first_replies": 1,
+            "answered": 1,
             "replied_within_hour": 1,
             "median_seconds": 20 * minute,
             "p90_seconds": 20 * minute,
@@ -182,8 +182,8 @@ def test_the_csv_and_the_text_carry_the_table() -> None:
     csv_rows = [r for r in rows(figures) if r[0].startswith("person:")]
     assert ("person:Sam", "replies", 3) in csv_rows
     assert ("person:Jen", "median_seconds", 2700.0) in csv_rows
-    assert ("person:(no name)", "first_replies", 1) in csv_rows
+    assert ("person:(no name)", "answered", 1) in csv_rows
     shown = text(figures)
     assert "By person" in shown
-    assert "Sam                      3              2  45m" in shown
-    assert "(no name)                1              1  20m" in shown
+    assert "  Sam                      3         2  45m" in shown
+    assert "  (no name)                1         1  20m" in shown

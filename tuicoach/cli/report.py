@@ -149,11 +149,11 @@ def text(report: AccountReport) -> str:
     if report.by_weekday[busiest].posts:
         lines.append(f"Busiest day         {WEEKDAYS[busiest]}")
     if report.has_team:
-        lines += ["", f"{'By person':<20}{'replies':>8}  {'first replies':>13}  median first reply"]
+        lines += ["", f"{'By person':<20}{'replies':>8}  {'answered':>8}  median first reply"]
         for person in report.by_person:
             first = person.first_replies
             lines.append(
-                f"  {(person.name or NO_NAME)[:17]:<18}{person.replies:>8}  {first.answered:>13}  "
+                f"  {(person.name or NO_NAME)[:17]:<18}{person.replies:>8}  {first.answered:>8}  "
                 f"{seconds_text(first.median_seconds)}"
             )
     return "\n".join(lines)

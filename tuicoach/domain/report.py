@@ -33,8 +33,9 @@ The definitions, as the README states them:
 - **Per person** (a team on one account): who sent each of the account's
   replies comes from the backend (``reply_authors``: reply tweet id -> the
   teammate's name). A person's **replies** are the account's replies to
-  someone else posted in the period by them; their **first replies** are the
-  period's answered addressed tweets (as above) whose first reply they sent,
+  someone else posted in the period by them; they **answered** the period's
+  answered addressed tweets (as above) whose first reply they sent (one reply
+  can answer two tweets of one person),
   with the median and 90th percentile of those delays. Replies with no name
   on record (a solo user, or posted from the service's own app) are one row
   with no name.
@@ -237,7 +238,7 @@ class PersonFigures:
         return {
             "name": self.name,
             "replies": self.replies,
-            "first_replies": times.answered,
+            "answered": times.answered,
             "replied_within_hour": times.within_hour,
             "median_seconds": times.median_seconds,
             "p90_seconds": times.p90_seconds,

@@ -163,9 +163,10 @@ def hours_text(report: AccountReport) -> Content:
 
 
 def people_text(report: AccountReport) -> Content:
-    """The per-person table: replies sent and the median first reply, one teammate a line
-    (at most 58 columns: it reads at 80x24)."""
-    lines = [f"{'':<20}{'replies':>8}{'first replies':>15}{'median':>9}"]
+    """The per-person table: replies sent, the tweets they answered first (one reply can
+    answer two tweets of one person) and the median first reply, one teammate a line (at
+    most 58 columns: it reads at 80x24)."""
+    lines = [f"{'':<20}{'replies':>8}{'answered':>10}{'median first reply':>20}"]
     for person in report.by_person:
         first = person.first_replies
         name = (person.name or "(no name)")[:19]
