@@ -23,6 +23,10 @@ cost on tweets that are all different.
 Each is the median of ``--runs``, after ``gc.freeze()`` of the loaded tweets
 (as benchmarks/owed.py does, and for the same reason).
 
+``plain_cpu_ms_90d`` / ``people_cpu_ms_90d``: the 90-day report over one built
+tracker without and with the per-person table (two teammates' replies), the same
+run, CPU time.
+
 ``--store PATH`` also times what ``tuicoach report`` runs over a SQLite store
 holding that traffic (written to PATH first if it does not exist; a few
 hundred MB): ``store_report_ms_90d``, :func:`tuicoach.store.insights.report`
@@ -116,6 +120,7 @@ def main() -> None:
         # CPU time of this process alone: steadier than wall time on a shared machine.
         results[f"total_cpu_ms_{label}"] = round(1000 * statistics.median(cpu), 1)
         results[f"addressed_{label}"] = report.first_reply.addressed
+    results.update(time_people(tweets, own, args.runs, marks=marks, muted=muted, hours=hours))
     if args.store:
         results.update(time_store(Path(args.store), tweets, args.runs))
     if args.demo_dir:
@@ -126,6 +131,47 @@ def main() -> None:
     else:
         for key, value in results.items():
             print(f"{key:<24}{value}")
+
+
+def time_people(
+    tweets: list[Tweet],
+    own: list[Tweet],
+    runs: int,
+    **options: object,
+) -> dict[str, float | int]:
+    """The 90-day report with and without the per-person table (two teammates sharing the
+    account's replies), in the same run: ``people_cpu_ms_90d`` against ``plain_cpu_ms_90d``
+    (one tracker, built once: only the report's own work differs)."""
+    authors = {
+        t.id: ("Jen", "Sam")[n % 2] for n, t in enumerate(own) if t.replied_to_id is not None
+    }
+    tracker = OwedTracker(tweets, account_id=ACCOUNT_ID, account_username=ACCOUNT)
+    tracker.addressed_lazily()
+    coach = Coach()
+    since = NOW - timedelta(days=90)
+    build_report(tracker, own, since=since, until=NOW, now=NOW, **options)  # type: ignore[arg-type]
+    plain, people = [], []
+    report = None
+    for _ in range(runs):
+        for extra, into in (({}, plain), ({"reply_authors": authors, "people": ("Kim",)}, people)):
+            start = time.process_time()
+            report = build_report(
+                tracker,
+                own,
+                since=since,
+                until=NOW,
+                now=NOW,
+                is_promotional=coach.is_promotional,
+                **options,  # type: ignore[arg-type]
+                **extra,  # type: ignore[arg-type]
+            )
+            into.append(time.process_time() - start)
+    assert report is not None
+    return {
+        "plain_cpu_ms_90d": round(1000 * statistics.median(plain), 1),
+        "people_cpu_ms_90d": round(1000 * statistics.median(people), 1),
+        "people_rows_90d": len(report.by_person),
+    }
 
 
 def time_store(path: Path, tweets: list[Tweet], runs: int) -> dict[str, float | int]:

@@ -63,6 +63,7 @@ class CannedBackend:
         self.store = store
         self._clock = clock
         self._limit = limit
+        self.author: str | None = None  # [team] name, recorded with each reply it posts
 
     account = property(lambda self: ME)
     is_demo = property(lambda self: False)
@@ -111,7 +112,18 @@ class CannedBackend:
             replied_to_id=reply_to.id if reply_to else None,
         )
         self.store.upsert_tweets([tweet], stream="own", local=True)
+        if reply_to is not None and self.author is not None:
+            self.store.set_meta(f"canned.author.{tweet.id}", self.author)
         return tweet
+
+    def replies_by_author(self) -> dict[str, str]:
+        """The replies it posted with a name, as recorded in the store's meta."""
+        count = int(self.store.get_meta("canned.posts") or 0)
+        found = {
+            str(5000 + n): self.store.get_meta(f"canned.author.{5000 + n}")
+            for n in range(1, count + 1)
+        }
+        return {tweet_id: name for tweet_id, name in found.items() if name is not None}
 
     def like(self, tweet_id: str) -> None:
         raise Refused("Canned cannot like.")

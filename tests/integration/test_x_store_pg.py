@@ -8,13 +8,14 @@ server: what `sync` fetched is in the database (and no SQLite file is made), and
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from fake_x_api import World
 from test_x_cli import environment, tuicoach
 
-from tuicoach.store import Store
+from tuicoach.store import Store, team
 
 
 @pytest.fixture
@@ -63,24 +64,27 @@ def test_one_machine_syncs_the_shared_store_and_another_takes_over(
     sam = {**environment(world, tmp_path / "sam"), "TUICOACH_STORE_URL": pg_url}
     first = tuicoach(jen, "sync", "--json")
     assert first.returncode == 0, first.stderr
-    assert json.loads(first.stdout)["synced_by"] is None  # Jen's machine holds the lease
-    asked = len(world.fake.requests())
-
+    assert json.loads(first.stdout)["synced_by"] is None  # Jen's machine held the lease
+    # ... and let go of it as `sync` quit: Sam's machine syncs at once (its streams its own).
     second = tuicoach(sam, "sync", "--json")
     assert second.returncode == 0, second.stderr
-    found = json.loads(second.stdout)
-    assert str(tmp_path / "jen") in found["synced_by"] and found["streams"] == {}
-    # Sam's machine asked X only whose the credentials are (once per data folder), no tweets.
+    took = json.loads(second.stdout)
+    assert took["synced_by"] is None and "mentions" in took["streams"]
+
+    # While another machine holds it (Jen's app, open), Sam's asks X for no tweets.
+    with Store.connect(pg_url) as store:
+        team.hold_sync_lease(store, world.me["id"], "jen@laptop", now=datetime.now(UTC))
+    asked = len(world.fake.requests())
+    third = tuicoach(sam, "sync", "--json")
+    assert third.returncode == 0, third.stderr
+    found = json.loads(third.stdout)
+    assert found["synced_by"] == "jen@laptop" and found["streams"] == {}
     assert {s.route for s in world.fake.requests()[asked:]} <= {"me"}
     text = tuicoach(sam, "sync")
     assert "another machine syncs this account" in text.stdout, text.stdout + text.stderr
 
-    # Jen's machine goes away: once its lease runs out, Sam's syncs (its streams are its own).
+    # Jen's machine goes away without letting go: once its lease runs out, Sam's syncs.
     with Store.connect(pg_url) as store, store.transaction() as db:
         db.execute("UPDATE sync_lease SET expires_at = ?", ("2000-01-01T00:00:00.000000Z",))
-    third = tuicoach(sam, "sync", "--json")
-    assert third.returncode == 0, third.stderr
-    took = json.loads(third.stdout)
-    assert took["synced_by"] is None and "mentions" in took["streams"]
-    now_sam = json.loads(tuicoach(jen, "sync", "--json").stdout)["synced_by"]
-    assert str(tmp_path / "sam") in now_sam
+    fourth = json.loads(tuicoach(sam, "sync", "--json").stdout)
+    assert fourth["synced_by"] is None and "mentions" in fourth["streams"]

@@ -27,7 +27,8 @@ class SyncResult:
     new: Mapping[str, int] = field(default_factory=dict)
     reads: int = 0
     #: On a store a team shares: another machine syncs it (this one asked the service
-    #: nothing; what that machine fetched is in the store). ``None``: this one synced.
+    #: nothing; what that machine fetched is in the store), named fit to show (the
+    #: teammate's ``[team] name``, else their machine). ``None``: this one synced.
     synced_by: str | None = None
 
     @property
@@ -232,6 +233,12 @@ class Backend(Protocol):
         ...
 
     def unlike(self, tweet_id: str) -> None: ...
+
+    def replies_by_author(self) -> Mapping[str, str]:
+        """Who sent the account's replies, where that is on record: each reply's tweet id ->
+        the teammate's ``[team] name``, for the report's per-person table. Replies sent with
+        no name (a solo user, or from the service's own app) are not in it."""
+        ...
 
     def close(self) -> None: ...
 

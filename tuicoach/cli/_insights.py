@@ -141,9 +141,17 @@ def share_text(value: float | None) -> str:
     return "-" if value is None else f"{value:.0%}"
 
 
-def account_report(store: Store, settings: Config, since: datetime, until: datetime, now: datetime):  # type: ignore[no-untyped-def]
+def account_report(  # type: ignore[no-untyped-def]
+    store: Store,
+    settings: Config,
+    since: datetime,
+    until: datetime,
+    now: datetime,
+    backend: Backend | None = None,
+):
     """The report over ``since``..``until`` under the config's hours and promo line; a bad
-    period or a store failure is a usage error naming it."""
+    period or a store failure is a usage error naming it. With ``backend``, the per-person
+    table too (who sent each reply: ``replies_by_author()``; ``[team] name`` listed)."""
     from tuicoach.cli import UsageError
     from tuicoach.domain.report import ReportError
     from tuicoach.store import StoreError, insights
@@ -157,6 +165,8 @@ def account_report(store: Store, settings: Config, since: datetime, until: datet
             hours=settings.business_hours,
             is_promotional=is_promotional_for(settings),
             promo_line=settings.coach.thresholds.promo_share,
+            reply_authors=None if backend is None else backend.replies_by_author(),
+            people=(settings.team_name,) if settings.team_name else (),
         )
     except (ReportError, StoreError) as exc:
         raise UsageError(str(exc)) from None

@@ -27,16 +27,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tuicoach.backends.base import set_author
     from tuicoach.cli._account import config
-    from tuicoach.cli._insights import account_report, now_of, open_store, period
+    from tuicoach.cli._insights import account_report, now_of, open_backend, period
 
     settings = config(args)
     now = now_of(args)
     since, until = period(args, now)
-    store = open_store(args, now)
+    opened = open_backend(args, settings, now)  # who sent each reply is the backend's to say
+    if isinstance(opened, int):
+        return opened
+    store, backend = opened
     try:
-        report = account_report(store, settings, since, until, now)
+        set_author(backend, settings.team_name)
+        report = account_report(store, settings, since, until, now, backend)
     finally:
+        backend.close()
         store.close()
     if args.json:
         print(json.dumps(report.to_json(), indent=2))
@@ -75,7 +81,14 @@ def rows(report: AccountReport) -> list[tuple[str, str, Any]]:
         out += [(f"hour:{slot['hour']:02d}", k, slot[k]) for k in ("posts", "replies", "likes")]
     for slot in data["posts_by_weekday"]:
         out += [(f"weekday:{slot['day']}", k, slot[k]) for k in ("posts", "replies", "likes")]
+    for person in data["by_person"]:
+        name = f"person:{person['name'] or NO_NAME}"
+        out += [(name, k, v) for k, v in person.items() if k != "name"]
     return out
+
+
+#: The per-person row of replies with no name on record (solo, or from the service's app).
+NO_NAME = "(no name)"
 
 
 def write_csv(report: AccountReport, stream: Any) -> None:
@@ -135,4 +148,12 @@ def text(report: AccountReport) -> str:
     busiest = max(range(7), key=lambda d: report.by_weekday[d].posts)
     if report.by_weekday[busiest].posts:
         lines.append(f"Busiest day         {WEEKDAYS[busiest]}")
+    if report.has_team:
+        lines += ["", f"{'By person':<20}{'replies':>8}  {'answered':>8}  median first reply"]
+        for person in report.by_person:
+            first = person.first_replies
+            lines.append(
+                f"  {(person.name or NO_NAME)[:17]:<18}{person.replies:>8}  {first.answered:>8}  "
+                f"{seconds_text(first.median_seconds)}"
+            )
     return "\n".join(lines)

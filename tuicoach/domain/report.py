@@ -30,6 +30,15 @@ The definitions, as the README states them:
 - **Posts by hour and weekday**: the user's broadcasts (own tweets that are
   neither replies nor retweets), counted by local hour and day of the week,
   with the replies and likes they earned (their ``public_metrics``).
+- **Per person** (a team on one account): who sent each of the account's
+  replies comes from the backend (``reply_authors``: reply tweet id -> the
+  teammate's name). A person's **replies** are the account's replies to
+  someone else posted in the period by them; they **answered** the period's
+  answered addressed tweets (as above) whose first reply they sent (one reply
+  can answer two tweets of one person),
+  with the median and 90th percentile of those delays. Replies with no name
+  on record (a solo user, or posted from the service's own app) are one row
+  with no name.
 """
 
 from __future__ import annotations
@@ -217,6 +226,26 @@ class Slot:
 
 
 @dataclass(frozen=True, slots=True)
+class PersonFigures:
+    """One teammate's share of the replies: ``name`` ``None`` for replies with no name."""
+
+    name: str | None
+    replies: int
+    first_replies: ReplyTimes
+
+    def to_json(self) -> dict[str, Any]:
+        times = self.first_replies
+        return {
+            "name": self.name,
+            "replies": self.replies,
+            "answered": times.answered,
+            "replied_within_hour": times.within_hour,
+            "median_seconds": times.median_seconds,
+            "p90_seconds": times.p90_seconds,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class AccountReport:
     since: datetime
     until: datetime
@@ -234,6 +263,14 @@ class AccountReport:
     last_post: datetime | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
     backlog_tweets: tuple[int, ...] = ()  # the owed tweets at each day's end, beside the people
+    #: Per teammate (named ones first, most replies first; the unnamed row last); empty when
+    #: the report was not asked who sent the replies.
+    by_person: tuple[PersonFigures, ...] = ()
+
+    @property
+    def has_team(self) -> bool:
+        """Someone is named: a ``[team]`` is set here, or a teammate's replies are on record."""
+        return any(p.name is not None for p in self.by_person)
 
     @property
     def reply_rate(self) -> float | None:
@@ -291,6 +328,7 @@ class AccountReport:
             "best_hours": self.best_hours(),
             "own_tweets": self.own_tweets,
             "last_post": None if self.last_post is None else isoformat(self.last_post),
+            "by_person": [p.to_json() for p in self.by_person],
         }
 
 
@@ -327,8 +365,14 @@ def build_report(
     muted: frozenset[str] = frozenset(),
     is_promotional: Callable[[Tweet], bool] = lambda _t: False,
     promo_line: float = 0.25,
+    reply_authors: Mapping[str, str] | None = None,
+    people: Iterable[str] = (),
 ) -> AccountReport:
-    """Every figure of the account over ``since``..``until``; see the module's definitions."""
+    """Every figure of the account over ``since``..``until``; see the module's definitions.
+
+    ``reply_authors`` (reply tweet id -> who sent it) adds the per-person table; ``people``
+    are listed in it even with nothing sent (the person at this machine).
+    """
     if until <= since:
         raise ReportError(
             f"the period ends ({isoformat(until)}) before it starts ({isoformat(since)}): "
@@ -338,6 +382,9 @@ def build_report(
     tz = hours.tz
     marks = marks or {}
     end = min(until, now)
+    if reply_authors is not None:
+        own_tweets = list(own_tweets)  # read twice: for the first replies, then the figures
+    firsts: list[tuple[Tweet, datetime, float]] = []  # answered in the period, for per person
 
     all_delays: list[float] = []
     addressed = 0
@@ -385,6 +432,8 @@ def build_report(
         bucket[0][0] += 1
         if answered_at is not None and answered_at <= end:
             delay = max((answered_at - created).total_seconds(), 0.0)
+            if reply_authors is not None:
+                firsts.append((tweet, answered_at, delay))
             all_delays.append(delay)
             delays.append(delay)
             bucket[1].append(delay)
@@ -434,7 +483,75 @@ def build_report(
         heatmap=tuple(tuple(row) for row in heat),
         own_tweets=own_count,
         last_post=last_post,
+        by_person=()
+        if reply_authors is None
+        else _by_person(
+            firsts,
+            own_tweets,  # a list by now
+            reply_authors,
+            people,
+            account_id=tracker.account_id,
+            since=since,
+            until=until,
+            now=now,
+        ),
     )
+
+
+def _by_person(
+    firsts: list[tuple[Tweet, datetime, float]],
+    own_tweets: Iterable[Tweet],
+    reply_authors: Mapping[str, str],
+    people: Iterable[str],
+    *,
+    account_id: str,
+    since: datetime,
+    until: datetime,
+    now: datetime,
+) -> tuple[PersonFigures, ...]:
+    """Each person's replies in the period and the first replies they sent (see above)."""
+    replies: dict[str | None, int] = dict.fromkeys(people, 0)
+    delays: dict[str | None, list[float]] = {name: [] for name in replies}
+    wanted = {answered_at for _, answered_at, _ in firsts}
+    at_moment: dict[datetime, list[Tweet]] = {}  # the account's first replies, by their moment
+    for tweet in own_tweets:
+        if tweet.replied_to_id is None or tweet.retweeted_id is not None:
+            continue
+        created = tweet.created_at
+        if created in wanted:
+            at_moment.setdefault(created, []).append(tweet)
+        if since <= created < until and created <= now and tweet.in_reply_to_user_id != account_id:
+            name = reply_authors.get(tweet.id)
+            replies[name] = replies.get(name, 0) + 1
+    for addressed, answered_at, delay in firsts:
+        # The first reply is the account's reply made at that moment: the one answering this
+        # tweet, else one in its conversation (to its author), else any (none is unknown).
+        made = at_moment.get(answered_at, [])
+        reply = next(
+            (r for r in made if r.replied_to_id == addressed.id),
+            next(
+                (
+                    r
+                    for r in made
+                    if r.conversation_id and r.conversation_id == addressed.conversation_id
+                ),
+                made[0] if made else None,
+            ),
+        )
+        name = None if reply is None else reply_authors.get(reply.id)
+        delays.setdefault(name, []).append(delay)
+    names = set(replies) | set(delays)
+    rows = [
+        PersonFigures(
+            name,
+            replies.get(name, 0),
+            ReplyTimes.of(len(delays.get(name, [])), delays.get(name, [])),
+        )
+        for name in names
+        if name is not None or replies.get(name) or delays.get(name)
+    ]
+    rows.sort(key=lambda p: (p.name is None, -p.replies, -p.first_replies.answered, p.name or ""))
+    return tuple(rows)
 
 
 def _backlog(

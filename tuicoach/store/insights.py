@@ -8,7 +8,7 @@ stays below the coach.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,8 +28,14 @@ def report(
     hours: BusinessHours | None = None,
     is_promotional: Callable[[Tweet], bool] = lambda _t: False,
     promo_line: float = 0.25,
+    reply_authors: Mapping[str, str] | None = None,
+    people: Iterable[str] = (),
 ) -> AccountReport:
-    """The account's :class:`AccountReport` over the period, from one snapshot of the store."""
+    """The account's :class:`AccountReport` over the period, from one snapshot of the store.
+
+    ``reply_authors`` (the backend's ``replies_by_author()``) adds the per-person table,
+    with ``people`` (``[team] name``) in it even before they sent anything.
+    """
     account_id, username = store.account_or(None, None)
     with store.reading(snapshot=True) as db:
         tracker = store.owed_tracker(db, account_id, username)
@@ -54,6 +60,8 @@ def report(
         muted=muted,
         is_promotional=is_promotional,
         promo_line=promo_line,
+        reply_authors=reply_authors,
+        people=people,
     )
 
 

@@ -165,6 +165,6 @@ def hold_sync_lease(
 
 def drop_sync_lease(store: Store, account: str, holder: str) -> None:
     """Let go of the lease, so a teammate's machine takes over at once rather than when it
-    lapses (the app does not call it on quit yet)."""
+    lapses (X's backend calls it on close: when the app or ``tuicoach sync`` quits)."""
     with store.transaction() as db:
         db.execute("DELETE FROM sync_lease WHERE account = ? AND holder = ?", (account, holder))

@@ -250,7 +250,7 @@ class TuicoachApp(App[None]):
             self.post_message(messages.BackendFailed(message.failure))
         else:
             status.problem = False
-            by = " by a teammate" if message.synced_by else ""  # what their machine fetched
+            by = f" by {message.synced_by}" if message.synced_by else ""  # who fetched it
             status.sync_state = f"synced{by} {self.clock().astimezone():%H:%M}"
         self.main.mentions.reload(announce=True)
         if message.new or message.synced_by:  # a teammate's fetch shows only in the store

@@ -64,6 +64,8 @@ COMPOSE_BINDINGS = (
     # alt+q: tmux leaves it alone (its prefix is ctrl+b), and ctrl+q quits some terminals'
     # flow control; ctrl+u is the text area's "delete to the line's start".
     Binding("alt+q", "queue", "Queue it", id="queue", show=False, priority=True),
+    # alt+i: "initials", the usual signature ("^JD"); appended once, never on its own.
+    Binding("alt+i", "sign", "Sign it ([team] signature)", id="sign", show=False, priority=True),
     Binding("escape", "screen.leave_compose", "Back to list", id="leave-compose"),
     Binding("alt+n", "new_tweet", "New tweet", id="new-tweet-from-compose", show=False),
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import difflib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -208,6 +208,8 @@ def _with_sections(
         # and drafts and marks who made them.
         set_author(account.backend, config.team_name)
         account.store.author = config.team_name
+        if config.team_signature:  # [team] signature: Compose's sign key appends it
+            account = replace(account, signature=config.team_signature)
         return account
 
     return opened

@@ -74,6 +74,9 @@ def load_reports_view(
 
     settings = settings or CoachSettings()
     moment = now()
+    # Who sent each reply is the backend's to say (the per-person table); the person at this
+    # machine (``[team] name``, handed to the backend as its ``author``) is listed anyway.
+    author = getattr(backend, "author", None) if backend is not None else None
     report = insights.report(
         store,
         since=moment - timedelta(days=days),
@@ -82,6 +85,8 @@ def load_reports_view(
         hours=hours,
         is_promotional=Coach(settings).is_promotional,
         promo_line=settings.thresholds.promo_share,
+        reply_authors=backend.replies_by_author() if backend is not None else None,
+        people=(author,) if isinstance(author, str) and author else (),
     )
     note = None
     try:
@@ -157,6 +162,22 @@ def hours_text(report: AccountReport) -> Content:
     return Content("\n".join(lines))
 
 
+def people_text(report: AccountReport) -> Content:
+    """The per-person table: replies sent, the tweets they answered first (one reply can
+    answer two tweets of one person) and the median first reply, one teammate a line (at
+    most 58 columns: it reads at 80x24)."""
+    lines = [f"{'':<20}{'replies':>8}{'answered':>10}{'median first reply':>20}"]
+    for person in report.by_person:
+        first = person.first_replies
+        name = (person.name or "(no name)")[:19]
+        lines.append(
+            f"{name:<20}{person.replies:>8}{first.answered:>15}{_duration(first.median_seconds):>9}"
+        )
+    if any(p.name is None for p in report.by_person):
+        lines.append("(no name): sent outside tuicoach, or with no [team] name")
+    return Content("\n".join(lines))
+
+
 _SEVERITY_STYLE = {
     Severity.ERROR: "$error",
     Severity.WARNING: "$warning",
@@ -195,6 +216,8 @@ class ReportsScreen(Screen[None]):
         .section PlotextPlot { width: 1fr; height: 100%; }
         .section .numbers { width: 30; height: 100%; padding: 1 1; border-left: tall $panel; }
         #checkup { height: auto; padding: 0 1 1 1; }
+        #people { height: auto; padding: 0 1 1 1; }
+        .-solo #people, .-solo #people-heading { display: none; }
         .heading { height: 1; padding: 0 1; color: $primary; text-style: bold; }
     }
     """
@@ -219,11 +242,14 @@ class ReportsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("Reports · loading…", id="reports-title", markup=False)
-        with VerticalScroll(id="reports-scroll"):
+        with VerticalScroll(id="reports-scroll", classes="-solo"):
             for name in ("replies", "backlog", "promo", "hours"):
                 with Horizontal(classes="section", id=f"{name}-section"):
                     yield PlotextPlot(id=f"{name}-plot")
                     yield Static("", classes="numbers", id=f"{name}-numbers")
+                if name == "replies":  # the team's share of them, where there is a team
+                    yield Static("By person", classes="heading", id="people-heading")
+                    yield Static("", id="people")
             yield Static("Check-up", classes="heading", id="checkup-heading")
             yield Static("", id="checkup")
         yield Footer()
@@ -288,6 +314,9 @@ class ReportsScreen(Screen[None]):
         self.query_one("#backlog-numbers", Static).update(backlog_text(report))
         self.query_one("#promo-numbers", Static).update(promo_text(report))
         self.query_one("#hours-numbers", Static).update(hours_text(report))
+        team = report.has_team
+        self.query_one("#reports-scroll", VerticalScroll).set_class(not team, "-solo")
+        self.query_one("#people", Static).update(people_text(report) if team else "")
         self.query_one("#checkup", Static).update(checkup_content(view.checkup, view.note))
 
     def _plot(self, name: str):  # type: ignore[no-untyped-def]

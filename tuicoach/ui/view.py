@@ -40,6 +40,8 @@ class Account:
     cost_meter: Callable[[], str | None] | None = None
     # The config's [owed] rank_by_followers: within a band, bigger audiences first.
     rank_by_followers: bool = False
+    # The config's [team] signature ("^JD"): Compose offers to append it (never by itself).
+    signature: str | None = None
 
     @property
     def user(self) -> User:

@@ -168,6 +168,9 @@ class DemoBackend:
         self._now = now
         self._world = load_world()
         self._lock = threading.Lock()
+        #: The person practising (the config's ``[team] name``, :func:`set_author`): the
+        #: demo has one user, so every reply of the brand's is theirs.
+        self.author: str | None = None
         self._user_ids = {
             u.username.lower(): u.id
             for page in [*self._world.streams.values(), self._world.arrivals]
@@ -318,6 +321,18 @@ class DemoBackend:
             self._store.set_meta(META_LAST_POST_ID, tweet_id)
             self._seen(now)
         return tweet
+
+    def replies_by_author(self) -> dict[str, str]:
+        """Every reply of the brand's is its one user's: theirs by name when ``[team] name``
+        is set, else nobody is named (a solo user)."""
+        if self.author is None:
+            return {}
+        with self._store.reading() as db:
+            rows = db.execute(
+                "SELECT t.id FROM tweet_streams AS s JOIN tweets AS t ON t.id = s.tweet_id "
+                "WHERE s.stream = 'own' AND t.replied_to_id IS NOT NULL"
+            ).fetchall()
+        return {str(r[0]): self.author for r in rows}
 
     def profile(self) -> Profile:
         """The demo brand's profile (``me.json``): its bio and website."""

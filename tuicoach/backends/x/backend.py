@@ -7,6 +7,7 @@ data; ``sync`` first settles the outbox, then fetches the streams that are due.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import time
@@ -72,7 +73,7 @@ class SyncReport:
         return SyncResult(
             new={r.stream: r.fetched for r in self.streams},
             reads=self.post_reads,
-            synced_by=self.synced_by,
+            synced_by=None if self.synced_by is None else holder_name(self.synced_by),
         )
 
     def worst_error(self) -> BackendError | None:
@@ -82,6 +83,14 @@ class SyncReport:
                 if isinstance(error, kind):
                     return error
         return errors[0] if errors else None
+
+
+def holder_name(holder: str) -> str:
+    """Who holds the team's sync lease, short, for the status bar: the teammate's ``[team]
+    name`` where the lease has it ("Jen · jen@laptop /home/jen/..."), else the machine
+    ("jen@laptop")."""
+    name, named, _ = holder.partition(" · ")
+    return name if named else holder.split(" ", 1)[0]
 
 
 #: What X's self-serve API lets this account do (X-API-2026.md): no likes since
@@ -249,6 +258,15 @@ class XBackend:
             return "X unreachable"
         return "X"
 
+    @property
+    def lease_holder(self) -> str | None:
+        """This machine in the team's sync lease, with the person's name when it is known
+        ("Jen · jen@laptop /home/jen/..."): what teammates' status bars show. ``None``: a
+        store of one's own."""
+        if self.sync_holder is None:
+            return None
+        return f"{self.author} · {self.sync_holder}" if self.author else self.sync_holder
+
     def sync(self) -> SyncResult:
         """Settle the outbox, fetch what is due; raise the worst failure after storing the rest."""
         report = self.sync_report()
@@ -262,13 +280,11 @@ class XBackend:
         On a store the team shares (:attr:`sync_holder` set), only the machine holding the
         sync lease asks X; the others find the new tweets in the store (``synced_by``).
         """
-        if self.sync_holder is not None:
+        if (me := self.lease_holder) is not None:
             from tuicoach.store import team
 
-            holder = team.hold_sync_lease(
-                self.store, self._account.id, self.sync_holder, now=self._clock()
-            )
-            if holder != self.sync_holder:
+            holder = team.hold_sync_lease(self.store, self._account.id, me, now=self._clock())
+            if holder != me:
                 return SyncReport((), synced_by=holder)
         posted: list[Tweet] = []
         outbox_error: BackendError | None = None
@@ -449,7 +465,25 @@ class XBackend:
             app_client=app,
         )
 
+    def replies_by_author(self) -> dict[str, str]:
+        """Who sent each reply, from the outbox's records (``[team] name`` at the time)."""
+        from tuicoach.backends.x.outbox_store import sent_replies
+
+        return {
+            r.tweet_id: r.author
+            for r in sent_replies(self.store)
+            if r.tweet_id is not None and r.author is not None
+        }
+
     def close(self) -> None:
+        """Let go of the network, and of the team's sync lease if this machine holds it, so a
+        teammate's machine syncs at once rather than when the lease lapses (a minute)."""
+        if (me := self.lease_holder) is not None:
+            from tuicoach.store import StoreError, team
+
+            # The database gone (closed, unreachable): the lease lapses by itself in a minute.
+            with contextlib.suppress(StoreError):
+                team.drop_sync_lease(self.store, self._account.id, me)
         self.client.close()
 
     def spend_today(self) -> str:

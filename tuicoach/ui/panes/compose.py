@@ -20,6 +20,11 @@ Queueing: ``alt+q`` (binding ``queue``) hands the draft to
 posting hours (``App.posting_hours``, else the defaults), and the coach's
 findings at that slot in a notice; the draft then lives in the queue.
 
+Signing: ``alt+i`` (binding ``sign``) appends the ``[team] signature`` ("^JD") to
+the draft once, as an edit the user makes (it counts toward the length, the
+coach reads it, undo takes it back); the pane's subtitle says so while a
+signature is set. It is never appended by itself.
+
 The text area is mounted just after the first frame (:meth:`attach_editor`):
 ``TextArea`` is the heaviest widget on the screen to import and draw, and
 nobody types in the first few milliseconds.
@@ -140,6 +145,7 @@ class ComposePane(Pane):
     def open(self, account: Account, draft: SavedDraft | None, count: int) -> None:
         self.account = account
         self.query_one(LengthCounter).limit = account.backend.length_limit
+        self._show_sign_hint()
         self.show_length(self.text)
         if draft is not None:
             self.restore(draft, count)
@@ -313,6 +319,47 @@ class ComposePane(Pane):
         self.draft_id = view.save_draft(
             self.account, self.text, self.draft_id, reply_id, self.clock()
         )
+
+    # -- the signature ------------------------------------------------------------------------
+
+    @property
+    def signature(self) -> str | None:
+        """The ``[team] signature`` of the person at this machine, or ``None``."""
+        return self.account.signature if self.account is not None else None
+
+    def _sign_keys(self) -> str:
+        from tuicoach.ui.keys import keys_for
+
+        return keys_for(getattr(self.app, "keymap", {}), "sign") or "alt+i"
+
+    def _show_sign_hint(self) -> None:
+        signature = self.signature
+        self.border_subtitle = f"{self._sign_keys()} signs {signature}" if signature else ""
+
+    async def action_sign(self) -> None:
+        """Append the signature once: " ^JD" at the end, as the user's own edit."""
+        signature = self.signature
+        if not signature:
+            self.show_state(
+                'no signature: set signature = "^JD" under [team] in the config '
+                "(tuicoach config prints where it is)"
+            )
+            return
+        await self.attach_editor()
+        text = self.text
+        if not text.strip():
+            self.show_state(f"nothing to sign yet: write the post, then {self._sign_keys()}")
+            return
+        if text.rstrip().endswith(signature):
+            self.show_state(f"already signed {signature}")
+            return
+        area = self.draft_area
+        kept = text.rstrip()
+        lines = kept.split("\n")
+        start = (len(lines) - 1, len(lines[-1]))  # where the text ends, before its spaces
+        area.replace(f" {signature}", start, area.document.end)
+        area.move_cursor(area.document.end)
+        self.show_state(f"signed {signature}")
 
     # -- the drafts list ---------------------------------------------------------------------
 
