@@ -88,3 +88,23 @@ def test_one_machine_syncs_the_shared_store_and_another_takes_over(
         db.execute("UPDATE sync_lease SET expires_at = ?", ("2000-01-01T00:00:00.000000Z",))
     fourth = json.loads(tuicoach(sam, "sync", "--json").stdout)
     assert fourth["synced_by"] is None and "mentions" in fourth["streams"]
+
+
+def test_a_named_teammates_sync_beside_their_own_app_is_the_same_syncer(
+    world: World, tmp_path: Path, pg_url: str
+) -> None:
+    """``[team] name`` reaches the CLI's account as it does the app's: Sam's app holds the
+    lease as "Sam · his machine", and his `tuicoach sync` in the same data folder is that
+    same syncer (it fetches), not "another machine"."""
+    from tuicoach.backends.x.accounts import _this_machine
+
+    sam = {**environment(world, tmp_path / "sam"), "TUICOACH_STORE_URL": pg_url}
+    (tmp_path / "sam").mkdir()
+    Path(sam["TUICOACH_CONFIG"]).write_text('[team]\nname = "Sam"\n', encoding="utf-8")
+    apps_lease = f"Sam · {_this_machine(Path(sam['TUICOACH_DATA_DIR']))}"
+    with Store.connect(pg_url) as store:
+        team.hold_sync_lease(store, world.me["id"], apps_lease, now=datetime.now(UTC))
+    synced = tuicoach(sam, "sync", "--json")
+    assert synced.returncode == 0, synced.stderr
+    report = json.loads(synced.stdout)
+    assert report["synced_by"] is None and "mentions" in report["streams"], report

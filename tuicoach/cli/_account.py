@@ -96,7 +96,7 @@ def open_account(
     Nobody signed in (or not the one asked for) is the user's to fix: exit 2,
     as with any bad usage. The service, the keyring or the store failing: 3.
     """
-    from tuicoach.backends.base import BackendError, NotSignedIn
+    from tuicoach.backends.base import BackendError, NotSignedIn, set_author
     from tuicoach.cli import UsageError
     from tuicoach.store import StoreError
 
@@ -108,6 +108,10 @@ def open_account(
             raise UsageError(not_signed_in(kind))
         store, backend = opener()
         apply_triage(store, settings)
+        # [team] name, as the app hands it on: the outbox records the sender, and the sync
+        # lease names the person, so a `sync` beside one's own open app is the same syncer.
+        set_author(backend, settings.team_name)
+        store.author = settings.team_name
     except NotSignedIn as exc:
         raise UsageError(str(exc)) from None
     except (BackendError, StoreError) as exc:

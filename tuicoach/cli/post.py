@@ -82,7 +82,6 @@ def _post(
         BackendError,
         TeammateAnswered,
         Unconfirmed,
-        set_author,
     )
     from tuicoach.coach import Coach
     from tuicoach.domain.models import Draft, Severity
@@ -113,7 +112,6 @@ def _post(
     if note := kind.post_note(args.text, req):
         print(f"Note: {note}", file=sys.stderr)
     draft_id = _keep_draft(store, args.text, args.reply_to, now)
-    set_author(backend, settings.team_name)
     by_id = getattr(backend, "post_reply_to_id", None)
     try:
         if by_id is not None:  # the outbox's own path: tied to the draft, checked before again
