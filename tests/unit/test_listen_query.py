@@ -38,6 +38,22 @@ BUILT = [
         SavedSearch("raw-own", query="larkspur -from:larkspurcoffee lang:de", lang="en"),
         "larkspur -from:larkspurcoffee lang:de -@larkspurcoffee",
     ),
+    (  # X applies AND before OR: the account's exclusions must cover every alternative
+        SavedSearch("raw-or-groups", query="(larkspur coffee) OR (lark roasters)"),
+        "((larkspur coffee) OR (lark roasters)) -@larkspurcoffee -from:larkspurcoffee",
+    ),
+    (
+        SavedSearch("raw-grouped", query="(larkspur OR lark) has:media"),
+        "(larkspur OR lark) has:media -@larkspurcoffee -from:larkspurcoffee",
+    ),
+    (
+        SavedSearch("ops-out", ("larkspur",), exclude=("is:retweet", "-has:links", "from:bot1")),
+        "larkspur -@larkspurcoffee -from:larkspurcoffee -is:retweet -has:links -from:bot1",
+    ),
+    (  # not an operator X knows: searched as the text it is
+        SavedSearch("web", ("larkspur.coffee/menu", "https://larkspur.coffee")),
+        '(larkspur.coffee/menu OR "https://larkspur.coffee") -@larkspurcoffee -from:larkspurcoffee',
+    ),
     (
         SavedSearch("LANG", ("kaffee",), lang="DE"),
         "kaffee -@larkspurcoffee -from:larkspurcoffee lang:de",
@@ -61,6 +77,10 @@ REJECTED = [
     (SavedSearch("parens", query="(larkspur OR lark"), "parentheses do not match"),
     (SavedSearch("unknown-op", query="larkspur near:sf"), "does not know the operator 'near:'"),
     (SavedSearch("lang-bad", ("larkspur",), lang="english"), "not a language code"),
+    (
+        SavedSearch("exclude-op", ("larkspur",), exclude=("near:sf",)),
+        "operator 'near:' (in the exclusion 'near:sf')",
+    ),
     (SavedSearch("quoted-term", ('say "hi"',)), "contains a double quote"),
     (SavedSearch("or-term", ("larkspur", "OR")), "is an X operator"),
     (
