@@ -90,3 +90,23 @@ def test_usage_shows_search_reads_and_reconciles(world: World, tmp_path: Path) -
     assert done.returncode == 0, done.stderr
     today = json.loads(done.stdout)[0]
     assert today["tuicoach"] == today["x"] == world.fake.billed_reads("post")
+
+
+def test_a_search_in_the_config_is_edited_and_removed_in_the_config(
+    world: World, tmp_path: Path
+) -> None:
+    env = environment(world, tmp_path)
+    config = Path(env["TUICOACH_CONFIG"])
+    config.write_text('[[listen]]\nname = "cfg"\nterms = ["acme"]\n')
+    assert tuicoach(env).returncode == 0  # run once: stored, with its cursor
+    config.write_text('[[listen]]\nname = "cfg"\nterms = ["acme", "rye"]\nlang = "en"\n')
+    listed = tuicoach(env, "--list")
+    assert listed.stdout.strip() == "cfg: (acme OR rye) -@acme_bakery -from:acme_bakery lang:en"
+    refused = tuicoach(env, "--edit", "cfg", "acme")
+    assert refused.returncode == 2
+    assert "'cfg' is a [[listen]] table in the config file; change or remove it there" in (
+        refused.stderr
+    )
+    assert tuicoach(env, "--remove", "CFG").returncode == 2
+    config.write_text("")
+    assert tuicoach(env, "--list").stdout == ""

@@ -34,6 +34,11 @@ class PaneApp(App[None]):
         super().__init__()
         self.pane = pane
         self.seen: list[Any] = []
+        self.notices: list[str] = []
+
+    def notify(self, message: str, **kwargs: Any) -> None:  # type: ignore[override]
+        self.notices.append(message)
+        super().notify(message, **kwargs)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         from tuicoach.ui import themes  # the app's colours, for the thread's tweet list
@@ -289,6 +294,27 @@ async def test_a_search_with_nothing_open_is_edited_and_removed_from_its_title_l
         await pilot.press("x", "x")
         await settle(pilot)
         assert ListenStore(store).search("quiet") is None
+
+
+async def test_a_search_from_the_config_file_is_not_edited_or_removed_in_the_pane(
+    demo: tuple[Store, DemoBackend, Clock],
+) -> None:
+    store, backend, clock = demo
+    ListenStore(store).adopt([SavedSearch.from_terms("cfg", "zzyzx")], now=clock.now)
+    pane = ListeningPane(store, clock=clock, backend=backend)
+    async with PaneApp(pane).run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        options = pane.query_one("#listen-list", OptionList)
+        options.focus()
+        options.highlighted = options.get_option_index("search:cfg")
+        await pilot.press("e")
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, SearchEditorScreen)
+        await pilot.press("x", "x")
+        await settle(pilot)
+        assert ListenStore(store).search("cfg") is not None
+        said = [n for n in pilot.app.notices if "'cfg' is a [[listen]] table" in n]
+        assert len(said) == 3 and "change or remove it there" in said[0]  # e, x, x
 
 
 async def test_a_failed_estimate_is_said_and_the_search_can_still_be_saved() -> None:

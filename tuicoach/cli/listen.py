@@ -97,6 +97,13 @@ def run(args: argparse.Namespace) -> int:
         backend.bearer_token = os.environ.get(BEARER_ENV) or None
         listener = backend.listener(listen_settings, bearer_token=backend.bearer_token)
         handle = backend.account.username
+        in_config = {s.name.lower() for s in listener.searches()} & listener.listen.from_config()
+        named = (args.edit[0] if args.edit else args.remove) or ""
+        if named.strip().lower() in in_config:
+            raise UsageError(
+                f"the saved search {named.strip()!r} is a [[listen]] table in the config file; "
+                "change or remove it there (`tuicoach config` prints the file's path)"
+            )
         if new_search is not None:
             try:
                 query = build_query(new_search, handle)

@@ -186,10 +186,13 @@ class Listener:
     # -- polling
 
     def searches(self) -> list[SavedSearch]:
-        """The stored searches, then the config's that are not stored (by name)."""
-        stored = self.listen.searches()
-        names = {s.name.lower() for s in stored}
-        return stored + [s for s in self.settings.searches if s.name.lower() not in names]
+        """Every saved search: the store's, brought in line with the config's first.
+
+        A search in the config runs as the config says (edited there, it changes
+        here; taken out, it is removed): see :meth:`ListenStore.adopt`.
+        """
+        self.listen.adopt(self.settings.searches, now=self._clock())
+        return self.listen.searches()
 
     def run(self, names: Sequence[str] | None = None) -> ListenReport:
         """Poll every saved search (or those ``names``) once; stop for the day at the budget."""

@@ -111,6 +111,7 @@ class ListeningView:
     searches: tuple[str, ...] = field(default_factory=tuple)
     drafts: Mapping[str, tuple[int, str]] = field(default_factory=dict)  # tweet id -> (id, text)
     saved: tuple[SavedSearch, ...] = field(default_factory=tuple)  # as stored, for editing
+    in_config: frozenset[str] = frozenset()  # lower-cased names the config file holds
 
     @property
     def open_count(self) -> int:
@@ -146,7 +147,15 @@ def load_listening(
         for d in store.drafts()
         if d.reply_to_id is not None and d.reply_to_id in shown
     }
-    return ListeningView(tuple(groups), status, errors, tuple(names), drafts, tuple(saved))
+    return ListeningView(
+        tuple(groups),
+        status,
+        errors,
+        tuple(names),
+        drafts,
+        tuple(saved),
+        frozenset(listen.from_config()),
+    )
 
 
 def _age(now: datetime, then: datetime) -> str:
@@ -653,6 +662,19 @@ class ListeningPane(Vertical, can_focus=False):
         )
         self.app.push_screen(editor, self._edited)
 
+    def _in_config(self, name: str) -> bool:
+        """A search of the config file is changed there: say so (True) instead."""
+        if name.lower() not in self.view.in_config:
+            return False
+        self.notify(
+            f"The saved search {name!r} is a [[listen]] table in the config file: change or "
+            "remove it there (tuicoach config prints the file's path).",
+            title="In the config file",
+            severity="warning",
+            markup=False,
+        )
+        return True
+
     def action_edit_search(self) -> None:
         from tuicoach.ui.screens import SearchEditorScreen
 
@@ -660,6 +682,8 @@ class ListeningPane(Vertical, can_focus=False):
         search = next((s for s in self.view.saved if s.name == name), None)
         if search is None:
             self.notify("Highlight a search (or one of its posts) to edit it.", severity="warning")
+            return
+        if self._in_config(search.name):
             return
         editor = SearchEditorScreen(
             handle=self._handle(), existing=search, estimate=self._estimator()
@@ -684,7 +708,7 @@ class ListeningPane(Vertical, can_focus=False):
 
     def action_remove_search(self) -> None:
         name = self.current_search()
-        if name is None:
+        if name is None or self._in_config(name):
             return
         if self._removing != name:
             self._removing = name
