@@ -40,7 +40,8 @@ def test_add_run_json_edit_remove(world: World, tmp_path: Path) -> None:
     assert 'shop: ("acme bakery" OR #acmebakery) -@acme_bakery -from:acme_bakery lang:en' in (
         added.stdout
     )
-    assert "posts a day" in added.stdout and "first page" in added.stdout
+    assert "shop: about 1 post a week, $0.002 a day" in added.stdout  # one post in 7 days
+    assert "first page" in added.stdout
     again = tuicoach(env, "--add", "shop", "acme")
     assert again.returncode == 2 and "already called 'shop'" in again.stderr
 

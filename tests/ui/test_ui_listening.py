@@ -228,7 +228,7 @@ async def test_saved_searches_are_added_edited_and_removed_from_the_pane(
         await settle(pilot)
         assert pilot.app.screen is editor and ListenStore(store).search("roasts") is None
         cost = str(editor.query_one("#search-cost", Static).render())
-        assert "roasts: about 0 posts a day, $0.000 a day (simulated" in cost
+        assert "roasts: no posts a day, $0.000 a day (simulated" in cost
         await pilot.press("enter")  # then saved
         await settle(pilot)
         assert pilot.app.screen is not editor

@@ -13,6 +13,7 @@ from tuicoach.domain.listen import (
     build_query,
     listen_settings,
     split_terms,
+    volume_words,
 )
 
 BUILT = [
@@ -154,3 +155,21 @@ def test_bad_settings_name_the_key(data: dict[str, object], problem: str) -> Non
 def test_a_rejected_saved_search_in_the_config_names_it() -> None:
     with pytest.raises(QueryError, match="saved search 'media'"):
         listen_settings({"search": [{"name": "media", "terms": ["has:media"]}]})
+
+
+@pytest.mark.parametrize(
+    ("per_day", "words"),
+    [
+        (0, "no posts a day"),
+        (0.05, "fewer than 1 post a week"),
+        (0.1, "about 1 post a week"),
+        (2 / 7, "about 2 posts a week"),
+        (0.8, "about 1 post a day"),
+        (1, "about 1 post a day"),
+        (12.4, "about 12 posts a day"),
+    ],
+)
+def test_a_search_s_volume_in_words_never_says_about_0_while_it_costs(
+    per_day: float, words: str
+) -> None:
+    assert volume_words(per_day) == words

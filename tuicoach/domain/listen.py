@@ -245,6 +245,24 @@ def check_name(name: str) -> str:
     return cleaned
 
 
+def volume_words(per_day: float) -> str:
+    """How many posts a search finds, in words: "about 12 posts a day", "about 3 posts a week".
+
+    Below one a day a daily count would say "about 0" while costing money, so
+    it is given per week.
+    """
+    if per_day <= 0:
+        return "no posts a day"
+    if per_day >= 1.5:
+        return f"about {per_day:.0f} posts a day"
+    if per_day >= 0.5:
+        return "about 1 post a day"
+    weekly = per_day * 7
+    if weekly < 1.5:
+        return "about 1 post a week" if weekly >= 0.5 else "fewer than 1 post a week"
+    return f"about {weekly:.0f} posts a week"
+
+
 # --- Opportunities ----------------------------------------------------------------
 
 

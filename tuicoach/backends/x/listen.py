@@ -24,7 +24,7 @@ from tuicoach.backends.x import cost
 from tuicoach.backends.x.client import SEARCH_FEATURE, XAppClient, XClient
 from tuicoach.backends.x.cost import Meter, Prices
 from tuicoach.backends.x.errors import rate_limited
-from tuicoach.domain.listen import ListenSettings, SavedSearch, build_query
+from tuicoach.domain.listen import ListenSettings, SavedSearch, build_query, volume_words
 from tuicoach.domain.models import User
 from tuicoach.store import Store
 from tuicoach.store.listen import ListenStore
@@ -98,7 +98,7 @@ class Estimate:
             else "the volume of a first page of results"
         )
         return (
-            f"{self.name}: about {self.posts_per_day:.0f} posts a day, "
+            f"{self.name}: {volume_words(self.posts_per_day)}, "
             f"{cost.format_dollars(self.dollars_per_day)} a day at today's prices "
             f"(from {how}; estimating cost {cost.format_dollars(self.spent)})"
         )
