@@ -111,3 +111,22 @@ def test_a_search_in_the_config_is_edited_and_removed_in_the_config(
     assert tuicoach(env, "--remove", "CFG").returncode == 2
     config.write_text("")
     assert tuicoach(env, "--list").stdout == ""
+
+
+def test_a_spent_budget_is_said_once_and_each_search_says_it_was_not_polled(
+    world: World, tmp_path: Path
+) -> None:
+    env = environment(world, tmp_path)
+    Path(env["TUICOACH_CONFIG"]).write_text(
+        '[listen]\ndaily_budget = 0.0\n\n[[listen.search]]\nname = "shop"\nterms = ["acme"]\n'
+        '\n[[listen.search]]\nname = "rye"\nterms = ["rye"]\n'
+    )
+    done = tuicoach(env)
+    assert done.returncode == 0, done.stderr
+    assert "shop: not polled, the daily budget is spent" in done.stdout
+    assert "rye: not polled, the daily budget is spent" in done.stdout
+    assert done.stderr.count("listening stopped for today") == 1
+    assert "raise [listen] daily_budget" in done.stderr
+    assert world.fake.requests("search_recent") == []
+    as_json = tuicoach(env, "--json")
+    assert as_json.stdout == "" and as_json.stderr.count("listening stopped for today") == 1

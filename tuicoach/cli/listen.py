@@ -211,8 +211,11 @@ def _report(listener: object, report: object, *, as_json: bool) -> int:
                         ensure_ascii=False,
                     )
                 )
-            if run.error is not None:
+            if run.error is not None and not isinstance(run.error, BudgetReached):
                 print(f"tuicoach: {run.name}: {run.error}", file=sys.stderr)
+            continue
+        if isinstance(run.error, BudgetReached) and run.requests == 0:
+            print(f"{run.name}: not polled, the daily budget is spent")
             continue
         if run.error is not None and run.requests == 0:
             print(f"{run.name}: {run.error}", file=sys.stderr)
@@ -227,8 +230,10 @@ def _report(listener: object, report: object, *, as_json: bool) -> int:
                 who = f"@{item.author.username}" if item.author else item.tweet.author_id
                 text = " ".join(item.tweet.text.split())
                 print(f"  {who}: {text[:100]}  {status_link(tweet_id)}")
-        if run.error is not None:
+        if run.error is not None and not isinstance(run.error, BudgetReached):
             print(f"  {run.error}", file=sys.stderr)
+    if report.stopped is not None:
+        print(f"tuicoach: {report.stopped}", file=sys.stderr)  # once, not once a search
     if not as_json:
         print(
             f"Listening today: {format_dollars(report.spent_today)} of the "
