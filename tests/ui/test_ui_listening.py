@@ -86,10 +86,44 @@ def test_the_view_groups_by_search_complaints_and_questions_first(
     assert ranks == sorted(ranks)
     assert "lukewarm" in larkspur[0].tweet.text or "oat milk" in larkspur[0].tweet.text
     assert "back border" in larkspur[-1].tweet.text or larkspur[-1].band.rank > 0
-    for group in view.groups:  # newest first within a band
+    for group in view.groups:  # the most needed first, newest first among equals
         for a, b in zip(group.items, group.items[1:], strict=False):
-            if a.band is b.band:
+            assert (a.band.rank, a.tier) <= (b.band.rank, b.tier)
+            if (a.band, a.tier) == (b.band, b.tier):
                 assert a.tweet.created_at >= b.tweet.created_at
+
+
+async def test_a_complaint_goes_before_a_newer_question_and_spam_shows_last(
+    tmp_path: Path,
+) -> None:
+    from tuicoach.domain.models import Tweet, User
+
+    clock = Clock()
+    store = Store.open(tmp_path / "acme.sqlite3")
+    listen = ListenStore(store)
+    listen.save_search(SavedSearch.from_terms("shop", "acme"), now=clock.now)
+    people = [User(str(i), f"person_{i}") for i in range(1, 5)]
+    said = [
+        "acme bakery was rude to me and the bread was stale, never again",  # oldest
+        "anyone know if acme bakery opens before 7?",
+        "acme fans claim your free airdrop now, follow back #followback F4F",
+        "walked past acme bakery today",  # newest
+    ]
+    tweets = [
+        Tweet(str(100 + i), text, clock.now - timedelta(hours=4 - i), people[i].id)
+        for i, text in enumerate(said)
+    ]
+    listen.add("shop", tweets, people, now=clock.now)
+    pane = ListeningPane(store, clock=clock)
+    async with PaneApp(pane).run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        shown = [str(o.prompt) for o in pane.query_one("#listen-list", OptionList).options]
+        assert shown[0] == "shop · 4 open"
+        assert "never again" in shown[1] and "needs an answer" in shown[1]  # older, first
+        assert "before 7?" in shown[2] and "needs an answer" in shown[2]
+        assert "walked past" in shown[3]
+        assert "airdrop" in shown[4] and "probably spam" in shown[4]
+    store.close()
 
 
 async def test_an_opportunity_is_drafted_copied_and_marked_handled(

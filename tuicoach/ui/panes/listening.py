@@ -2,8 +2,8 @@
 
 Each opportunity is a tweet about the business that did not @mention it. The
 pane lists the open ones under their search, the most needed first (a
-complaint or a question, by the owed bands' own classifier), newest first
-within that; its title counts them ("Listening · 7 open"). From here:
+complaint, then a question, by the owed list's own triage; probably spam
+last), newest first among equals; its title counts them ("Listening · 7 open"). From here:
 
 - ``enter`` opens the post in its thread (what it answers, what answered it);
 - ``r`` drafts an answer (inline, with the coach reading it as a reply to a
@@ -54,7 +54,8 @@ from tuicoach.backends.base import (
 from tuicoach.coach import Coach
 from tuicoach.domain.listen import SavedSearch, State
 from tuicoach.domain.models import Draft, Tweet, User
-from tuicoach.domain.owed import Band, classify
+from tuicoach.domain.owed import Band
+from tuicoach.domain.triage import triage
 from tuicoach.store import Store, feedback
 from tuicoach.store.listen import Found, ListenStore
 from tuicoach.ui import messages
@@ -66,6 +67,7 @@ BAND_LABELS = {
     Band.NEEDS_ANSWER: "needs an answer",
     Band.NORMAL: "other talk",
     Band.THANKS: "kind words",
+    Band.SPAM: "probably spam",
 }
 DEFAULT_SNOOZE = timedelta(hours=4)
 #: The option id of a search's title line in the list: this, then the search's name.
@@ -77,10 +79,12 @@ SEARCH_ID = "search:"
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """One opportunity as the pane shows it."""
+    """One opportunity as the pane shows it: its band, and how pressing within it
+    (the triage's tier, lower first: a complaint before a plain question)."""
 
     found: Found
     band: Band
+    tier: int = 0
 
     @property
     def tweet(self) -> Tweet:
@@ -128,18 +132,24 @@ class ListeningView:
 def load_listening(
     store: Store, *, now: datetime, status: str | None = None, errors: tuple[str, ...] = ()
 ) -> ListeningView:
-    """The open opportunities by saved search (in saved order), most needed first, newest first."""
+    """The open opportunities by saved search (in saved order), most needed first, newest first.
+
+    "Most needed" is the owed list's own order (band, then the triage's tier):
+    a complaint about the business that did not @mention it comes first,
+    probably spam last; the newest first among equals.
+    """
     listen = ListenStore(store)
     saved = listen.searches()
     names = [s.name for s in saved]
     by_search: dict[str, list[Item]] = {name: [] for name in names}
     for found in listen.opportunities(now=now):
-        item = Item(found, classify(found.tweet.text))
+        verdict = triage(found.tweet.text, found.author)
+        item = Item(found, verdict.band, verdict.tier)
         by_search.setdefault(found.opportunity.search, []).append(item)
     groups = []
     for name, items in by_search.items():
         items.sort(key=lambda i: (i.tweet.created_at, i.tweet.id), reverse=True)
-        items.sort(key=lambda i: i.band.rank)  # stable: newest first within a band
+        items.sort(key=lambda i: (i.band.rank, i.tier))  # stable: newest first among equals
         groups.append(Group(name, tuple(items)))
     shown = {i.tweet.id for g in groups for i in g.items}
     drafts = {
