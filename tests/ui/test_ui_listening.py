@@ -330,6 +330,33 @@ async def test_a_search_with_nothing_open_is_edited_and_removed_from_its_title_l
         assert ListenStore(store).search("quiet") is None
 
 
+async def test_at_80x24_the_editor_s_estimate_and_how_to_save_are_on_screen(
+    demo: tuple[Store, DemoBackend, Clock],
+) -> None:
+    from textual.containers import Vertical
+
+    store, backend, clock = demo
+    backend.listen()
+    pane = ListeningPane(store, clock=clock, backend=backend)
+    async with PaneApp(pane).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        pane.query_one("#listen-list", OptionList).focus()
+        await pilot.press("a")
+        await settle(pilot)
+        editor = pilot.app.screen
+        assert isinstance(editor, SearchEditorScreen)
+        editor.query_one("#search-name", Input).value = "beans"
+        editor.query_one("#search-terms", Input).value = "night shift, bessie roast"
+        editor.query_one("#search-exclude", Input).value = "flowers"
+        await pilot.press("enter")
+        await settle(pilot)
+        cost = editor.query_one("#search-cost", Static)
+        assert "enter saves it" in str(cost.render())
+        box = editor.query_one(Vertical).region
+        assert cost.region.height > 0
+        assert box.y <= cost.region.y and cost.region.bottom <= box.bottom <= 24
+
+
 async def test_a_search_from_the_config_file_is_not_edited_or_removed_in_the_pane(
     demo: tuple[Store, DemoBackend, Clock],
 ) -> None:
