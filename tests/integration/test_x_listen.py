@@ -220,3 +220,28 @@ def test_decisions_on_opportunities_survive_a_new_poll(
     clock.advance(60)
     listener.run()
     assert [f.tweet.id for f in listener.listen.opportunities(now=clock.now)] == [ids[1]]
+
+
+def test_a_reply_to_a_timeline_tweet_that_did_not_summon_the_account_is_never_sent(
+    world: World, backend: XBackend, store: Store
+) -> None:
+    ours = world.fake.add_tweet(world.me, "Rye is back on Saturday")
+    plain = world.fake.add_tweet(world.friends[0], "Market day! Who's coming?")
+    quoting = world.fake.add_tweet(world.friends[1], "Finally.", quote=ours)
+    answering = world.fake.add_tweet(world.friends[2], "Saving me a loaf?", reply_to=ours)
+    backend.sync()
+    timeline = store.tweet(plain["id"])
+    assert timeline is not None
+    refusal = backend.reply_refusal(timeline)
+    assert refusal is not None and status_link(plain["id"]) in refusal
+    assert "Copy your reply and answer on x.com" in refusal
+    with pytest.raises(Refused) as caught:
+        backend.post("See you there!", reply_to=timeline)
+    assert str(caught.value) == refusal
+    assert world.fake.requests("create_tweet") == [] and store.outbox_pending() == []
+    # Quoting one of ours, or answering one of ours, summons the account: those go.
+    for summoner in (quoting, answering):
+        tweet = store.tweet(summoner["id"])
+        assert tweet is not None and backend.reply_refusal(tweet) is None
+    backend.post("Of course!", reply_to=store.tweet(answering["id"]))
+    assert [r.status for r in world.fake.requests("create_tweet")] == [201]
