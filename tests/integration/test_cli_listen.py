@@ -91,6 +91,14 @@ def test_usage_shows_search_reads_and_reconciles(world: World, tmp_path: Path) -
     assert done.returncode == 0, done.stderr
     today = json.loads(done.stdout)[0]
     assert today["tuicoach"] == today["x"] == world.fake.billed_reads("post")
+    # Another app of the same X project read three posts today: X counts them, tuicoach not.
+    day = next(iter(world.fake.billed))[0]
+    world.fake.billed.update((day, "post", f"other-{n}") for n in range(3))
+    differ = run_tuicoach("usage", "--reconcile", "--days", "1", env=env)
+    assert differ.returncode == 0, differ.stderr
+    row = differ.stdout.splitlines()[1].split()
+    assert row == [day, str(today["tuicoach"]), str(today["x"] + 3), "+3"]
+    assert "other apps or accounts show as a positive difference" in differ.stdout
 
 
 def test_a_search_in_the_config_is_edited_and_removed_in_the_config(
