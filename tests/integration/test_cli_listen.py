@@ -138,3 +138,18 @@ def test_a_spent_budget_is_said_once_and_each_search_says_it_was_not_polled(
     assert world.fake.requests("search_recent") == []
     as_json = tuicoach(env, "--json")
     assert as_json.stdout == "" and as_json.stderr.count("listening stopped for today") == 1
+
+
+def test_more_new_than_the_pages_hold_is_said(world: World, tmp_path: Path) -> None:
+    env = environment(world, tmp_path)
+    Path(env["TUICOACH_CONFIG"]).write_text(
+        '[listen]\npages = 1\n\n[[listen.search]]\nname = "shop"\nterms = ["acme"]\n'
+    )
+    for i in range(12):
+        world.fake.add_tweet(world.strangers[i % 2], f"acme rye {i}")
+    done = tuicoach(env)
+    assert done.returncode == 0, done.stderr
+    assert "shop: 10 new" in done.stdout
+    assert "more posts were new than 1 page of 10 hold" in done.stderr
+    as_json = tuicoach(env, "--json")  # nothing new: nothing skipped, nothing said
+    assert as_json.stdout == "" and as_json.stderr == ""

@@ -245,3 +245,25 @@ def test_a_reply_to_a_timeline_tweet_that_did_not_summon_the_account_is_never_se
         assert tweet is not None and backend.reply_refusal(tweet) is None
     backend.post("Of course!", reply_to=store.tweet(answering["id"]))
     assert [r.status for r in world.fake.requests("create_tweet")] == [201]
+
+
+def test_more_new_than_the_pages_hold_is_said_with_the_way_out(
+    world: World, backend: XBackend, clock: Clock
+) -> None:
+    say(world, 25)
+    settings = ListenSettings(max_results=10, pages=2, searches=(LARKSPUR,))
+    backend.listen_settings = settings
+    run = backend.listener(settings).run().runs[0]
+    assert run.requests == 2 and len(run.new) == 20 and run.skipped_older
+    words = run.skipped_words(settings)
+    assert words is not None and "2 pages of 10" in words and "raise [listen] pages" in words
+    clock.advance(60)
+    result = backend.listen()  # the port says it too, for the pane's status line
+    assert result.errors == {} and result.new == {"larkspur": 0}
+    say(world, 3, text="acme bakery again")
+    clock.advance(60)
+    calm = backend.listener(settings).run().runs[0]
+    assert len(calm.new) == 3 and not calm.skipped_older and calm.skipped_words(settings) is None
+    say(world, 21, text="acme bakery burst")
+    clock.advance(60)
+    assert backend.listen().errors == {"larkspur": words}

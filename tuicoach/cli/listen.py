@@ -213,6 +213,8 @@ def _report(listener: object, report: object, *, as_json: bool) -> int:
                 )
             if run.error is not None and not isinstance(run.error, BudgetReached):
                 print(f"tuicoach: {run.name}: {run.error}", file=sys.stderr)
+            if (skipped := run.skipped_words(listener.settings)) is not None:
+                print(f"tuicoach: {run.name}: {skipped}", file=sys.stderr)
             continue
         if isinstance(run.error, BudgetReached) and run.requests == 0:
             print(f"{run.name}: not polled, the daily budget is spent")
@@ -232,6 +234,8 @@ def _report(listener: object, report: object, *, as_json: bool) -> int:
                 print(f"  {who}: {text[:100]}  {status_link(tweet_id)}")
         if run.error is not None and not isinstance(run.error, BudgetReached):
             print(f"  {run.error}", file=sys.stderr)
+        if (skipped := run.skipped_words(listener.settings)) is not None:
+            print(f"  {skipped}", file=sys.stderr)
     if report.stopped is not None:
         print(f"tuicoach: {report.stopped}", file=sys.stderr)  # once, not once a search
     if not as_json:

@@ -55,6 +55,19 @@ class SearchRun:
     user_reads: int = 0
     cost: float = 0.0
     error: BackendError | None = None
+    #: More was new than ``pages`` requests hold: the oldest of it was not read.
+    skipped_older: bool = False
+
+    def skipped_words(self, settings: ListenSettings) -> str | None:
+        """Why some posts were not read this poll, and the way out; None when none were."""
+        if not self.skipped_older:
+            return None
+        pages = f"{settings.pages} page" + ("s" if settings.pages != 1 else "")
+        return (
+            f"more posts were new than {pages} of {settings.max_results} "
+            "hold, so the oldest of them were not read; raise [listen] pages or "
+            "max_results, or narrow the search"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,8 +278,9 @@ class Listener:
             self.listen.set_cursor(search.name, newest, now=self._clock())
         prices = self._prices()
         spent = post_reads * prices.post_read + user_reads * prices.user_read
+        skipped = error is None and token is not None  # every page used, more left
         return SearchRun(
-            search.name, query, tuple(new), requests, post_reads, user_reads, spent, error
+            search.name, query, tuple(new), requests, post_reads, user_reads, spent, error, skipped
         )
 
     # -- before saving
