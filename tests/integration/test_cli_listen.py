@@ -61,8 +61,12 @@ def test_add_run_json_edit_remove(world: World, tmp_path: Path) -> None:
 
     edited = tuicoach(env, "--edit", "shop", "acme")
     assert edited.returncode == 0 and "starts again" in edited.stdout
+    listed = tuicoach(env, "--list")  # the terms changed; its lang stayed
+    assert listed.stdout.strip() == "shop: acme -@acme_bakery -from:acme_bakery lang:en"
+    edited = tuicoach(env, "--edit", "shop", "acme", "--lang", "", "--exclude", "flowers")
+    assert edited.returncode == 0, edited.stderr
     listed = tuicoach(env, "--list")
-    assert listed.stdout.strip() == "shop: acme -@acme_bakery -from:acme_bakery"
+    assert listed.stdout.strip() == "shop: acme -@acme_bakery -from:acme_bakery -flowers"
     assert tuicoach(env, "--remove", "shop").returncode == 0
     missing = tuicoach(env, "--remove", "shop")
     assert missing.returncode == 2 and "no saved search is called 'shop'" in missing.stderr

@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import sys
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tuicoach.cli import EXIT_OK, UsageError
@@ -33,7 +34,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar=("NAME", "TERMS"),
         help='save a search: terms comma-separated ("larkspur, larkspur coffee, #larkspur")',
     )
-    what.add_argument("--edit", nargs=2, metavar=("NAME", "TERMS"), help="change a search's terms")
+    what.add_argument(
+        "--edit",
+        nargs=2,
+        metavar=("NAME", "TERMS"),
+        help="change a search's terms (its --lang and --exclude stay unless given again)",
+    )
     what.add_argument("--remove", metavar="NAME", help="forget a saved search")
     what.add_argument("--list", action="store_true", help="list the saved searches and queries")
     parser.add_argument(
@@ -66,9 +72,10 @@ def _search_from(args: argparse.Namespace, name: str, terms: str) -> SavedSearch
         name = check_name(name)
     except QueryError as exc:
         raise UsageError(str(exc)) from None
+    lang = args.lang.strip() or None if args.lang is not None else None  # --lang "": none
     if args.query:
-        return SavedSearch(name, query=terms, lang=args.lang, exclude=tuple(args.exclude))
-    return SavedSearch.from_terms(name, terms, lang=args.lang, exclude=args.exclude)
+        return SavedSearch(name, query=terms, lang=lang, exclude=tuple(args.exclude))
+    return SavedSearch.from_terms(name, terms, lang=lang, exclude=args.exclude)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -105,6 +112,13 @@ def run(args: argparse.Namespace) -> int:
                 "change or remove it there (`tuicoach config` prints the file's path)"
             )
         if new_search is not None:
+            old = listener.listen.search(new_search.name) if args.edit else None
+            if old is not None:  # --edit changes the terms; lang and exclusions stay unless given
+                new_search = replace(
+                    new_search,
+                    lang=old.lang if args.lang is None else new_search.lang,
+                    exclude=new_search.exclude if args.exclude else old.exclude,
+                )
             try:
                 query = build_query(new_search, handle)
             except QueryError as exc:
