@@ -40,7 +40,8 @@ def test_add_run_json_edit_remove(world: World, tmp_path: Path) -> None:
     assert 'shop: ("acme bakery" OR #acmebakery) -@acme_bakery -from:acme_bakery lang:en' in (
         added.stdout
     )
-    assert "posts a day" in added.stdout and "first page" in added.stdout
+    assert "shop: about 1 post a week, $0.002 a day" in added.stdout  # one post in 7 days
+    assert "first page" in added.stdout
     again = tuicoach(env, "--add", "shop", "acme")
     assert again.returncode == 2 and "already called 'shop'" in again.stderr
 
@@ -60,8 +61,12 @@ def test_add_run_json_edit_remove(world: World, tmp_path: Path) -> None:
 
     edited = tuicoach(env, "--edit", "shop", "acme")
     assert edited.returncode == 0 and "starts again" in edited.stdout
+    listed = tuicoach(env, "--list")  # the terms changed; its lang stayed
+    assert listed.stdout.strip() == "shop: acme -@acme_bakery -from:acme_bakery lang:en"
+    edited = tuicoach(env, "--edit", "shop", "acme", "--lang", "", "--exclude", "flowers")
+    assert edited.returncode == 0, edited.stderr
     listed = tuicoach(env, "--list")
-    assert listed.stdout.strip() == "shop: acme -@acme_bakery -from:acme_bakery"
+    assert listed.stdout.strip() == "shop: acme -@acme_bakery -from:acme_bakery -flowers"
     assert tuicoach(env, "--remove", "shop").returncode == 0
     missing = tuicoach(env, "--remove", "shop")
     assert missing.returncode == 2 and "no saved search is called 'shop'" in missing.stderr
@@ -90,3 +95,65 @@ def test_usage_shows_search_reads_and_reconciles(world: World, tmp_path: Path) -
     assert done.returncode == 0, done.stderr
     today = json.loads(done.stdout)[0]
     assert today["tuicoach"] == today["x"] == world.fake.billed_reads("post")
+    # Another app of the same X project read three posts today: X counts them, tuicoach not.
+    day = next(iter(world.fake.billed))[0]
+    world.fake.billed.update((day, "post", f"other-{n}") for n in range(3))
+    differ = run_tuicoach("usage", "--reconcile", "--days", "1", env=env)
+    assert differ.returncode == 0, differ.stderr
+    row = differ.stdout.splitlines()[1].split()
+    assert row == [day, str(today["tuicoach"]), str(today["x"] + 3), "+3"]
+    assert "other apps or accounts show as a positive difference" in differ.stdout
+
+
+def test_a_search_in_the_config_is_edited_and_removed_in_the_config(
+    world: World, tmp_path: Path
+) -> None:
+    env = environment(world, tmp_path)
+    config = Path(env["TUICOACH_CONFIG"])
+    config.write_text('[[listen]]\nname = "cfg"\nterms = ["acme"]\n')
+    assert tuicoach(env).returncode == 0  # run once: stored, with its cursor
+    config.write_text('[[listen]]\nname = "cfg"\nterms = ["acme", "rye"]\nlang = "en"\n')
+    listed = tuicoach(env, "--list")
+    assert listed.stdout.strip() == "cfg: (acme OR rye) -@acme_bakery -from:acme_bakery lang:en"
+    refused = tuicoach(env, "--edit", "cfg", "acme")
+    assert refused.returncode == 2
+    assert "'cfg' is a [[listen]] table in the config file; change or remove it there" in (
+        refused.stderr
+    )
+    assert tuicoach(env, "--remove", "CFG").returncode == 2
+    config.write_text("")
+    assert tuicoach(env, "--list").stdout == ""
+
+
+def test_a_spent_budget_is_said_once_and_each_search_says_it_was_not_polled(
+    world: World, tmp_path: Path
+) -> None:
+    env = environment(world, tmp_path)
+    Path(env["TUICOACH_CONFIG"]).write_text(
+        '[listen]\ndaily_budget = 0.0\n\n[[listen.search]]\nname = "shop"\nterms = ["acme"]\n'
+        '\n[[listen.search]]\nname = "rye"\nterms = ["rye"]\n'
+    )
+    done = tuicoach(env)
+    assert done.returncode == 0, done.stderr
+    assert "shop: not polled, the daily budget is spent" in done.stdout
+    assert "rye: not polled, the daily budget is spent" in done.stdout
+    assert done.stderr.count("listening stopped for today") == 1
+    assert "raise [listen] daily_budget" in done.stderr
+    assert world.fake.requests("search_recent") == []
+    as_json = tuicoach(env, "--json")
+    assert as_json.stdout == "" and as_json.stderr.count("listening stopped for today") == 1
+
+
+def test_more_new_than_the_pages_hold_is_said(world: World, tmp_path: Path) -> None:
+    env = environment(world, tmp_path)
+    Path(env["TUICOACH_CONFIG"]).write_text(
+        '[listen]\npages = 1\n\n[[listen.search]]\nname = "shop"\nterms = ["acme"]\n'
+    )
+    for i in range(12):
+        world.fake.add_tweet(world.strangers[i % 2], f"acme rye {i}")
+    done = tuicoach(env)
+    assert done.returncode == 0, done.stderr
+    assert "shop: 10 new" in done.stdout
+    assert "more posts were new than 1 page of 10 hold" in done.stderr
+    as_json = tuicoach(env, "--json")  # nothing new: nothing skipped, nothing said
+    assert as_json.stdout == "" and as_json.stderr == ""

@@ -110,3 +110,24 @@ def test_a_version_3_database_gains_the_listening_tables(tmp_path: Path) -> None
     with Store.open(path) as store:
         assert schema.version_of(store._connection()) == SCHEMA_VERSION
         assert ListenStore(store).searches() == []
+
+
+def test_the_config_s_searches_are_edited_and_removed_there(listen: ListenStore) -> None:
+    listen.save_search(SavedSearch("mine", ("rye",)), now=NOW)  # saved in the app
+    listen.adopt([SavedSearch("cfg", ("larkspur",)), SavedSearch("two", ("lark",))], now=NOW)
+    assert [s.name for s in listen.searches()] == ["mine", "cfg", "two"]
+    assert listen.from_config() == {"cfg", "two"}
+    listen.set_cursor("cfg", "1005", now=NOW)
+    listen.set_cursor("two", "1003", now=NOW)
+    listen.add("two", [tweet(1)], [SAM], now=NOW)
+    # The file changed: cfg's terms, two taken out. The same run again keeps cfg's cursor.
+    listen.adopt([SavedSearch("cfg", ("larkspur", "larkspur coffee"))], now=NOW)
+    assert listen.search("cfg") == SavedSearch("cfg", ("larkspur", "larkspur coffee"))
+    assert listen.cursor("cfg") is None  # a changed query starts over
+    assert listen.search("two") is None and listen.opportunities(now=NOW) == []
+    listen.set_cursor("cfg", "1007", now=NOW)
+    listen.adopt([SavedSearch("cfg", ("larkspur", "larkspur coffee"))], now=NOW)
+    assert listen.cursor("cfg") == "1007"
+    listen.adopt([], now=NOW)
+    assert [s.name for s in listen.searches()] == ["mine"]  # what the app saved stays
+    assert listen.from_config() == set()

@@ -220,3 +220,50 @@ def test_decisions_on_opportunities_survive_a_new_poll(
     clock.advance(60)
     listener.run()
     assert [f.tweet.id for f in listener.listen.opportunities(now=clock.now)] == [ids[1]]
+
+
+def test_a_reply_to_a_timeline_tweet_that_did_not_summon_the_account_is_never_sent(
+    world: World, backend: XBackend, store: Store
+) -> None:
+    ours = world.fake.add_tweet(world.me, "Rye is back on Saturday")
+    plain = world.fake.add_tweet(world.friends[0], "Market day! Who's coming?")
+    quoting = world.fake.add_tweet(world.friends[1], "Finally.", quote=ours)
+    answering = world.fake.add_tweet(world.friends[2], "Saving me a loaf?", reply_to=ours)
+    backend.sync()
+    timeline = store.tweet(plain["id"])
+    assert timeline is not None
+    refusal = backend.reply_refusal(timeline)
+    assert refusal is not None and status_link(plain["id"]) in refusal
+    assert "Copy your reply and answer on x.com" in refusal
+    with pytest.raises(Refused) as caught:
+        backend.post("See you there!", reply_to=timeline)
+    assert str(caught.value) == refusal
+    assert world.fake.requests("create_tweet") == [] and store.outbox_pending() == []
+    # Quoting one of ours, or answering one of ours, summons the account: those go.
+    for summoner in (quoting, answering):
+        tweet = store.tweet(summoner["id"])
+        assert tweet is not None and backend.reply_refusal(tweet) is None
+    backend.post("Of course!", reply_to=store.tweet(answering["id"]))
+    assert [r.status for r in world.fake.requests("create_tweet")] == [201]
+
+
+def test_more_new_than_the_pages_hold_is_said_with_the_way_out(
+    world: World, backend: XBackend, clock: Clock
+) -> None:
+    say(world, 25)
+    settings = ListenSettings(max_results=10, pages=2, searches=(LARKSPUR,))
+    backend.listen_settings = settings
+    run = backend.listener(settings).run().runs[0]
+    assert run.requests == 2 and len(run.new) == 20 and run.skipped_older
+    words = run.skipped_words(settings)
+    assert words is not None and "2 pages of 10" in words and "raise [listen] pages" in words
+    clock.advance(60)
+    result = backend.listen()  # the port says it too, for the pane's status line
+    assert result.errors == {} and result.new == {"larkspur": 0}
+    say(world, 3, text="acme bakery again")
+    clock.advance(60)
+    calm = backend.listener(settings).run().runs[0]
+    assert len(calm.new) == 3 and not calm.skipped_older and calm.skipped_words(settings) is None
+    say(world, 21, text="acme bakery burst")
+    clock.advance(60)
+    assert backend.listen().errors == {"larkspur": words}

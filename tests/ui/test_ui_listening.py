@@ -34,6 +34,11 @@ class PaneApp(App[None]):
         super().__init__()
         self.pane = pane
         self.seen: list[Any] = []
+        self.notices: list[str] = []
+
+    def notify(self, message: str, **kwargs: Any) -> None:  # type: ignore[override]
+        self.notices.append(message)
+        super().notify(message, **kwargs)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         from tuicoach.ui import themes  # the app's colours, for the thread's tweet list
@@ -81,10 +86,44 @@ def test_the_view_groups_by_search_complaints_and_questions_first(
     assert ranks == sorted(ranks)
     assert "lukewarm" in larkspur[0].tweet.text or "oat milk" in larkspur[0].tweet.text
     assert "back border" in larkspur[-1].tweet.text or larkspur[-1].band.rank > 0
-    for group in view.groups:  # newest first within a band
+    for group in view.groups:  # the most needed first, newest first among equals
         for a, b in zip(group.items, group.items[1:], strict=False):
-            if a.band is b.band:
+            assert (a.band.rank, a.tier) <= (b.band.rank, b.tier)
+            if (a.band, a.tier) == (b.band, b.tier):
                 assert a.tweet.created_at >= b.tweet.created_at
+
+
+async def test_a_complaint_goes_before_a_newer_question_and_spam_shows_last(
+    tmp_path: Path,
+) -> None:
+    from tuicoach.domain.models import Tweet, User
+
+    clock = Clock()
+    store = Store.open(tmp_path / "acme.sqlite3")
+    listen = ListenStore(store)
+    listen.save_search(SavedSearch.from_terms("shop", "acme"), now=clock.now)
+    people = [User(str(i), f"person_{i}") for i in range(1, 5)]
+    said = [
+        "acme bakery was rude to me and the bread was stale, never again",  # oldest
+        "anyone know if acme bakery opens before 7?",
+        "acme fans claim your free airdrop now, follow back #followback F4F",
+        "walked past acme bakery today",  # newest
+    ]
+    tweets = [
+        Tweet(str(100 + i), text, clock.now - timedelta(hours=4 - i), people[i].id)
+        for i, text in enumerate(said)
+    ]
+    listen.add("shop", tweets, people, now=clock.now)
+    pane = ListeningPane(store, clock=clock)
+    async with PaneApp(pane).run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        shown = [str(o.prompt) for o in pane.query_one("#listen-list", OptionList).options]
+        assert shown[0] == "shop · 4 open"
+        assert "never again" in shown[1] and "needs an answer" in shown[1]  # older, first
+        assert "before 7?" in shown[2] and "needs an answer" in shown[2]
+        assert "walked past" in shown[3]
+        assert "airdrop" in shown[4] and "probably spam" in shown[4]
+    store.close()
 
 
 async def test_an_opportunity_is_drafted_copied_and_marked_handled(
@@ -223,7 +262,7 @@ async def test_saved_searches_are_added_edited_and_removed_from_the_pane(
         await settle(pilot)
         assert pilot.app.screen is editor and ListenStore(store).search("roasts") is None
         cost = str(editor.query_one("#search-cost", Static).render())
-        assert "roasts: about 0 posts a day, $0.000 a day (simulated" in cost
+        assert "roasts: no posts a day, $0.000 a day (simulated" in cost
         await pilot.press("enter")  # then saved
         await settle(pilot)
         assert pilot.app.screen is not editor
@@ -289,6 +328,54 @@ async def test_a_search_with_nothing_open_is_edited_and_removed_from_its_title_l
         await pilot.press("x", "x")
         await settle(pilot)
         assert ListenStore(store).search("quiet") is None
+
+
+async def test_at_80x24_the_editor_s_estimate_and_how_to_save_are_on_screen(
+    demo: tuple[Store, DemoBackend, Clock],
+) -> None:
+    from textual.containers import Vertical
+
+    store, backend, clock = demo
+    backend.listen()
+    pane = ListeningPane(store, clock=clock, backend=backend)
+    async with PaneApp(pane).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        pane.query_one("#listen-list", OptionList).focus()
+        await pilot.press("a")
+        await settle(pilot)
+        editor = pilot.app.screen
+        assert isinstance(editor, SearchEditorScreen)
+        editor.query_one("#search-name", Input).value = "beans"
+        editor.query_one("#search-terms", Input).value = "night shift, bessie roast"
+        editor.query_one("#search-exclude", Input).value = "flowers"
+        await pilot.press("enter")
+        await settle(pilot)
+        cost = editor.query_one("#search-cost", Static)
+        assert "enter saves it" in str(cost.render())
+        box = editor.query_one(Vertical).region
+        assert cost.region.height > 0
+        assert box.y <= cost.region.y and cost.region.bottom <= box.bottom <= 24
+
+
+async def test_a_search_from_the_config_file_is_not_edited_or_removed_in_the_pane(
+    demo: tuple[Store, DemoBackend, Clock],
+) -> None:
+    store, backend, clock = demo
+    ListenStore(store).adopt([SavedSearch.from_terms("cfg", "zzyzx")], now=clock.now)
+    pane = ListeningPane(store, clock=clock, backend=backend)
+    async with PaneApp(pane).run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        options = pane.query_one("#listen-list", OptionList)
+        options.focus()
+        options.highlighted = options.get_option_index("search:cfg")
+        await pilot.press("e")
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, SearchEditorScreen)
+        await pilot.press("x", "x")
+        await settle(pilot)
+        assert ListenStore(store).search("cfg") is not None
+        said = [n for n in pilot.app.notices if "'cfg' is a [[listen]] table" in n]
+        assert len(said) == 3 and "change or remove it there" in said[0]  # e, x, x
 
 
 async def test_a_failed_estimate_is_said_and_the_search_can_still_be_saved() -> None:

@@ -13,6 +13,7 @@ from tuicoach.domain.listen import (
     build_query,
     listen_settings,
     split_terms,
+    volume_words,
 )
 
 BUILT = [
@@ -38,6 +39,22 @@ BUILT = [
         SavedSearch("raw-own", query="larkspur -from:larkspurcoffee lang:de", lang="en"),
         "larkspur -from:larkspurcoffee lang:de -@larkspurcoffee",
     ),
+    (  # X applies AND before OR: the account's exclusions must cover every alternative
+        SavedSearch("raw-or-groups", query="(larkspur coffee) OR (lark roasters)"),
+        "((larkspur coffee) OR (lark roasters)) -@larkspurcoffee -from:larkspurcoffee",
+    ),
+    (
+        SavedSearch("raw-grouped", query="(larkspur OR lark) has:media"),
+        "(larkspur OR lark) has:media -@larkspurcoffee -from:larkspurcoffee",
+    ),
+    (
+        SavedSearch("ops-out", ("larkspur",), exclude=("is:retweet", "-has:links", "from:bot1")),
+        "larkspur -@larkspurcoffee -from:larkspurcoffee -is:retweet -has:links -from:bot1",
+    ),
+    (  # not an operator X knows: searched as the text it is
+        SavedSearch("web", ("larkspur.coffee/menu", "https://larkspur.coffee")),
+        '(larkspur.coffee/menu OR "https://larkspur.coffee") -@larkspurcoffee -from:larkspurcoffee',
+    ),
     (
         SavedSearch("LANG", ("kaffee",), lang="DE"),
         "kaffee -@larkspurcoffee -from:larkspurcoffee lang:de",
@@ -61,6 +78,10 @@ REJECTED = [
     (SavedSearch("parens", query="(larkspur OR lark"), "parentheses do not match"),
     (SavedSearch("unknown-op", query="larkspur near:sf"), "does not know the operator 'near:'"),
     (SavedSearch("lang-bad", ("larkspur",), lang="english"), "not a language code"),
+    (
+        SavedSearch("exclude-op", ("larkspur",), exclude=("near:sf",)),
+        "operator 'near:' (in the exclusion 'near:sf')",
+    ),
     (SavedSearch("quoted-term", ('say "hi"',)), "contains a double quote"),
     (SavedSearch("or-term", ("larkspur", "OR")), "is an X operator"),
     (
@@ -134,3 +155,21 @@ def test_bad_settings_name_the_key(data: dict[str, object], problem: str) -> Non
 def test_a_rejected_saved_search_in_the_config_names_it() -> None:
     with pytest.raises(QueryError, match="saved search 'media'"):
         listen_settings({"search": [{"name": "media", "terms": ["has:media"]}]})
+
+
+@pytest.mark.parametrize(
+    ("per_day", "words"),
+    [
+        (0, "no posts a day"),
+        (0.05, "fewer than 1 post a week"),
+        (0.1, "about 1 post a week"),
+        (2 / 7, "about 2 posts a week"),
+        (0.8, "about 1 post a day"),
+        (1, "about 1 post a day"),
+        (12.4, "about 12 posts a day"),
+    ],
+)
+def test_a_search_s_volume_in_words_never_says_about_0_while_it_costs(
+    per_day: float, words: str
+) -> None:
+    assert volume_words(per_day) == words

@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import sys
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tuicoach.cli import EXIT_OK, UsageError
@@ -33,7 +34,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar=("NAME", "TERMS"),
         help='save a search: terms comma-separated ("larkspur, larkspur coffee, #larkspur")',
     )
-    what.add_argument("--edit", nargs=2, metavar=("NAME", "TERMS"), help="change a search's terms")
+    what.add_argument(
+        "--edit",
+        nargs=2,
+        metavar=("NAME", "TERMS"),
+        help="change a search's terms (its --lang and --exclude stay unless given again)",
+    )
     what.add_argument("--remove", metavar="NAME", help="forget a saved search")
     what.add_argument("--list", action="store_true", help="list the saved searches and queries")
     parser.add_argument(
@@ -66,9 +72,10 @@ def _search_from(args: argparse.Namespace, name: str, terms: str) -> SavedSearch
         name = check_name(name)
     except QueryError as exc:
         raise UsageError(str(exc)) from None
+    lang = args.lang.strip() or None if args.lang is not None else None  # --lang "": none
     if args.query:
-        return SavedSearch(name, query=terms, lang=args.lang, exclude=tuple(args.exclude))
-    return SavedSearch.from_terms(name, terms, lang=args.lang, exclude=args.exclude)
+        return SavedSearch(name, query=terms, lang=lang, exclude=tuple(args.exclude))
+    return SavedSearch.from_terms(name, terms, lang=lang, exclude=args.exclude)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -97,7 +104,21 @@ def run(args: argparse.Namespace) -> int:
         backend.bearer_token = os.environ.get(BEARER_ENV) or None
         listener = backend.listener(listen_settings, bearer_token=backend.bearer_token)
         handle = backend.account.username
+        in_config = {s.name.lower() for s in listener.searches()} & listener.listen.from_config()
+        named = (args.edit[0] if args.edit else args.remove) or ""
+        if named.strip().lower() in in_config:
+            raise UsageError(
+                f"the saved search {named.strip()!r} is a [[listen]] table in the config file; "
+                "change or remove it there (`tuicoach config` prints the file's path)"
+            )
         if new_search is not None:
+            old = listener.listen.search(new_search.name) if args.edit else None
+            if old is not None:  # --edit changes the terms; lang and exclusions stay unless given
+                new_search = replace(
+                    new_search,
+                    lang=old.lang if args.lang is None else new_search.lang,
+                    exclude=new_search.exclude if args.exclude else old.exclude,
+                )
             try:
                 query = build_query(new_search, handle)
             except QueryError as exc:
@@ -204,8 +225,13 @@ def _report(listener: object, report: object, *, as_json: bool) -> int:
                         ensure_ascii=False,
                     )
                 )
-            if run.error is not None:
+            if run.error is not None and not isinstance(run.error, BudgetReached):
                 print(f"tuicoach: {run.name}: {run.error}", file=sys.stderr)
+            if (skipped := run.skipped_words(listener.settings)) is not None:
+                print(f"tuicoach: {run.name}: {skipped}", file=sys.stderr)
+            continue
+        if isinstance(run.error, BudgetReached) and run.requests == 0:
+            print(f"{run.name}: not polled, the daily budget is spent")
             continue
         if run.error is not None and run.requests == 0:
             print(f"{run.name}: {run.error}", file=sys.stderr)
@@ -220,8 +246,12 @@ def _report(listener: object, report: object, *, as_json: bool) -> int:
                 who = f"@{item.author.username}" if item.author else item.tweet.author_id
                 text = " ".join(item.tweet.text.split())
                 print(f"  {who}: {text[:100]}  {status_link(tweet_id)}")
-        if run.error is not None:
+        if run.error is not None and not isinstance(run.error, BudgetReached):
             print(f"  {run.error}", file=sys.stderr)
+        if (skipped := run.skipped_words(listener.settings)) is not None:
+            print(f"  {skipped}", file=sys.stderr)
+    if report.stopped is not None:
+        print(f"tuicoach: {report.stopped}", file=sys.stderr)  # once, not once a search
     if not as_json:
         print(
             f"Listening today: {format_dollars(report.spent_today)} of the "

@@ -97,6 +97,9 @@ def _quote(term: str, search: str) -> str:
     if any(ch.isspace() for ch in term):
         return f'"{" ".join(term.split())}"'
     lowered = term.lower()
+    operator = _OPERATOR.match(lowered)
+    if operator is not None and operator.group(1) + ":" not in KNOWN_OPERATORS:
+        return f'"{term}"'  # "acme:rye" or a web address: text to X, not an operator it rejects
     for op in CONJUNCTION_ONLY:
         if lowered.startswith(op):
             raise QueryError(
@@ -159,6 +162,33 @@ def _check_raw(name: str, query: str) -> None:
         )
 
 
+def _or_at_top(query: str) -> bool:
+    """Whether ``query`` has an ``OR`` outside every group: X applies AND first, so the
+    account's exclusions appended after it would cover only its last alternative."""
+    depth = 0
+    for token in _TOKEN.findall(query):
+        depth += token == "("
+        depth -= token == ")"
+        if token == "OR" and depth == 0:
+            return True
+    return False
+
+
+def _exclusion(word: str, search: str) -> str:
+    """What follows the ``-`` of an exclusion: a word or phrase, or an operator X knows
+    (``is:retweet``, ``has:links``, ``from:somebot``), which X accepts negated."""
+    operator = _OPERATOR.match(word.lower())
+    if operator is None or any(ch.isspace() for ch in word):
+        return _quote(word, search)
+    if operator.group(1) + ":" not in KNOWN_OPERATORS:
+        raise QueryError(
+            search,
+            f"X does not know the operator {operator.group(1) + ':'!r} (in the exclusion "
+            f"{word!r}); see X's list of search operators, or leave the exclusion out",
+        )
+    return word
+
+
 def build_query(search: SavedSearch, account_username: str) -> str:
     """The query X's recent search runs for ``search`` on behalf of ``account_username``.
 
@@ -173,7 +203,7 @@ def build_query(search: SavedSearch, account_username: str) -> str:
     if search.query is not None and search.query.strip():
         core = " ".join(search.query.split())
         _check_raw(name, core)
-        if re.search(r"\bOR\b", core) and not (core.startswith("(") and core.endswith(")")):
+        if _or_at_top(core):
             core = f"({core})"
     elif search.terms:
         quoted = [_quote(t.strip(), name) for t in search.terms if t.strip()]
@@ -189,9 +219,8 @@ def build_query(search: SavedSearch, account_username: str) -> str:
     if f"-from:{handle.lower()}" not in lowered:
         parts.append(f"-from:{handle}")
     for word in search.exclude:
-        word = word.strip()
-        if word:
-            parts.append(f"-{_quote(word, name)}")
+        if word := word.strip().removeprefix("-").strip():
+            parts.append(f"-{_exclusion(word, name)}")
     if lang is not None and "lang:" not in lowered:
         parts.append(f"lang:{lang}")
     query = " ".join(parts)
@@ -214,6 +243,24 @@ def check_name(name: str) -> str:
             "(it starts with a letter or digit)",
         )
     return cleaned
+
+
+def volume_words(per_day: float) -> str:
+    """How many posts a search finds, in words: "about 12 posts a day", "about 3 posts a week".
+
+    Below one a day a daily count would say "about 0" while costing money, so
+    it is given per week.
+    """
+    if per_day <= 0:
+        return "no posts a day"
+    if per_day >= 1.5:
+        return f"about {per_day:.0f} posts a day"
+    if per_day >= 0.5:
+        return "about 1 post a day"
+    weekly = per_day * 7
+    if weekly < 1.5:
+        return "about 1 post a week" if weekly >= 0.5 else "fewer than 1 post a week"
+    return f"about {weekly:.0f} posts a week"
 
 
 # --- Opportunities ----------------------------------------------------------------

@@ -42,6 +42,9 @@ def _search(row: tuple[object, ...]) -> SavedSearch:
     )
 
 
+#: The store's meta key listing the saved searches that came from the config file.
+META_CONFIG_SEARCHES = "listen.config_searches"
+
 _OPP_COLUMNS = "tweet_id, search, found_at, state, reason, until"
 
 
@@ -115,6 +118,29 @@ class ListenStore:
                 (*values, ts(now), search.name),
             )
         return False
+
+    def from_config(self) -> set[str]:
+        """The names (lower case) of the saved searches that the config file holds."""
+        raw = self.store.get_meta(META_CONFIG_SEARCHES)
+        return {str(n).lower() for n in json.loads(raw)} if raw else set()
+
+    def adopt(self, searches: Iterable[SavedSearch], *, now: datetime) -> None:
+        """Make the stored searches match the config's ``[[listen]]`` tables.
+
+        The config file is where those searches are edited: one whose terms
+        changed there is changed here (its cursor starts over), one added is
+        added, and one taken out of the file since the last time is removed,
+        with its opportunities. Searches saved in the app or with ``tuicoach
+        listen --add`` under other names are left alone.
+        """
+        wanted = list(searches)
+        names = {s.name.lower() for s in wanted}
+        for gone in sorted(self.from_config() - names):
+            self.remove_search(gone)
+        for search in wanted:
+            if self.search(search.name) != search:
+                self.save_search(search, now=now)
+        self.store.set_meta(META_CONFIG_SEARCHES, json.dumps(sorted(names)))
 
     def remove_search(self, name: str) -> bool:
         """Forget a saved search and its opportunities (the tweets stay); False if unknown."""

@@ -477,10 +477,17 @@ class SearchEditorScreen(ModalScreen[SavedSearch | None]):
     SearchEditorScreen .search-extras { height: auto; }
     SearchEditorScreen #search-lang { width: 16; }
     SearchEditorScreen #search-exclude { width: 1fr; }
+    SearchEditorScreen > Vertical { overflow-y: auto; }
+    SearchEditorScreen.-short .field-label, SearchEditorScreen.-short .modal-title,
+    SearchEditorScreen.-short #search-query, SearchEditorScreen.-short .modal-hint {
+        padding: 0;
+    }
     """
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [keys.CANCEL]
+    #: Below 32 rows (80x24 is common) the dialog drops its spacing, and scrolls.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # noqa: RUF012 (Textual's own)
 
     def __init__(
         self,
@@ -587,6 +594,7 @@ class SearchEditorScreen(ModalScreen[SavedSearch | None]):
         except QueryError as exc:
             cost.add_class("-error")
             cost.update(f"Not saved: {exc}")
+            self._in_view()
             return
         if search == self.estimated:
             self.dismiss(search)
@@ -594,6 +602,7 @@ class SearchEditorScreen(ModalScreen[SavedSearch | None]):
         if self.estimator is None:
             self.estimated = search
             cost.update("This backend cannot say what a search costs. enter saves it.")
+            self._in_view()
             return
         if self._asked == search:
             return  # already asking
@@ -619,10 +628,17 @@ class SearchEditorScreen(ModalScreen[SavedSearch | None]):
             self.estimate = None
             cost.add_class("-error")
             cost.update(f"Could not estimate its cost: {found}. enter saves it anyway.")
+            self._in_view()
             return
         self.estimate = found
         cost.set_class(found.over_budget, "-error")
         cost.update(f"{found.words}\nenter saves it; change a field to estimate again.")
+        self._in_view()
+
+    def _in_view(self) -> None:
+        """On a short terminal the answer to enter may sit below the fold: bring it up."""
+        cost = self.query_one("#search-cost", Static)
+        self.call_after_refresh(cost.scroll_visible, animate=False)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -23,7 +23,13 @@ from functools import cache
 
 from tuicoach.backends.base import ListenResult, SearchEstimate
 from tuicoach.backends.demo.sample import DemoDataError, read_json, shifted
-from tuicoach.domain.listen import DEFAULT_DAILY_BUDGET, QueryError, SavedSearch, build_query
+from tuicoach.domain.listen import (
+    DEFAULT_DAILY_BUDGET,
+    QueryError,
+    SavedSearch,
+    build_query,
+    volume_words,
+)
 from tuicoach.domain.models import Tweet, User
 from tuicoach.domain.xapi import PayloadError, page_from_json, parse_time
 from tuicoach.store import Store
@@ -161,7 +167,7 @@ def demo_estimate(search: SavedSearch, account_username: str) -> SearchEstimate:
     dollars = len(matched) * POST_READ + len(authors) * USER_READ
     over = dollars > DEFAULT_DAILY_BUDGET
     words = (
-        f"{search.name}: about {len(matched)} posts a day, ${dollars:.3f} a day "
+        f"{search.name}: {volume_words(len(matched))}, ${dollars:.3f} a day "
         f"(simulated from the demo's practice posts; on X: from its counts, or a first page, "
         f"at ${POST_READ:.3f} a post and ${USER_READ:.3f} an author). Estimating cost nothing."
     )

@@ -407,15 +407,17 @@ class XBackend:
         """Run every saved search once, within the daily budget (the ``Listening`` port)."""
         listener = self.listener(self.listen_settings, bearer_token=self.bearer_token)
         report = listener.run()
+        errors: dict[str, str] = {}
+        for run in report.runs:
+            if run.error is not None and not isinstance(run.error, BudgetReached):
+                errors[run.name] = str(run.error)
+            elif (skipped := run.skipped_words(listener.settings)) is not None:
+                errors[run.name] = skipped  # shown in the pane, as an error is
         return ListenResult(
             new={r.name: len(r.new) for r in report.runs},
             spend=self._listen_spend(listener),
             stopped=str(report.stopped) if report.stopped else None,
-            errors={
-                r.name: str(r.error)
-                for r in report.runs
-                if r.error is not None and not isinstance(r.error, BudgetReached)
-            },
+            errors=errors,
         )
 
     def estimate_search(self, search: SavedSearch) -> SearchEstimate:

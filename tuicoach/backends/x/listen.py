@@ -24,7 +24,7 @@ from tuicoach.backends.x import cost
 from tuicoach.backends.x.client import SEARCH_FEATURE, XAppClient, XClient
 from tuicoach.backends.x.cost import Meter, Prices
 from tuicoach.backends.x.errors import rate_limited
-from tuicoach.domain.listen import ListenSettings, SavedSearch, build_query
+from tuicoach.domain.listen import ListenSettings, SavedSearch, build_query, volume_words
 from tuicoach.domain.models import User
 from tuicoach.store import Store
 from tuicoach.store.listen import ListenStore
@@ -55,6 +55,19 @@ class SearchRun:
     user_reads: int = 0
     cost: float = 0.0
     error: BackendError | None = None
+    #: More was new than ``pages`` requests hold: the oldest of it was not read.
+    skipped_older: bool = False
+
+    def skipped_words(self, settings: ListenSettings) -> str | None:
+        """Why some posts were not read this poll, and the way out; None when none were."""
+        if not self.skipped_older:
+            return None
+        pages = f"{settings.pages} page" + ("s" if settings.pages != 1 else "")
+        return (
+            f"more posts were new than {pages} of {settings.max_results} "
+            "hold, so the oldest of them were not read; raise [listen] pages or "
+            "max_results, or narrow the search"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +111,7 @@ class Estimate:
             else "the volume of a first page of results"
         )
         return (
-            f"{self.name}: about {self.posts_per_day:.0f} posts a day, "
+            f"{self.name}: {volume_words(self.posts_per_day)}, "
             f"{cost.format_dollars(self.dollars_per_day)} a day at today's prices "
             f"(from {how}; estimating cost {cost.format_dollars(self.spent)})"
         )
@@ -186,10 +199,13 @@ class Listener:
     # -- polling
 
     def searches(self) -> list[SavedSearch]:
-        """The stored searches, then the config's that are not stored (by name)."""
-        stored = self.listen.searches()
-        names = {s.name.lower() for s in stored}
-        return stored + [s for s in self.settings.searches if s.name.lower() not in names]
+        """Every saved search: the store's, brought in line with the config's first.
+
+        A search in the config runs as the config says (edited there, it changes
+        here; taken out, it is removed): see :meth:`ListenStore.adopt`.
+        """
+        self.listen.adopt(self.settings.searches, now=self._clock())
+        return self.listen.searches()
 
     def run(self, names: Sequence[str] | None = None) -> ListenReport:
         """Poll every saved search (or those ``names``) once; stop for the day at the budget."""
@@ -262,8 +278,9 @@ class Listener:
             self.listen.set_cursor(search.name, newest, now=self._clock())
         prices = self._prices()
         spent = post_reads * prices.post_read + user_reads * prices.user_read
+        skipped = error is None and token is not None  # every page used, more left
         return SearchRun(
-            search.name, query, tuple(new), requests, post_reads, user_reads, spent, error
+            search.name, query, tuple(new), requests, post_reads, user_reads, spent, error, skipped
         )
 
     # -- before saving

@@ -2,8 +2,8 @@
 
 Each opportunity is a tweet about the business that did not @mention it. The
 pane lists the open ones under their search, the most needed first (a
-complaint or a question, by the owed bands' own classifier), newest first
-within that; its title counts them ("Listening · 7 open"). From here:
+complaint, then a question, by the owed list's own triage; probably spam
+last), newest first among equals; its title counts them ("Listening · 7 open"). From here:
 
 - ``enter`` opens the post in its thread (what it answers, what answered it);
 - ``r`` drafts an answer (inline, with the coach reading it as a reply to a
@@ -54,7 +54,8 @@ from tuicoach.backends.base import (
 from tuicoach.coach import Coach
 from tuicoach.domain.listen import SavedSearch, State
 from tuicoach.domain.models import Draft, Tweet, User
-from tuicoach.domain.owed import Band, classify
+from tuicoach.domain.owed import Band
+from tuicoach.domain.triage import triage
 from tuicoach.store import Store, feedback
 from tuicoach.store.listen import Found, ListenStore
 from tuicoach.ui import messages
@@ -66,6 +67,7 @@ BAND_LABELS = {
     Band.NEEDS_ANSWER: "needs an answer",
     Band.NORMAL: "other talk",
     Band.THANKS: "kind words",
+    Band.SPAM: "probably spam",
 }
 DEFAULT_SNOOZE = timedelta(hours=4)
 #: The option id of a search's title line in the list: this, then the search's name.
@@ -77,10 +79,12 @@ SEARCH_ID = "search:"
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """One opportunity as the pane shows it."""
+    """One opportunity as the pane shows it: its band, and how pressing within it
+    (the triage's tier, lower first: a complaint before a plain question)."""
 
     found: Found
     band: Band
+    tier: int = 0
 
     @property
     def tweet(self) -> Tweet:
@@ -111,6 +115,7 @@ class ListeningView:
     searches: tuple[str, ...] = field(default_factory=tuple)
     drafts: Mapping[str, tuple[int, str]] = field(default_factory=dict)  # tweet id -> (id, text)
     saved: tuple[SavedSearch, ...] = field(default_factory=tuple)  # as stored, for editing
+    in_config: frozenset[str] = frozenset()  # lower-cased names the config file holds
 
     @property
     def open_count(self) -> int:
@@ -127,18 +132,24 @@ class ListeningView:
 def load_listening(
     store: Store, *, now: datetime, status: str | None = None, errors: tuple[str, ...] = ()
 ) -> ListeningView:
-    """The open opportunities by saved search (in saved order), most needed first, newest first."""
+    """The open opportunities by saved search (in saved order), most needed first, newest first.
+
+    "Most needed" is the owed list's own order (band, then the triage's tier):
+    a complaint about the business that did not @mention it comes first,
+    probably spam last; the newest first among equals.
+    """
     listen = ListenStore(store)
     saved = listen.searches()
     names = [s.name for s in saved]
     by_search: dict[str, list[Item]] = {name: [] for name in names}
     for found in listen.opportunities(now=now):
-        item = Item(found, classify(found.tweet.text))
+        verdict = triage(found.tweet.text, found.author)
+        item = Item(found, verdict.band, verdict.tier)
         by_search.setdefault(found.opportunity.search, []).append(item)
     groups = []
     for name, items in by_search.items():
         items.sort(key=lambda i: (i.tweet.created_at, i.tweet.id), reverse=True)
-        items.sort(key=lambda i: i.band.rank)  # stable: newest first within a band
+        items.sort(key=lambda i: (i.band.rank, i.tier))  # stable: newest first among equals
         groups.append(Group(name, tuple(items)))
     shown = {i.tweet.id for g in groups for i in g.items}
     drafts = {
@@ -146,7 +157,15 @@ def load_listening(
         for d in store.drafts()
         if d.reply_to_id is not None and d.reply_to_id in shown
     }
-    return ListeningView(tuple(groups), status, errors, tuple(names), drafts, tuple(saved))
+    return ListeningView(
+        tuple(groups),
+        status,
+        errors,
+        tuple(names),
+        drafts,
+        tuple(saved),
+        frozenset(listen.from_config()),
+    )
 
 
 def _age(now: datetime, then: datetime) -> str:
@@ -653,6 +672,19 @@ class ListeningPane(Vertical, can_focus=False):
         )
         self.app.push_screen(editor, self._edited)
 
+    def _in_config(self, name: str) -> bool:
+        """A search of the config file is changed there: say so (True) instead."""
+        if name.lower() not in self.view.in_config:
+            return False
+        self.notify(
+            f"The saved search {name!r} is a [[listen]] table in the config file: change or "
+            "remove it there (tuicoach config prints the file's path).",
+            title="In the config file",
+            severity="warning",
+            markup=False,
+        )
+        return True
+
     def action_edit_search(self) -> None:
         from tuicoach.ui.screens import SearchEditorScreen
 
@@ -660,6 +692,8 @@ class ListeningPane(Vertical, can_focus=False):
         search = next((s for s in self.view.saved if s.name == name), None)
         if search is None:
             self.notify("Highlight a search (or one of its posts) to edit it.", severity="warning")
+            return
+        if self._in_config(search.name):
             return
         editor = SearchEditorScreen(
             handle=self._handle(), existing=search, estimate=self._estimator()
@@ -684,7 +718,7 @@ class ListeningPane(Vertical, can_focus=False):
 
     def action_remove_search(self) -> None:
         name = self.current_search()
-        if name is None:
+        if name is None or self._in_config(name):
             return
         if self._removing != name:
             self._removing = name
