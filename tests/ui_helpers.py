@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -10,8 +11,10 @@ from typing import Any
 from textual.notifications import SeverityLevel
 from textual.pilot import Pilot
 
+from tuicoach.backends.base import Capabilities
 from tuicoach.ui.app import TuicoachApp
 from tuicoach.ui.launch import demo_connect, fixed_clock
+from tuicoach.ui.session import Account
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
@@ -44,6 +47,42 @@ def make_app(data: Path, **options: Any) -> RecordingApp:
     options.setdefault("connect", demo_connect(data, clock))
     options.setdefault("theme", "espresso")
     return RecordingApp(clock=clock, sync=False, **options)
+
+
+class _Capable:
+    """The demo's backend, declaring other capabilities (and, optionally, refusing replies)."""
+
+    def __init__(self, inner: Any, capabilities: Capabilities, refusal: str | None) -> None:
+        self.inner, self._capabilities, self._refusal = inner, capabilities, refusal
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return self._capabilities
+
+    def reply_refusal(self, tweet: Any) -> str | None:
+        return self._refusal if self._refusal is not None else self.inner.reply_refusal(tweet)
+
+
+def demo_that(
+    data: Path, capabilities: Capabilities, *, refusal: str | None = None
+) -> Callable[[], Account]:
+    """The demo at :data:`NOW` as a backend with ``capabilities`` would be: one that can
+    like (the demo mirrors X, which cannot), or one that cannot search or reply anywhere."""
+    demo = demo_connect(data, fixed_clock(NOW))
+
+    def connect() -> Account:
+        account = demo()
+        return Account(account.store, _Capable(account.backend, capabilities, refusal))  # type: ignore[arg-type]
+
+    return connect
+
+
+#: A backend that can like (and search, and reply to anything), as the demo did before X
+#: stopped likes: the app's ``l``.
+LIKES = Capabilities(like=True, search=True, reply_anywhere=True)
 
 
 async def settle(pilot: Pilot[Any]) -> None:

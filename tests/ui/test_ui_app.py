@@ -12,7 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ui_helpers import NOW, RecordingApp, coach_caught_up, make_app, settle, type_text
+from ui_helpers import (
+    LIKES,
+    NOW,
+    RecordingApp,
+    coach_caught_up,
+    demo_that,
+    make_app,
+    settle,
+    type_text,
+)
 
 from tuicoach.backends.base import Offline, RateLimited
 from tuicoach.domain.models import Finding, Report, Severity, Tweet
@@ -363,7 +372,7 @@ async def test_the_thread_opens_and_replying_from_it_works(tmp_path: Path) -> No
 
 
 async def test_copy_like_and_help(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+    app = make_app(tmp_path, connect=demo_that(tmp_path, LIKES))  # a backend that can like
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         target = mentions(app).current

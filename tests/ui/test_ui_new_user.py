@@ -6,12 +6,18 @@ from pathlib import Path
 from typing import Any
 
 from textual import events
-from ui_helpers import NOW, RecordingApp, coach_caught_up, make_app, settle, type_text
+from ui_helpers import (
+    LIKES,
+    RecordingApp,
+    coach_caught_up,
+    demo_that,
+    make_app,
+    settle,
+    type_text,
+)
 
 from tuicoach.backends.base import Capabilities
-from tuicoach.ui.launch import demo_connect, fixed_clock
 from tuicoach.ui.panes.base import ACTIVE_MARK
-from tuicoach.ui.session import Account
 from tuicoach.ui.widgets.tweet_list import TweetList
 
 WIDE = (160, 45)
@@ -158,7 +164,7 @@ async def test_the_mention_being_answered_is_shown_whole(tmp_path: Path) -> None
 
 
 async def test_like_shows_on_the_tweet_and_l_toggles_it(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+    app = make_app(tmp_path, connect=demo_that(tmp_path, LIKES))
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         assert app.account is not None
@@ -179,7 +185,8 @@ async def test_like_shows_on_the_tweet_and_l_toggles_it(tmp_path: Path) -> None:
         assert mentions.current is not None and not mentions.current.liked
         assert app.notices[-1].startswith("Unliked ")
 
-    again = make_app(tmp_path)  # the state is the store's, not the screen's
+    # The state is the store's, not the screen's.
+    again = make_app(tmp_path, connect=demo_that(tmp_path, LIKES))
     async with again.run_test(size=WIDE) as pilot:
         await settle(pilot)
         assert store is not None
@@ -190,25 +197,11 @@ async def test_like_shows_on_the_tweet_and_l_toggles_it(tmp_path: Path) -> None:
 
 
 async def test_where_the_backend_cannot_like_l_says_why_and_does_nothing(tmp_path: Path) -> None:
-    demo = demo_connect(tmp_path, fixed_clock(NOW))
-
-    class NoLikes:
-        def __init__(self, account: Account) -> None:
-            self.inner = account.backend
-
-        def __getattr__(self, name: str) -> Any:
-            return getattr(self.inner, name)
-
-        @property
-        def capabilities(self) -> Capabilities:
-            return Capabilities(like=False)
-
-        def reply_refusal(self, tweet: Any) -> str | None:
-            return "Only posts that mention the account can be answered here."
-
-    def connect() -> Account:
-        account = demo()
-        return Account(account.store, NoLikes(account))  # type: ignore[arg-type]
+    connect = demo_that(
+        tmp_path,
+        Capabilities(like=False),
+        refusal="Only posts that mention the account can be answered here.",
+    )
 
     app = make_app(tmp_path, connect=connect)
     async with app.run_test(size=WIDE) as pilot:

@@ -68,7 +68,7 @@ async def test_the_sign_key_appends_the_signature_once(tmp_path: Path) -> None:
         await pilot.press("alt+i")  # once, not twice
         await settle(pilot)
         assert composer.text == "Fresh rye at 8 ^JD"
-        assert composer._state == "already signed ^JD"
+        assert app.notices[-1] == "Already signed ^JD."
 
         await saved(pilot)  # an edit like any other: the saved draft is signed
         assert app.account is not None
@@ -123,8 +123,8 @@ async def test_without_a_signature_the_key_says_how_to_set_one(tmp_path: Path) -
         await pilot.press("alt+i")
         await settle(pilot)
         assert composer.text == "Back at 2"
-        assert "signature" in composer._state and "[team]" in composer._state
-        assert "tuicoach config" in composer._state
+        said = app.notices[-1]
+        assert "signature" in said and "[team]" in said and "tuicoach config" in said
 
 
 async def test_an_empty_draft_is_not_signed(tmp_path: Path) -> None:
@@ -135,4 +135,4 @@ async def test_an_empty_draft_is_not_signed(tmp_path: Path) -> None:
         await pilot.press("alt+i")
         await settle(pilot)
         assert app.main.composer.text == ""
-        assert app.main.composer._state == "nothing to sign yet: write the post, then alt+i"
+        assert app.notices[-1] == "Nothing to sign yet: write the post, then alt+i."

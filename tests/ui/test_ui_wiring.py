@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.widgets import OptionList
-from ui_helpers import NOW, demo_connect, fixed_clock, make_app, settle
+from ui_helpers import LIKES, demo_that, make_app, settle
 
 from tuicoach.backends.base import Capabilities
 from tuicoach.domain.listen import State
@@ -19,7 +19,6 @@ from tuicoach.ui.feedback import FeedbackScreen, TagScreen
 from tuicoach.ui.panes.listening import ListeningPane
 from tuicoach.ui.queue import QueueScreen
 from tuicoach.ui.reports import ReportsScreen
-from tuicoach.ui.view import Account
 from tuicoach.ui.widgets.tweet_list import TweetList
 
 WIDE = (160, 45)
@@ -188,35 +187,22 @@ async def test_listening_drafted_copied_and_handled(tmp_path: Path) -> None:
 
 
 async def test_where_the_backend_cannot_like_l_is_not_offered(tmp_path: Path) -> None:
-    demo = demo_connect(tmp_path, fixed_clock(NOW))
-
-    class NoLikes:
-        def __init__(self, account: Account) -> None:
-            self.inner = account.backend
-
-        def __getattr__(self, name: str) -> Any:
-            return getattr(self.inner, name)
-
-        @property
-        def capabilities(self) -> Capabilities:
-            return Capabilities(like=False)
-
-    def connect() -> Account:
-        account = demo()
-        return Account(account.store, NoLikes(account))  # type: ignore[arg-type]
-
-    for connecting, offered in ((connect, False), (None, True)):
-        options = {"connect": connecting} if connecting else {}
-        app = make_app(tmp_path / str(offered), **options)
+    """Not on a backend that cannot like, nor in the demo, which mirrors X; on one that can."""
+    bare = demo_that(tmp_path / "bare", Capabilities(like=False))
+    liking = demo_that(tmp_path / "likes", LIKES)
+    for connect, offered in ((bare, False), (None, False), (liking, True)):
+        options = {"connect": connect} if connect else {}
+        app = make_app(tmp_path / "demo", **options)
         async with app.run_test(size=WIDE) as pilot:
             await settle(pilot)
             actions = {b.binding.action for b in app.screen.active_bindings.values()}
             assert ("like" in actions) is offered
+            assert (app.main.listening is None) is (connect is bare)  # no search: no Listening
             if not offered:
-                assert app.main.listening is None  # no search: no Listening
                 await pilot.press("l")
                 await settle(pilot)
                 assert "does not let tuicoach like" in app.notices[-1]
+                assert app.notices[-1][0].isupper()  # "The demo does not ...", a sentence
 
 
 def test_why_line_names_each_cue_once_and_briefly() -> None:

@@ -68,8 +68,10 @@ META_LAST_POST_ID = "demo.last_post_id"
 
 _TWITTER_EPOCH_MS = 1288834974657  # X's snowflake epoch
 
-#: The demo mirrors what a real backend can do, so practice matches the real thing.
-DEMO_CAPABILITIES = Capabilities(like=True, search=True, reply_anywhere=True)
+#: The demo mirrors what a real backend can do, so practice matches the real thing: it
+#: searches, as X does, and it does not like, as X's self-serve API has not since 2026-04-20
+#: (the only backend tuicoach ships). A backend that can like gets ``l`` in the app.
+DEMO_CAPABILITIES = Capabilities(like=False, search=True, reply_anywhere=True)
 #: The practice mentions arrive about a minute apart.
 DEMO_POLL_SECONDS = 20.0
 

@@ -339,19 +339,25 @@ class ComposePane(Pane):
     async def action_sign(self) -> None:
         """Append the signature once: " ^JD" at the end, as the user's own edit."""
         signature = self.signature
+        # What needs saying goes in a notice: the state line turns to "saved" a moment later.
         if not signature:
-            self.show_state(
-                'no signature: set signature = "^JD" under [team] in the config '
-                "(tuicoach config prints where it is)"
+            self.notify(
+                'Set signature = "^JD" under [team] in the config '
+                "(tuicoach config prints where it is).",
+                title="No signature",
+                severity="warning",
+                markup=False,
             )
             return
         await self.attach_editor()
         text = self.text
         if not text.strip():
-            self.show_state(f"nothing to sign yet: write the post, then {self._sign_keys()}")
+            self.notify(
+                f"Nothing to sign yet: write the post, then {self._sign_keys()}.", markup=False
+            )
             return
         if text.rstrip().endswith(signature):
-            self.show_state(f"already signed {signature}")
+            self.notify(f"Already signed {signature}.", markup=False)
             return
         area = self.draft_area
         kept = text.rstrip()

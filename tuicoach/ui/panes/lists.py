@@ -82,8 +82,9 @@ class ListPane(Pane):
             return
         backend = self.account.backend
         if not backend.capabilities.like:
+            service = backend.service[:1].upper() + backend.service[1:]
             self.notify(
-                f"{backend.service} does not let tuicoach like or unlike tweets. "
+                f"{service} does not let tuicoach like or unlike tweets. "
                 "Y copies the tweet's link, to like it in a browser.",
                 title="Likes are not available",
                 severity="warning",
