@@ -153,6 +153,7 @@ class TuicoachApp(App[None]):
 
     async def on_ready(self) -> None:
         """The first frame is on screen."""
+        gc.enable()  # the CLI pauses the collector until now (cli._run_app)
         self._remembering = True
         if self.exit_when == "ready":
             self.exit()
