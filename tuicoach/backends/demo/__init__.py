@@ -37,6 +37,7 @@ import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tuicoach import paths
 from tuicoach.backends import registry  # noqa: F401  (every backend's schema steps: opening)
@@ -48,7 +49,6 @@ from tuicoach.backends.base import (
     SearchEstimate,
     SyncResult,
 )
-from tuicoach.backends.demo import listening
 from tuicoach.backends.demo.sample import (
     Arrivals,
     DemoWorld,
@@ -59,10 +59,12 @@ from tuicoach.backends.demo.sample import (
     shifted,
 )
 from tuicoach.domain import twittertext
-from tuicoach.domain.checkup import Profile
-from tuicoach.domain.listen import SavedSearch
 from tuicoach.domain.models import Mention, Tweet, User
 from tuicoach.store import META_ACCOUNT_ID, Store, StoreError
+
+if TYPE_CHECKING:  # and imported where used: opening the demo needs none of them
+    from tuicoach.domain.checkup import Profile
+    from tuicoach.domain.listen import SavedSearch
 
 __all__ = ["DemoBackend", "open_demo_store"]
 
@@ -227,6 +229,8 @@ class DemoBackend:
             tweet.mentioned_usernames
         ):
             return None
+        from tuicoach.backends.demo import listening
+
         if not listening.is_opportunity(self._store, tweet.id):
             return None
         return (
@@ -237,6 +241,8 @@ class DemoBackend:
 
     def listen(self) -> ListenResult:
         """File what the demo's saved searches have found by now (arrivals keep coming)."""
+        from tuicoach.backends.demo import listening
+
         with self._lock:
             now = _aware(self._now())
             epoch_text = self._store.get_meta(META_ARRIVALS_EPOCH)
@@ -252,10 +258,14 @@ class DemoBackend:
             return result
 
     def listen_status(self) -> str | None:
+        from tuicoach.backends.demo import listening
+
         return listening.demo_listen_status(self._store)
 
     def estimate_search(self, search: SavedSearch) -> SearchEstimate:
         """A simulated estimate from the demo's practice posts: nothing is asked, or spent."""
+        from tuicoach.backends.demo import listening
+
         return listening.demo_estimate(search, self.account.username)
 
     def spend_today(self) -> str | None:
@@ -336,6 +346,8 @@ class DemoBackend:
 
     def profile(self) -> Profile:
         """The demo brand's profile (``me.json``): its bio and website."""
+        from tuicoach.domain.checkup import Profile
+
         return Profile.from_json(read_json("me.json")["data"])
 
     def like(self, tweet_id: str) -> None:
