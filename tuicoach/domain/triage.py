@@ -409,15 +409,12 @@ def _vader_lexicon() -> dict[str, float]:
     file's order, read once; empty when the lexicon is not installed."""
     try:
         lexicon = importlib.resources.files("vaderSentiment") / "vader_lexicon.txt"
-        lines = lexicon.read_text(encoding="utf-8").splitlines()
+        text = lexicon.read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError):
         return {}
-    valences = {}
-    for line in lines:
-        word, _, rest = line.partition("\t")
-        if _PLAIN_WORD.fullmatch(word):
-            valences[word] = float(rest.partition("\t")[0])
-    return valences
+    # One pass of one pattern over the file (a line: word, tab, mean, tab, ...): the
+    # lines whose word is plain (``_PLAIN_WORD``), each its mean.
+    return {word: float(mean) for word, mean in _LEXICON_LINE.findall(text)}
 
 
 @functools.cache
@@ -537,6 +534,7 @@ _TOKEN = re.compile(r"[a-z][a-z']*")
 #: Words milder than this ("fair", "stall") do not move a tweet within its band.
 _CLEAR_VALENCE = 1.5
 _PLAIN_WORD = re.compile(r"[a-z][a-z'-]+")
+_LEXICON_LINE = re.compile(r"^([a-z][a-z'-]+)\t([^\t\n]*)", re.MULTILINE)
 
 
 def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
