@@ -60,8 +60,8 @@ def timed_run(
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 45, 160, 0, 0))
     started = time.perf_counter()
-    process = subprocess.Popen(
-        argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+    process = subprocess.Popen(  # from this checkout: `-m` puts the cwd first on sys.path
+        argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, cwd=REPO
     )
     os.close(slave)
     seen = b""
@@ -125,7 +125,9 @@ def main() -> None:
         }
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         app = [sys.executable, "-m", "tuicoach", "--demo", "--data-dir", tmp]
-        subprocess.run([*app, "--exit-when", "loaded"], env=env, capture_output=True, check=False)
+        subprocess.run(
+            [*app, "--exit-when", "loaded"], env=env, capture_output=True, check=False, cwd=REPO
+        )
         tweet = first_words(Path(tmp))
         panes = [b"Timeline", b"Mentions", b"Compose", b"Coach"]
         tuicoach_marks = {"panes": panes, "data": [*panes, b" owed", tweet]}
