@@ -1,6 +1,6 @@
 """Start-up: from the command to the demo's data on screen, against a bare Textual app.
 
-    PYTHONPATH=. python benchmarks/startup.py [--runs 9] [--json]
+    PYTHONPATH=. python benchmarks/startup.py [--runs 9] [--json] [--against ../main]
 
 Each run starts a fresh interpreter in a pseudo-terminal of 160x45 and reads
 what it draws. The bare app is the smallest Textual app that paints one frame
@@ -17,6 +17,8 @@ as Textual does from site-packages and as ``pip install`` leaves it: with
 modules from source again, which the bare app never pays.
 The headline is the ratio data-on-screen / bare (target: at most 1.5); the CPU time
 each process used until then is shown too, as a measure that machine load moves less.
+``--against DIR`` times another checkout (main, before a change) in the same runs,
+interleaved with the others, so a before/after comparison shares the machine's load.
 """
 
 from __future__ import annotations
@@ -53,15 +55,15 @@ Bare().run()
 
 
 def timed_run(
-    argv: list[str], env: dict[str, str], marks: dict[str, list[bytes]]
+    argv: list[str], env: dict[str, str], marks: dict[str, list[bytes]], cwd: Path = REPO
 ) -> dict[str, float]:
     """Seconds from spawn until each of ``marks`` (all its byte strings) is on the terminal,
     and (``cpu``) the CPU seconds the process had used when it was killed, just after."""
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 45, 160, 0, 0))
     started = time.perf_counter()
-    process = subprocess.Popen(
-        argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+    process = subprocess.Popen(  # from its checkout: `-m` puts the cwd first on sys.path
+        argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, cwd=cwd
     )
     os.close(slave)
     seen = b""
@@ -114,6 +116,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--against", metavar="DIR", type=Path, help="another checkout, timed in the same runs"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         env = {
@@ -125,20 +130,34 @@ def main() -> None:
         }
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         app = [sys.executable, "-m", "tuicoach", "--demo", "--data-dir", tmp]
-        subprocess.run([*app, "--exit-when", "loaded"], env=env, capture_output=True, check=False)
+        subprocess.run(
+            [*app, "--exit-when", "loaded"], env=env, capture_output=True, check=False, cwd=REPO
+        )
         tweet = first_words(Path(tmp))
         panes = [b"Timeline", b"Mentions", b"Compose", b"Coach"]
         tuicoach_marks = {"panes": panes, "data": [*panes, b" owed", tweet]}
-        runs: dict[str, tuple[list[str], dict[str, list[bytes]]]] = {
-            "bare": ([sys.executable, "-c", BARE], {"bare": [b"Hello"]}),
-            "tuicoach": (app, tuicoach_marks),
+        runs: dict[str, tuple[list[str], dict[str, list[bytes]], dict[str, str], Path]] = {
+            "bare": ([sys.executable, "-c", BARE], {"bare": [b"Hello"]}, env, REPO),
+            "tuicoach": (app, tuicoach_marks, env, REPO),
         }
         times: dict[str, list[float]] = {
             "bare": [], "panes": [], "data": [], "bare_cpu": [], "tuicoach_cpu": []
         }  # fmt: skip
+        if args.against is not None:  # its own data and bytecode; the same demo words
+            other = args.against.resolve()
+            data = Path(tmp) / "against"
+            data.mkdir()
+            other_env = {**env, "PYTHONPATH": str(other),
+                         "PYTHONPYCACHEPREFIX": str(data / "pycache")}  # fmt: skip
+            other_app = [sys.executable, "-m", "tuicoach", "--demo", "--data-dir", str(data)]
+            subprocess.run([*other_app, "--exit-when", "loaded"], env=other_env,
+                           capture_output=True, check=False, cwd=other)  # fmt: skip
+            marks = {"against": tuicoach_marks["data"]}
+            runs["against"] = (other_app, marks, other_env, other)
+            times |= {"against": [], "against_cpu": []}
         for _ in range(args.runs):  # interleaved, so machine load hits all alike
-            for run, (argv, marks) in runs.items():
-                for name, seconds in timed_run(argv, env, marks).items():
+            for run, (argv, marks, run_env, cwd) in runs.items():
+                for name, seconds in timed_run(argv, run_env, marks, cwd).items():
                     times[f"{run}_cpu" if name == "cpu" else name].append(seconds)
     medians = {name: statistics.median(values) * 1000 for name, values in times.items()}
     result = {
@@ -152,6 +171,13 @@ def main() -> None:
         "tuicoach_cpu_ms": round(medians["tuicoach_cpu"], 1),
         "cpu_ratio": round(medians["tuicoach_cpu"] / medians["bare_cpu"], 2),
     }
+    if "against" in medians:
+        result |= {
+            "against_data_ms": round(medians["against"], 1),
+            "against_ratio": round(medians["against"] / medians["bare"], 2),
+            "against_cpu_ms": round(medians["against_cpu"], 1),
+            "against_cpu_ratio": round(medians["against_cpu"] / medians["bare_cpu"], 2),
+        }
     if args.json:
         print(json.dumps(result))
         return
@@ -164,6 +190,12 @@ def main() -> None:
     print(f"  CPU time, bare app:                     {result['bare_cpu_ms']:7.1f} ms")
     print(f"  CPU time, tuicoach (to data on screen): {result['tuicoach_cpu_ms']:7.1f} ms")
     print(f"  CPU ratio (tuicoach / bare):            {result['cpu_ratio']:7.2f}")
+    if "against" in medians:
+        print(f"  --against {args.against}, same runs:")
+        print(f"    data on screen:                       {result['against_data_ms']:7.1f} ms")
+        print(f"    ratio (data on screen / bare):        {result['against_ratio']:7.2f}")
+        print(f"    CPU time:                             {result['against_cpu_ms']:7.1f} ms")
+        print(f"    CPU ratio (against / bare):           {result['against_cpu_ratio']:7.2f}")
 
 
 if __name__ == "__main__":

@@ -318,3 +318,48 @@ def test_a_spam_mention_moved_back_is_owed_and_stays_so_after_reopening(tmp_path
         assert len(moved) == 1 and moved[0].band is not Band.SPAM
         demo.clear_mark(spam.tweet.id)
         assert spam.tweet.id in {o.tweet.id for o in demo.probably_spam(now=OPENED)}
+
+
+REOPEN = """
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from tuicoach.backends.demo import DemoBackend, open_demo_store, sample
+
+now = datetime.fromisoformat(sys.argv[2])
+store = open_demo_store(Path(sys.argv[1]), now)
+backend = DemoBackend(store, now=lambda: now)
+print(sample.load_world.cache_info().currsize)  # 0: the world's files were not read
+print("msgspec" in sys.modules)  # the demo's JSON needs no decoder of its own
+backend.sync()
+print(sample.load_world.cache_info().currsize)
+other = next(t for t in store.stream("mentions") if t.author_id != backend.account.id)
+(author,) = store.users([other.author_id]).values()
+post = backend.post(f"@{author.username} thanks, see you soon")
+print(sample.load_world.cache_info().currsize, post.mentions[0].id == author.id)
+"""
+
+
+def test_a_reopened_demo_reads_only_its_account_and_arrivals_until_a_post(
+    tmp_path: Path,
+) -> None:
+    """Opening a seeded demo is on the way to the first frame: it must not map the whole
+    world's files (725 tweets), only the brand and the arrivals; a post still finds the
+    users its text mentions."""
+    import subprocess
+    import sys
+
+    with open_demo_store(tmp_path, OPENED):
+        pass  # seeded
+    later = OPENED + timedelta(hours=5)
+    repo = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", REOPEN, str(tmp_path), later.isoformat()],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(repo), "PATH": ""},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["0", "False", "0", "1", "True"]

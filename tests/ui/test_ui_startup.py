@@ -79,3 +79,34 @@ async def test_a_slow_store_shows_the_panes_first_then_fills_them(
         pane = app.main.query_one(MentionsPane)
         assert " owed" in str(pane.border_title) and len(pane.tweets.rows) > 0
         assert app.account is not None
+
+
+async def test_the_collector_paused_for_start_up_runs_again_from_the_first_frame(
+    tmp_path: Path,
+) -> None:
+    """``tuicoach`` pauses garbage collection while it starts (cli._run_app); the app turns
+    it back on once its first frame is drawn, or a long session would never collect."""
+    import gc
+
+    app = _app(tmp_path, demo_connect(tmp_path, fixed_clock(NOW)))
+    gc.disable()
+    try:
+        async with app.run_test(size=(160, 45)) as pilot:
+            await settle(pilot)
+            assert app.at_ready is not None
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_cli_turns_the_collector_back_on_when_the_app_cannot_start(
+    tmp_path: Path,
+) -> None:
+    import gc
+
+    from tuicoach import cli
+
+    bad = tmp_path / "config.toml"
+    bad.write_text("[theme]\nname = 3\n")
+    assert cli.main(["--config", str(bad), "--data-dir", str(tmp_path), "--demo"]) == 2
+    assert gc.isenabled()

@@ -176,11 +176,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_app(args: argparse.Namespace) -> int:
-    from tuicoach.ui.launch import build_app
+    import gc
 
+    # No garbage collection until the first frame (the app turns it back on then, in
+    # TuicoachApp.on_ready): start-up makes a few hundred thousand objects that live as
+    # long as the app, and the collector would walk them again and again (some 50 ms).
+    gc.disable()
     try:
-        app = build_app(args)
-    except ValueError as exc:  # ConfigError, a theme, keymap or backend that cannot be used
-        raise UsageError(str(exc)) from None
-    app.run()
+        from tuicoach.ui.launch import build_app
+
+        try:
+            app = build_app(args)
+        except ValueError as exc:  # ConfigError, a theme, keymap or backend that cannot be used
+            raise UsageError(str(exc)) from None
+        app.run()
+    finally:
+        gc.enable()
     return app.return_code or 0

@@ -45,7 +45,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from tuicoach.domain.models import User
 
@@ -404,45 +404,137 @@ def _emoji_only(text: str) -> bool:
 
 
 @functools.cache
-def _vader_words(at_most: float | None) -> tuple[str, ...]:
-    """The plain words of the VADER lexicon (MIT) whose mean valence is ``at_most``
-    or lower; none when ``at_most`` is ``None`` or the lexicon is not installed."""
-    if at_most is None:
-        return ()
+def _vader_lexicon() -> dict[str, float]:
+    """Every plain word of the VADER lexicon (MIT) and its mean valence (-4 to 4), in the
+    file's order, read once; empty when the lexicon is not installed."""
     try:
         lexicon = importlib.resources.files("vaderSentiment") / "vader_lexicon.txt"
-        lines = lexicon.read_text(encoding="utf-8").splitlines()
+        text = lexicon.read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError):
-        return ()
-    words = []
-    for line in lines:
-        word, _, rest = line.partition("\t")
-        mean = rest.partition("\t")[0]
-        if _PLAIN_WORD.fullmatch(word) and float(mean) <= at_most:
-            words.append(word)
-    return tuple(words)
+        return {}
+    # One pass of one pattern over the file (a line: word, tab, mean, tab, ...): the
+    # lines whose word is plain (``_PLAIN_WORD``), each its mean.
+    return {word: float(mean) for word, mean in _LEXICON_LINE.findall(text)}
 
 
 @functools.cache
+def _vader_words(at_most: float | None) -> tuple[str, ...]:
+    """The plain words of the VADER lexicon whose mean valence is ``at_most`` or lower;
+    none when ``at_most`` is ``None`` or the lexicon is not installed."""
+    if at_most is None:
+        return ()
+    return tuple(word for word, mean in _vader_lexicon().items() if mean <= at_most)
+
+
 def _vader_valences() -> dict[str, float]:
     """Every plain word of the VADER lexicon and its mean valence (-4 to 4)."""
-    try:
-        lexicon = importlib.resources.files("vaderSentiment") / "vader_lexicon.txt"
-        lines = lexicon.read_text(encoding="utf-8").splitlines()
-    except (ModuleNotFoundError, FileNotFoundError):
-        return {}
-    valences = {}
-    for line in lines:
-        word, _, rest = line.partition("\t")
-        if _PLAIN_WORD.fullmatch(word):
-            valences[word] = float(rest.partition("\t")[0])
-    return valences
+    return _vader_lexicon()
+
+
+#: The characters beyond ASCII that ``re.IGNORECASE`` matches to an ASCII letter, and the
+#: letter (found by trying every code point: see test_triage's test of it).
+_ASCII_FOLDS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+_WORD_CHAR = re.compile(r"[\w']")
+#: The words a :class:`_WordSet` can stand for: letters and apostrophes, hyphens between.
+_SET_WORD = re.compile(r"[a-z][a-z']*(?:-[a-z']+)*")
+
+
+class _Hit(Protocol):
+    """What the readers use of a match: a regex's, or a :class:`_WordSet`'s."""
+
+    def span(self) -> tuple[int, int]: ...
+
+    def start(self) -> int: ...
+
+    def end(self) -> int: ...
+
+    def group(self) -> str: ...
+
+
+class _Matcher(Protocol):
+    """A compiled word list: a regex, or a :class:`_WordSet`."""
+
+    def match(self, text: str, pos: int = 0) -> _Hit | None: ...
+
+    def finditer(self, text: str) -> Iterable[_Hit]: ...
+
+
+class _Found:
+    """A word a :class:`_WordSet` found: what a regex match says of itself, as used here."""
+
+    __slots__ = ("_end", "_start", "_text")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self._text, self._start, self._end = text, start, end
+
+    def span(self) -> tuple[int, int]:
+        return self._start, self._end
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self) -> str:
+        return self._text[self._start : self._end]
+
+
+class _WordSet:
+    r"""A list of plain words (see ``_SET_WORD``: no stem, no space), found as
+    :func:`_words` finds them (whole words, any case, the longest first) by looking the
+    text's runs up in a set: compiling thousands of words into one pattern (the
+    lexicon's) would take longer than reading every tweet the first screen shows.
+
+    A word starts where a run of ``[\w']`` starts, and ends where one ends; a
+    hyphenated word ("son-of-a-bitch") joins runs that only a hyphen parts.
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self._words = frozenset(word.lower() for word in words)
+        self._longest = max(map(len, self._words), default=0)
+        self._hyphens = any("-" in word for word in self._words)
+
+    @staticmethod
+    def fits(words: Iterable[str]) -> bool:
+        return all(_SET_WORD.fullmatch(word.lower()) for word in words)
+
+    def match(self, text: str, pos: int = 0) -> _Found | None:
+        if pos > 0 and _WORD_CHAR.match(text, pos - 1):
+            return None  # inside a run: no word starts here
+        ends = []
+        at = pos
+        while (run := _RUN.match(text, at)) is not None:
+            end = run.end()
+            if end - pos > self._longest:
+                break
+            ends.append(end)
+            if not (self._hyphens and text.startswith("-", end)):
+                break
+            at = end + 1
+        for end in reversed(ends):  # the longest first, as the pattern's trie tries them
+            key = text[pos:end]
+            if not key.isascii():
+                key = key.translate(_ASCII_FOLDS)
+            if key.lower() in self._words:
+                return _Found(text, pos, end)
+        return None
+
+    def finditer(self, text: str) -> Iterable[_Found]:
+        found = []
+        end = 0
+        for run in _RUN.finditer(text):  # each starts where no word character is before it
+            if run.start() >= end and (m := self.match(text, run.start())) is not None:
+                found.append(m)
+                end = m.end()
+        return found
 
 
 _TOKEN = re.compile(r"[a-z][a-z']*")
 #: Words milder than this ("fair", "stall") do not move a tweet within its band.
 _CLEAR_VALENCE = 1.5
 _PLAIN_WORD = re.compile(r"[a-z][a-z'-]+")
+_LEXICON_LINE = re.compile(r"^([a-z][a-z'-]+)\t([^\t\n]*)", re.MULTILINE)
 
 
 def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
@@ -618,8 +710,9 @@ class Triage:
         return tuple(x for x in _vader_words(self.settings.lexicon_failure) if x not in known)
 
     @functools.cached_property
-    def _lexicon(self) -> re.Pattern[str]:
-        return _words(self._lexicon_words)
+    def _lexicon(self) -> _WordSet | re.Pattern[str]:
+        words = self._lexicon_words
+        return _WordSet(words) if _WordSet.fits(words) else _words(words)
 
     @functools.cached_property
     def _negated_praise(self) -> re.Pattern[str]:
@@ -737,16 +830,14 @@ class Triage:
                 scan |= bit
         return _Cues(mask, starts, scan)
 
-    def _find(
-        self, pattern: re.Pattern[str], name: str, masked: str, cues: _Cues
-    ) -> Iterable[re.Match[str]]:
+    def _find(self, pattern: _Matcher, name: str, masked: str, cues: _Cues) -> Iterable[_Hit]:
         """``pattern.finditer(masked)``, the same matches, tried only where they may start."""
         bit = self._gating.bit[name]
         if not cues.mask & bit:
             return ()
         if cues.scan & bit:
             return pattern.finditer(masked)
-        found = []
+        found: list[_Hit] = []
         end = 0
         for start in cues.starts[bit]:  # in text order, as finditer goes
             if start >= end and (m := pattern.match(masked, start)) is not None:
@@ -805,6 +896,7 @@ class Triage:
         ``cues`` is :meth:`_cues` of it, ``negated`` :meth:`_negated_spans`, when known."""
         if cues is None:
             cues = self._cues(masked)
+        m: _Hit  # a regex's match or a word set's
         complaints: list[Reason] = []
         questions: list[Reason] = []
         resolved = [m.span() for m in self._find(self._resolved, "resolved", masked, cues)]

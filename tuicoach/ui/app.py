@@ -153,6 +153,7 @@ class TuicoachApp(App[None]):
 
     async def on_ready(self) -> None:
         """The first frame is on screen."""
+        gc.enable()  # the CLI pauses the collector until now (cli._run_app)
         self._remembering = True
         if self.exit_when == "ready":
             self.exit()
@@ -193,14 +194,9 @@ class TuicoachApp(App[None]):
         screen = self.main
         self.account = opened.account
         screen.open(opened)
-        backend = opened.account.backend
-        if self.sync:
-            self.set_interval(float(self.sync_every or backend.poll_seconds), self.action_refresh)
+        every = self.sync_every or opened.account.backend.poll_seconds
+        screen.syncer.start(opened.account, every=float(every) if self.sync else None)
         self.set_interval(60, screen.tick)
-        # The queue posts what is due while the app is open (and, once the data is drawn,
-        # what came due since: its worker's imports would hold up the first frame).
-        self.set_interval(60, partial(self._run_queue, opened.account))
-        self.call_after_refresh(self._run_queue, opened.account)
         # The account's data lives as long as the app: freezing it keeps the collector's
         # full passes (150 ms pauses while typing) to what is new.
         gc.freeze()
@@ -213,48 +209,10 @@ class TuicoachApp(App[None]):
     def _problem(self, message: messages.Problem) -> None:
         self.notify(message.text, title=message.title, severity="error", timeout=15, markup=False)
 
-    # -- sync, and failures: a word in the status bar and a notice with the way out -------------
+    # -- sync (ui/sync.py), and failures: a word in the status bar and a notice with the way out
 
     def action_refresh(self) -> None:
-        if self.account is not None:
-            self._sync(self.account)
-
-    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
-    def _sync(self, account: view.Account) -> None:
-        new, failure, by = 0, None, None
-        try:
-            result = account.backend.sync()
-            new, by = result.total_new, result.synced_by
-        except BackendError as error:  # what did arrive is stored: show it, then the problem
-            failure = error
-        self.post_message(messages.Synced(new, failure, view.spend(account), by))
-
-    @work(thread=True, exclusive=True, group="queue", exit_on_error=False)
-    def _run_queue(self, account: view.Account) -> None:
-        from tuicoach.ui.queue import run_queue
-
-        result = run_queue(account.store, account.backend, now=self.clock())
-        if result.posted:
-            self.post_message(messages.QueuePosted(len(result.posted)))
-
-    @on(messages.QueuePosted)
-    def _queue_posted(self, message: messages.QueuePosted) -> None:
-        self.notify(f"The queue posted {message.count} tweet{'s' * (message.count > 1)}.")
-        self.main.timeline.reload_head()
-
-    @on(messages.Synced)
-    def _synced(self, message: messages.Synced) -> None:
-        status = self.main.query_one(StatusBar)
-        status.cost = message.cost
-        if message.failure is not None:
-            self.post_message(messages.BackendFailed(message.failure))
-        else:
-            status.problem = False
-            by = f" by {message.synced_by}" if message.synced_by else ""  # who fetched it
-            status.sync_state = f"synced{by} {self.clock().astimezone():%H:%M}"
-        self.main.mentions.reload(announce=True)
-        if message.new or message.synced_by:  # a teammate's fetch shows only in the store
-            self.main.timeline.reload_head()
+        self.main.syncer.sync_now()
 
     @on(messages.BackendFailed)
     def show_backend_error(self, message: messages.BackendFailed) -> None:

@@ -28,6 +28,7 @@ from tuicoach.ui.panes.coach import CoachPane
 from tuicoach.ui.panes.compose import ComposePane
 from tuicoach.ui.panes.mentions import MentionsPane
 from tuicoach.ui.panes.timeline import TimelinePane
+from tuicoach.ui.sync import Syncer
 from tuicoach.ui.widgets.status import PANES, PaneTabs, StatusBar
 
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ class MainScreen(Screen[None]):
                 yield ComposePane(clock)
                 yield CoachPane(clock)
         yield StatusBar()  # the Footer follows the data (after_data)
+        yield Syncer(clock)  # nothing to draw: syncs and the queue, once the account is open
 
     async def on_mount(self) -> None:
         self._place()
@@ -155,6 +157,10 @@ class MainScreen(Screen[None]):
     @property
     def coach(self) -> CoachPane:
         return self.query_one(CoachPane)
+
+    @property
+    def syncer(self) -> Syncer:
+        return self.query_one(Syncer)
 
     def pane(self, name: str) -> Pane:
         return self.query_one(f"#{name}-pane", Pane)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from tuicoach.ui.view import AccountStats, DraftItem, Opened, Row, SavedDraft, Snapshot
 
 
-# -- opening and syncing (the App's workers) --------------------------------------------------
+# -- opening (the App's workers) and syncing (ui/sync.py) -------------------------------------
 
 
 class AccountOpened(Message):

@@ -32,10 +32,12 @@ time has come into the ``mentions`` stream.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tuicoach import paths
 from tuicoach.backends import registry  # noqa: F401  (every backend's schema steps: opening)
@@ -47,13 +49,22 @@ from tuicoach.backends.base import (
     SearchEstimate,
     SyncResult,
 )
-from tuicoach.backends.demo import listening
-from tuicoach.backends.demo.sample import DemoWorld, load_world, read_json, shifted
+from tuicoach.backends.demo.sample import (
+    Arrivals,
+    DemoWorld,
+    load_account,
+    load_arrivals,
+    load_world,
+    read_json,
+    shifted,
+)
 from tuicoach.domain import twittertext
-from tuicoach.domain.checkup import Profile
-from tuicoach.domain.listen import SavedSearch
 from tuicoach.domain.models import Mention, Tweet, User
 from tuicoach.store import META_ACCOUNT_ID, Store, StoreError
+
+if TYPE_CHECKING:  # and imported where used: opening the demo needs none of them
+    from tuicoach.domain.checkup import Profile
+    from tuicoach.domain.listen import SavedSearch
 
 __all__ = ["DemoBackend", "open_demo_store"]
 
@@ -97,11 +108,11 @@ def open_demo_store(data_dir: Path, now: datetime) -> Store:
     including when it holds some other account (it is then left untouched).
     """
     now = _aware(now)
-    world = load_world()
+    account = load_account()  # a reopen reads no more of the demo's files than these two
     store = Store.open(paths.demo_db(data_dir))
     try:
         owner = store.get_meta(META_ACCOUNT_ID)
-        if owner is not None and owner != world.account.id:
+        if owner is not None and owner != account.id:
             raise StoreError(
                 f"{store.path} should hold the demo brand but belongs to another account "
                 f"(id {owner}). tuicoach left it as it is: move it aside to get the demo back.",
@@ -109,12 +120,12 @@ def open_demo_store(data_dir: Path, now: datetime) -> Store:
             )
         anchor = store.get_meta(META_ANCHOR)
         if anchor is None:
-            _seed(store, world, now)
+            _seed(store, load_world(), now)
             store.set_meta(META_ANCHOR, _stamp(now))
         else:
             # One transaction moves the world and its anchor together.
             store.shift_times(now - datetime.fromisoformat(anchor), meta={META_ANCHOR: _stamp(now)})
-        _restart_arrivals(store, world, now)
+        _restart_arrivals(store, load_arrivals(), now)
     except BaseException:
         store.close()
         raise
@@ -150,11 +161,11 @@ def _released(store: Store) -> int:
     return int(store.get_meta(META_RELEASED) or 0)
 
 
-def _restart_arrivals(store: Store, world: DemoWorld, now: datetime) -> None:
+def _restart_arrivals(store: Store, arrivals: Arrivals, now: datetime) -> None:
     """Count the remaining arrivals from ``now``, keeping their usual gaps."""
-    arrivals = world.arrivals.tweets
-    released = min(_released(store), len(arrivals))
-    last_delay = world.arrival_delay(arrivals[released - 1]) if released else timedelta(0)
+    tweets = arrivals.tweets
+    released = min(_released(store), len(tweets))
+    last_delay = arrivals.delay(tweets[released - 1]) if released else timedelta(0)
     store.set_meta(META_ARRIVALS_EPOCH, _stamp(now - last_delay))
 
 
@@ -168,20 +179,26 @@ class DemoBackend:
     def __init__(self, store: Store, *, now: Callable[[], datetime] = _utcnow) -> None:
         self._store = store
         self._now = now
-        self._world = load_world()
+        self._account = load_account()
+        self._arrivals = load_arrivals()
         self._lock = threading.Lock()
         #: The person practising (the config's ``[team] name``, :func:`set_author`): the
         #: demo has one user, so every reply of the brand's is theirs.
         self.author: str | None = None
-        self._user_ids = {
-            u.username.lower(): u.id
-            for page in [*self._world.streams.values(), self._world.arrivals]
+
+    @functools.cached_property
+    def _user_ids(self) -> dict[str, str]:
+        """Every demo user by handle, for the mentions of a post: read on the first post, not
+        on opening (the whole world's files are most of what opening would read)."""
+        world = load_world()
+        return {
+            u.username.lower(): u.id for page in [*world.streams.values(), world.arrivals]
             for u in page.users
-        }
+        }  # fmt: skip
 
     @property
     def account(self) -> User:
-        return self._world.account
+        return self._account
 
     @property
     def is_demo(self) -> bool:
@@ -217,6 +234,8 @@ class DemoBackend:
             tweet.mentioned_usernames
         ):
             return None
+        from tuicoach.backends.demo import listening
+
         if not listening.is_opportunity(self._store, tweet.id):
             return None
         return (
@@ -227,25 +246,31 @@ class DemoBackend:
 
     def listen(self) -> ListenResult:
         """File what the demo's saved searches have found by now (arrivals keep coming)."""
+        from tuicoach.backends.demo import listening
+
         with self._lock:
             now = _aware(self._now())
             epoch_text = self._store.get_meta(META_ARRIVALS_EPOCH)
             if epoch_text is None:
-                _restart_arrivals(self._store, self._world, now)
+                _restart_arrivals(self._store, self._arrivals, now)
                 epoch_text = self._store.get_meta(META_ARRIVALS_EPOCH)
                 assert epoch_text is not None
             epoch = datetime.fromisoformat(epoch_text)
             result = listening.demo_listen(
-                self._store, now=now, epoch=epoch, shift=epoch - self._world.reference_time
+                self._store, now=now, epoch=epoch, shift=epoch - self._arrivals.reference_time
             )
             self._seen(now)
             return result
 
     def listen_status(self) -> str | None:
+        from tuicoach.backends.demo import listening
+
         return listening.demo_listen_status(self._store)
 
     def estimate_search(self, search: SavedSearch) -> SearchEstimate:
         """A simulated estimate from the demo's practice posts: nothing is asked, or spent."""
+        from tuicoach.backends.demo import listening
+
         return listening.demo_estimate(search, self.account.username)
 
     def spend_today(self) -> str | None:
@@ -258,17 +283,17 @@ class DemoBackend:
         """Release into ``mentions`` the practice arrivals whose time has come."""
         with self._lock:
             now = _aware(self._now())
-            arrivals = self._world.arrivals.tweets
+            arrivals = self._arrivals.tweets
             released = _released(self._store)
             epoch_text = self._store.get_meta(META_ARRIVALS_EPOCH)
             if epoch_text is None:  # a store seeded elsewhere: count from now
-                _restart_arrivals(self._store, self._world, now)
+                _restart_arrivals(self._store, self._arrivals, now)
                 epoch_text = self._store.get_meta(META_ARRIVALS_EPOCH)
                 assert epoch_text is not None
             epoch = datetime.fromisoformat(epoch_text)
             due: list[Tweet] = []
             for tweet in arrivals[released:]:
-                at = epoch + self._world.arrival_delay(tweet)
+                at = epoch + self._arrivals.delay(tweet)
                 if at > now:
                     break
                 due.append(shifted(tweet, at - tweet.created_at))
@@ -338,6 +363,8 @@ class DemoBackend:
 
     def profile(self) -> Profile:
         """The demo brand's profile (``me.json``): its bio and website."""
+        from tuicoach.domain.checkup import Profile
+
         return Profile.from_json(read_json("me.json")["data"])
 
     def like(self, tweet_id: str) -> None:

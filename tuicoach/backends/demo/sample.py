@@ -22,14 +22,13 @@ time is how long after the demo opens it arrives. Shifting everything by
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cache
 from importlib import resources
 from typing import Any
-
-import msgspec
 
 from tuicoach.domain.models import Tweet, User
 from tuicoach.domain.xapi import Page, PayloadError, page_from_json, parse_time, user_from_json
@@ -78,8 +77,10 @@ def read_json(name: str) -> Any:
     except OSError as exc:
         raise DemoDataError(f"demo data file {name} cannot be read ({exc})") from None
     try:
-        return msgspec.json.decode(data)  # twice as fast as json.loads, on the way to start-up
-    except msgspec.DecodeError as exc:
+        # The standard library's: the store imports it anyway, and a reopened demo reads
+        # only two small files before its first frame (msgspec's import would cost more).
+        return json.loads(data)
+    except ValueError as exc:
         raise DemoDataError(f"demo data file {name} is not valid JSON: {exc}") from None
 
 
@@ -98,23 +99,58 @@ def _reference_time(page: Page, name: str) -> datetime:
         raise DemoDataError(f"demo data file {name}: {exc}") from None
 
 
+@dataclass(frozen=True, slots=True)
+class Arrivals:
+    """The practice mentions, with the instant their times are written relative to."""
+
+    reference_time: datetime
+    page: Page
+
+    @property
+    def tweets(self) -> tuple[Tweet, ...]:
+        return self.page.tweets
+
+    def delay(self, tweet: Tweet) -> timedelta:
+        """How long after the demo opens ``tweet`` arrives."""
+        return tweet.created_at - self.reference_time
+
+
+@cache
+def load_account() -> User:
+    """The demo brand (``me.json``): all a reopened demo needs before its first frame."""
+    try:
+        return user_from_json(read_json("me.json").get("data"))
+    except (PayloadError, AttributeError) as exc:
+        raise DemoDataError(f"demo account file me.json: {exc}") from None
+
+
+@cache
+def load_arrivals() -> Arrivals:
+    """The practice arrivals alone, without the rest of the world (a reopen needs only them)."""
+    page = read_page(ARRIVALS_FILE)
+    return Arrivals(_reference_time(page, ARRIVALS_FILE), page)
+
+
 @cache
 def load_world() -> DemoWorld:
-    """Read and map every demo file once; the files never change while running."""
+    """Read and map every demo file once; the files never change while running.
+
+    Only a first open (seeding the store) and a post (the users it may mention) need
+    it: a reopened demo reads :func:`load_account` and :func:`load_arrivals` alone.
+    """
     streams = {stream: read_page(name) for stream, name in STREAM_FILES.items()}
-    arrivals = read_page(ARRIVALS_FILE)
+    arrivals = load_arrivals()
     reference = _reference_time(streams["own"], STREAM_FILES["own"])
     named = {STREAM_FILES[stream]: page for stream, page in streams.items()}
-    for name, page in (named | {ARRIVALS_FILE: arrivals}).items():
+    for name, page in (named | {ARRIVALS_FILE: arrivals.page}).items():
         if _reference_time(page, name) != reference:
             raise DemoDataError(f"demo data file {name}: meta.demo_reference_time differs")
     try:
-        account = user_from_json(read_json("me.json").get("data"))
         muted = tuple(user_from_json(u) for u in read_json("muting.json").get("data") or [])
         marks = tuple(_mark(raw) for raw in read_json("marks.json").get("marks") or [])
     except (PayloadError, AttributeError) as exc:
         raise DemoDataError(f"demo account, muting or marks file: {exc}") from None
-    return DemoWorld(reference, account, streams, arrivals, muted, marks)
+    return DemoWorld(reference, load_account(), streams, arrivals.page, muted, marks)
 
 
 def _mark(raw: Mapping[str, Any]) -> SeedMark:

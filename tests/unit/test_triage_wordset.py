@@ -1,0 +1,61 @@
+"""The lexicon's word set finds exactly what its compiled pattern would: the same words,
+at the same places, in any case, across hyphens, beside apostrophes and digits."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tuicoach.domain.triage import _ASCII_FOLDS, Triage, _vader_words, _words, _WordSet
+
+WORDS = ("bad", "bad'", "awful", "son-of-a-bitch", "son", "kill", "sick", "ill", "don't")
+PIECES = (*WORDS, "Bad", "BAD", "ſick", "\u212aill", "\u0130ll", "\u0131ll", "badé", "bad_",
+          "'bad", "-", "--", "'", " ", "  ", ", ", "9", "é", "of", "a", "bitch", "Son-Of-A-Bitch",
+          "son-of", "@", "\n", "😀")  # fmt: skip
+
+
+def spans(found: object) -> list[tuple[int, int, str]]:
+    return [(m.span()[0], m.span()[1], m.group()) for m in found]  # type: ignore[attr-defined]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=12))
+def test_the_word_set_finds_what_the_pattern_finds(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    pattern, words = _words(WORDS), _WordSet(WORDS)
+    assert spans(words.finditer(text)) == spans(pattern.finditer(text))
+    for start in range(len(text) + 1):
+        mine, theirs = words.match(text, start), pattern.match(text, start)
+        assert (mine and (mine.span(), mine.group())) == (
+            theirs and (theirs.span(), theirs.group())
+        )
+
+
+def test_on_the_real_lexicon_too() -> None:
+    lexicon = _vader_words(-1.5)
+    assert len(lexicon) > 1000 and _WordSet.fits(lexicon)
+    text = "What a HORRIBLE, disgusting-ish day... son-of-a-bitch! not hopeless; ſcrewed up"
+    assert spans(_WordSet(lexicon).finditer(text)) == spans(_words(lexicon).finditer(text))
+    assert isinstance(Triage()._lexicon, _WordSet)  # the default reader uses it
+
+
+def test_the_folds_are_every_character_beyond_ascii_that_matches_an_ascii_letter() -> None:
+    letter = re.compile(r"[a-z]", re.IGNORECASE)
+    beyond = [chr(c) for c in range(0x80, sys.maxunicode + 1) if letter.fullmatch(chr(c))]
+    assert {c: c.translate(_ASCII_FOLDS) for c in beyond} == {
+        c: next(x for x in "abcdefghijklmnopqrstuvwxyz" if re.fullmatch(x, c, re.I)) for c in beyond
+    }
+    # ... and no other character lowers to ASCII (which would let the set match more).
+    assert all(
+        not chr(c).lower().isascii() or chr(c) in beyond for c in range(0x80, sys.maxunicode + 1)
+    )
+
+
+def test_words_it_cannot_stand_for_are_refused() -> None:
+    assert not _WordSet.fits(["disappoint*"])
+    assert not _WordSet.fits(["no one"])
+    assert not _WordSet.fits(["#fail"])
+    assert _WordSet.fits(["don't", "son-of-a-bitch"])
