@@ -96,6 +96,8 @@ class MainScreen(Screen[None]):
         self.composer.open(account, opened.draft, opened.drafts_count)
         from tuicoach.ui.team import TeamLink
 
+        if self.team is not None:  # another account opened (the demo, from the welcome)
+            self.team.stop()
         self.team = TeamLink(self, account.store, self.tuicoach.clock)
         self.team.start(self.mentions.hear_team)
 

@@ -52,7 +52,7 @@ TEAM_POLL = 5.0
 #: What to say when a team key is pressed without a ``[team] name``.
 NO_NAME = (
     'Claims and assignments need your name: add [team] name = "Jen" to the config '
-    "(tuicoach config path shows where it is), and the same [store] url as your teammates."
+    "(tuicoach config prints where it is), and the same [store] url as your teammates."
 )
 
 _ADDRESS = re.compile(r"^(?:\s*@\w+)+")

@@ -83,6 +83,7 @@ class MentionsPane(ListPane):
         super().__init__(clock, active=active)
         self.border_subtitle = "/ owed only"
         self._undo: list[UndoStep] = []
+        self._team_unread = False  # the last read of the team failed (said once)
 
     def open(self, account: Account, snapshot: Snapshot) -> None:
         self.account = account
@@ -173,7 +174,16 @@ class MentionsPane(ListPane):
 
     @work(thread=True, exclusive=True, group="team", exit_on_error=False)
     def _read_team(self, account: Account) -> None:
-        self.post_message(self.TeamRead(view.read_team(account, self.clock())))
+        try:
+            team = view.read_team(account, self.clock())
+        except Exception as error:  # the store is away: said once, read again at the next poll
+            if not self._team_unread:
+                self._team_unread = True
+                self._said(f"Could not read what your teammates are doing ({error}); "
+                           "trying again every few seconds.", "warning", again=False)  # fmt: skip
+            return
+        self._team_unread = False
+        self.post_message(self.TeamRead(team))
 
     @on(TeamRead)
     def _team_read(self, message: TeamRead) -> None:
@@ -205,6 +215,12 @@ class MentionsPane(ListPane):
 
     @work(thread=True, group="claims", exit_on_error=False)
     def _claim(self, account: Account, row: Row, me: str, *, release: bool) -> None:
+        try:
+            self._claim_now(account, row, me, release=release)
+        except Exception as error:  # the store is away: nothing changed
+            self._said(f"Not claimed ({error}); nothing changed. i tries again.", "error")
+
+    def _claim_now(self, account: Account, row: Row, me: str, *, release: bool) -> None:
         from tuicoach.store import team
 
         if release and team.release(account.store, row.tweet.id, by=me):
@@ -250,14 +266,21 @@ class MentionsPane(ListPane):
     def _assign(self, account: Account, row: Row, to: str, me: str) -> None:
         from tuicoach.store import team
 
-        held = team.assign(account.store, row.tweet.id, to=to, by=me, now=self.clock())
+        try:
+            held = team.assign(account.store, row.tweet.id, to=to, by=me, now=self.clock())
+        except Exception as error:  # the store is away: nothing changed
+            self._said(f"Not assigned ({error}); nothing changed. a tries again.", "error")
+            return
         who = "you" if held.by == me else held.by
         self._said(f"Assigned {row.handle}'s mention to {who}.")
 
-    def _said(self, said: str, severity: SeverityLevel = "information") -> None:
-        """From a claims worker: say it, and read the team again."""
+    def _said(
+        self, said: str, severity: SeverityLevel = "information", *, again: bool = True
+    ) -> None:
+        """From a worker: say it, and read the team again."""
         self.app.call_from_thread(self.notify, said, severity=severity, markup=False)
-        self.hear_team()
+        if again:
+            self.hear_team()
 
     # -- marks, snoozes, undo -------------------------------------------------------------------
 
