@@ -9,7 +9,8 @@ opens one of them, or starts replying, or leaves: each run times from her
 ``presence`` write's commit to Sam's row saying so ("Jen is replying"), which
 goes LISTEN/NOTIFY -> the app's listener thread -> a worker reading the team ->
 the row drawn again. The slow poll is switched off, so only the push counts.
-Prints p50, p95 and max, and the CPU time of the whole process over the runs.
+Prints p50, p95 and max, and this process's CPU time (the app and the runs; the
+server is a process of its own).
 
 PostgreSQL is ``--url`` (or ``$TUICOACH_STORE_URL``), an empty database; without
 one, a throwaway server is started as the tests do (tests/pg_helpers.py).
@@ -140,7 +141,7 @@ def main() -> None:
         return
     print(f"a teammate's presence to Sam's Mentions row, {result['runs']} runs (LISTEN/NOTIFY):")
     print(f"  p50 {result['p50_ms']} ms   p95 {result['p95_ms']} ms   max {result['max_ms']} ms")
-    print(f"  CPU time of the whole process (server start, app, runs): {result['process_cpu_s']} s")
+    print(f"  CPU time of this process (the app and the runs): {result['process_cpu_s']} s")
 
 
 if __name__ == "__main__":
