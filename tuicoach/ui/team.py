@@ -27,19 +27,18 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 
 from tuicoach.ui.keys import CANCEL
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
     from textual.timer import Timer
+    from textual.widgets import Input, OptionList
 
     from tuicoach.domain.models import Draft
     from tuicoach.store import Store
@@ -184,6 +183,11 @@ class AssignScreen(ModalScreen[str | None]):
         self.me = me
 
     def compose(self) -> ComposeResult:
+        # Imported here: the main screen opens a TeamLink before the first frame, and
+        # nobody needs these widgets until the dialog opens.
+        from textual.widgets import Input, OptionList
+        from textual.widgets.option_list import Option
+
         with Vertical():
             yield Static(f"Assign {self.handle}'s mention to", id="assign-title", markup=False)
             if self.teammates:
@@ -201,18 +205,13 @@ class AssignScreen(ModalScreen[str | None]):
             )
 
     def on_mount(self) -> None:
-        lists = self.query(OptionList)
-        if lists:
-            lists.first().focus()
-        else:
-            self.query_one(Input).focus()
+        lists = self.query("#assign-teammates")
+        (lists.first() if lists else self.query_one("#assign-name")).focus()
 
-    @on(OptionList.OptionSelected)
-    def _picked(self, event: OptionList.OptionSelected) -> None:
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
 
-    @on(Input.Submitted)
-    def _typed(self, event: Input.Submitted) -> None:
+    def on_input_submitted(self, event: Input.Submitted) -> None:
         name = " ".join(event.value.split())
         if not name:
             self.notify("Type a teammate's name, or escape to cancel.", severity="warning")
