@@ -39,6 +39,11 @@ TWEET_BINDINGS = (  # the Timeline and Mentions panes: what to do with the highl
     Binding("Y", "copy_link", "Copy link", id="copy-link", show=False),
 )
 
+TEAM_BINDINGS = (  # the Mentions pane, for a team ([team] name): who has the highlighted mention
+    Binding("i", "claim", "Claim (again: let go)", id="claim", show=False),
+    Binding("a", "assign", "Assign to a teammate", id="assign", show=False),
+)
+
 SCREEN_BINDINGS = (
     Binding("tab", "next_pane", "Next pane", id="next-pane", show=False),
     Binding("shift+tab", "previous_pane", "Previous pane", id="previous-pane", show=False),
@@ -49,6 +54,7 @@ SCREEN_BINDINGS = (
     Binding("c", "show_pane('compose')", "Compose", id="compose"),
     Binding("n", "new_tweet", "New tweet", id="new-tweet", show=False),
     Binding("slash", "toggle_owed", "Owed only", id="filter-owed"),
+    Binding("f", "cycle_filter", "Filter: owed, mine, unassigned", id="filter-team", show=False),
     Binding("d", "drafts", "Drafts", id="drafts"),
     Binding("A", "reports", "Reports", id="reports"),
     Binding("F", "feedback", "Feedback", id="feedback", show=False),
@@ -148,6 +154,7 @@ class KeyHelp:
 GROUPS: tuple[tuple[str, tuple[Binding, ...]], ...] = (
     ("Anywhere", SCREEN_BINDINGS),
     ("Timeline and Mentions", LIST_BINDINGS + TWEET_BINDINGS),
+    ("Mentions, in a team", TEAM_BINDINGS),
     ("Listening", LISTENING_BINDINGS),
     ("Compose", COMPOSE_BINDINGS),
     ("Reports", REPORTS_BINDINGS),

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from tuicoach.coach import CoachSettings
     from tuicoach.ui.app import TuicoachApp
     from tuicoach.ui.panes.listening import ListeningPane
+    from tuicoach.ui.team import TeamLink
     from tuicoach.ui.view import Account, Opened
 
 MEDIUM_AT = 120
@@ -62,6 +63,7 @@ class MainScreen(Screen[None]):
     AUTO_FOCUS = "#mentions"  # the morning starts with who is waiting for an answer
     active: reactive[str] = reactive("mentions")
     list_pane: reactive[str] = reactive("mentions")  # the list last used: Timeline or Mentions
+    team: TeamLink | None = None  # presence, and the team heard (ui/team.py)
 
     def compose(self) -> ComposeResult:
         # Start with the breakpoint class Textual would set on the first resize,
@@ -94,6 +96,16 @@ class MainScreen(Screen[None]):
         self.query_one(PaneTabs).owed = opened.snapshot.owed_people
         self.coach.owed_changed(opened.snapshot)
         self.composer.open(account, opened.draft, opened.drafts_count)
+        from tuicoach.ui.team import TeamLink
+
+        if self.team is not None:  # another account opened (the demo, from the welcome)
+            self.team.stop()
+        self.team = TeamLink(self, account.store, self.tuicoach.clock)
+        self.team.start(self.mentions.hear_team)
+
+    def on_unmount(self) -> None:
+        if self.team is not None:  # before the app closes the store
+            self.team.stop()
 
     def _mount_listening(self, account: Account) -> None:
         """Listening, a tab beside Mentions (its own pane where there is room): only where
@@ -238,6 +250,8 @@ class MainScreen(Screen[None]):
     @on(messages.DraftChanged)
     def _draft_changed(self, message: messages.DraftChanged) -> None:
         self.coach.score(message.draft)
+        if self.team is not None:
+            self.team.draft_changed(message.draft)
 
     @on(messages.SendRequested)
     def _send_requested(self, message: messages.SendRequested) -> None:
@@ -331,6 +345,10 @@ class MainScreen(Screen[None]):
 
     def action_toggle_owed(self) -> None:
         self.mentions.toggle_owed()
+        self.action_show_pane("mentions")
+
+    def action_cycle_filter(self) -> None:
+        self.mentions.cycle_filter()
         self.action_show_pane("mentions")
 
     async def action_new_tweet(self) -> None:

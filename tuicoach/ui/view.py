@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from tuicoach.domain.owed import Mark
     from tuicoach.domain.triage import Reason
     from tuicoach.store import DraftRecord, OutboxStatus, Store
+    from tuicoach.store.presence import TeamView
 
 MENTIONS_SHOWN = 500  # the newest mentions listed (the owed ones are always listed)
 TIMELINE_PAGE = 200
@@ -64,6 +65,7 @@ class Row:
     own: bool = False
     liked: bool = False  # the account has liked it
     why: str | None = None  # the band's cues, as a line: "why: waiting 'on hold for an hour'"
+    team: str | None = None  # what teammates do with it: "Jen is replying · Jen has it"
 
     @property
     def handle(self) -> str:
@@ -103,6 +105,8 @@ class Snapshot:
     owed_since: tuple[datetime, ...]
     waiting: tuple[timedelta, ...]  # how long each owed reply has waited, for the strip
     spam: tuple[Row, ...] = ()  # the probably-spam band: listed last, never counted as owed
+    team: TeamView | None = None  # presence, claims, drafts and marks of the team (store.presence)
+    me: str = ""  # the [team] name of the person at this machine ("": none set)
 
     @property
     def owed_people(self) -> int:
@@ -297,13 +301,58 @@ def read_snapshot(account: Account, now: datetime) -> Snapshot:
         for row in _rows(account, mentions, bands=bands, notes=notes)
     ]
     by_id = {row.tweet.id: row for row in mention_rows}
-    return Snapshot(
+    snapshot = Snapshot(
         tuple(mention_rows),
         tuple(by_id[reply.tweet.id] for reply in owed),
         tuple(reply.tweet.created_at for reply in owed),
         tuple(reply.waiting for reply in owed),
         tuple(by_id[reply.tweet.id] for reply in spam),
     )
+    return with_team(snapshot, read_team(account, now), me=store.author or "")
+
+
+# -- the team: who has a mention open, who has it, whose draft, whose mark ----------------------
+
+
+def read_team(account: Account, now: datetime) -> TeamView:
+    """The team as the Mentions pane shows it (``store/presence.py``), read in a worker."""
+    from tuicoach.store import presence
+
+    return presence.team_view(account.store, now=now)
+
+
+def with_team(snapshot: Snapshot, team: TeamView, *, me: str) -> Snapshot:
+    """``snapshot`` with each row saying what the team does with it ("Jen is replying")."""
+    rows: dict[str, Row] = {}
+    for row in snapshot.mentions:
+        words = team.words(row.tweet.id, me)
+        rows[row.tweet.id] = row if row.team == words else replace(row, team=words)
+
+    def again(these: tuple[Row, ...]) -> tuple[Row, ...]:
+        return tuple(rows.get(row.tweet.id, row) for row in these)
+
+    return replace(
+        snapshot,
+        mentions=again(snapshot.mentions),
+        owed=again(snapshot.owed),
+        spam=again(snapshot.spam),
+        team=team,
+        me=me,
+    )
+
+
+def team_differs(before: Snapshot, after: Snapshot) -> bool:
+    """Whether ``after`` shows the team otherwise than ``before`` (words on a row, or who
+    holds what, which the mine and unassigned filters read): else nothing to draw again."""
+    if (before.team is None) != (after.team is None):
+        return True
+    if (
+        before.team is not None
+        and after.team is not None
+        and before.team.claims != after.team.claims
+    ):
+        return True
+    return any(a.team != b.team for a, b in zip(before.mentions, after.mentions, strict=False))
 
 
 def account_stats(

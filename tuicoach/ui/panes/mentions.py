@@ -1,9 +1,16 @@
-"""The Mentions pane: everyone who spoke to the account, the owed filter, marks and undo.
+"""The Mentions pane: everyone who spoke to the account, its filters, marks, claims and undo.
 
-It owns the snapshot it shows, the owed-only switch and the undo stack; its
-workers write marks and read snapshots and answer with messages to this pane.
-A :class:`~tuicoach.ui.messages.SnapshotRead` then bubbles on to the App,
-which tells the Coach pane (its strip) and the tab bar.
+It owns the snapshot it shows, the filter (all, owed only, mine, unassigned)
+and the undo stack; its workers write marks and claims and read snapshots and
+answer with messages to this pane. A :class:`~tuicoach.ui.messages.SnapshotRead`
+then bubbles on to the App, which tells the Coach pane (its strip) and the tab bar.
+
+The team (``[team] name`` set, a store the team shares): each row says what
+teammates do with it ("Jen is replying · Jen has it"); :meth:`hear_team` (from
+any thread: the main screen's :class:`~tuicoach.ui.team.TeamLink` calls it on
+each notify and every few seconds) has the team read again in a worker, and the
+rows drawn again when their words change. ``i`` claims the highlighted mention
+(or lets go of one's own claim), ``a`` assigns it to a teammate.
 """
 
 from __future__ import annotations
@@ -11,13 +18,36 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
+from textual.binding import BindingType
+from textual.message import Message
 
 from tuicoach.ui import messages, view
+from tuicoach.ui.keys import TEAM_BINDINGS, TWEET_BINDINGS
 from tuicoach.ui.panes.lists import ListPane
 from tuicoach.ui.view import Account, Row, Snapshot
+
+if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
+    from tuicoach.store.presence import TeamView
+
+#: The filters, in the order ``f`` steps through them (``/`` toggles "owed" and "all").
+FILTERS = ("all", "owed", "mine", "unassigned")
+SUBTITLES = {
+    "all": "/ owed only",
+    "owed": "owed only · / shows all",
+    "mine": "mine: owed, claimed by or assigned to you · f unassigned · / all",
+    "unassigned": "unassigned: owed, nobody has them · f all",
+}
+EMPTY = {
+    "all": "No mentions yet.",
+    "owed": "No replies owed. Nice work.",
+    "mine": "None of the owed replies is yours: i claims the highlighted one.",
+    "unassigned": "Every owed reply has someone on it.",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,14 +62,28 @@ class MentionsPane(ListPane):
     pane = "mentions"
     pane_title = "Mentions"
     loading_text: ClassVar[str] = "Loading mentions…"
+    BINDINGS: ClassVar[list[BindingType]] = [*TWEET_BINDINGS, *TEAM_BINDINGS]
 
     snapshot: Snapshot | None = None
-    owed_only = False
+    filter = "all"  # one of FILTERS
+
+    class TeamChanged(Message):
+        """A teammate did something (heard, or the slow poll): read the team again."""
+
+    class TeamRead(Message):
+        def __init__(self, team: TeamView) -> None:
+            super().__init__()
+            self.team = team
+
+    @property
+    def owed_only(self) -> bool:
+        return self.filter == "owed"
 
     def __init__(self, clock: Callable[[], datetime], *, active: bool = False) -> None:
         super().__init__(clock, active=active)
         self.border_subtitle = "/ owed only"
         self._undo: list[UndoStep] = []
+        self._team_unread = False  # the last read of the team failed (said once)
 
     def open(self, account: Account, snapshot: Snapshot) -> None:
         self.account = account
@@ -49,15 +93,22 @@ class MentionsPane(ListPane):
         self.snapshot = snapshot
         spam = f" · {len(snapshot.spam)} probably spam" if snapshot.spam else ""
         self.set_title(f"{self.pane_title} · {snapshot.owed_people} owed{spam}")
-        self.set_class(self.owed_only, "-owed-only")
+        self.set_class(self.filter != "all", "-owed-only")
         tweets = self.tweets
-        if self.owed_only:
-            self.border_subtitle = "owed only · / shows all"
-            tweets.empty_text = "No replies owed. Nice work."
+        self.border_subtitle = SUBTITLES[self.filter]
+        tweets.empty_text = EMPTY[self.filter]
+        if self.filter == "owed":
             tweets.set_rows((*snapshot.owed, *snapshot.spam), else_top=else_top)
+        elif self.filter in ("mine", "unassigned"):
+            held = snapshot.team.claims if snapshot.team is not None else {}
+            if self.filter == "mine":
+                rows = [
+                    r for r in snapshot.owed if (c := held.get(r.tweet.id)) and c.by == snapshot.me
+                ]
+            else:
+                rows = [r for r in snapshot.owed if r.tweet.id not in held]
+            tweets.set_rows(rows, else_top=else_top)
         else:
-            self.border_subtitle = "/ owed only"
-            tweets.empty_text = "No mentions yet."
             # The probably-spam band last, in its own group, whatever its age.
             spam_ids = {row.tweet.id for row in snapshot.spam}
             rows = [row for row in snapshot.mentions if row.tweet.id not in spam_ids]
@@ -65,10 +116,23 @@ class MentionsPane(ListPane):
 
     def toggle_owed(self) -> None:
         """Owed only, or all again; the cursor stays on its tweet if it is still listed."""
-        self.owed_only = not self.owed_only
+        self.set_filter("all" if self.filter == "owed" else "owed")
+
+    def cycle_filter(self) -> None:
+        """All, owed only, mine, unassigned, and round again (needs a ``[team] name``)."""
+        if not self.me:
+            from tuicoach.ui.team import NO_NAME
+
+            self.notify(NO_NAME, title="Not in a team yet", severity="warning", markup=False)
+            return
+        self.set_filter(FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)])
+
+    def set_filter(self, name: str) -> None:
+        """Show ``name``'s rows; the cursor stays on its tweet if it is still listed."""
+        self.filter = name
         if self.snapshot is not None:
             # Not listed any more: the top, the most needed.
-            self.show(self.snapshot, else_top=self.owed_only)
+            self.show(self.snapshot, else_top=name != "all")
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -89,6 +153,134 @@ class MentionsPane(ListPane):
         arrived = len(message.snapshot.owed) - before
         if message.announce and arrived > 0:
             self.notify(f"{arrived} new mention{'s' if arrived > 1 else ''} waiting for a reply.")
+
+    # -- the team: what teammates do, claims, assignments -------------------------------------
+
+    @property
+    def me(self) -> str:
+        """The ``[team] name`` of the person at this machine ("" without one)."""
+        if self.account is None:
+            return ""
+        return " ".join((self.account.store.author or "").split())
+
+    def hear_team(self) -> None:
+        """Read the team again (safe from any thread: it only posts a message)."""
+        self.post_message(self.TeamChanged())
+
+    @on(TeamChanged)
+    def _team_changed(self) -> None:
+        if self.account is not None:
+            self._read_team(self.account)
+
+    @work(thread=True, exclusive=True, group="team", exit_on_error=False)
+    def _read_team(self, account: Account) -> None:
+        try:
+            team = view.read_team(account, self.clock())
+        except Exception as error:  # the store is away: said once, read again at the next poll
+            if not self._team_unread:
+                self._team_unread = True
+                self._said(f"Could not read what your teammates are doing ({error}); "
+                           "trying again every few seconds.", "warning", again=False)  # fmt: skip
+            return
+        self._team_unread = False
+        self.post_message(self.TeamRead(team))
+
+    @on(TeamRead)
+    def _team_read(self, message: TeamRead) -> None:
+        before = self.snapshot
+        if before is None:
+            return
+        after = view.with_team(before, message.team, me=self.me)
+        if view.team_differs(before, after):
+            self.show(after)
+        else:
+            self.snapshot = after
+
+    def _holder(self, row: Row) -> str | None:
+        team = self.snapshot.team if self.snapshot is not None else None
+        held = team.claims.get(row.tweet.id) if team is not None else None
+        return held.by if held is not None else None
+
+    def action_claim(self) -> None:
+        """Claim the highlighted mention; if it is already yours, let go of it."""
+        row = self.need_target(mention=True)
+        if row is None or self.account is None:
+            return
+        if not (me := self.me):
+            from tuicoach.ui.team import NO_NAME
+
+            self.notify(NO_NAME, title="Not in a team yet", severity="warning", markup=False)
+            return
+        self._claim(self.account, row, me, release=self._holder(row) == me)
+
+    @work(thread=True, group="claims", exit_on_error=False)
+    def _claim(self, account: Account, row: Row, me: str, *, release: bool) -> None:
+        try:
+            self._claim_now(account, row, me, release=release)
+        except Exception as error:  # the store is away: nothing changed
+            self._said(f"Not claimed ({error}); nothing changed. i tries again.", "error")
+
+    def _claim_now(self, account: Account, row: Row, me: str, *, release: bool) -> None:
+        from tuicoach.store import team
+
+        if release and team.release(account.store, row.tweet.id, by=me):
+            self._said(f"You let go of {row.handle}'s mention: nobody has it now.")
+            return
+        result = team.claim(account.store, row.tweet.id, by=me, now=self.clock())
+        holder = result.holder
+        if result.won:
+            self._said(f'{row.handle}\'s mention is yours; your teammates see "{me} has it".')
+        elif holder.assigned_by is not None and holder.assigned_by != holder.by:
+            self._said(
+                f"{holder.by} has it (assigned by {holder.assigned_by}): "
+                f"{row.handle}'s mention stays theirs. a assigns it to someone else.",
+                "warning",
+            )
+        else:
+            self._said(
+                f"{holder.by} has it: {row.handle}'s mention stays theirs. "
+                "a assigns it to someone else, if you agree between you.",
+                "warning",
+            )
+
+    def action_assign(self) -> None:
+        """Give the highlighted mention to a teammate (or to yourself)."""
+        from tuicoach.ui.team import NO_NAME, AssignScreen
+
+        row = self.need_target(mention=True)
+        if row is None or self.account is None:
+            return
+        if not (me := self.me):
+            self.notify(NO_NAME, title="Not in a team yet", severity="warning", markup=False)
+            return
+        account = self.account
+        team = self.snapshot.team if self.snapshot is not None else None
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self._assign(account, row, name, me)
+
+        self.app.push_screen(AssignScreen(row.handle, team.names if team else (), me), chosen)
+
+    @work(thread=True, group="claims", exit_on_error=False)
+    def _assign(self, account: Account, row: Row, to: str, me: str) -> None:
+        from tuicoach.store import team
+
+        try:
+            held = team.assign(account.store, row.tweet.id, to=to, by=me, now=self.clock())
+        except Exception as error:  # the store is away: nothing changed
+            self._said(f"Not assigned ({error}); nothing changed. a tries again.", "error")
+            return
+        who = "you" if held.by == me else held.by
+        self._said(f"Assigned {row.handle}'s mention to {who}.")
+
+    def _said(
+        self, said: str, severity: SeverityLevel = "information", *, again: bool = True
+    ) -> None:
+        """From a worker: say it, and read the team again."""
+        self.app.call_from_thread(self.notify, said, severity=severity, markup=False)
+        if again:
+            self.hear_team()
 
     # -- marks, snoozes, undo -------------------------------------------------------------------
 

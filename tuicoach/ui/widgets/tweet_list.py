@@ -64,6 +64,7 @@ class TweetList(ScrollView, can_focus=True):
         "tweet-list--owed-spam",
         "tweet-list--why",
         "tweet-list--note",
+        "tweet-list--team",
         "tweet-list--liked",
         "tweet-list--empty",
     }
@@ -84,6 +85,7 @@ class TweetList(ScrollView, can_focus=True):
         & > .tweet-list--owed-spam { color: $text-muted; text-style: italic; }
         & > .tweet-list--why { color: $text-muted; text-style: italic; }
         & > .tweet-list--note { color: $text-muted; text-style: italic; }
+        & > .tweet-list--team { color: $accent; text-style: bold; }
         & > .tweet-list--liked { color: $accent; text-style: bold; }
         & > .tweet-list--empty { color: $text-muted; text-style: italic; }
     }
@@ -248,7 +250,7 @@ class TweetList(ScrollView, can_focus=True):
         row = self.current
         if row is None:
             return 0
-        return max(0, len(self._wrapped(row)) - PREVIEW_LINES)
+        return max(0, _team_lines(row) + len(self._wrapped(row)) - PREVIEW_LINES)
 
     def top_of(self, index: int) -> int:
         top = index * ROW_HEIGHT
@@ -452,15 +454,24 @@ class TweetList(ScrollView, can_focus=True):
         strips = [header_strip]
 
         wrapped = self._wrapped(row)
+        # What teammates do with it ("Jen is replying"): a line of its own, above the text.
+        room = PREVIEW_LINES - _team_lines(row)
+        if row.team:
+            team = Content(row.team).truncate(self._text_width(), ellipsis=True).plain
+            strips.append(
+                Strip([bar, Segment(team, base + style("tweet-list--team"))]).adjust_cell_length(
+                    width, base
+                )
+            )
         if is_cursor:
-            lines = wrapped + [""] * max(0, PREVIEW_LINES - len(wrapped))
+            lines = wrapped + [""] * max(0, room - len(wrapped))
         else:
             # Closed, the text comes first; the why-line shows where the text leaves room.
             text_lines = wrapped[: self._text_count(row)]
-            if len(text_lines) < PREVIEW_LINES:
-                lines = _preview(row.tweet.text, wrapped, self._text_width())
+            if len(text_lines) < room:
+                lines = _preview(row.tweet.text, wrapped, self._text_width(), room)
             else:
-                lines = _preview(row.tweet.text, text_lines, self._text_width())
+                lines = _preview(row.tweet.text, text_lines, self._text_width(), room)
         body_style = base + text
         why_style = base + style("tweet-list--why")
         text_count = self._text_count(row)
@@ -472,11 +483,16 @@ class TweetList(ScrollView, can_focus=True):
         return strips
 
 
-def _preview(text: str, wrapped: list[str], width: int) -> list[str]:
-    """Exactly PREVIEW_LINES lines of a closed row, the last one ending in "…" when cut."""
-    if len(wrapped) <= PREVIEW_LINES:
-        return wrapped + [""] * (PREVIEW_LINES - len(wrapped))
-    lines = wrapped[:PREVIEW_LINES]
+def _team_lines(row: Row) -> int:
+    """How many lines the team's words take on a row (one, or none)."""
+    return 1 if row.team else 0
+
+
+def _preview(text: str, wrapped: list[str], width: int, count: int = PREVIEW_LINES) -> list[str]:
+    """Exactly ``count`` lines of a closed row, the last one ending in "…" when cut."""
+    if len(wrapped) <= count:
+        return wrapped + [""] * (count - len(wrapped))
+    lines = wrapped[:count]
     last = Content(lines[-1]).truncate(width - 1).plain.rstrip()
     lines[-1] = last + "…"
     return lines
