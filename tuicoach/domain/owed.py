@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import dataclasses
 import gc
 import math
 import re
@@ -73,6 +74,7 @@ __all__ = [
     "owed_stats",
     "owed_words",
     "triage",
+    "tweets_for_window",
 ]
 
 # --- Bands -------------------------------------------------------------------
@@ -252,7 +254,16 @@ def derive_conversation_ids(tweets: Mapping[str, Tweet]) -> dict[str, str]:
     named after its smallest id.
     """
     resolved: dict[str, str] = {}
-    for start, tweet in tweets.items():
+    _resolve_conversations(tweets, tweets.items(), resolved)
+    return resolved
+
+
+def _resolve_conversations(
+    tweets: Mapping[str, Tweet], starts: Iterable[tuple[str, Tweet]], resolved: dict[str, str]
+) -> None:
+    """:func:`derive_conversation_ids` for the tweets in ``starts`` only (and the chains above
+    them), into ``resolved``: the same names whichever tweets are asked about first."""
+    for start, tweet in starts:
         if start in resolved:
             continue
         if tweet.conversation_id:  # the common case: X said
@@ -283,7 +294,94 @@ def derive_conversation_ids(tweets: Mapping[str, Tweet]) -> dict[str, str]:
             current = node.replied_to_id
         for tweet_id in path:
             resolved[tweet_id] = root
-    return resolved
+
+
+def tweets_for_window(
+    tweets: Iterable[Tweet] | Mapping[str, Tweet], *, account_id: str, since: datetime
+) -> list[Tweet]:
+    """The tweets an :class:`OwedTracker` needs to know, for a report from ``since`` on,
+    everything it would know over all of ``tweets``.
+
+    Over these, the tracker has every tweet addressed to the user that arrived from
+    ``since`` on, and every older one not answered by ``since``, each with the same first
+    reply as over all of them (and the same band: a band depends only on the tweet and its
+    author). The only older tweets it lacks are ones answered by ``since``, which no figure
+    from ``since`` on counts (:func:`tuicoach.domain.report.build_report`). What is kept:
+
+    - every tweet from ``since`` on, the user's and everyone else's;
+    - the older tweets of others that no reply of the user's (one with words: a post of
+      only @mentions and links answers nobody) from before ``since`` answered directly;
+    - the user's older tweets in those tweets' conversations (they may have answered the
+      person later in the conversation: kept, the tracker decides), the ones a kept tweet
+      replies to or quotes (that makes it addressed), and the ones replying to a kept
+      tweet (a reply dated before the tweet still answers it).
+
+    An older tweet of the user's can only answer at its own time, before ``since``: so
+    keeping one changes no first reply of a kept tweet from before ``since`` (that tweet
+    would have been answered by ``since``), and is right for a kept later one. Tweets
+    that do not name their conversation get the name :func:`derive_conversation_ids`
+    gives them over all of ``tweets``, since their ancestors may not be kept.
+    """
+    by_id = tweets if isinstance(tweets, Mapping) else {t.id: t for t in tweets}
+    kept: list[Tweet] = []
+    old_own: list[Tweet] = []
+    old_others: dict[str, Tweet] = {}
+    replies_before: list[Tweet] = []
+    for tweet in by_id.values():
+        if tweet.created_at >= since:
+            kept.append(tweet)
+        elif tweet.author_id == account_id:
+            old_own.append(tweet)
+            if tweet.replied_to_id is not None:
+                replies_before.append(tweet)
+        else:
+            old_others[tweet.id] = tweet
+    for reply in replies_before:
+        parent = reply.replied_to_id
+        if parent in old_others and not says_nothing(reply.text):
+            del old_others[parent]  # answered before the window: nobody waits on it
+    resolved: dict[str, str] = {}
+
+    def conversation(tweet: Tweet) -> str:
+        if tweet.conversation_id:
+            return tweet.conversation_id
+        if tweet.replied_to_id is None:
+            return tweet.id  # a root names its conversation
+        if tweet.id not in resolved:
+            _resolve_conversations(by_id, ((tweet.id, tweet),), resolved)
+        return resolved[tweet.id]
+
+    waiting = old_others.values()
+    open_conversations = {conversation(t) for t in waiting}
+    kept.extend(waiting)
+    ids = {t.id for t in kept}
+    referenced: set[str] = set()
+    for tweet in kept:
+        if tweet.author_id != account_id:
+            if tweet.replied_to_id is not None:
+                referenced.add(tweet.replied_to_id)
+            if tweet.quoted_id is not None:
+                referenced.add(tweet.quoted_id)
+    for tweet in old_own:
+        if (
+            tweet.id in referenced
+            or (tweet.replied_to_id is not None and tweet.replied_to_id in ids)
+            or conversation(tweet) in open_conversations
+        ):
+            kept.append(tweet)
+            ids.add(tweet.id)
+    # A tweet that does not name its conversation takes its parent's: where the parent is
+    # not kept (but known), it is told the name the whole chain gives it.
+    for at, tweet in enumerate(kept):
+        parent = tweet.replied_to_id
+        if (
+            not tweet.conversation_id
+            and parent is not None
+            and parent not in ids
+            and parent in by_id
+        ):
+            kept[at] = dataclasses.replace(tweet, conversation_id=conversation(tweet))
+    return kept
 
 
 # --- The tracker ----------------------------------------------------------------

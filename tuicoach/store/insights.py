@@ -16,6 +16,7 @@ from tuicoach.domain.feedback import TagFigure, tag_figures
 from tuicoach.domain.models import Tweet, User
 from tuicoach.domain.report import AccountReport, BusinessHours, build_report
 from tuicoach.store import feedback
+from tuicoach.store.engine import Db
 from tuicoach.store.store import META_ACCOUNT_ID, TWEET_COLUMNS, Store, dt, tweet_from_row
 
 
@@ -32,17 +33,13 @@ def report(
     """The account's :class:`AccountReport` over the period, from one snapshot of the store."""
     account_id, username = store.account_or(None, None)
     with store.reading(snapshot=True) as db:
-        tracker = store.owed_tracker(db, account_id, username)
+        # The tracker the app keeps, when it has one; else one over the period's tweets and
+        # those still waiting at its start (the same figures: tweets_for_window). No figure
+        # looks at an answer after ``now``, so a period starting later starts at ``now``.
+        tracker = store.owed_tracker(db, account_id, username, since=min(since, now))
         marks = store.marks_in(db)
         muted = store.muted_in(db)
-        own = [
-            tweet_from_row(r)
-            for r in db.execute(
-                f"SELECT {', '.join('t.' + c for c in TWEET_COLUMNS.split(', '))} "
-                "FROM tweet_streams AS s JOIN tweets AS t ON t.id = s.tweet_id "
-                "WHERE s.stream = 'own'"
-            )
-        ]
+        own = own_tweets(db)
     return build_report(
         tracker,
         own,
@@ -55,6 +52,18 @@ def report(
         is_promotional=is_promotional,
         promo_line=promo_line,
     )
+
+
+def own_tweets(db: Db) -> list[Tweet]:
+    """The account's own tweets (the ``own`` stream): the report's posts and promo figures."""
+    return [
+        tweet_from_row(r)
+        for r in db.execute(
+            f"SELECT {', '.join('t.' + c for c in TWEET_COLUMNS.split(', '))} "
+            "FROM tweet_streams AS s JOIN tweets AS t ON t.id = s.tweet_id "
+            "WHERE s.stream = 'own'"
+        )
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,7 @@ from tuicoach.domain.owed import (
     OwedReply,
     OwedStats,
     OwedTracker,
+    tweets_for_window,
 )
 from tuicoach.domain.triage import Triage
 from tuicoach.store import engine, schema
@@ -1022,8 +1023,19 @@ class Store:
             self._triage = triage
             self._owed_cache = None
 
-    def owed_tracker(self, db: Db, account_id: str, account_username: str | None) -> OwedTracker:
-        """The tracker over every stored tweet, rebuilt only when another process wrote."""
+    def owed_tracker(
+        self,
+        db: Db,
+        account_id: str,
+        account_username: str | None,
+        *,
+        since: datetime | None = None,
+    ) -> OwedTracker:
+        """The tracker over every stored tweet, rebuilt only when another process wrote.
+
+        With ``since`` (a report from then on) and no tracker kept, a one-shot tracker over
+        only what that report needs (:func:`tuicoach.domain.owed.tweets_for_window`), not kept.
+        """
         key = (account_id, account_username)
         data_version: int = db.execute(
             "SELECT version FROM data_version"
@@ -1033,6 +1045,8 @@ class Store:
         cache = self._owed_cache
         if cache is None or cache.key != key or cache.data_version != data_version:
             tweets = [tweet_from_row(r) for r in db.execute(f"SELECT {TWEET_COLUMNS} FROM tweets")]
+            if since is not None:
+                tweets = tweets_for_window(tweets, account_id=account_id, since=since)
             usernames = dict(db.execute("SELECT id, username FROM users").fetchall())
             authors = {
                 u.id: u for u in map(_user, db.execute(f"SELECT {_USER_COLUMNS} FROM users"))
@@ -1045,6 +1059,8 @@ class Store:
                 authors=authors,
                 triage=self._triage,
             )
+            if since is not None:
+                return tracker
             cache = self._owed_cache = _TrackerCache(key, data_version, tracker)
         return cache.tracker
 
