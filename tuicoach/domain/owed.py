@@ -403,6 +403,7 @@ class _Addressed(NamedTuple):
 
 
 _PRIORITY = itemgetter(0)
+_TWEET_AND_ANSWER = itemgetter(1, 4)  # an _Addressed's tweet and answered_at
 
 
 def _follower_magnitude(count: int | None) -> int:
@@ -605,7 +606,11 @@ class OwedTracker:
         tweet = entry.tweet
         verdict = self._verdict(tweet)
         priority = (verdict.band.rank, verdict.tier, tweet.created_at, len(tweet.id), tweet.id)
-        entry = entry._replace(priority=priority, verdict=verdict)
+        # entry._replace(priority=..., verdict=...), without its keyword machinery: a report
+        # classifies tens of thousands.
+        entry = tuple.__new__(
+            _Addressed, (priority, tweet, verdict, entry.conversation_id, entry.answered_at)
+        )
         self._entries[tweet.id] = entry
         return entry
 
@@ -899,8 +904,14 @@ class OwedTracker:
         """Every tweet addressed to the user and when they first answered it (``None``: not
         yet), in no particular order and unclassified: ask :meth:`is_spam` or :meth:`band`
         for the few whose band a figure needs."""
+        return list(self.iter_addressed())
+
+    def iter_addressed(self) -> Iterator[tuple[Tweet, datetime | None]]:
+        """:meth:`addressed_lazily` without the copy: the same pairs, straight off the
+        tracker. Classify (:meth:`band`, :meth:`is_spam`) as you go if you like, but add no
+        tweets before the iterator is spent."""
         self._refresh()
-        return [(a.tweet, a.answered_at) for a in self._entries.values()]
+        return map(_TWEET_AND_ANSWER, self._entries.values())
 
     def stats(
         self,
