@@ -6,7 +6,8 @@ the window and answered inside it; an own reply dated before the tweet it answer
 reply before the window to a tweet in it); answers by the conversation rule (a later
 own tweet to the same person in the same conversation), by ``@name`` only, by a post of
 only @mentions (which answers nobody); tweets that do not name their conversation, whose
-parents lie before the window; replies to and quotes of old own tweets without
+parents lie before the window; mentions of the account under an old name (only the
+mention's id says it is the account's); replies to and quotes of old own tweets without
 ``in_reply_to_user_id``; marks (no reply, spam, snoozes, moved back from spam) and mutes.
 """
 
@@ -59,9 +60,11 @@ def world(seed: int, size: int = 400) -> tuple[list[Tweet], dict[str, Mark], fro
         tid = new_id()
         if kind < 0.55 or not (inbound or own):  # someone @mentions the account
             parent = rng.choice(inbound) if inbound and rng.random() < 0.3 else None
+            # Some name the account as it was called before: only the entity's id says it.
+            name = "oldbrand" if rng.random() < 0.2 else NAME
             tweet = Tweet(
                 id=tid,
-                text=f"@{NAME} {rng.choice(TEXTS)}",
+                text=f"@{name} {rng.choice(TEXTS)}",
                 created_at=when(),
                 author_id=str(rng.randrange(100, 130)),
                 conversation_id=None
@@ -69,7 +72,7 @@ def world(seed: int, size: int = 400) -> tuple[list[Tweet], dict[str, Mark], fro
                 else (parent.conversation_id if parent else tid),
                 replied_to_id=parent.id if parent else None,
                 in_reply_to_user_id=parent.author_id if parent else None,
-                mentions=(Mention(NAME, 0, len(NAME) + 1, ME),),
+                mentions=(Mention(name, 0, len(name) + 1, ME),),
             )
             inbound.append(tweet)
         elif kind < 0.65 and own:  # a reply to, or a quote of, an own tweet: no @mention
@@ -152,14 +155,13 @@ def report_over(
     marks: dict[str, Mark],
     muted: frozenset[str],
     names: dict[str, str],
-    account: tuple[str, str] = (ME, NAME),
+    own: list[Tweet],
 ) -> AccountReport:
-    tracker = OwedTracker(
-        tweets, account_id=account[0], account_username=account[1], usernames=names
-    )
+    """The report over a tracker of ``tweets``; the own tweets come apart, as from a store."""
+    tracker = OwedTracker(tweets, account_id=ME, account_username=NAME, usernames=names)
     return build_report(
         tracker,
-        [t for t in tweets if t.author_id == account[0]],
+        own,
         since=since,
         until=until,
         now=NOW,
@@ -178,6 +180,7 @@ WINDOWS = [  # (days before NOW it starts, days before NOW it ends)
     (59, 58),
     (90, 0),
     (3, -2),  # ends after now: the report stops at now
+    (-1, -3),  # starts after now: nothing in it, but the last post is older than it
 ]
 
 
@@ -189,13 +192,17 @@ def _periods() -> list[tuple[datetime, datetime]]:
 def test_the_windowed_report_is_the_full_one(seed: int) -> None:
     tweets, marks, muted = world(seed)
     names = usernames(tweets)
+    own = [t for t in tweets if t.author_id == ME]
     # The window's edge cases must be in these worlds for the test to mean anything.
     period_edges = 0
     for since, until in _periods():
-        full = report_over(tweets, since=since, until=until, marks=marks, muted=muted, names=names)
-        window = tweets_for_window(tweets, account_id=ME, since=since)
+        full = report_over(
+            tweets, since=since, until=until, marks=marks, muted=muted, names=names, own=own
+        )
+        # No figure looks at an answer after now: callers window from now at the latest.
+        window = tweets_for_window(tweets, account_id=ME, since=min(since, NOW))
         windowed = report_over(
-            window, since=since, until=until, marks=marks, muted=muted, names=names
+            window, since=since, until=until, marks=marks, muted=muted, names=names, own=own
         )
         assert windowed == full, (since, until)
         assert len(window) <= len(tweets)
@@ -342,5 +349,47 @@ def test_the_demo_windowed_equals_full(tmp_path: Path) -> None:
             assert windowed == full, days
             if days == 30:
                 assert full.first_reply.addressed > 0
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_store_reads_only_the_window_and_reports_the_same(seed: int, tmp_path: Path) -> None:
+    """``insights.report`` reads the later rows whole, the older ones slim, and in full only
+    those the window keeps: the same report as over a tracker of every stored row."""
+    import tuicoach.backends.registry  # noqa: F401  # every backend's tables
+    from tuicoach.domain.models import User
+    from tuicoach.store import Store, insights
+
+    tweets, _, _ = world(seed)
+    store = Store.open(tmp_path / "store.db")
+    try:
+        store.set_account(User(ME, NAME))
+        store.upsert_tweets([t for t in tweets if t.author_id == ME], stream="own")
+        store.upsert_tweets([t for t in tweets if t.author_id != ME], stream="mentions")
+        with store.reading(snapshot=True) as db:
+            full_tracker = store.owed_tracker(db, ME, NAME)
+            own = insights.own_tweets(db)
+        for since, until in _periods():
+            store._owed_cache = None
+            windowed = insights.report(
+                store,
+                since=since,
+                until=until,
+                now=NOW,
+                hours=HOURS,
+                is_promotional=Coach().is_promotional,
+            )
+            full = build_report(
+                full_tracker,
+                own,
+                since=since,
+                until=until,
+                now=NOW,
+                hours=HOURS,
+                is_promotional=Coach().is_promotional,
+            )
+            assert windowed == full, (since, until)
+            assert windowed.last_post is not None
     finally:
         store.close()

@@ -17,7 +17,7 @@ from tuicoach.domain.models import Tweet, User
 from tuicoach.domain.report import AccountReport, BusinessHours, build_report
 from tuicoach.store import feedback
 from tuicoach.store.engine import Db
-from tuicoach.store.store import META_ACCOUNT_ID, TWEET_COLUMNS, Store, dt, tweet_from_row
+from tuicoach.store.store import META_ACCOUNT_ID, TWEET_COLUMNS, Store, dt, ts, tweet_from_row
 
 
 def report(
@@ -39,7 +39,7 @@ def report(
         tracker = store.owed_tracker(db, account_id, username, since=min(since, now))
         marks = store.marks_in(db)
         muted = store.muted_in(db)
-        own = own_tweets(db)
+        own = own_tweets(db, since=since, now=now)
     return build_report(
         tracker,
         own,
@@ -54,16 +54,27 @@ def report(
     )
 
 
-def own_tweets(db: Db) -> list[Tweet]:
-    """The account's own tweets (the ``own`` stream): the report's posts and promo figures."""
-    return [
-        tweet_from_row(r)
-        for r in db.execute(
-            f"SELECT {', '.join('t.' + c for c in TWEET_COLUMNS.split(', '))} "
-            "FROM tweet_streams AS s JOIN tweets AS t ON t.id = s.tweet_id "
-            "WHERE s.stream = 'own'"
-        )
-    ]
+def own_tweets(
+    db: Db, *, since: datetime | None = None, now: datetime | None = None
+) -> list[Tweet]:
+    """The account's own tweets (the ``own`` stream): the report's posts and promo figures.
+
+    With ``since`` and ``now``, only what a report from ``since`` at ``now`` looks at: the
+    tweets from ``since`` on, and the latest posts (not retweets) by ``now`` (its
+    ``last_post``, which may be older).
+    """
+    columns = ", ".join("t." + c for c in TWEET_COLUMNS.split(", "))
+    base = f"SELECT {columns} FROM tweet_streams AS s JOIN tweets AS t ON t.id = s.tweet_id "
+    if since is None or now is None:
+        return [tweet_from_row(r) for r in db.execute(base + "WHERE s.stream = 'own'")]
+    edge = ts(since - timedelta(seconds=1))  # text order is time order; the report decides
+    rows = list(db.execute(base + "WHERE s.stream = 'own' AND t.created_at >= ?", (edge,)))
+    rows += db.execute(
+        base + "WHERE s.stream = 'own' AND t.retweeted_id IS NULL AND t.created_at <= ? "
+        "AND t.created_at < ? ORDER BY t.created_at DESC LIMIT 1",
+        (ts(now), edge),
+    ).fetchall()
+    return [tweet_from_row(r) for r in rows]
 
 
 @dataclass(frozen=True, slots=True)

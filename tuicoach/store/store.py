@@ -15,6 +15,7 @@ full, read-only) is rolled back whole.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import json
 import os
@@ -270,6 +271,44 @@ def tweet_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Tweet:
         metrics=Metrics(replies, retweets, likes, quotes, impressions),
         lang=lang,
     )
+
+
+_SLIM_COLUMNS = (
+    "id, text, created_at, author_id, conversation_id, in_reply_to_user_id, replied_to_id, "
+    "quoted_id, retweeted_id"
+)
+
+
+def _window_tweets(db: Any, account_id: str, since: datetime) -> list[Tweet]:
+    """:func:`tuicoach.domain.owed.tweets_for_window` over every stored tweet, reading in
+    full only the rows it keeps: the later ones, then the older ones it picked (which it
+    picks from how tweets relate, which the slim rows say, never from mentions or counts)."""
+    edge = ts(since - timedelta(seconds=1))  # text order is time order; the window decides
+    recent = [
+        tweet_from_row(r)
+        for r in db.execute(f"SELECT {TWEET_COLUMNS} FROM tweets WHERE created_at >= ?", (edge,))
+    ]
+    older = {
+        r[0]: Tweet(r[0], r[1], dt(r[2]), r[3], r[4], r[5], r[6], r[7], r[8])
+        for r in db.execute(f"SELECT {_SLIM_COLUMNS} FROM tweets WHERE created_at < ?", (edge,))
+    }
+    every: dict[str, Tweet] = {t.id: t for t in recent}
+    every.update(older)
+    kept = tweets_for_window(every, account_id=account_id, since=since)
+    wanted = sorted({t.id for t in kept} & older.keys())
+    full: dict[str, Tweet] = {}
+    for start in range(0, len(wanted), 500):  # under SQLite's limit of parameters
+        part = wanted[start : start + 500]
+        marks = ", ".join("?" * len(part))
+        rows = db.execute(f"SELECT {TWEET_COLUMNS} FROM tweets WHERE id IN ({marks})", part)
+        full.update((t.id, t) for t in map(tweet_from_row, rows))
+    result = []
+    for tweet in kept:
+        whole = full.get(tweet.id)
+        if whole is not None and whole.conversation_id != tweet.conversation_id:
+            whole = dataclasses.replace(whole, conversation_id=tweet.conversation_id)
+        result.append(tweet if whole is None else whole)
+    return result
 
 
 def _user(row: tuple[Any, ...]) -> User:
@@ -1044,9 +1083,12 @@ class Store:
         ).fetchone()[0]
         cache = self._owed_cache
         if cache is None or cache.key != key or cache.data_version != data_version:
-            tweets = [tweet_from_row(r) for r in db.execute(f"SELECT {TWEET_COLUMNS} FROM tweets")]
             if since is not None:
-                tweets = tweets_for_window(tweets, account_id=account_id, since=since)
+                tweets = _window_tweets(db, account_id, since)
+            else:
+                tweets = [
+                    tweet_from_row(r) for r in db.execute(f"SELECT {TWEET_COLUMNS} FROM tweets")
+                ]
             usernames = dict(db.execute("SELECT id, username FROM users").fetchall())
             authors = {
                 u.id: u for u in map(_user, db.execute(f"SELECT {_USER_COLUMNS} FROM users"))
