@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from tuicoach.domain.models import Tweet, User, isoformat
 from tuicoach.domain.triage import (
@@ -75,6 +75,7 @@ __all__ = [
     "owed_words",
     "triage",
     "tweets_for_window",
+    "window_links",
 ]
 
 # --- Bands -------------------------------------------------------------------
@@ -259,7 +260,7 @@ def derive_conversation_ids(tweets: Mapping[str, Tweet]) -> dict[str, str]:
 
 
 def _resolve_conversations(
-    tweets: Mapping[str, Tweet], starts: Iterable[tuple[str, Tweet]], resolved: dict[str, str]
+    tweets: Mapping[str, Linked], starts: Iterable[tuple[str, Linked]], resolved: dict[str, str]
 ) -> None:
     """:func:`derive_conversation_ids` for the tweets in ``starts`` only (and the chains above
     them), into ``resolved``: the same names whichever tweets are asked about first."""
@@ -323,10 +324,44 @@ def tweets_for_window(
     gives them over all of ``tweets``, since their ancestors may not be kept.
     """
     by_id = tweets if isinstance(tweets, Mapping) else {t.id: t for t in tweets}
-    kept: list[Tweet] = []
-    old_own: list[Tweet] = []
-    old_others: dict[str, Tweet] = {}
-    replies_before: list[Tweet] = []
+    kept, named = window_links(by_id, account_id=account_id, since=since)
+    return [
+        dataclasses.replace(t, conversation_id=named[t.id]) if t.id in named else t for t in kept
+    ]
+
+
+class Linked(Protocol):
+    """What :func:`window_links` reads of a tweet: how it relates to others, and its words
+    (a :class:`Tweet`, or a store's slimmer row with these names)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def author_id(self) -> str: ...
+    @property
+    def conversation_id(self) -> str | None: ...
+    @property
+    def replied_to_id(self) -> str | None: ...
+    @property
+    def quoted_id(self) -> str | None: ...
+
+
+_L = TypeVar("_L", bound=Linked)
+
+
+def window_links(
+    by_id: Mapping[str, _L], *, account_id: str, since: datetime
+) -> tuple[list[_L], dict[str, str]]:
+    """:func:`tweets_for_window`'s choice, without the copies: the tweets kept, and the
+    conversation each kept tweet must be told (by id) where its chain is not all kept."""
+    kept: list[_L] = []
+    old_own: list[_L] = []
+    old_others: dict[str, _L] = {}
+    replies_before: list[_L] = []
     for tweet in by_id.values():
         if tweet.created_at >= since:
             kept.append(tweet)
@@ -342,7 +377,7 @@ def tweets_for_window(
             del old_others[parent]  # answered before the window: nobody waits on it
     resolved: dict[str, str] = {}
 
-    def conversation(tweet: Tweet) -> str:
+    def conversation(tweet: _L) -> str:
         if tweet.conversation_id:
             return tweet.conversation_id
         if tweet.replied_to_id is None:
@@ -372,16 +407,15 @@ def tweets_for_window(
             ids.add(tweet.id)
     # A tweet that does not name its conversation takes its parent's: where the parent is
     # not kept (but known), it is told the name the whole chain gives it.
-    for at, tweet in enumerate(kept):
-        parent = tweet.replied_to_id
-        if (
-            not tweet.conversation_id
-            and parent is not None
-            and parent not in ids
-            and parent in by_id
-        ):
-            kept[at] = dataclasses.replace(tweet, conversation_id=conversation(tweet))
-    return kept
+    named = {
+        tweet.id: conversation(tweet)
+        for tweet in kept
+        if not tweet.conversation_id
+        and tweet.replied_to_id is not None
+        and tweet.replied_to_id not in ids
+        and tweet.replied_to_id in by_id
+    }
+    return kept, named
 
 
 # --- The tracker ----------------------------------------------------------------

@@ -68,7 +68,12 @@ def own_tweets(
     if since is None or now is None:
         return [tweet_from_row(r) for r in db.execute(base + "WHERE s.stream = 'own'")]
     edge = ts(since - timedelta(seconds=1))  # text order is time order; the report decides
-    rows = list(db.execute(base + "WHERE s.stream = 'own' AND t.created_at >= ?", (edge,)))
+    # From the time index, each row's stream looked up (not every own row, then its time).
+    rows = db.execute(
+        f"SELECT {columns} FROM tweets AS t WHERE t.created_at >= ? AND EXISTS "
+        "(SELECT 1 FROM tweet_streams AS s WHERE s.stream = 'own' AND s.tweet_id = t.id)",
+        (edge,),
+    ).fetchall()
     rows += db.execute(
         base + "WHERE s.stream = 'own' AND t.retweeted_id IS NULL AND t.created_at <= ? "
         "AND t.created_at < ? ORDER BY t.created_at DESC LIMIT 1",

@@ -31,7 +31,7 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, NamedTuple, TypeVar
 
 from tuicoach.domain.models import Mention, Metrics, Tweet, User
 from tuicoach.domain.owed import (
@@ -41,7 +41,7 @@ from tuicoach.domain.owed import (
     OwedReply,
     OwedStats,
     OwedTracker,
-    tweets_for_window,
+    window_links,
 )
 from tuicoach.domain.triage import Triage
 from tuicoach.store import engine, schema
@@ -273,10 +273,25 @@ def tweet_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Tweet:
     )
 
 
+#: Only the account's own replies' words are read (whether they say anything: a post of only
+#: @mentions and links answers nobody); the rest of the text is not needed to choose.
 _SLIM_COLUMNS = (
-    "id, text, created_at, author_id, conversation_id, in_reply_to_user_id, replied_to_id, "
-    "quoted_id, retweeted_id"
+    "id, CASE WHEN author_id = ? AND replied_to_id IS NOT NULL THEN text ELSE '' END, "
+    "created_at, author_id, conversation_id, replied_to_id, quoted_id"
 )
+
+
+class _Slim(NamedTuple):
+    """An older row as the window reads it: how it relates to others, and (for the account's
+    own replies) its words."""
+
+    id: str
+    text: str
+    created_at: datetime
+    author_id: str
+    conversation_id: str | None
+    replied_to_id: str | None
+    quoted_id: str | None
 
 
 def _window_tweets(db: Any, account_id: str, since: datetime) -> list[Tweet]:
@@ -284,17 +299,22 @@ def _window_tweets(db: Any, account_id: str, since: datetime) -> list[Tweet]:
     full only the rows it keeps: the later ones, then the older ones it picked (which it
     picks from how tweets relate, which the slim rows say, never from mentions or counts)."""
     edge = ts(since - timedelta(seconds=1))  # text order is time order; the window decides
-    recent = [
-        tweet_from_row(r)
-        for r in db.execute(f"SELECT {TWEET_COLUMNS} FROM tweets WHERE created_at >= ?", (edge,))
-    ]
-    older = {
-        r[0]: Tweet(r[0], r[1], dt(r[2]), r[3], r[4], r[5], r[6], r[7], r[8])
-        for r in db.execute(f"SELECT {_SLIM_COLUMNS} FROM tweets WHERE created_at < ?", (edge,))
+    every: dict[str, Tweet | _Slim] = {
+        t.id: t
+        for t in map(
+            tweet_from_row,
+            db.execute(f"SELECT {TWEET_COLUMNS} FROM tweets WHERE created_at >= ?", (edge,)),
+        )
     }
-    every: dict[str, Tweet] = {t.id: t for t in recent}
+    make, slim = tuple.__new__, _Slim
+    older = {
+        r[0]: make(slim, (r[0], r[1], dt(r[2]), r[3], r[4], r[5], r[6]))
+        for r in db.execute(
+            f"SELECT {_SLIM_COLUMNS} FROM tweets WHERE created_at < ?", (account_id, edge)
+        )
+    }
     every.update(older)
-    kept = tweets_for_window(every, account_id=account_id, since=since)
+    kept, named = window_links(every, account_id=account_id, since=since)
     wanted = sorted({t.id for t in kept} & older.keys())
     full: dict[str, Tweet] = {}
     for start in range(0, len(wanted), 500):  # under SQLite's limit of parameters
@@ -302,12 +322,12 @@ def _window_tweets(db: Any, account_id: str, since: datetime) -> list[Tweet]:
         marks = ", ".join("?" * len(part))
         rows = db.execute(f"SELECT {TWEET_COLUMNS} FROM tweets WHERE id IN ({marks})", part)
         full.update((t.id, t) for t in map(tweet_from_row, rows))
-    result = []
+    result: list[Tweet] = []
     for tweet in kept:
-        whole = full.get(tweet.id)
-        if whole is not None and whole.conversation_id != tweet.conversation_id:
-            whole = dataclasses.replace(whole, conversation_id=tweet.conversation_id)
-        result.append(tweet if whole is None else whole)
+        whole = tweet if isinstance(tweet, Tweet) else full[tweet.id]
+        if whole.id in named:
+            whole = dataclasses.replace(whole, conversation_id=named[whole.id])
+        result.append(whole)
     return result
 
 

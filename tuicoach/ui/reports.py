@@ -157,6 +157,21 @@ def hours_text(report: AccountReport) -> Content:
     return Content("\n".join(lines))
 
 
+def heat_text(report: AccountReport) -> Content:
+    """The heatmap's busiest cells, and what the best hours' posts earned."""
+    cells = sorted(
+        ((n, d, h) for d, row in enumerate(report.heatmap) for h, n in enumerate(row) if n),
+        key=lambda c: (-c[0], c[1], c[2]),
+    )
+    lines = ["Busiest"]
+    lines += [f"  {WEEKDAYS[d]} {h:02d}h  {n:>3} posts" for n, d, h in cells[:4]] or ["  -"]
+    lines.append("Earned per post")
+    for hour in report.best_hours():
+        slot = report.by_hour[hour]
+        lines.append(f"  {hour:02d}h  {slot.replies:>3}r {slot.likes:>4}l /{slot.posts}")
+    return Content("\n".join(lines))
+
+
 _SEVERITY_STYLE = {
     Severity.ERROR: "$error",
     Severity.WARNING: "$warning",
@@ -220,7 +235,7 @@ class ReportsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("Reports · loading…", id="reports-title", markup=False)
         with VerticalScroll(id="reports-scroll"):
-            for name in ("replies", "backlog", "promo", "hours"):
+            for name in ("replies", "backlog", "promo", "hours", "heat"):
                 with Horizontal(classes="section", id=f"{name}-section"):
                     yield PlotextPlot(id=f"{name}-plot")
                     yield Static("", classes="numbers", id=f"{name}-numbers")
@@ -284,10 +299,12 @@ class ReportsScreen(Screen[None]):
         self._plot_backlog(report)
         self._plot_promo(report)
         self._plot_hours(report)
+        self._plot_heat(report)
         self.query_one("#replies-numbers", Static).update(replies_text(report))
         self.query_one("#backlog-numbers", Static).update(backlog_text(report))
         self.query_one("#promo-numbers", Static).update(promo_text(report))
         self.query_one("#hours-numbers", Static).update(hours_text(report))
+        self.query_one("#heat-numbers", Static).update(heat_text(report))
         self.query_one("#checkup", Static).update(checkup_content(view.checkup, view.note))
 
     def _plot(self, name: str):  # type: ignore[no-untyped-def]
@@ -334,4 +351,14 @@ class ReportsScreen(Screen[None]):
         plt.xticks(list(range(0, 24, 3)), [f"{h:02d}h" for h in range(0, 24, 3)])
         best = " ".join(f"{h:02d}h" for h in report.best_hours()) or "-"
         plt.title(f"Posts by hour (best: {best})")
+        widget.refresh()
+
+    def _plot_heat(self, report: AccountReport) -> None:
+        """Posts by weekday (rows, Monday on top) and local hour (columns): a heatmap."""
+        widget, plt = self._plot("heat")
+        if any(any(row) for row in report.heatmap):
+            plt.matrix_plot([list(row) for row in report.heatmap])
+            plt.yticks(list(range(1, 8)), list(WEEKDAYS))
+            plt.xticks([h + 1 for h in range(0, 24, 3)], [f"{h:02d}h" for h in range(0, 24, 3)])
+        plt.title("Posts by weekday and hour (brighter: more)")
         widget.refresh()
