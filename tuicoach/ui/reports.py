@@ -13,6 +13,7 @@ Keys: ``7`` / ``3`` / ``9`` for the last 7, 30 or 90 days, ``escape`` to go back
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -157,6 +158,26 @@ def hours_text(report: AccountReport) -> Content:
     return Content("\n".join(lines))
 
 
+HEAT_SHADES = "░▒▓█"  # a quarter of the busiest cell's posts, half, three quarters, all
+
+
+def heat_grid(report: AccountReport) -> Content:
+    """Posts by weekday (rows, Monday first) and local hour (columns) as a heatmap in shade
+    characters, so it reads without colour and every cell sits under its hour."""
+    most = max((n for row in report.heatmap for n in row), default=0)
+    # One column an hour; each label starts over its hour, every third hour.
+    ticks = "    " + "".join(f"{h:02d} " for h in range(0, 24, 3))
+    lines = ["Posts by weekday and local hour", ticks.rstrip()]
+    for day, row in zip(WEEKDAYS, report.heatmap, strict=True):
+        cells = "".join(
+            "·" if n == 0 else HEAT_SHADES[max(0, math.ceil(4 * n / most) - 1)] for n in row
+        )
+        lines.append(f"{day} {cells}")
+    if most:
+        lines.append(f"    · none  ░ a few  █ {most} (the most)")
+    return Content("\n".join(lines))
+
+
 def heat_text(report: AccountReport) -> Content:
     """The heatmap's busiest cells, and what the best hours' posts earned."""
     cells = sorted(
@@ -164,11 +185,14 @@ def heat_text(report: AccountReport) -> Content:
         key=lambda c: (-c[0], c[1], c[2]),
     )
     lines = ["Busiest"]
-    lines += [f"  {WEEKDAYS[d]} {h:02d}h  {n:>3} posts" for n, d, h in cells[:4]] or ["  -"]
-    lines.append("Earned per post")
+    lines += [
+        f"  {WEEKDAYS[d]} {h:02d}h  {n:>3} post{'s' * (n != 1)}" for n, d, h in cells[:4]
+    ] or ["  -"]
+    lines.append("Replies+likes a post")
     for hour in report.best_hours():
         slot = report.by_hour[hour]
-        lines.append(f"  {hour:02d}h  {slot.replies:>3}r {slot.likes:>4}l /{slot.posts}")
+        posts = f"{slot.posts} post{'s' * (slot.posts != 1)}"
+        lines.append(f"  {hour:02d}h {slot.per_post or 0:>6.1f}  ({posts})")
     return Content("\n".join(lines))
 
 
@@ -208,6 +232,7 @@ class ReportsScreen(Screen[None]):
         VerticalScroll { height: 1fr; }
         .section { height: 13; margin: 0 0 1 0; }
         .section PlotextPlot { width: 1fr; height: 100%; }
+        .section .grid { width: 1fr; height: 100%; padding: 0 1; }
         .section .numbers { width: 30; height: 100%; padding: 1 1; border-left: tall $panel; }
         #checkup { height: auto; padding: 0 1 1 1; }
         .heading { height: 1; padding: 0 1; color: $primary; text-style: bold; }
@@ -237,7 +262,10 @@ class ReportsScreen(Screen[None]):
         with VerticalScroll(id="reports-scroll"):
             for name in ("replies", "backlog", "promo", "hours", "heat"):
                 with Horizontal(classes="section", id=f"{name}-section"):
-                    yield PlotextPlot(id=f"{name}-plot")
+                    if name == "heat":  # drawn as text: every cell where its label says
+                        yield Static("", id="heat-plot", classes="grid")
+                    else:
+                        yield PlotextPlot(id=f"{name}-plot")
                     yield Static("", classes="numbers", id=f"{name}-numbers")
             yield Static("Check-up", classes="heading", id="checkup-heading")
             yield Static("", id="checkup")
@@ -299,7 +327,7 @@ class ReportsScreen(Screen[None]):
         self._plot_backlog(report)
         self._plot_promo(report)
         self._plot_hours(report)
-        self._plot_heat(report)
+        self.query_one("#heat-plot", Static).update(heat_grid(report))
         self.query_one("#replies-numbers", Static).update(replies_text(report))
         self.query_one("#backlog-numbers", Static).update(backlog_text(report))
         self.query_one("#promo-numbers", Static).update(promo_text(report))
@@ -351,14 +379,4 @@ class ReportsScreen(Screen[None]):
         plt.xticks(list(range(0, 24, 3)), [f"{h:02d}h" for h in range(0, 24, 3)])
         best = " ".join(f"{h:02d}h" for h in report.best_hours()) or "-"
         plt.title(f"Posts by hour (best: {best})")
-        widget.refresh()
-
-    def _plot_heat(self, report: AccountReport) -> None:
-        """Posts by weekday (rows, Monday on top) and local hour (columns): a heatmap."""
-        widget, plt = self._plot("heat")
-        if any(any(row) for row in report.heatmap):
-            plt.matrix_plot([list(row) for row in report.heatmap])
-            plt.yticks(list(range(1, 8)), list(WEEKDAYS))
-            plt.xticks([h + 1 for h in range(0, 24, 3)], [f"{h:02d}h" for h in range(0, 24, 3)])
-        plt.title("Posts by weekday and hour (brighter: more)")
         widget.refresh()
