@@ -265,7 +265,9 @@ def tweet_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Tweet:
         replied_to_id=replied,
         quoted_id=quoted,
         retweeted_id=retweeted,
-        mentions=tuple(
+        mentions=()
+        if mentions == "[]"  # most of the account's own posts: no JSON to parse
+        else tuple(
             Mention(username=u, start=s, end=e, id=i) for u, s, e, i in json.loads(mentions)
         ),
         metrics=Metrics(replies, retweets, likes, quotes, impressions),
