@@ -391,3 +391,15 @@ def test_the_store_reads_only_the_window_and_reports_the_same(seed: int, store_b
         )
         assert windowed == full, (since, until)
         assert windowed.last_post is not None
+        # The own tweets the report reads: from the tracker, else read again; the same ones.
+        with store.reading() as db:
+            read = insights.own_tweets(db, since=since, now=NOW)
+            again = insights.own_tweets(db, since=since, now=NOW, known=lambda _id: None)
+            tracker = store.owed_tracker(db, ME, NAME)
+            kept = insights.own_tweets(db, since=since, now=NOW, known=tracker.tweet)
+        assert sorted(read, key=id_of) == sorted(again, key=id_of) == sorted(kept, key=id_of)
+        assert read
+
+
+def id_of(tweet: Tweet) -> str:
+    return tweet.id

@@ -357,7 +357,8 @@ def window_links(
     by_id: Mapping[str, _L], *, account_id: str, since: datetime
 ) -> tuple[list[_L], dict[str, str]]:
     """:func:`tweets_for_window`'s choice, without the copies: the tweets kept, and the
-    conversation each kept tweet must be told (by id) where its chain is not all kept."""
+    conversation each kept tweet must be told (by id) where its chain is not all kept.
+    A tweet's ``created_at`` is only compared with ``since``, to tell the later ones."""
     kept: list[_L] = []
     old_own: list[_L] = []
     old_others: dict[str, _L] = {}
@@ -933,6 +934,10 @@ class OwedTracker:
         classified = self._classified
         entries = sorted(map(classified, list(self._entries.values())), key=_PRIORITY)
         return [(a.tweet, a.verdict.band, a.answered_at) for a in entries]  # type: ignore[union-attr]
+
+    def tweet(self, tweet_id: str) -> Tweet | None:
+        """The tweet of that id, as the tracker knows it (``None``: not among its tweets)."""
+        return self._tweets.get(tweet_id)
 
     def addressed_lazily(self) -> list[tuple[Tweet, datetime | None]]:
         """Every tweet addressed to the user and when they first answered it (``None``: not

@@ -39,7 +39,7 @@ def report(
         tracker = store.owed_tracker(db, account_id, username, since=min(since, now))
         marks = store.marks_in(db)
         muted = store.muted_in(db)
-        own = own_tweets(db, since=since, now=now)
+        own = own_tweets(db, since=since, now=now, known=tracker.tweet)
     return build_report(
         tracker,
         own,
@@ -55,13 +55,18 @@ def report(
 
 
 def own_tweets(
-    db: Db, *, since: datetime | None = None, now: datetime | None = None
+    db: Db,
+    *,
+    since: datetime | None = None,
+    now: datetime | None = None,
+    known: Callable[[str], Tweet | None] | None = None,
 ) -> list[Tweet]:
     """The account's own tweets (the ``own`` stream): the report's posts and promo figures.
 
     With ``since`` and ``now``, only what a report from ``since`` at ``now`` looks at: the
     tweets from ``since`` on, and the latest posts (not retweets) by ``now`` (its
-    ``last_post``, which may be older).
+    ``last_post``, which may be older). ``known`` (a tweet by id, or ``None``: an owed
+    tracker's, which holds every tweet from ``since`` on) saves reading those rows again.
     """
     columns = ", ".join("t." + c for c in TWEET_COLUMNS.split(", "))
     base = f"SELECT {columns} FROM tweet_streams AS s JOIN tweets AS t ON t.id = s.tweet_id "
@@ -69,17 +74,32 @@ def own_tweets(
         return [tweet_from_row(r) for r in db.execute(base + "WHERE s.stream = 'own'")]
     edge = ts(since - timedelta(seconds=1))  # text order is time order; the report decides
     # From the time index, each row's stream looked up (not every own row, then its time).
-    rows = db.execute(
-        f"SELECT {columns} FROM tweets AS t WHERE t.created_at >= ? AND EXISTS "
-        "(SELECT 1 FROM tweet_streams AS s WHERE s.stream = 'own' AND s.tweet_id = t.id)",
-        (edge,),
-    ).fetchall()
+    in_window = (
+        "FROM tweets AS t WHERE t.created_at >= ? AND EXISTS "
+        "(SELECT 1 FROM tweet_streams AS s WHERE s.stream = 'own' AND s.tweet_id = t.id)"
+    )
+    found: list[Tweet] = []
+    if known is None:
+        rows = db.execute(f"SELECT {columns} {in_window}", (edge,)).fetchall()
+    else:
+        missing = []
+        for (tweet_id,) in db.execute(f"SELECT t.id {in_window}", (edge,)).fetchall():
+            tweet = known(tweet_id)
+            if tweet is None:
+                missing.append(tweet_id)
+            else:
+                found.append(tweet)
+        rows = []
+        for start in range(0, len(missing), 500):  # under SQLite's limit of parameters
+            part = missing[start : start + 500]
+            marks = ", ".join("?" * len(part))
+            rows += db.execute(f"SELECT {columns} FROM tweets AS t WHERE t.id IN ({marks})", part)
     rows += db.execute(
         base + "WHERE s.stream = 'own' AND t.retweeted_id IS NULL AND t.created_at <= ? "
         "AND t.created_at < ? ORDER BY t.created_at DESC LIMIT 1",
         (ts(now), edge),
     ).fetchall()
-    return [tweet_from_row(r) for r in rows]
+    return found + [tweet_from_row(r) for r in rows]
 
 
 @dataclass(frozen=True, slots=True)

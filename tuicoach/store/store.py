@@ -279,7 +279,7 @@ def tweet_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Tweet:
 #: @mentions and links answers nobody); the rest of the text is not needed to choose.
 _SLIM_COLUMNS = (
     "id, CASE WHEN author_id = ? AND replied_to_id IS NOT NULL THEN text ELSE '' END, "
-    "created_at, author_id, conversation_id, replied_to_id, quoted_id"
+    "author_id, conversation_id, replied_to_id, quoted_id"
 )
 
 
@@ -308,10 +308,12 @@ def _window_tweets(db: Any, account_id: str, since: datetime) -> list[Tweet]:
             db.execute(f"SELECT {TWEET_COLUMNS} FROM tweets WHERE created_at >= ?", (edge,)),
         )
     }
-    make, slim = tuple.__new__, _Slim
+    # Every slim row is older than the window, and the window only compares its time with
+    # ``since``: one moment before it stands for all (a kept one is read again, whole).
+    make, slim, before = tuple.__new__, _Slim, since - timedelta(seconds=1)
     older = {
-        r[0]: make(slim, (r[0], r[1], dt(r[2]), r[3], r[4], r[5], r[6]))
-        for r in db.execute(
+        tid: make(slim, (tid, text, before, author, conversation, replied, quoted))
+        for tid, text, author, conversation, replied, quoted in db.execute(
             f"SELECT {_SLIM_COLUMNS} FROM tweets WHERE created_at < ?", (account_id, edge)
         )
     }
