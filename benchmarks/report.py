@@ -150,7 +150,7 @@ def main() -> None:
         print(json.dumps(results))
     else:
         for key, value in results.items():
-            print(f"{key:<24}{value}")
+            print(f"{key:<30}{value}")
 
 
 def time_store(path: Path, tweets: list[Tweet], runs: int) -> dict[str, float | int]:

@@ -372,6 +372,8 @@ def window_links(
                 replies_before.append(tweet)
         else:
             old_others[tweet.id] = tweet
+    if not old_own and not old_others:
+        return kept, {}  # the window holds every tweet: nothing to choose, nothing to name
     for reply in replies_before:
         parent = reply.replied_to_id
         if parent in old_others and not says_nothing(reply.text):
