@@ -948,11 +948,12 @@ class OwedTracker:
         return list(self.iter_addressed())
 
     def iter_addressed(self) -> Iterator[tuple[Tweet, datetime | None]]:
-        """:meth:`addressed_lazily` without the copy: the same pairs, straight off the
-        tracker. Classify (:meth:`band`, :meth:`is_spam`) as you go if you like, but add no
-        tweets before the iterator is spent."""
+        """:meth:`addressed_lazily` without building its list of pairs: the same pairs, made
+        as they are read. Classify (:meth:`band`, :meth:`is_spam`) as you go if you like.
+        It walks a snapshot of the entries (one C-level copy of references, taken at once),
+        so tweets added meanwhile (a sync in another thread) cannot break it."""
         self._refresh()
-        return map(_TWEET_AND_ANSWER, self._entries.values())
+        return map(_TWEET_AND_ANSWER, list(self._entries.values()))
 
     def stats(
         self,
