@@ -6,8 +6,11 @@
 Uses benchmarks/owed.py's year of traffic (100,000 mentions and 100,000 own
 tweets by default) and times, for the last 90 days and for the whole year:
 
-- ``tracker_ms``: building the owed tracker's relations (who answered what;
-  no tweet is classified yet: the tracker classifies only what is asked for);
+- ``tracker_ms``: picking the tweets the period needs
+  (:func:`tuicoach.domain.owed.tweets_for_window`: the period's, and those still
+  waiting at its start) and building the owed tracker's relations over them
+  (who answered what; no tweet is classified yet: the tracker classifies only
+  what is asked for);
 - ``report_ms``: every figure of the report over that tracker, with 1,000
   marks and 100 muted accounts: triage of the tweets a figure needs (the
   period's addressed tweets for their band, the backlog's for spam), and the
@@ -19,6 +22,10 @@ tweets by default) and times, for the last 90 days and for the whole year:
 The generated mentions come from a few templates, so the reader's verdict per
 text repeats often here; benchmarks/owed.py's ``classify_unique_us`` is the
 cost on tweets that are all different.
+
+Each figure also comes as ``..._full``: the same over a tracker of every tweet
+(the path before the window, kept as the baseline), and ``cpu_ratio_90d`` /
+``cpu_ratio_365d`` is the windowed CPU time over the full one's, same run.
 
 Each is the median of ``--runs``, after ``gc.freeze()`` of the loaded tweets
 (as benchmarks/owed.py does, and for the same reason).
@@ -51,6 +58,7 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -58,8 +66,8 @@ from owed import ACCOUNT, ACCOUNT_ID, NOW, generate
 
 from tuicoach.coach import Coach
 from tuicoach.domain.models import Tweet, User
-from tuicoach.domain.owed import Mark, OwedTracker
-from tuicoach.domain.report import BusinessHours, build_report
+from tuicoach.domain.owed import Mark, OwedTracker, tweets_for_window
+from tuicoach.domain.report import AccountReport, BusinessHours, build_report
 from tuicoach.domain.triage import Triage
 
 
@@ -71,6 +79,9 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--store", metavar="PATH", help="also time the report over this store")
     parser.add_argument("--demo-dir", metavar="DIR", help="also time `tuicoach report --demo`")
+    parser.add_argument(
+        "--skip-memory", action="store_true", help="only the --store / --demo-dir timings"
+    )
     args = parser.parse_args()
 
     tweets = generate(args.mentions, args.own)
@@ -87,40 +98,55 @@ def main() -> None:
     gc.freeze()  # as benchmarks/owed.py: the loaded data is not walked by every collection
 
     results: dict[str, float | int] = {"mentions": len(inbound), "own_tweets": len(own)}
-    for label, days in (("90d", 90), ("365d", 365)):
-        tracker_times, report_times, totals, cpu = [], [], [], []
-        for _ in range(args.runs):
-            # From scratch each run: a fresh reader (it keeps verdicts per text) and coach.
-            triage, coach = Triage(), Coach()
-            start, cpu_start = time.perf_counter(), time.process_time()
-            tracker = OwedTracker(
-                tweets, account_id=ACCOUNT_ID, account_username=ACCOUNT, triage=triage
-            )
-            tracker.addressed_lazily()  # the relations, built
-            built = time.perf_counter()
-            report = build_report(
-                tracker,
-                own,
-                since=NOW - timedelta(days=days),
-                until=NOW,
-                now=NOW,
-                hours=hours,
-                marks=marks,
-                muted=muted,
-                is_promotional=coach.is_promotional,
-            )
-            done = time.perf_counter()
-            cpu.append(time.process_time() - cpu_start)
-            tracker_times.append(built - start)
-            report_times.append(done - built)
-            totals.append(done - start)
-        results[f"tracker_ms_{label}"] = round(1000 * statistics.median(tracker_times), 1)
-        results[f"report_ms_{label}"] = round(1000 * statistics.median(report_times), 1)
-        results[f"total_ms_{label}"] = round(1000 * statistics.median(totals), 1)
-        # CPU time of this process alone: steadier than wall time on a shared machine.
-        results[f"total_cpu_ms_{label}"] = round(1000 * statistics.median(cpu), 1)
-        results[f"addressed_{label}"] = report.first_reply.addressed
-    results.update(time_people(tweets, own, args.runs, marks=marks, muted=muted, hours=hours))
+    by_id = {t.id: t for t in tweets}  # as a store hands them over
+    for label, days in () if args.skip_memory else (("90d", 90), ("365d", 365)):
+        since = NOW - timedelta(days=days)
+        for path in ("full", "window"):
+            tracker_times, report_times, totals, cpu = [], [], [], []
+            for _ in range(args.runs):
+                # From scratch each run: a fresh reader (it keeps verdicts per text) and coach.
+                triage, coach = Triage(), Coach()
+                start, cpu_start = time.perf_counter(), time.process_time()
+                known = (
+                    tweets
+                    if path == "full"
+                    else tweets_for_window(by_id, account_id=ACCOUNT_ID, since=since)
+                )
+                tracker = OwedTracker(
+                    known, account_id=ACCOUNT_ID, account_username=ACCOUNT, triage=triage
+                )
+                tracker.addressed_lazily()  # the relations, built
+                built = time.perf_counter()
+                report = build_report(
+                    tracker,
+                    own,
+                    since=since,
+                    until=NOW,
+                    now=NOW,
+                    hours=hours,
+                    marks=marks,
+                    muted=muted,
+                    is_promotional=coach.is_promotional,
+                )
+                done = time.perf_counter()
+                cpu.append(time.process_time() - cpu_start)
+                tracker_times.append(built - start)
+                report_times.append(done - built)
+                totals.append(done - start)
+            # "full": the tracker over every tweet (the old path, kept as the baseline);
+            # "window": over tweets_for_window's (what tuicoach report runs now).
+            tag = f"{label}" if path == "window" else f"{label}_full"
+            results[f"tracker_ms_{tag}"] = round(1000 * statistics.median(tracker_times), 1)
+            results[f"report_ms_{tag}"] = round(1000 * statistics.median(report_times), 1)
+            results[f"total_ms_{tag}"] = round(1000 * statistics.median(totals), 1)
+            # CPU time of this process alone: steadier than wall time on a shared machine.
+            results[f"total_cpu_ms_{tag}"] = round(1000 * statistics.median(cpu), 1)
+            results[f"addressed_{tag}"] = report.first_reply.addressed
+        results[f"cpu_ratio_{label}"] = round(
+            results[f"total_cpu_ms_{label}"] / results[f"total_cpu_ms_{label}_full"], 2
+        )
+    if not args.skip_memory:
+        results.update(time_people(tweets, own, args.runs, marks=marks, muted=muted, hours=hours))
     if args.store:
         results.update(time_store(Path(args.store), tweets, args.runs))
     if args.demo_dir:
@@ -130,7 +156,7 @@ def main() -> None:
         print(json.dumps(results))
     else:
         for key, value in results.items():
-            print(f"{key:<24}{value}")
+            print(f"{key:<30}{value}")
 
 
 def time_people(
@@ -176,6 +202,7 @@ def time_people(
 
 def time_store(path: Path, tweets: list[Tweet], runs: int) -> dict[str, float | int]:
     """``insights.report`` over the last 90 days, one shot from a fresh store each run."""
+    import tuicoach.backends.registry  # noqa: F401  # every backend's tables, before a store opens
     from tuicoach.store import Store, insights
 
     if not path.exists():
@@ -184,28 +211,38 @@ def time_store(path: Path, tweets: list[Tweet], runs: int) -> dict[str, float | 
         store.upsert_tweets([t for t in tweets if t.author_id == ACCOUNT_ID], stream="own")
         store.upsert_tweets([t for t in tweets if t.author_id != ACCOUNT_ID], stream="mentions")
         store.close()
-    times, cpu = [], []
-    for _ in range(runs):
-        start, cpu_start = time.perf_counter(), time.process_time()
-        store = Store.open(path)
-        try:
-            report = insights.report(
-                store,
-                since=NOW - timedelta(days=90),
-                until=NOW,
-                now=NOW,
-                hours=BusinessHours.of(timezone="Europe/London"),
-                is_promotional=Coach().is_promotional,
-            )
-        finally:
-            store.close()
-        times.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - cpu_start)
-    return {
-        "store_report_ms_90d": round(1000 * statistics.median(times), 1),
-        "store_report_cpu_ms_90d": round(1000 * statistics.median(cpu), 1),
-        "store_addressed_90d": report.first_reply.addressed,
-    }
+
+    def full(store: Store, **period: Any) -> AccountReport:
+        """The path before the window: a tracker over every stored tweet, then the report."""
+        account_id, username = store.account_or(None, None)
+        with store.reading(snapshot=True) as db:
+            tracker = store.owed_tracker(db, account_id, username)
+            marks, muted, own = store.marks_in(db), store.muted_in(db), insights.own_tweets(db)
+        return build_report(tracker, own, marks=marks, muted=muted, **period)
+
+    results: dict[str, float | int] = {}
+    for label, compute in (("_full", full), ("", insights.report)):
+        times, cpu = [], []
+        for _ in range(runs):
+            start, cpu_start = time.perf_counter(), time.process_time()
+            store = Store.open(path)
+            try:
+                report = compute(
+                    store,
+                    since=NOW - timedelta(days=90),
+                    until=NOW,
+                    now=NOW,
+                    hours=BusinessHours.of(timezone="Europe/London"),
+                    is_promotional=Coach().is_promotional,
+                )
+            finally:
+                store.close()
+            times.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - cpu_start)
+        results[f"store_report_ms_90d{label}"] = round(1000 * statistics.median(times), 1)
+        results[f"store_report_cpu_ms_90d{label}"] = round(1000 * statistics.median(cpu), 1)
+        results[f"store_addressed_90d{label}"] = report.first_reply.addressed
+    return results
 
 
 def time_cli(data_dir: Path, tweets: list[Tweet], runs: int) -> dict[str, float | int]:

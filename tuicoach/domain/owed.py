@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import dataclasses
 import gc
 import math
 import re
@@ -40,7 +41,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from tuicoach.domain.models import Tweet, User, isoformat
 from tuicoach.domain.triage import (
@@ -73,6 +74,8 @@ __all__ = [
     "owed_stats",
     "owed_words",
     "triage",
+    "tweets_for_window",
+    "window_links",
 ]
 
 # --- Bands -------------------------------------------------------------------
@@ -252,7 +255,16 @@ def derive_conversation_ids(tweets: Mapping[str, Tweet]) -> dict[str, str]:
     named after its smallest id.
     """
     resolved: dict[str, str] = {}
-    for start, tweet in tweets.items():
+    _resolve_conversations(tweets, tweets.items(), resolved)
+    return resolved
+
+
+def _resolve_conversations(
+    tweets: Mapping[str, Linked], starts: Iterable[tuple[str, Linked]], resolved: dict[str, str]
+) -> None:
+    """:func:`derive_conversation_ids` for the tweets in ``starts`` only (and the chains above
+    them), into ``resolved``: the same names whichever tweets are asked about first."""
+    for start, tweet in starts:
         if start in resolved:
             continue
         if tweet.conversation_id:  # the common case: X said
@@ -283,7 +295,130 @@ def derive_conversation_ids(tweets: Mapping[str, Tweet]) -> dict[str, str]:
             current = node.replied_to_id
         for tweet_id in path:
             resolved[tweet_id] = root
-    return resolved
+
+
+def tweets_for_window(
+    tweets: Iterable[Tweet] | Mapping[str, Tweet], *, account_id: str, since: datetime
+) -> list[Tweet]:
+    """The tweets an :class:`OwedTracker` needs to know, for a report from ``since`` on,
+    everything it would know over all of ``tweets``.
+
+    Over these, the tracker has every tweet addressed to the user that arrived from
+    ``since`` on, and every older one not answered by ``since``, each with the same first
+    reply as over all of them (and the same band: a band depends only on the tweet and its
+    author). The only older tweets it lacks are ones answered by ``since``, which no figure
+    from ``since`` on counts (:func:`tuicoach.domain.report.build_report`). What is kept:
+
+    - every tweet from ``since`` on, the user's and everyone else's;
+    - the older tweets of others that no reply of the user's (one with words: a post of
+      only @mentions and links answers nobody) from before ``since`` answered directly;
+    - the user's older tweets in those tweets' conversations (they may have answered the
+      person later in the conversation: kept, the tracker decides), the ones a kept tweet
+      replies to or quotes (that makes it addressed), and the ones replying to a kept
+      tweet (a reply dated before the tweet still answers it).
+
+    An older tweet of the user's can only answer at its own time, before ``since``: so
+    keeping one changes no first reply of a kept tweet from before ``since`` (that tweet
+    would have been answered by ``since``), and is right for a kept later one. Tweets
+    that do not name their conversation get the name :func:`derive_conversation_ids`
+    gives them over all of ``tweets``, since their ancestors may not be kept.
+    """
+    by_id = tweets if isinstance(tweets, Mapping) else {t.id: t for t in tweets}
+    kept, named = window_links(by_id, account_id=account_id, since=since)
+    return [
+        dataclasses.replace(t, conversation_id=named[t.id]) if t.id in named else t for t in kept
+    ]
+
+
+class Linked(Protocol):
+    """What :func:`window_links` reads of a tweet: how it relates to others, and its words
+    (a :class:`Tweet`, or a store's slimmer row with these names)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def author_id(self) -> str: ...
+    @property
+    def conversation_id(self) -> str | None: ...
+    @property
+    def replied_to_id(self) -> str | None: ...
+    @property
+    def quoted_id(self) -> str | None: ...
+
+
+_L = TypeVar("_L", bound=Linked)
+
+
+def window_links(
+    by_id: Mapping[str, _L], *, account_id: str, since: datetime
+) -> tuple[list[_L], dict[str, str]]:
+    """:func:`tweets_for_window`'s choice, without the copies: the tweets kept, and the
+    conversation each kept tweet must be told (by id) where its chain is not all kept.
+    A tweet's ``created_at`` is only compared with ``since``, to tell the later ones."""
+    kept: list[_L] = []
+    old_own: list[_L] = []
+    old_others: dict[str, _L] = {}
+    replies_before: list[_L] = []
+    for tweet in by_id.values():
+        if tweet.created_at >= since:
+            kept.append(tweet)
+        elif tweet.author_id == account_id:
+            old_own.append(tweet)
+            if tweet.replied_to_id is not None:
+                replies_before.append(tweet)
+        else:
+            old_others[tweet.id] = tweet
+    if not old_own and not old_others:
+        return kept, {}  # the window holds every tweet: nothing to choose, nothing to name
+    for reply in replies_before:
+        parent = reply.replied_to_id
+        if parent in old_others and not says_nothing(reply.text):
+            del old_others[parent]  # answered before the window: nobody waits on it
+    resolved: dict[str, str] = {}
+
+    def conversation(tweet: _L) -> str:
+        if tweet.conversation_id:
+            return tweet.conversation_id
+        if tweet.replied_to_id is None:
+            return tweet.id  # a root names its conversation
+        if tweet.id not in resolved:
+            _resolve_conversations(by_id, ((tweet.id, tweet),), resolved)
+        return resolved[tweet.id]
+
+    waiting = old_others.values()
+    open_conversations = {conversation(t) for t in waiting}
+    kept.extend(waiting)
+    ids = {t.id for t in kept}
+    referenced: set[str] = set()
+    for tweet in kept:
+        if tweet.author_id != account_id:
+            if tweet.replied_to_id is not None:
+                referenced.add(tweet.replied_to_id)
+            if tweet.quoted_id is not None:
+                referenced.add(tweet.quoted_id)
+    for tweet in old_own:
+        if (
+            tweet.id in referenced
+            or (tweet.replied_to_id is not None and tweet.replied_to_id in ids)
+            or conversation(tweet) in open_conversations
+        ):
+            kept.append(tweet)
+            ids.add(tweet.id)
+    # A tweet that does not name its conversation takes its parent's: where the parent is
+    # not kept (but known), it is told the name the whole chain gives it.
+    named = {
+        tweet.id: conversation(tweet)
+        for tweet in kept
+        if not tweet.conversation_id
+        and tweet.replied_to_id is not None
+        and tweet.replied_to_id not in ids
+        and tweet.replied_to_id in by_id
+    }
+    return kept, named
 
 
 # --- The tracker ----------------------------------------------------------------
@@ -305,6 +440,7 @@ class _Addressed(NamedTuple):
 
 
 _PRIORITY = itemgetter(0)
+_TWEET_AND_ANSWER = itemgetter(1, 4)  # an _Addressed's tweet and answered_at
 
 
 def _follower_magnitude(count: int | None) -> int:
@@ -507,7 +643,11 @@ class OwedTracker:
         tweet = entry.tweet
         verdict = self._verdict(tweet)
         priority = (verdict.band.rank, verdict.tier, tweet.created_at, len(tweet.id), tweet.id)
-        entry = entry._replace(priority=priority, verdict=verdict)
+        # entry._replace(priority=..., verdict=...), without its keyword machinery: a report
+        # classifies tens of thousands.
+        entry = tuple.__new__(
+            _Addressed, (priority, tweet, verdict, entry.conversation_id, entry.answered_at)
+        )
         self._entries[tweet.id] = entry
         return entry
 
@@ -797,12 +937,23 @@ class OwedTracker:
         entries = sorted(map(classified, list(self._entries.values())), key=_PRIORITY)
         return [(a.tweet, a.verdict.band, a.answered_at) for a in entries]  # type: ignore[union-attr]
 
+    def tweet(self, tweet_id: str) -> Tweet | None:
+        """The tweet of that id, as the tracker knows it (``None``: not among its tweets)."""
+        return self._tweets.get(tweet_id)
+
     def addressed_lazily(self) -> list[tuple[Tweet, datetime | None]]:
         """Every tweet addressed to the user and when they first answered it (``None``: not
         yet), in no particular order and unclassified: ask :meth:`is_spam` or :meth:`band`
         for the few whose band a figure needs."""
+        return list(self.iter_addressed())
+
+    def iter_addressed(self) -> Iterator[tuple[Tweet, datetime | None]]:
+        """:meth:`addressed_lazily` without building its list of pairs: the same pairs, made
+        as they are read. Classify (:meth:`band`, :meth:`is_spam`) as you go if you like.
+        It walks a snapshot of the entries (one C-level copy of references, taken at once),
+        so tweets added meanwhile (a sync in another thread) cannot break it."""
         self._refresh()
-        return [(a.tweet, a.answered_at) for a in self._entries.values()]
+        return map(_TWEET_AND_ANSWER, list(self._entries.values()))
 
     def stats(
         self,

@@ -48,6 +48,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
+from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -401,33 +402,54 @@ def build_report(
     is_spam = tracker.is_spam
     # Only the tweets a figure needs are classified: those in the period (their
     # band), and those on the backlog (whether they are spam, a cheaper test).
-    for tweet, answered_at in tracker.addressed_lazily():
+    # The hot loop (every addressed tweet), kept plain.
+    get_mark = marks.get if marks else None
+    add_event = events.append
+    in_hours = hours.contains
+    band_of = tracker.band
+    spam = Band.SPAM
+    for tweet, answered_at in tracker.iter_addressed():
         created = tweet.created_at
         if created > now or tweet.author_id in muted:
             continue
-        mark = marks.get(tweet.id) if marks else None
+        mark = get_mark(tweet.id) if get_mark is not None else None
         stop = answered_at if answered_at is not None and answered_at <= now else None
         on_backlog = stop is None or stop > since or mark is not None
         in_period = since <= created < until and (mark is None or mark.kind is not no_reply)
         if not (on_backlog or in_period):
             continue
-        if (mark is None or mark.kind is not not_spam) and is_spam(tweet.id):
-            continue  # probably spam is owed nothing: out of the backlog and the reply rate
+        # Probably spam is owed nothing: out of the backlog and the reply rate. A tweet of
+        # the period is read whole (its band is needed), which says whether it is spam too;
+        # the backlog's older tweets need only the cheaper spam test.
+        spam_counts = mark is None or mark.kind is not not_spam
+        if in_period:
+            band = band_of(tweet.id)
+            if spam_counts and band is spam:
+                continue
+        elif spam_counts and is_spam(tweet.id):
+            continue
         # The backlog: owed from arrival to the first reply, less any time a mark hides it.
         if on_backlog:
-            for start, finish in _owed_intervals(created, stop, mark):
-                if finish is not None and finish <= since:
-                    continue  # over before the period: no day's end sees it
-                events.append((start, 1, tweet.author_id))
-                if finish is not None:
-                    events.append((finish, -1, tweet.author_id))
+            author = tweet.author_id
+            if mark is None:  # the common case: one span, from arrival to the answer
+                if stop is None:
+                    add_event((created, 1, author))
+                elif stop > since:
+                    add_event((created, 1, author))
+                    add_event((stop, -1, author))
+            else:
+                for start, finish in _owed_intervals(created, stop, mark):
+                    if finish is not None and finish <= since:
+                        continue  # over before the period: no day's end sees it
+                    add_event((start, 1, author))
+                    if finish is not None:
+                        add_event((finish, -1, author))
         # The reply figures: arrivals in the period, dismissed ones left out.
         if not in_period:
             continue
-        band = tracker.band(tweet.id)
         addressed += 1
-        bucket = open_data if hours.contains(created) else shut_data
-        counts, delays = band_data[normal if band is Band.SPAM else band.value]
+        bucket = open_data if in_hours(created) else shut_data
+        counts, delays = band_data[normal if band is spam else band.value]
         counts[0] += 1
         bucket[0][0] += 1
         if answered_at is not None and answered_at <= end:
@@ -559,7 +581,7 @@ def _backlog(
 ) -> tuple[tuple[tuple[date, int], ...], tuple[int, ...]]:
     """The people owed, and the tweets owed, at the end of each local day from ``since``
     to ``end``."""
-    events.sort(key=lambda e: e[0])
+    events.sort(key=itemgetter(0))
     times = [t for t, _, _ in events]
     running: list[int] = []
     people: list[int] = []

@@ -16,7 +16,8 @@ from tuicoach.domain.feedback import TagFigure, tag_figures
 from tuicoach.domain.models import Tweet, User
 from tuicoach.domain.report import AccountReport, BusinessHours, build_report
 from tuicoach.store import feedback
-from tuicoach.store.store import META_ACCOUNT_ID, TWEET_COLUMNS, Store, dt, tweet_from_row
+from tuicoach.store.engine import Db
+from tuicoach.store.store import META_ACCOUNT_ID, TWEET_COLUMNS, Store, dt, ts, tweet_from_row
 
 
 def report(
@@ -38,17 +39,13 @@ def report(
     """
     account_id, username = store.account_or(None, None)
     with store.reading(snapshot=True) as db:
-        tracker = store.owed_tracker(db, account_id, username)
+        # The tracker the app keeps, when it has one; else one over the period's tweets and
+        # those still waiting at its start (the same figures: tweets_for_window). No figure
+        # looks at an answer after ``now``, so a period starting later starts at ``now``.
+        tracker = store.owed_tracker(db, account_id, username, since=min(since, now))
         marks = store.marks_in(db)
         muted = store.muted_in(db)
-        own = [
-            tweet_from_row(r)
-            for r in db.execute(
-                f"SELECT {', '.join('t.' + c for c in TWEET_COLUMNS.split(', '))} "
-                "FROM tweet_streams AS s JOIN tweets AS t ON t.id = s.tweet_id "
-                "WHERE s.stream = 'own'"
-            )
-        ]
+        own = own_tweets(db, since=since, now=now, known=tracker.tweet)
     return build_report(
         tracker,
         own,
@@ -63,6 +60,54 @@ def report(
         reply_authors=reply_authors,
         people=people,
     )
+
+
+def own_tweets(
+    db: Db,
+    *,
+    since: datetime | None = None,
+    now: datetime | None = None,
+    known: Callable[[str], Tweet | None] | None = None,
+) -> list[Tweet]:
+    """The account's own tweets (the ``own`` stream): the report's posts and promo figures.
+
+    With ``since`` and ``now``, only what a report from ``since`` at ``now`` looks at: the
+    tweets from ``since`` on, and the latest posts (not retweets) by ``now`` (its
+    ``last_post``, which may be older). ``known`` (a tweet by id, or ``None``: an owed
+    tracker's, which holds every tweet from ``since`` on) saves reading those rows again.
+    """
+    columns = ", ".join("t." + c for c in TWEET_COLUMNS.split(", "))
+    base = f"SELECT {columns} FROM tweet_streams AS s JOIN tweets AS t ON t.id = s.tweet_id "
+    if since is None or now is None:
+        return [tweet_from_row(r) for r in db.execute(base + "WHERE s.stream = 'own'")]
+    edge = ts(since - timedelta(seconds=1))  # text order is time order; the report decides
+    # From the time index, each row's stream looked up (not every own row, then its time).
+    in_window = (
+        "FROM tweets AS t WHERE t.created_at >= ? AND EXISTS "
+        "(SELECT 1 FROM tweet_streams AS s WHERE s.stream = 'own' AND s.tweet_id = t.id)"
+    )
+    found: list[Tweet] = []
+    if known is None:
+        rows = db.execute(f"SELECT {columns} {in_window}", (edge,)).fetchall()
+    else:
+        missing = []
+        for (tweet_id,) in db.execute(f"SELECT t.id {in_window}", (edge,)).fetchall():
+            tweet = known(tweet_id)
+            if tweet is None:
+                missing.append(tweet_id)
+            else:
+                found.append(tweet)
+        rows = []
+        for start in range(0, len(missing), 500):  # under SQLite's limit of parameters
+            part = missing[start : start + 500]
+            marks = ", ".join("?" * len(part))
+            rows += db.execute(f"SELECT {columns} FROM tweets AS t WHERE t.id IN ({marks})", part)
+    rows += db.execute(
+        base + "WHERE s.stream = 'own' AND t.retweeted_id IS NULL AND t.created_at <= ? "
+        "AND t.created_at < ? ORDER BY t.created_at DESC LIMIT 1",
+        (ts(now), edge),
+    ).fetchall()
+    return found + [tweet_from_row(r) for r in rows]
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ full, read-only) is rolled back whole.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import json
 import os
@@ -30,7 +31,7 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, NamedTuple, TypeVar
 
 from tuicoach.domain.models import Mention, Metrics, Tweet, User
 from tuicoach.domain.owed import (
@@ -40,6 +41,7 @@ from tuicoach.domain.owed import (
     OwedReply,
     OwedStats,
     OwedTracker,
+    window_links,
 )
 from tuicoach.domain.triage import Triage
 from tuicoach.store import engine, schema
@@ -263,12 +265,74 @@ def tweet_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Tweet:
         replied_to_id=replied,
         quoted_id=quoted,
         retweeted_id=retweeted,
-        mentions=tuple(
+        mentions=()
+        if mentions == "[]"  # most of the account's own posts: no JSON to parse
+        else tuple(
             Mention(username=u, start=s, end=e, id=i) for u, s, e, i in json.loads(mentions)
         ),
         metrics=Metrics(replies, retweets, likes, quotes, impressions),
         lang=lang,
     )
+
+
+#: Only the account's own replies' words are read (whether they say anything: a post of only
+#: @mentions and links answers nobody); the rest of the text is not needed to choose.
+_SLIM_COLUMNS = (
+    "id, CASE WHEN author_id = ? AND replied_to_id IS NOT NULL THEN text ELSE '' END, "
+    "author_id, conversation_id, replied_to_id, quoted_id"
+)
+
+
+class _Slim(NamedTuple):
+    """An older row as the window reads it: how it relates to others, and (for the account's
+    own replies) its words."""
+
+    id: str
+    text: str
+    created_at: datetime
+    author_id: str
+    conversation_id: str | None
+    replied_to_id: str | None
+    quoted_id: str | None
+
+
+def _window_tweets(db: Any, account_id: str, since: datetime) -> list[Tweet]:
+    """:func:`tuicoach.domain.owed.tweets_for_window` over every stored tweet, reading in
+    full only the rows it keeps: the later ones, then the older ones it picked (which it
+    picks from how tweets relate, which the slim rows say, never from mentions or counts)."""
+    edge = ts(since - timedelta(seconds=1))  # text order is time order; the window decides
+    every: dict[str, Tweet | _Slim] = {
+        t.id: t
+        for t in map(
+            tweet_from_row,
+            db.execute(f"SELECT {TWEET_COLUMNS} FROM tweets WHERE created_at >= ?", (edge,)),
+        )
+    }
+    # Every slim row is older than the window, and the window only compares its time with
+    # ``since``: one moment before it stands for all (a kept one is read again, whole).
+    make, slim, before = tuple.__new__, _Slim, since - timedelta(seconds=1)
+    older = {
+        tid: make(slim, (tid, text, before, author, conversation, replied, quoted))
+        for tid, text, author, conversation, replied, quoted in db.execute(
+            f"SELECT {_SLIM_COLUMNS} FROM tweets WHERE created_at < ?", (account_id, edge)
+        )
+    }
+    every.update(older)
+    kept, named = window_links(every, account_id=account_id, since=since)
+    wanted = sorted({t.id for t in kept} & older.keys())
+    full: dict[str, Tweet] = {}
+    for start in range(0, len(wanted), 500):  # under SQLite's limit of parameters
+        part = wanted[start : start + 500]
+        marks = ", ".join("?" * len(part))
+        rows = db.execute(f"SELECT {TWEET_COLUMNS} FROM tweets WHERE id IN ({marks})", part)
+        full.update((t.id, t) for t in map(tweet_from_row, rows))
+    result: list[Tweet] = []
+    for tweet in kept:
+        whole = tweet if isinstance(tweet, Tweet) else full[tweet.id]
+        if whole.id in named:
+            whole = dataclasses.replace(whole, conversation_id=named[whole.id])
+        result.append(whole)
+    return result
 
 
 def _user(row: tuple[Any, ...]) -> User:
@@ -1022,8 +1086,19 @@ class Store:
             self._triage = triage
             self._owed_cache = None
 
-    def owed_tracker(self, db: Db, account_id: str, account_username: str | None) -> OwedTracker:
-        """The tracker over every stored tweet, rebuilt only when another process wrote."""
+    def owed_tracker(
+        self,
+        db: Db,
+        account_id: str,
+        account_username: str | None,
+        *,
+        since: datetime | None = None,
+    ) -> OwedTracker:
+        """The tracker over every stored tweet, rebuilt only when another process wrote.
+
+        With ``since`` (a report from then on) and no tracker kept, a one-shot tracker over
+        only what that report needs (:func:`tuicoach.domain.owed.tweets_for_window`), not kept.
+        """
         key = (account_id, account_username)
         data_version: int = db.execute(
             "SELECT version FROM data_version"
@@ -1032,7 +1107,12 @@ class Store:
         ).fetchone()[0]
         cache = self._owed_cache
         if cache is None or cache.key != key or cache.data_version != data_version:
-            tweets = [tweet_from_row(r) for r in db.execute(f"SELECT {TWEET_COLUMNS} FROM tweets")]
+            if since is not None:
+                tweets = _window_tweets(db, account_id, since)
+            else:
+                tweets = [
+                    tweet_from_row(r) for r in db.execute(f"SELECT {TWEET_COLUMNS} FROM tweets")
+                ]
             usernames = dict(db.execute("SELECT id, username FROM users").fetchall())
             authors = {
                 u.id: u for u in map(_user, db.execute(f"SELECT {_USER_COLUMNS} FROM users"))
@@ -1045,6 +1125,8 @@ class Store:
                 authors=authors,
                 triage=self._triage,
             )
+            if since is not None:
+                return tracker
             cache = self._owed_cache = _TrackerCache(key, data_version, tracker)
         return cache.tracker
 

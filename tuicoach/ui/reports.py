@@ -13,6 +13,7 @@ Keys: ``7`` / ``3`` / ``9`` for the last 7, 30 or 90 days, ``escape`` to go back
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -178,6 +179,44 @@ def people_text(report: AccountReport) -> Content:
     return Content("\n".join(lines))
 
 
+HEAT_SHADES = "░▒▓█"  # a quarter of the busiest cell's posts, half, three quarters, all
+
+
+def heat_grid(report: AccountReport) -> Content:
+    """Posts by weekday (rows, Monday first) and local hour (columns) as a heatmap in shade
+    characters, so it reads without colour and every cell sits under its hour."""
+    most = max((n for row in report.heatmap for n in row), default=0)
+    # One column an hour; each label starts over its hour, every third hour.
+    ticks = "    " + "".join(f"{h:02d} " for h in range(0, 24, 3))
+    lines = ["Posts by weekday and local hour", ticks.rstrip()]
+    for day, row in zip(WEEKDAYS, report.heatmap, strict=True):
+        cells = "".join(
+            "·" if n == 0 else HEAT_SHADES[max(0, math.ceil(4 * n / most) - 1)] for n in row
+        )
+        lines.append(f"{day} {cells}")
+    if most:
+        lines.append(f"    · none  ░ a few  █ {most} (the most)")
+    return Content("\n".join(lines))
+
+
+def heat_text(report: AccountReport) -> Content:
+    """The heatmap's busiest cells, and what the best hours' posts earned."""
+    cells = sorted(
+        ((n, d, h) for d, row in enumerate(report.heatmap) for h, n in enumerate(row) if n),
+        key=lambda c: (-c[0], c[1], c[2]),
+    )
+    lines = ["Busiest"]
+    lines += [
+        f"  {WEEKDAYS[d]} {h:02d}h  {n:>3} post{'s' * (n != 1)}" for n, d, h in cells[:4]
+    ] or ["  -"]
+    lines.append("Replies+likes a post")
+    for hour in report.best_hours():
+        slot = report.by_hour[hour]
+        posts = f"{slot.posts} post{'s' * (slot.posts != 1)}"
+        lines.append(f"  {hour:02d}h {slot.per_post or 0:>6.1f}  ({posts})")
+    return Content("\n".join(lines))
+
+
 _SEVERITY_STYLE = {
     Severity.ERROR: "$error",
     Severity.WARNING: "$warning",
@@ -214,6 +253,7 @@ class ReportsScreen(Screen[None]):
         VerticalScroll { height: 1fr; }
         .section { height: 13; margin: 0 0 1 0; }
         .section PlotextPlot { width: 1fr; height: 100%; }
+        .section .grid { width: 1fr; height: 100%; padding: 0 1; }
         .section .numbers { width: 30; height: 100%; padding: 1 1; border-left: tall $panel; }
         #checkup { height: auto; padding: 0 1 1 1; }
         #people { height: auto; padding: 0 1 1 1; }
@@ -243,9 +283,12 @@ class ReportsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("Reports · loading…", id="reports-title", markup=False)
         with VerticalScroll(id="reports-scroll", classes="-solo"):
-            for name in ("replies", "backlog", "promo", "hours"):
+            for name in ("replies", "backlog", "promo", "hours", "heat"):
                 with Horizontal(classes="section", id=f"{name}-section"):
-                    yield PlotextPlot(id=f"{name}-plot")
+                    if name == "heat":  # drawn as text: every cell where its label says
+                        yield Static("", id="heat-plot", classes="grid")
+                    else:
+                        yield PlotextPlot(id=f"{name}-plot")
                     yield Static("", classes="numbers", id=f"{name}-numbers")
                 if name == "replies":  # the team's share of them, where there is a team
                     yield Static("By person", classes="heading", id="people-heading")
@@ -310,6 +353,7 @@ class ReportsScreen(Screen[None]):
         self._plot_backlog(report)
         self._plot_promo(report)
         self._plot_hours(report)
+        self.query_one("#heat-plot", Static).update(heat_grid(report))
         self.query_one("#replies-numbers", Static).update(replies_text(report))
         self.query_one("#backlog-numbers", Static).update(backlog_text(report))
         self.query_one("#promo-numbers", Static).update(promo_text(report))
@@ -317,6 +361,7 @@ class ReportsScreen(Screen[None]):
         team = report.has_team
         self.query_one("#reports-scroll", VerticalScroll).set_class(not team, "-solo")
         self.query_one("#people", Static).update(people_text(report) if team else "")
+        self.query_one("#heat-numbers", Static).update(heat_text(report))
         self.query_one("#checkup", Static).update(checkup_content(view.checkup, view.note))
 
     def _plot(self, name: str):  # type: ignore[no-untyped-def]
