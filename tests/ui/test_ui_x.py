@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fake_x_api import FakeX, World, make_world
 from textual.pilot import Pilot
-from ui_helpers import RecordingApp, settle
+from ui_helpers import RecordingApp, coach_caught_up, settle, type_text
 from x_helpers import Clock  # the clock fixture is conftest's
 
 from tuicoach.backends.registry import Request, load
@@ -105,3 +105,32 @@ async def test_a_signed_in_account_syncs_meters_and_rides_out_failures(
     for secret in world.secrets:
         assert secret not in seen
         assert secret.encode() not in written
+
+
+async def test_own_tweets_posted_elsewhere_reach_the_coach_at_the_next_sync(
+    world: World, clock: Clock, tmp_path: Path
+) -> None:
+    """A tweet posted from X's own app, or by a teammate's machine, is in the store after a
+    sync: the coach compares drafts with it and counts it, without a restart."""
+    app = make_app(world, tmp_path, clock)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await refresh(pilot, clock)
+        known = app.main.coach.history_size
+        assert known is not None
+        elsewhere = "Spring sale: 20% off every loaf this weekend, order at acme.example"
+        world.fake.add_tweet(world.me, elsewhere)
+        clock.now += timedelta(minutes=1)
+        await refresh(pilot, clock)
+        for _ in range(100):  # the strip is counted again after the sync's reload
+            await settle(pilot)
+            if app.main.coach.history_size != known:
+                break
+            await pilot.pause(0.02)
+        assert app.main.coach.history_size == known + 1
+        await pilot.press("n")
+        await type_text(pilot, elsewhere.replace("weekend", "week"))
+        await coach_caught_up(pilot)
+        report = app.main.coach.report
+        assert report is not None
+        assert report.by_rule("near-duplicate"), report.findings

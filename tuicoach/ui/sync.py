@@ -75,9 +75,10 @@ class Syncer(Widget):
             status.problem = False
             by = f" by {message.synced_by}" if message.synced_by else ""  # who fetched it
             status.sync_state = f"synced{by} {self.clock().astimezone():%H:%M}"
-        self._main.mentions.reload(announce=True)
         if message.new or message.synced_by:  # a teammate's fetch shows only in the store
+            self._main.coach.catch_up()  # before the reload below counts the strip again
             self._main.timeline.reload_head()
+        self._main.mentions.reload(announce=True)
 
     @work(thread=True, exclusive=True, group="queue", exit_on_error=False)
     def _run_queue(self) -> None:
@@ -93,6 +94,7 @@ class Syncer(Widget):
     @on(messages.QueuePosted)
     def _queue_posted(self, message: messages.QueuePosted) -> None:
         self.notify(f"The queue posted {message.count} tweet{'s' * (message.count > 1)}.")
+        self._main.coach.catch_up()
         self._main.timeline.reload_head()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -58,7 +58,17 @@ class _Add:
     tweet: Tweet
 
 
-_Request = _Score | _SendCheck | _Stats | _Add | None  # None: stop
+@dataclass(frozen=True, slots=True)
+class _CatchUp:
+    """Own tweets the store gained from elsewhere: a sync (this machine's or a teammate's),
+    the queue, X's own app."""
+
+
+#: How far before the newest known own tweet a catch-up looks: a tweet posted elsewhere
+#: shortly before it may arrive later.
+CATCH_UP_MARGIN = timedelta(days=2)
+
+_Request = _Score | _SendCheck | _Stats | _Add | _CatchUp | None  # None: stop
 
 
 class CoachPane(Pane):
@@ -95,6 +105,9 @@ class CoachPane(Pane):
         super().__init__(clock, active=active)
         self._requests: queue.Queue[_Request] = queue.Queue()
         self._owed_since: tuple[datetime, ...] = ()
+        # The worker's own: the account it reads and the own tweets its coach knows.
+        self._account: Account | None = None
+        self._known: set[str] = set()
 
     # -- what the other panes ask (through the App) -------------------------------------------
 
@@ -121,6 +134,11 @@ class CoachPane(Pane):
         """A tweet the account just posted: part of the history the coach compares with."""
         self._requests.put(_Add(tweet))
 
+    def catch_up(self) -> None:
+        """The store may hold own tweets the coach has not seen (a sync, the queue): the
+        worker reads them in before it next scores or counts."""
+        self._requests.put(_CatchUp())
+
     def on_unmount(self) -> None:
         self._requests.put(None)
 
@@ -133,7 +151,10 @@ class CoachPane(Pane):
         from tuicoach.coach import Coach
 
         worker = get_current_worker()
-        coach = Coach(settings, history=account.store.stream("own"))
+        history = account.store.stream("own")
+        coach = Coach(settings, history=history)
+        self._known = {t.id for t in history}
+        self._account = account
         pending: deque[_Request] = deque()
         while not worker.is_cancelled:
             if not pending:
@@ -186,7 +207,20 @@ class CoachPane(Pane):
             stats = view.account_stats(coach, now, request.waiting, people=request.people)
             self.post_message(messages.StatsRead(stats, len(coach.history)))
         elif isinstance(request, _Add):
-            coach.add_to_history(request.tweet)
+            self._learn(coach, [request.tweet])
+        elif isinstance(request, _CatchUp):
+            latest = coach.history.latest(until=datetime.max.replace(tzinfo=now.tzinfo))
+            since = None if latest is None else latest.created_at - CATCH_UP_MARGIN
+            if self._account is not None:
+                self._learn(coach, self._account.store.stream("own", since=since))
+
+    def _learn(self, coach: Coach, tweets: list[Tweet]) -> None:
+        """Add the tweets the coach does not know yet (by id: a post this app made comes
+        back in the next sync)."""
+        for tweet in tweets:
+            if tweet.id not in self._known:
+                self._known.add(tweet.id)
+                coach.add_to_history(tweet)
 
     # -- showing what it says ------------------------------------------------------------------
 
