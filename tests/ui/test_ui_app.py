@@ -412,6 +412,21 @@ async def test_the_palette_offers_app_actions_and_keeps_themes(tmp_path: Path) -
             await pilot.pause()
 
 
+async def test_the_palette_claims_the_highlighted_mention_or_says_how_to_join_a_team(
+    tmp_path: Path,
+) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("1")  # the Timeline is the list last used: Claim still means Mentions
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "Claim")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "[team]" in app.notices[-1], app.notices
+
+
 @pytest.mark.parametrize("key", ["1", "2", "3", "4", "5", "tab"])
 async def test_at_80x24_every_pane_is_reachable_and_fits(tmp_path: Path, key: str) -> None:
     app = make_app(tmp_path)

@@ -27,7 +27,7 @@ class Command:
     help: str
     action: str  # an action of the target, e.g. "reply" or "show_pane('coach')"
     binding_id: str | None = None
-    target: str = "list"  # "list" (the list last used), "screen", "compose" or "app"
+    target: str = "list"  # "list" (the list last used), "mentions", "screen", "compose", "app"
 
 
 COMMANDS = (
@@ -53,6 +53,27 @@ COMMANDS = (
         "Not spam", "Move the highlighted mention out of spam: owed again", "not_spam", "not-spam"
     ),
     Command("Tag", "Tag the highlighted mention: bug, idea, praise, complaint…", "tag", "tag"),
+    Command(
+        "Claim",
+        "Claim the highlighted mention for yourself (again: let go); needs [team] name",
+        "claim",
+        "claim",
+        "mentions",
+    ),
+    Command(
+        "Assign to a teammate",
+        "Give the highlighted mention to a teammate; needs [team] name",
+        "assign",
+        "assign",
+        "mentions",
+    ),
+    Command(
+        "Filter mentions: owed, mine, unassigned",
+        "Step through all, owed only, mine and unassigned",
+        "cycle_filter",
+        "filter-team",
+        "screen",
+    ),
     Command(
         "Reports",
         "Reply times, reply rate, backlog, promotion and the account check-up",
@@ -160,6 +181,8 @@ class TuicoachCommands(Provider):
             node = main
         elif command.target == "compose":
             node = main.composer
+        elif command.target == "mentions":
+            node = main.mentions
         else:
             node = main.timeline if main.list_pane == "timeline" else main.mentions
         await node.run_action(command.action)
