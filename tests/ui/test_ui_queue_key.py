@@ -81,3 +81,35 @@ async def test_an_empty_draft_is_not_queued(tmp_path: Path) -> None:
         await settle(pilot)
         assert q.items(app.account.store) == []
         assert app.main.composer._state.startswith("nothing to queue")
+
+
+async def test_alt_t_queues_at_the_time_the_user_picks_and_a_bad_time_keeps_the_draft(
+    tmp_path: Path,
+) -> None:
+    from tuicoach.ui.queue import parse_when
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        assert app.account is not None
+        store = app.account.store
+        await pilot.press("n")
+        await type_text(pilot, TEXT)
+        await pilot.press("alt+t")
+        await settle(pilot)
+        await type_text(pilot, "half past four")  # not a time: said, nothing queued
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "is not a time" in app.notices[-1] and "the draft is kept" in app.notices[-1]
+        assert q.items(store) == [] and app.main.composer.text == TEXT
+
+        await pilot.press("alt+t")
+        await settle(pilot)
+        await type_text(pilot, "16:40")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert await until(pilot, lambda: bool(q.items(store)))
+        (item,) = q.items(store)
+        assert item.text == TEXT
+        assert item.slot_at == parse_when("16:40", NOW)  # the time picked, not the next slot
+        assert app.main.composer.text == ""

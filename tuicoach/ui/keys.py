@@ -70,6 +70,8 @@ COMPOSE_BINDINGS = (
     # alt+q: tmux leaves it alone (its prefix is ctrl+b), and ctrl+q quits some terminals'
     # flow control; ctrl+u is the text area's "delete to the line's start".
     Binding("alt+q", "queue", "Queue it", id="queue", show=False, priority=True),
+    # alt+t: "time", the queue at a time the user picks instead of the next free slot.
+    Binding("alt+t", "queue_at", "Queue at a time", id="queue-at", show=False, priority=True),
     # alt+i: "initials", the usual signature ("^JD"); appended once, never on its own.
     Binding("alt+i", "sign", "Sign it ([team] signature)", id="sign", show=False, priority=True),
     Binding("escape", "screen.leave_compose", "Back to list", id="leave-compose"),

@@ -639,8 +639,39 @@ class ComposePane(Pane):
 
     # -- queueing ----------------------------------------------------------------------------
 
-    def action_queue(self) -> None:
-        """Queue the draft for the next free slot in the posting hours, instead of sending."""
+    def action_queue_at(self) -> None:
+        """Queue the draft at a time the user picks (empty: the next free slot)."""
+        if self.account is None:
+            return
+        if not self.text.strip():
+            self.show_state("nothing to queue: write the tweet first")
+            return
+        from tuicoach.ui.queue import AskScreen, parse_when
+
+        def picked(text: str | None) -> None:
+            if text is None:  # escape: nothing queued, the draft stays
+                return
+            if not text.strip():
+                self.action_queue()
+                return
+            moment = parse_when(text, self.clock())
+            if moment is None:
+                self.app.notify(
+                    f"{text!r} is not a time: write HH:MM, or YYYY-MM-DD HH:MM. "
+                    "Nothing was queued; the draft is kept.",
+                    title="Not queued",
+                    severity="warning",
+                    markup=False,
+                )
+                return
+            self.action_queue(at=moment)
+
+        hint = "HH:MM or YYYY-MM-DD HH:MM, your local time; empty: the next free slot"
+        self.app.push_screen(AskScreen("Queue at", "", hint), picked)
+
+    def action_queue(self, at: datetime | None = None) -> None:
+        """Queue the draft for the next free slot in the posting hours (or ``at``), instead
+        of sending."""
         account = self.account
         if account is None:
             return
@@ -654,7 +685,9 @@ class ComposePane(Pane):
         self.show_state("queueing…")
         settings = getattr(self.app, "coach_settings", None)
         hours = getattr(self.app, "posting_hours", None)
-        self._queue_worker(account, self.to_draft(), self.draft_id, self._which, settings, hours)
+        self._queue_worker(
+            account, self.to_draft(), self.draft_id, self._which, settings, hours, at
+        )
 
     @work(thread=True, group="queue", exit_on_error=False)
     def _queue_worker(
@@ -665,13 +698,14 @@ class ComposePane(Pane):
         which: int,
         settings: Any,
         hours: Any,
+        at: datetime | None = None,
     ) -> None:
         from tuicoach.store import StoreError
         from tuicoach.ui.queue import queue_draft
 
         try:
             queued = queue_draft(
-                account.store, draft, now=self.clock(), settings=settings, hours=hours
+                account.store, draft, now=self.clock(), at=at, settings=settings, hours=hours
             )
             if draft_id is not None:  # it lives in the queue now
                 account.store.delete_draft(draft_id)
