@@ -46,7 +46,10 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO), str(REPO / "tests")]
+#: The tuicoach a child process of this run imports: this checkout's, or (``--compare``)
+#: another revision's exported tree.
+TREE = Path(os.environ.get("TEAM_BENCH_TREE", REPO))
+sys.path[:0] = [str(TREE), str(REPO / "tests")]
 
 ME_ID, ME_NAME = "1", "acme_bakery"
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -100,7 +103,11 @@ def postgresql(url: str | None) -> Iterator[Pg]:
 
 def child_env(tree: Path = REPO) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TUICOACH_")}
-    return env | {"PYTHONPATH": str(tree), "PYTHONDONTWRITEBYTECODE": "1"}
+    return env | {
+        "PYTHONPATH": str(tree),
+        "TEAM_BENCH_TREE": str(tree),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
 
 
 def percentiles(values: list[float]) -> dict[str, float]:
@@ -252,7 +259,7 @@ class PagedX:
 
 def child_sync(target: str, count: int) -> None:
     """Sync ``count`` mentions into the store at ``target``; print one JSON line."""
-    import tuicoach.backends.registry  # noqa: F401  (the X tables' schema steps)
+    import tuicoach.backends.registry  # the X tables' schema steps
     from tuicoach.backends.x.cost import Meter
     from tuicoach.backends.x.settings import XSettings
     from tuicoach.backends.x.sync import StreamSync
@@ -275,7 +282,29 @@ def child_sync(target: str, count: int) -> None:
             ).fetchone()[0]
         if stored != count:
             raise SystemExit(f"{stored} mentions stored, not {count}")
-    print(json.dumps({"seconds": wall, "cpu": cpu, "pages": client.pages_served}))
+        server = server_cpu(store)
+    tree = str(Path(tuicoach.backends.registry.__file__).parents[2])
+    print(json.dumps({"seconds": wall, "cpu": cpu, "server_cpu": server, "tree": tree}))
+
+
+def server_cpu(store: Any) -> float | None:
+    """CPU seconds the PostgreSQL backends of ``store``'s pool used so far (read from
+    /proc: a server on this machine); ``None`` on SQLite (it runs in the client) or when
+    the server's processes cannot be read."""
+    if store.engine != "postgresql":
+        return None
+    with store.reading() as db:
+        pids = [r[0] for r in db.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+        ).fetchall()]  # fmt: skip
+    total = 0.0
+    try:
+        for pid in pids:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+    return total
 
 
 def run_sync(target: str, count: int, tree: Path = REPO) -> dict[str, float]:
@@ -723,10 +752,16 @@ def main() -> None:
         sync = report["sync"]
         lite = sync["sqlite"]
         print(f"sync of {args.mentions} mentions (StreamSync, pages of 100, X from memory):")
-        print("| store | wall s | client CPU s | wall / SQLite's |\n|---|---|---|---|")
+        print("| store | wall s | client CPU s | server CPU s | wall / SQLite's "
+              "| CPU (client + server) / SQLite's |")  # fmt: skip
+        print("|---|---|---|---|---|---|")
         for name, row in sync.items():
             ratio = row["seconds"] / lite["seconds"]
-            print(f"| {name} | {row['seconds']:.1f} | {row['cpu']:.1f} | {ratio:.2f} |")
+            server = row.get("server_cpu")
+            both = (row["cpu"] + (server or 0.0)) / lite["cpu"]
+            shown = "-" if server is None else f"{server:.1f}"
+            print(f"| {name} | {row['seconds']:.1f} | {row['cpu']:.1f} | {shown} | {ratio:.2f} "
+                  f"| {both:.2f} |")  # fmt: skip
         print()
     if "races" in report:
         print_races(report["races"])
