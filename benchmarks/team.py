@@ -1,7 +1,8 @@
-"""The team on one PostgreSQL store, measured: claim-to-seen latency, sync into each engine.
+"""The team on one PostgreSQL store, measured: claim to seen, sync, and two teammates racing.
 
-    PYTHONPATH=. python benchmarks/team.py [--only latency,sync] [--claims 200]
-        [--mentions 100000] [--compare REV] [--pg-url URL]
+    PYTHONPATH=. python benchmarks/team.py [--only latency,sync,race,kill] [--claims 200]
+        [--mentions 100000] [--compare REV] [--races 100] [--kills 4] [--verbose]
+        [--pg-url URL] [--json]
 
 - ``latency``: process A (a separate python) claims ``--claims`` mentions one
   after another (``tuicoach.store.team.claim``, 20 ms apart); process B (another
@@ -15,10 +16,30 @@
   this-stream count, ``keep_page``'s users and tweets, the cost meter, the
   cursor and the pacer), with the X client replaced by one that serves pages of
   100 from memory (each with its 100 authors): no HTTP, so the store's part is
-  what is timed. Printed: wall seconds, the child's CPU seconds, and the
-  PostgreSQL/SQLite ratio. ``--compare REV`` also runs PostgreSQL's sync with
-  the ``tuicoach`` package of git revision REV (exported to a temporary folder),
-  in the same run, on the same server: before and after.
+  what is timed. Printed: wall seconds, the child's CPU seconds, the CPU of the
+  PostgreSQL backends it used (from /proc: a server on this machine), and the
+  ratios to SQLite. ``--compare REV`` also runs PostgreSQL's sync with the
+  ``tuicoach`` package of git revision REV (exported to a temporary folder), in
+  the same run, on the same server: before and after.
+- ``race``: two teammates (Jen and Sam: a data dir and a config each, ``[store]
+  url`` one database, ``[team] name`` their own) run ``tuicoach post --reply-to``
+  on the same new mention at once, ``--races`` times, against one fake X on
+  127.0.0.1 (tests/fake_x_api.py). Every other race holds both at the traffic
+  cop's lock (``outbox_store.lock_mention``'s advisory lock, taken by this
+  script) until both wait there, so they meet the check at the same moment; the
+  others are only started together. Counted: one reply on X, doubles, lost, the
+  exit statuses (0 and 5), the stopped teammate's draft kept.
+- ``kill``: the same race, and the teammate whose reply goes to X is killed with
+  SIGKILL 0.2 s after the request reached X (inside the 0.5 s timeout), for each
+  way X may take it (stored with no answer, never stored, stored after the
+  kill), ``--kills`` times per recovery: ``outbox resolve`` or ``sync`` on the
+  other machine, ``sync`` or the same ``post`` again on the killed one, each run
+  at once and again after the window (timeout + ``TUICOACH_X_SETTLE_MARGIN`` of
+  1 s); then the other teammate posts theirs again (it must be stopped). Before
+  each, the sync lease is cleared as if it had lapsed: a machine that does not
+  hold it does not settle the outbox in ``sync`` (``XBackend.sync_report``
+  returns first), so ``other: sync`` recovers only once the killed machine's
+  lease has lapsed (60 s); ``outbox resolve`` does not wait for it.
 
 PostgreSQL is ``--pg-url`` (or ``$TUICOACH_STORE_URL``): a server the run may
 create databases on (its password from ~/.pgpass or ``$PGPASSWORD``); without
