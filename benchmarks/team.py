@@ -18,7 +18,10 @@
   100 from memory (each with its 100 authors): no HTTP, so the store's part is
   what is timed. Printed: wall seconds, the child's CPU seconds, the CPU of the
   PostgreSQL backends it used (from /proc: a server on this machine), and the
-  ratios to SQLite. ``--compare REV`` also runs PostgreSQL's sync with the
+  ratios to SQLite; and the same with ``ANALYZE`` every 10,000 mentions (as
+  autovacuum keeps a team's database: a fresh one has no statistics, and plans
+  the per-page new-to-this-stream count as a scan of the whole stream, so its
+  cost grows with the stream). ``--compare REV`` also runs PostgreSQL's sync with the
   ``tuicoach`` package of git revision REV (exported to a temporary folder), in
   the same run, on the same server: before and after.
 - ``race``: two teammates (Jen and Sam: a data dir and a config each, ``[store]
@@ -243,8 +246,9 @@ def measure_latency(pg: Pg, count: int) -> dict[str, Any]:
 class PagedX:
     """An X client for the sync: pages of 100 mentions from memory, newest first."""
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, every: Any = None) -> None:
         self.count = count
+        self.every = every  # called before each 100th page, if given
         self.rate_limits: dict[str, Any] = {}
         self.pages_served = 0
 
@@ -275,11 +279,17 @@ class PagedX:
         if start + 100 < self.count:
             meta["next_token"] = str(start + 100)
         self.pages_served += 1
+        if self.every is not None and self.pages_served % 100 == 0:
+            self.every()
         return Fetched(page=Page(tweets=tweets, users=users, meta=meta))
 
 
-def child_sync(target: str, count: int) -> None:
-    """Sync ``count`` mentions into the store at ``target``; print one JSON line."""
+def child_sync(target: str, count: int, analyze: bool = False) -> None:
+    """Sync ``count`` mentions into the store at ``target``; print one JSON line.
+
+    ``analyze``: PostgreSQL's ``ANALYZE`` every 10,000 mentions (timed with the rest), as
+    autovacuum does between a team's syncs; a fresh database without it has no
+    statistics, and plans the new-to-this-stream count as a scan of the whole stream."""
     import tuicoach.backends.registry  # the X tables' schema steps
     from tuicoach.backends.x.cost import Meter
     from tuicoach.backends.x.settings import XSettings
@@ -289,7 +299,12 @@ def child_sync(target: str, count: int) -> None:
 
     with Store.open_target(target) as store:
         store.set_account(User(ME_ID, ME_NAME))
-        client = PagedX(count)
+
+        def statistics_now() -> None:
+            with store.reading() as db:
+                db.execute("ANALYZE")
+
+        client = PagedX(count, statistics_now if analyze else None)
         settings = XSettings(page_size=100, backfill_pages=count // 100 + 1)
         syncer = StreamSync(store, client, settings, Meter(store), clock=lambda: NOW)  # type: ignore[arg-type]
         wall, cpu = time.perf_counter(), time.process_time()
@@ -328,9 +343,12 @@ def server_cpu(store: Any) -> float | None:
     return total
 
 
-def run_sync(target: str, count: int, tree: Path = REPO) -> dict[str, float]:
+def run_sync(
+    target: str, count: int, tree: Path = REPO, *, analyze: bool = False
+) -> dict[str, float]:
     done = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "_sync", target, str(count)],
+        [sys.executable, str(Path(__file__).resolve()), "_sync", target, str(count)]
+        + (["analyze"] if analyze else []),
         env=child_env(tree),
         cwd=tree,
         capture_output=True,
@@ -362,9 +380,12 @@ def measure_sync(pg: Pg, count: int, compare: str | None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="tuicoach-sync-") as folder:
         results["sqlite"] = run_sync(str(Path(folder) / "s.sqlite3"), count)
     results["postgresql"] = run_sync(pg.fresh(), count)
+    results["postgresql, ANALYZE every 10k"] = run_sync(pg.fresh(), count, analyze=True)
     if compare:
         with exported(compare) as tree:
             results[f"postgresql at {compare}"] = run_sync(pg.fresh(), count, tree)
+            name = f"postgresql at {compare}, ANALYZE every 10k"
+            results[name] = run_sync(pg.fresh(), count, tree, analyze=True)
     return results
 
 
@@ -730,7 +751,7 @@ def main() -> None:
         {
             "_listen": lambda: child_listen(rest[0]),
             "_claim": lambda: child_claim(rest[0], int(rest[1])),
-            "_sync": lambda: child_sync(rest[0], int(rest[1])),
+            "_sync": lambda: child_sync(rest[0], int(rest[1]), rest[2:] == ["analyze"]),
         }[role]()
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -140,8 +140,9 @@ def test_an_insert_is_split_where_more_rows_go_and_only_where_that_is_safe() -> 
         to_pg("INSERT INTO m (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = 1")
     )
     assert upsert is not None and upsert.key == (0,)
-    assert upsert.statement(2) == (
-        "INSERT INTO m (k, v) VALUES (%s, %s), (%s, %s) ON CONFLICT (k) DO UPDATE SET v = 1"
+    assert upsert.row == "(%s, %s)"
+    assert upsert.joined(["('a', 1)", "('b', 2)"]) == (
+        "INSERT INTO m (k, v) VALUES ('a', 1), ('b', 2) ON CONFLICT (k) DO UPDATE SET v = 1"
     )
     assert upsert.fits([("a", 1), ("b", 1)])
     assert not upsert.fits([("a", 1), ("a", 2)])  # one row updated twice: one per row
@@ -152,6 +153,10 @@ def test_an_insert_is_split_where_more_rows_go_and_only_where_that_is_safe() -> 
         multirow(to_pg("INSERT INTO m (k) VALUES (?) ON CONFLICT (k) DO UPDATE SET v = ?")) is None
     )
     assert multirow(to_pg("INSERT INTO m (k) VALUES (?) RETURNING k")) is None
+    on_constraint = (
+        "INSERT INTO m (k) VALUES (?) ON CONFLICT ON CONSTRAINT m_pkey DO UPDATE SET k = 1"
+    )
+    assert multirow(to_pg(on_constraint)) is None  # which row it updates: not known here
     assert multirow(to_pg("UPDATE m SET v = ? WHERE k = ?")) is None
     named = multirow(to_pg("INSERT INTO m (k) VALUES (:k)"))
     assert named is None

@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import re
 import urllib.parse
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -178,10 +178,8 @@ class PgConnection:
             # Each row bound on its own (a short statement: psycopg caches its parse), then
             # joined: one long statement with no parameters left, which psycopg sends
             # as it is instead of parsing it again for each page.
-            values = ", ".join(
-                cursor.mogrify(plan.row, row) for row in rows[start : start + MULTIROW]
-            )
-            cursor.execute(f"{plan.head}{values}{plan.tail}")
+            chunk = rows[start : start + MULTIROW]
+            cursor.execute(plan.joined(cursor.mogrify(plan.row, row) for row in chunk))
             changed += max(0, cursor.rowcount)
         return Changed(changed)
 
@@ -201,6 +199,7 @@ _INSERT_VALUES = re.compile(
     r"(?P<row>\(\s*%s(?:\s*,\s*%s)*\s*\))(?P<tail>[^%]*)$",
     re.IGNORECASE | re.DOTALL,
 )
+_UPDATE = re.compile(r"\bDO\s+UPDATE\b", re.IGNORECASE)
 _DO_UPDATE = re.compile(r"\bON\s+CONFLICT\s*\((?P<key>[^()]*)\)\s*DO\s+UPDATE\b", re.IGNORECASE)
 
 
@@ -215,8 +214,9 @@ class MultiRow:
     tail: str
     key: tuple[int, ...] | None
 
-    def statement(self, rows: int) -> str:
-        return f"{self.head}{', '.join([self.row] * rows)}{self.tail}"
+    def joined(self, rows: Iterable[str]) -> str:
+        """The statement for ``rows``, each one ``row`` with its values bound."""
+        return f"{self.head}{', '.join(rows)}{self.tail}"
 
     def fits(self, rows: list[Sequence[Any] | dict[str, Any]]) -> bool:
         """Whether one statement for ``rows`` does what one per row would: positional
@@ -238,7 +238,9 @@ def multirow(statement: str) -> MultiRow | None:
     if found is None or _RETURNING.search(found["tail"]):
         return None
     key: tuple[int, ...] | None = None
-    if (update := _DO_UPDATE.search(found["tail"])) is not None:
+    if (update := _DO_UPDATE.search(found["tail"])) is None and _UPDATE.search(found["tail"]):
+        return None  # ON CONFLICT ON CONSTRAINT ... DO UPDATE: which columns, unknown here
+    if update is not None:
         columns = [c.strip().lower() for c in found["columns"].split(",")]
         try:
             key = tuple(columns.index(c.strip().lower()) for c in update["key"].split(","))
