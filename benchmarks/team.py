@@ -45,7 +45,8 @@
   lease has lapsed (60 s); ``outbox resolve`` does not wait for it.
 
 PostgreSQL is ``--pg-url`` (or ``$TUICOACH_STORE_URL``): a server the run may
-create databases on (its password from ~/.pgpass or ``$PGPASSWORD``); without
+create databases on, ``bench_*``, dropped at the end (its password from ~/.pgpass or
+``$PGPASSWORD``); without
 one, a throwaway server is started as the tests do (tests/pg_helpers.py). The
 machine is shared: quote CPU times and same-run ratios, not wall times alone.
 """
@@ -103,14 +104,21 @@ def postgresql(url: str | None) -> Iterator[Pg]:
 
     if url:
         parts = urllib.parse.urlsplit(url)
+        made: list[str] = []
 
         def make() -> str:
             name = f"bench_{os.urandom(5).hex()}"
             with psycopg.connect(url, autocommit=True) as admin:
                 admin.execute(f'CREATE DATABASE "{name}"')
+            made.append(name)
             return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
 
-        yield Pg(url, make)
+        try:
+            yield Pg(url, make)
+        finally:  # the run's databases go; the server's others are left alone
+            with psycopg.connect(url, autocommit=True) as admin:
+                for name in made:
+                    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
         return
     import pg_helpers
 
@@ -798,9 +806,9 @@ def main() -> None:
               "| CPU (client + server) / SQLite's |")  # fmt: skip
         print("|---|---|---|---|---|---|")
         for name, row in sync.items():
-            ratio = row["seconds"] / lite["seconds"]
+            ratio = row["seconds"] / max(lite["seconds"], 1e-9)
             server = row.get("server_cpu")
-            both = (row["cpu"] + (server or 0.0)) / lite["cpu"]
+            both = (row["cpu"] + (server or 0.0)) / max(lite["cpu"], 1e-9)
             shown = "-" if server is None else f"{server:.1f}"
             print(f"| {name} | {row['seconds']:.1f} | {row['cpu']:.1f} | {shown} | {ratio:.2f} "
                   f"| {both:.2f} |")  # fmt: skip
