@@ -25,7 +25,8 @@ from __future__ import annotations
 import functools
 import re
 import urllib.parse
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 #: URL schemes that name a PostgreSQL store.
@@ -160,11 +161,27 @@ class PgConnection:
         return self.raw.execute(to_pg(sql), _params(parameters))
 
     def executemany(self, sql: str, parameters: Any, /) -> Any:
+        """``sql`` once per parameter row; an ``INSERT ... VALUES (?, ...)`` as multi-row
+        statements instead (see :func:`multirow`), a round trip per :data:`MULTIROW` rows
+        rather than one per row. ``rowcount`` is the rows changed in all, on both paths."""
         cursor = self.raw.cursor()
         rows = [_params(p) for p in parameters]
-        if rows:
-            cursor.executemany(to_pg(sql), rows)
-        return cursor
+        if not rows:
+            return cursor
+        statement = to_pg(sql)
+        plan = multirow(statement)
+        if plan is None or len(rows) < 2 or not plan.fits(rows) or not hasattr(cursor, "mogrify"):
+            cursor.executemany(statement, rows)
+            return cursor
+        changed = 0
+        for start in range(0, len(rows), MULTIROW):
+            # Each row bound on its own (a short statement: psycopg caches its parse), then
+            # joined: one long statement with no parameters left, which psycopg sends
+            # as it is instead of parsing it again for each page.
+            chunk = rows[start : start + MULTIROW]
+            cursor.execute(plan.joined(cursor.mogrify(plan.row, row) for row in chunk))
+            changed += max(0, cursor.rowcount)
+        return Changed(changed)
 
     @property
     def in_transaction(self) -> bool:
@@ -172,6 +189,80 @@ class PgConnection:
 
         status: bool = self.raw.info.transaction_status != TransactionStatus.IDLE
         return status
+
+
+#: Rows per multi-row ``INSERT`` (at 17 columns, well under PostgreSQL's 65,535 parameters).
+MULTIROW = 500
+
+_INSERT_VALUES = re.compile(
+    r"^(?P<head>\s*INSERT\s+INTO\s+\w+\s*\((?P<columns>[^()%]*)\)\s*VALUES\s*)"
+    r"(?P<row>\(\s*%s(?:\s*,\s*%s)*\s*\))(?P<tail>[^%]*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_UPDATE = re.compile(r"\bDO\s+UPDATE\b", re.IGNORECASE)
+_DO_UPDATE = re.compile(r"\bON\s+CONFLICT\s*\((?P<key>[^()]*)\)\s*DO\s+UPDATE\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class MultiRow:
+    """An ``INSERT INTO t (...) VALUES (%s, ...) [ON CONFLICT ...]`` (PostgreSQL's spelling,
+    after :func:`to_pg`) split where more rows' ``(...)`` go; ``key``: the positions of
+    the ``ON CONFLICT (...) DO UPDATE`` target's columns, if it has one."""
+
+    head: str
+    row: str
+    tail: str
+    key: tuple[int, ...] | None
+
+    def joined(self, rows: Iterable[str]) -> str:
+        """The statement for ``rows``, each one ``row`` with its values bound."""
+        return f"{self.head}{', '.join(rows)}{self.tail}"
+
+    def fits(self, rows: list[Sequence[Any] | dict[str, Any]]) -> bool:
+        """Whether one statement for ``rows`` does what one per row would: positional
+        rows, and no two updating the same row (``DO UPDATE`` refuses to affect a row
+        twice in one statement; one per row would apply the second on top of the first)."""
+        if any(isinstance(row, dict) for row in rows):
+            return False
+        if self.key is None:
+            return True
+        keys = {tuple(row[i] for i in self.key) for row in rows}  # type: ignore[index]
+        return len(keys) == len(rows)
+
+
+@functools.lru_cache(maxsize=256)
+def multirow(statement: str) -> MultiRow | None:
+    """``statement`` as a :class:`MultiRow`, or ``None`` where it is not one (a parameter
+    outside ``VALUES``, a ``RETURNING``, a ``DO UPDATE`` on columns it does not name)."""
+    found = _INSERT_VALUES.match(statement)
+    if found is None or _RETURNING.search(found["tail"]):
+        return None
+    key: tuple[int, ...] | None = None
+    if (update := _DO_UPDATE.search(found["tail"])) is None and _UPDATE.search(found["tail"]):
+        return None  # ON CONFLICT ON CONSTRAINT ... DO UPDATE: which columns, unknown here
+    if update is not None:
+        columns = [c.strip().lower() for c in found["columns"].split(",")]
+        try:
+            key = tuple(columns.index(c.strip().lower()) for c in update["key"].split(","))
+        except ValueError:
+            return None
+    return MultiRow(found["head"], found["row"], found["tail"], key)
+
+
+class Changed:
+    """What a multi-row :meth:`PgConnection.executemany` returns: how many rows it changed."""
+
+    def __init__(self, rowcount: int) -> None:
+        self.rowcount = rowcount
+
+    def fetchone(self) -> Any:
+        return None
+
+    def fetchall(self) -> list[Any]:
+        return []
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(())
 
 
 def _params(parameters: Any) -> Sequence[Any] | dict[str, Any]:

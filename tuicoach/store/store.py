@@ -951,6 +951,23 @@ class Store:
             ).fetchall()
         return frozenset(r[0] for r in rows)
 
+    def in_stream(self, stream: str, ids: Iterable[str]) -> frozenset[str]:
+        """Which of ``ids`` are filed in ``stream`` already (one query per 500: a sync
+        counts a page's new tweets with it, rather than one :meth:`streams_of` each)."""
+        wanted = list(dict.fromkeys(ids))
+        found: set[str] = set()
+        with self.reading() as db:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = db.execute(
+                    "SELECT tweet_id FROM tweet_streams "
+                    f"WHERE stream = ? AND tweet_id IN ({marks})",
+                    [stream, *chunk],
+                )
+                found.update(str(row[0]) for row in rows)
+        return frozenset(found)
+
     def is_local(self, tweet_id: str) -> bool:
         """Whether the tweet was posted in demo mode, and so exists only here."""
         with self.reading() as db:

@@ -160,7 +160,8 @@ class StreamSync:
             if newest is None and page.newest_id:
                 newest = page.newest_id
             # Counted before the page is stored: the tweets this stream did not have yet.
-            fetched += sum(1 for t in page.tweets if stream not in self._store.streams_of(t.id))
+            known = self._store.in_stream(stream, (t.id for t in page.tweets))
+            fetched += sum(1 for t in page.tweets if t.id not in known)
             posts, users = keep_page(self._store, self._meter, stream, page, now=self._clock())
             post_reads += posts
             user_reads += users
