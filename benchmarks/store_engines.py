@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import tuicoach.backends.registry  # noqa: F401  (the backends' schema steps: a store needs them to open)
 from tuicoach.domain.models import Tweet, User
 from tuicoach.store import Store, team
 
