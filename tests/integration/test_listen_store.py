@@ -9,7 +9,8 @@ import pytest
 
 from tuicoach.domain.listen import SavedSearch, State
 from tuicoach.domain.models import Tweet, User
-from tuicoach.store import SCHEMA_VERSION, Store
+from tuicoach.store import SCHEMA_VERSION, Store, StoreError
+from tuicoach.store.engine import PgConnection
 from tuicoach.store.listen import Backlog, ListenStore
 
 NOW = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
@@ -187,3 +188,40 @@ def test_a_version_10_database_keeps_its_cursors_and_gains_the_backlog(tmp_path:
     with Store.open(path) as store:
         listen = ListenStore(store)
         assert listen.cursor("larkspur") == "1005" and listen.backlog("larkspur") is None
+
+
+def test_a_page_whose_cursors_cannot_be_written_files_nothing(
+    listen: ListenStore, store: Store
+) -> None:
+    """The opportunities, the tweets and both cursors are one transaction, on both engines."""
+    listen.save_search(SavedSearch("larkspur", ("larkspur",)), now=NOW)
+    listen.file_page("larkspur", [tweet(1)], [SAM], newest="1001", backlog=None, now=NOW)
+    # The database refuses the backlog's write, the last statement of the page's transaction.
+    with store.transaction() as db:
+        if isinstance(db, PgConnection):
+            db.raw.execute(
+                "CREATE FUNCTION crash() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'the machine went down'; END $$"
+            )
+            db.raw.execute(
+                "CREATE TRIGGER crash BEFORE UPDATE OF backlog_until ON saved_searches "
+                "FOR EACH ROW WHEN (NEW.backlog_until = '1003') EXECUTE FUNCTION crash()"
+            )
+        else:
+            db.execute(
+                "CREATE TRIGGER crash BEFORE UPDATE OF backlog_until ON saved_searches "
+                "WHEN NEW.backlog_until = '1003' "
+                "BEGIN SELECT RAISE(ABORT, 'the machine went down'); END"
+            )
+    with pytest.raises(StoreError, match="the machine went down"):
+        listen.file_page(
+            "larkspur",
+            [tweet(5), tweet(3)],
+            [SAM],
+            newest="1005",
+            backlog=Backlog("1001", "1003"),
+            now=NOW,
+        )
+    assert [f.tweet.id for f in listen.opportunities(now=NOW)] == ["1001"]
+    assert store.tweet("1005") is None
+    assert (listen.cursor("larkspur"), listen.backlog("larkspur")) == ("1001", None)
