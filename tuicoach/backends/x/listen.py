@@ -305,7 +305,9 @@ class Listener:
                 search.name,
                 mine,
                 page.users,
-                newest=newest if at_top else None,
+                # Only the chain from the cursor moves it; past its first page the
+                # ids are older, and the cursor never moves back.
+                newest=newest if top else None,
                 backlog=backlog,
                 now=now,
             )
