@@ -331,3 +331,38 @@ def test_a_crash_between_pages_or_inside_one_loses_nothing(
     assert world.fake.requests("search_recent")[2].query["until_id"] == newest_ten[0]
     assert {f.tweet.id for f in listener.listen.opportunities(now=clock.now)} == set(said)
     assert listener.listen.backlog("larkspur") is None
+
+
+def test_a_rate_limit_in_the_middle_of_a_catch_up_keeps_the_backlog(
+    world: World, backend: XBackend, clock: Clock
+) -> None:
+    listener = backend.listener(ListenSettings(max_results=10, pages=1, searches=(LARKSPUR,)))
+    said = say(world, 5)
+    assert len(listener.run().runs[0].new) == 5
+    burst = say(world, 25, text="acme bakery burst")
+    clock.advance(60)
+    top = listener.run().runs[0]
+    assert len(top.new) == 10 and top.catching_up
+    oldest_read = min(top.new, key=int)
+    # X answers the catch-up with a 429: nothing is filed, the backlog stays as it was.
+    world.fake.rate_limit("search_recent", reset=int(clock.epoch()) + 600)
+    clock.advance(60)
+    cut = listener.run().runs[0]
+    assert isinstance(cut.error, RateLimited) and cut.new == () and cut.catching_up
+    backlog = listener.listen.backlog("larkspur")
+    assert backlog is not None and backlog.until == oldest_read
+    clock.advance(601)
+    seen = set(top.new)
+    lows = []
+    for left in (True, False):  # two more polls close the gap, each post once
+        run = listener.run().runs[0]
+        assert run.error is None and len(run.new) == (10 if left else 5)
+        assert run.catching_up is left and not set(run.new) & seen
+        seen |= set(run.new)
+        lows.append(min(run.new, key=int))
+        clock.advance(60)
+    requests = world.fake.requests("search_recent")
+    assert requests[-3].status == 429
+    assert [r.query.get("until_id") for r in requests[-3:]] == [oldest_read, oldest_read, lows[0]]
+    assert seen == set(burst)
+    assert {f.tweet.id for f in listener.listen.opportunities(now=clock.now)} == set(said + burst)
