@@ -10,7 +10,14 @@ billed per new opportunity in the steady state (after the first, catching-up
 poll), the users billed, requests, empty polls, listening's dollars, and the
 CPU seconds the whole run took (this process and the fake, which share it).
 
+``--burst N`` (default 3 x pages x max_results = 150) adds N posts about the
+shop at once, at noon of the first day: more than a poll's pages hold, so the
+polls after it catch up through the search's backlog (``since_id``/``until_id``).
+``missed`` counts posts about the shop that never became opportunities (0 when
+nothing is lost); ``catching_up_polls`` the polls that ended with a backlog left.
+
     PYTHONPATH=. python benchmarks/listen_reads.py [--days 3] [--rounds 48] [--seed 7]
+        [--burst 150]
 """
 
 from __future__ import annotations
@@ -53,6 +60,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=48, help="polls per day, 10 minutes apart")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--burst", type=int, default=3 * 5 * 10, help="posts at once; 0: none")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     cpu0 = time.process_time()
@@ -61,8 +69,10 @@ def main() -> None:
     with FakeX(clock=lambda: now[0].timestamp()) as fake, tempfile.TemporaryDirectory() as tmp:
         world = make_world(fake, friends=4, strangers=30)
         people = world.strangers + world.friends
+        about: set[str] = set()  # every post an opportunity should come of
         for i in range(40):  # last week's talk, caught up by the first poll
-            fake.add_tweet(people[i % len(people)], ABOUT[i % len(ABOUT)].format(n=f"old {i}"))
+            who = people[i % len(people)]
+            about.add(fake.add_tweet(who, ABOUT[i % len(ABOUT)].format(n=f"old {i}"))["id"])
         store = Store.open(Path(tmp) / "acme.sqlite3")
         backend = XBackend.open(
             store,
@@ -77,7 +87,7 @@ def main() -> None:
         first = listener.run()
         billed0, users0 = fake.billed_reads("post"), fake.billed_reads("user")
         requests0 = len(fake.requests("search_recent"))
-        new = polls = empty = 0
+        new = polls = empty = catching_up = 0
         for day in range(args.days):
             now[0] = datetime(2026, 5, 5 + day, 8, 0, tzinfo=UTC)
             for r in range(args.rounds):
@@ -85,7 +95,11 @@ def main() -> None:
                 n = day * args.rounds + r
                 for _ in range(rng.choice((0, 0, 1, 1, 2, 3))):
                     who = people[rng.randrange(len(people))]
-                    fake.add_tweet(who, rng.choice(ABOUT).format(n=n))
+                    about.add(fake.add_tweet(who, rng.choice(ABOUT).format(n=n))["id"])
+                if day == 0 and r == args.rounds // 2:  # a burst: more than a poll holds
+                    for b in range(args.burst):
+                        text = ABOUT[b % 2].format(n=f"burst {b}")  # the shop's search
+                        about.add(fake.add_tweet(people[b % len(people)], text)["id"])
                 if n % 5 == 0:  # addressed to the shop: a mention, not an opportunity
                     fake.add_tweet(world.strangers[n % 30], f"@acme_bakery acme bakery {n}?")
                 if n % 7 == 0:  # the shop's own post, and noise
@@ -96,6 +110,8 @@ def main() -> None:
                 new += report.new
                 polls += len(report.runs)
                 empty += sum(1 for run in report.runs if not run.new and run.post_reads == 0)
+                catching_up += sum(1 for run in report.runs if run.catching_up)
+        filed = {f.tweet.id for f in listener.listen.opportunities(now=now[0], closed=True)}
         billed = fake.billed_reads("post") - billed0
         users = fake.billed_reads("user") - users0
         days = usage_days(store, now[0].date() - timedelta(days=args.days - 1), now[0].date())
@@ -118,6 +134,9 @@ def main() -> None:
                     "billed_user_reads": users,
                     "search_requests": len(fake.requests("search_recent")) - requests0,
                     "empty_polls": empty,
+                    "burst": args.burst,
+                    "catching_up_polls": catching_up,
+                    "missed": len(about - filed),
                     "listening_dollars_steady_state": round(dollars, 3),
                     "cpu_seconds": round(time.process_time() - cpu0, 2),
                 }

@@ -1258,6 +1258,8 @@ def _search_pool(fake: FakeX, query: dict[str, str]) -> list[JSON]:
     pool.sort(key=lambda t: int(t["id"]), reverse=True)
     if "since_id" in query:
         pool = [t for t in pool if int(t["id"]) > int(query["since_id"])]
+    if "until_id" in query:  # exclusive, as X's: what is older than that post
+        pool = [t for t in pool if int(t["id"]) < int(query["until_id"])]
     return pool
 
 

@@ -154,6 +154,10 @@ def test_more_new_than_the_pages_hold_is_said(world: World, tmp_path: Path) -> N
     done = tuicoach(env)
     assert done.returncode == 0, done.stderr
     assert "shop: 10 new" in done.stdout
-    assert "more posts were new than 1 page of 10 hold" in done.stderr
-    as_json = tuicoach(env, "--json")  # nothing new: nothing skipped, nothing said
-    assert as_json.stdout == "" and as_json.stderr == ""
+    assert "catching up: a burst held more than 1 page of 10" in done.stderr
+    as_json = tuicoach(env, "--json")  # the next poll reads the two older ones: caught up
+    assert [json.loads(line)["text"] for line in as_json.stdout.splitlines()] == [
+        "acme rye 1",
+        "acme rye 0",
+    ]
+    assert as_json.stderr == ""

@@ -9,8 +9,9 @@ import pytest
 
 from tuicoach.domain.listen import SavedSearch, State
 from tuicoach.domain.models import Tweet, User
-from tuicoach.store import SCHEMA_VERSION, Store
-from tuicoach.store.listen import ListenStore
+from tuicoach.store import SCHEMA_VERSION, Store, StoreError
+from tuicoach.store.engine import PgConnection
+from tuicoach.store.listen import Backlog, ListenStore
 
 NOW = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
 SAM = User("7", "sam_sips")
@@ -131,3 +132,96 @@ def test_the_config_s_searches_are_edited_and_removed_there(listen: ListenStore)
     listen.adopt([], now=NOW)
     assert [s.name for s in listen.searches()] == ["mine"]  # what the app saved stays
     assert listen.from_config() == set()
+
+
+def test_a_page_is_filed_with_both_cursors_and_the_backlog_closes(
+    listen: ListenStore, store: Store
+) -> None:
+    listen.save_search(SavedSearch("larkspur", ("larkspur",)), now=NOW)
+    assert listen.backlog("larkspur") is None
+    # The newest page of a burst: the cursor moves to its newest, the gap below it waits.
+    fresh = listen.file_page(
+        "larkspur",
+        [tweet(9), tweet(8)],
+        [SAM],
+        newest="1009",
+        backlog=Backlog("1001", "1008"),
+        now=NOW,
+    )
+    assert fresh == ["1009", "1008"]
+    assert listen.cursor("larkspur") == "1009"
+    assert listen.backlog("larkspur") == Backlog("1001", "1008")
+    assert store.tweet("1008") is not None and store.user(SAM.id) == SAM
+    # A page of the backlog narrows it and leaves the cursor alone; the last one closes it.
+    listen.file_page(
+        "larkspur", [tweet(7)], [SAM], newest=None, backlog=Backlog("1001", "1007"), now=NOW
+    )
+    assert (listen.cursor("larkspur"), listen.backlog("larkspur")) == (
+        "1009",
+        Backlog("1001", "1007"),
+    )
+    listen.file_page("larkspur", [tweet(2)], [SAM], newest="1002", backlog=None, now=NOW)
+    assert listen.cursor("larkspur") == "1009"  # never back
+    assert listen.backlog("larkspur") is None
+    assert [f.tweet.id for f in listen.opportunities(now=NOW)] == ["1009", "1008", "1007", "1002"]
+    # Down to the 7-day window's edge (a first poll's backlog) has no lower id.
+    listen.file_page("larkspur", [], [], newest=None, backlog=Backlog(None, "1002"), now=NOW)
+    assert listen.backlog("larkspur") == Backlog(None, "1002")
+    # A changed query starts over: no cursor, no backlog.
+    listen.save_search(SavedSearch("larkspur", ("larkspur", "lark")), now=NOW)
+    assert (listen.cursor("larkspur"), listen.backlog("larkspur")) == (None, None)
+
+
+def test_a_version_10_database_keeps_its_cursors_and_gains_the_backlog(tmp_path: Path) -> None:
+    import sqlite3
+
+    from tuicoach.store import schema
+
+    path = tmp_path / "v10.sqlite3"
+    connection = sqlite3.connect(path, isolation_level=None)
+    schema.upgrade(connection, target=10)
+    connection.execute(
+        "INSERT INTO saved_searches (name, newest_id, created_at, updated_at) "
+        "VALUES ('larkspur', '1005', '2026-05-04T09:00:00.000000Z', '2026-05-04T09:00:00.000000Z')"
+    )
+    connection.close()
+    with Store.open(path) as store:
+        listen = ListenStore(store)
+        assert listen.cursor("larkspur") == "1005" and listen.backlog("larkspur") is None
+
+
+def test_a_page_whose_cursors_cannot_be_written_files_nothing(
+    listen: ListenStore, store: Store
+) -> None:
+    """The opportunities, the tweets and both cursors are one transaction, on both engines."""
+    listen.save_search(SavedSearch("larkspur", ("larkspur",)), now=NOW)
+    listen.file_page("larkspur", [tweet(1)], [SAM], newest="1001", backlog=None, now=NOW)
+    # The database refuses the backlog's write, the last statement of the page's transaction.
+    with store.transaction() as db:
+        if isinstance(db, PgConnection):
+            db.raw.execute(
+                "CREATE FUNCTION crash() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'the machine went down'; END $$"
+            )
+            db.raw.execute(
+                "CREATE TRIGGER crash BEFORE UPDATE OF backlog_until ON saved_searches "
+                "FOR EACH ROW WHEN (NEW.backlog_until = '1003') EXECUTE FUNCTION crash()"
+            )
+        else:
+            db.execute(
+                "CREATE TRIGGER crash BEFORE UPDATE OF backlog_until ON saved_searches "
+                "WHEN NEW.backlog_until = '1003' "
+                "BEGIN SELECT RAISE(ABORT, 'the machine went down'); END"
+            )
+    with pytest.raises(StoreError, match="the machine went down"):
+        listen.file_page(
+            "larkspur",
+            [tweet(5), tweet(3)],
+            [SAM],
+            newest="1005",
+            backlog=Backlog("1001", "1003"),
+            now=NOW,
+        )
+    assert [f.tweet.id for f in listen.opportunities(now=NOW)] == ["1001"]
+    assert store.tweet("1005") is None
+    assert (listen.cursor("larkspur"), listen.backlog("larkspur")) == ("1001", None)

@@ -81,8 +81,9 @@ def test_steps_keep_their_places_by_name() -> None:
         ("team",),
         ("team_send", "x.team_send"),
         ("presence",),
+        ("listen_backlog",),
     ]
-    assert SCHEMA_VERSION == len(schema.MIGRATIONS) == 10
+    assert SCHEMA_VERSION == len(schema.MIGRATIONS) == 11
     assert schema.step("x.outbox") is outbox_store.V2_OUTBOX
     assert schema.step("x.usage") is usage_store.V3_USAGE
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from fake_x_api import FakeX, World
 from x_helpers import Clock, backend_for
@@ -11,7 +13,7 @@ from tuicoach.backends.x.backend import XBackend, status_link
 from tuicoach.backends.x.cost import usage_days
 from tuicoach.backends.x.listen import BudgetReached
 from tuicoach.domain.listen import ListenSettings, SavedSearch, State
-from tuicoach.store import Store
+from tuicoach.store import Store, StoreError
 
 pytestmark = pytest.mark.x_clock
 
@@ -104,10 +106,23 @@ def test_the_daily_budget_stops_a_poll_before_it_could_overrun(
     assert len(world.fake.requests("search_recent")) == 1
     assert report.spent_today == pytest.approx(10 * 0.005 + 2 * 0.010)
     assert report.spent_today <= 0.20
-    assert listener.listen.cursor("larkspur") is None  # the catch-up resumes where it was
-    # The next UTC day the budget is fresh.
-    clock.advance(24 * 3600)
-    assert listener.run().runs[0].requests >= 1
+    # The page read is filed with both cursors: the newest it read, and the gap below it.
+    read = sorted(larkspur.new, key=int)
+    assert listener.listen.cursor("larkspur") == read[-1]
+    backlog = listener.listen.backlog("larkspur")
+    assert backlog is not None and (backlog.since, backlog.until) == (None, read[0])
+    assert larkspur.catching_up
+    # Each next UTC day the budget is fresh (one page of it here): the catch-up resumes
+    # below what was read, a page a day, each post once, until the gap is closed.
+    seen = set(read)
+    for day in (1, 2):
+        clock.advance(24 * 3600)
+        again = listener.run().runs[0]
+        assert len(again.new) == 10 and not set(again.new) & seen
+        assert world.fake.requests("search_recent")[day].query["until_id"] == min(seen, key=int)
+        assert isinstance(again.error, BudgetReached)  # the day's page is spent
+        seen |= set(again.new)
+    assert len(seen) == 30 and listener.listen.backlog("larkspur") is None
 
 
 def test_a_rate_limited_search_waits_without_asking_again(
@@ -247,23 +262,107 @@ def test_a_reply_to_a_timeline_tweet_that_did_not_summon_the_account_is_never_se
     assert [r.status for r in world.fake.requests("create_tweet")] == [201]
 
 
-def test_more_new_than_the_pages_hold_is_said_with_the_way_out(
+def test_a_burst_of_three_times_the_page_cap_is_read_over_the_next_polls_each_post_once(
+    world: World, backend: XBackend, store: Store, clock: Clock
+) -> None:
+    settings = ListenSettings(daily_budget=2.0, max_results=10, pages=2, searches=(LARKSPUR,))
+    backend.listen_settings = settings
+    listener = backend.listener(settings)
+    said = say(world, 5)
+    assert len(listener.run().runs[0].new) == 5  # the cursor is set: a steady state
+    said += say(world, 60, text="acme bakery burst")  # 3 x (2 pages of 10)
+    found: list[str] = []
+    words: list[str | None] = []
+    for poll in range(4):
+        clock.advance(120)
+        result = backend.listen()  # the port: what the pane shows
+        assert result.stopped is None
+        found = [f.tweet.id for f in listener.listen.opportunities(now=clock.now)]
+        words.append(result.errors.get("larkspur"))
+        if poll < 3:  # posts keep arriving while it catches up: none is lost
+            said += say(world, 2, text=f"acme bakery meanwhile at {clock.epoch()}")
+    # Three polls catch up (the first reads the newest, the next two the backlog below),
+    # the fourth reads what came meanwhile; the pane said "catching up" while it did.
+    assert [w is not None and w.startswith("catching up") for w in words] == [
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert words[0] is not None and "nothing is lost" in words[0]
+    assert sorted(found, key=int) == sorted(said, key=int)  # every post, in the store
+    searches = world.fake.requests("search_recent")
+    assert len(searches) == 1 + 2 + 2 + 2 + 1
+    assert [r.query.get("until_id") is not None for r in searches[3:7:2]] == [True, True]
+    assert world.fake.posts_served == len(said)  # no post was sent twice
+    day = usage_days(store, clock.now.date(), clock.now.date())[0]  # type: ignore[arg-type]
+    assert day.search_post_reads == world.fake.billed_reads("post") == len(said)
+    assert listener.spent_today() <= settings.daily_budget
+    assert listener.listen.backlog("larkspur") is None
+
+
+def test_a_crash_between_pages_or_inside_one_loses_nothing(
+    world: World, backend: XBackend, store: Store, clock: Clock
+) -> None:
+    settings = ListenSettings(daily_budget=2.0, max_results=10, pages=3, searches=(LARKSPUR,))
+    listener = backend.listener(settings)
+    said = say(world, 30)
+    # The store fails as the second page's cursors are written: after its opportunities
+    # were inserted and the newest cursor moved, inside the page's one transaction.
+    with sqlite3.connect(store.where) as raw:
+        raw.execute(
+            "CREATE TRIGGER crash BEFORE UPDATE OF backlog_since ON saved_searches "
+            "WHEN (SELECT count(*) FROM opportunities) > 10 "
+            "BEGIN SELECT RAISE(ABORT, 'the machine went down'); END"
+        )
+    with pytest.raises(StoreError, match="the machine went down"):
+        listener.run()
+    kept = {f.tweet.id for f in listener.listen.opportunities(now=clock.now)}
+    newest_ten = sorted(said, key=int)[-10:]
+    assert kept == set(newest_ten)  # the first page, whole; nothing of the second
+    assert listener.listen.cursor("larkspur") == newest_ten[-1]
+    backlog = listener.listen.backlog("larkspur")
+    assert backlog is not None and backlog.until == newest_ten[0]
+    with sqlite3.connect(store.where) as raw:
+        raw.execute("DROP TRIGGER crash")
+    clock.advance(60)
+    run = listener.run().runs[0]
+    assert run.error is None and not set(run.new) & kept and len(run.new) == 20
+    assert world.fake.requests("search_recent")[2].query["until_id"] == newest_ten[0]
+    assert {f.tweet.id for f in listener.listen.opportunities(now=clock.now)} == set(said)
+    assert listener.listen.backlog("larkspur") is None
+
+
+def test_a_rate_limit_in_the_middle_of_a_catch_up_keeps_the_backlog(
     world: World, backend: XBackend, clock: Clock
 ) -> None:
-    say(world, 25)
-    settings = ListenSettings(max_results=10, pages=2, searches=(LARKSPUR,))
-    backend.listen_settings = settings
-    run = backend.listener(settings).run().runs[0]
-    assert run.requests == 2 and len(run.new) == 20 and run.skipped_older
-    words = run.skipped_words(settings)
-    assert words is not None and "2 pages of 10" in words and "raise [listen] pages" in words
+    listener = backend.listener(ListenSettings(max_results=10, pages=1, searches=(LARKSPUR,)))
+    said = say(world, 5)
+    assert len(listener.run().runs[0].new) == 5
+    burst = say(world, 25, text="acme bakery burst")
     clock.advance(60)
-    result = backend.listen()  # the port says it too, for the pane's status line
-    assert result.errors == {} and result.new == {"larkspur": 0}
-    say(world, 3, text="acme bakery again")
+    top = listener.run().runs[0]
+    assert len(top.new) == 10 and top.catching_up
+    oldest_read = min(top.new, key=int)
+    # X answers the catch-up with a 429: nothing is filed, the backlog stays as it was.
+    world.fake.rate_limit("search_recent", reset=int(clock.epoch()) + 600)
     clock.advance(60)
-    calm = backend.listener(settings).run().runs[0]
-    assert len(calm.new) == 3 and not calm.skipped_older and calm.skipped_words(settings) is None
-    say(world, 21, text="acme bakery burst")
-    clock.advance(60)
-    assert backend.listen().errors == {"larkspur": words}
+    cut = listener.run().runs[0]
+    assert isinstance(cut.error, RateLimited) and cut.new == () and cut.catching_up
+    backlog = listener.listen.backlog("larkspur")
+    assert backlog is not None and backlog.until == oldest_read
+    clock.advance(601)
+    seen = set(top.new)
+    lows = []
+    for left in (True, False):  # two more polls close the gap, each post once
+        run = listener.run().runs[0]
+        assert run.error is None and len(run.new) == (10 if left else 5)
+        assert run.catching_up is left and not set(run.new) & seen
+        seen |= set(run.new)
+        lows.append(min(run.new, key=int))
+        clock.advance(60)
+    requests = world.fake.requests("search_recent")
+    assert requests[-3].status == 429
+    assert [r.query.get("until_id") for r in requests[-3:]] == [oldest_read, oldest_read, lows[0]]
+    assert seen == set(burst)
+    assert {f.tweet.id for f in listener.listen.opportunities(now=clock.now)} == set(said + burst)

@@ -5,6 +5,12 @@ file, same lock, same transactions); the found tweets and their authors go to
 the store's ``tweets`` and ``users`` tables, filed in no stream, so they never
 show in the timeline or the mentions.
 
+Each search keeps two cursors: ``newest_id``, the newest post it has read (the
+next poll's ``since_id``), and a backlog, the ids between which a burst left
+posts unread (``since_id``/``until_id`` of the polls that catch up). A page of
+results is filed with both cursors in one transaction (:meth:`ListenStore.file_page`),
+so a crash loses no post and reads none twice.
+
 A decision (handled, not worth joining with a reason, snoozed) is made about
 a tweet, whichever searches found it, and every decision can be undone, newest
 first.
@@ -19,6 +25,7 @@ from datetime import datetime
 
 from tuicoach.domain.listen import Opportunity, SavedSearch, State
 from tuicoach.domain.models import Tweet, User
+from tuicoach.store.engine import Db
 from tuicoach.store.store import Store, dt, dt_or_none, ts
 
 
@@ -29,6 +36,23 @@ class Found:
     opportunity: Opportunity
     tweet: Tweet
     author: User | None
+
+
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    """Posts a search has not read yet: ids after ``since`` and before ``until`` (both
+    exclusive). ``since`` None: back to the edge of X's 7-day window."""
+
+    since: str | None
+    until: str
+
+
+def _newer_sql(column: str) -> str:
+    """SQL true when ``?`` is a newer id than ``column`` (ids are decimal text)."""
+    return (
+        f"({column} IS NULL OR length({column}) < length(?) "
+        f"OR (length({column}) = length(?) AND {column} < ?))"
+    )
 
 
 def _search(row: tuple[object, ...]) -> SavedSearch:
@@ -113,7 +137,11 @@ class ListenStore:
             db.execute(
                 "UPDATE saved_searches SET terms = ?, query = ?, lang = ?, "
                 "exclude = ?, updated_at = ?"
-                + (", newest_id = NULL" if changed else "")
+                + (
+                    ", newest_id = NULL, backlog_since = NULL, backlog_until = NULL"
+                    if changed
+                    else ""
+                )
                 + " WHERE name = ?",
                 (*values, ts(now), search.name),
             )
@@ -160,12 +188,68 @@ class ListenStore:
     def set_cursor(self, name: str, newest_id: str, *, now: datetime) -> None:
         """Move the cursor forward (never back: ids only grow)."""
         with self.store.transaction() as db:
+            self._move_cursor(db, name, newest_id, now)
+
+    @staticmethod
+    def _move_cursor(db: Db, name: str, newest_id: str, now: datetime) -> None:
+        db.execute(
+            "UPDATE saved_searches SET newest_id = ?, updated_at = ? WHERE name = ? AND "
+            + _newer_sql("newest_id"),
+            (newest_id, ts(now), name, newest_id, newest_id, newest_id),
+        )
+
+    def backlog(self, name: str) -> Backlog | None:
+        """What a burst left unread for the search, or None when it has caught up."""
+        with self.store.reading() as db:
+            row = db.execute(
+                "SELECT backlog_since, backlog_until FROM saved_searches WHERE name = ?",
+                (name,),
+            ).fetchone()
+        if row is None or row[1] is None:
+            return None
+        return Backlog(None if row[0] is None else str(row[0]), str(row[1]))
+
+    def file_page(
+        self,
+        name: str,
+        tweets: Iterable[Tweet],
+        users: Iterable[User],
+        *,
+        newest: str | None,
+        backlog: Backlog | None,
+        now: datetime,
+    ) -> list[str]:
+        """File one page of search ``name`` and its cursors, in one transaction.
+
+        The tweets, their authors and the opportunities are saved; the cursor
+        moves forward to ``newest`` (when given) and the backlog becomes
+        ``backlog`` (None: caught up). All of it is saved, or none of it, so a
+        crash between pages leaves cursors that match what is stored. Returns
+        the ids no search had found before.
+        """
+        batch = list(tweets)
+        people = list(users)
+        with self.store.transaction() as db:
+            if people:
+                self.store._upsert_users(db, people)
+            if batch:
+                Store.keep_tweets(db, batch, stream=None, local=False)
+            fresh = self._file(db, name, batch, now)
+            if newest is not None:
+                self._move_cursor(db, name, newest, now)
             db.execute(
-                "UPDATE saved_searches SET newest_id = ?, updated_at = ? WHERE name = ? "
-                "AND (newest_id IS NULL OR length(newest_id) < length(?) "
-                "OR (length(newest_id) = length(?) AND newest_id < ?))",
-                (newest_id, ts(now), name, newest_id, newest_id, newest_id),
+                "UPDATE saved_searches SET backlog_since = ?, backlog_until = ?, "
+                "updated_at = ? WHERE name = ?",
+                (
+                    None if backlog is None else backlog.since,
+                    None if backlog is None else backlog.until,
+                    ts(now),
+                    name,
+                ),
             )
+        if batch:
+            self.store.tweets_written(batch)
+        return fresh
 
     # -- opportunities
 
@@ -176,19 +260,22 @@ class ListenStore:
         batch = list(tweets)
         self.store.upsert_users(users)
         self.store.upsert_tweets(batch)
-        fresh: list[str] = []
         with self.store.transaction() as db:
-            for tweet in batch:
-                known = db.execute(
-                    "SELECT 1 FROM opportunities WHERE tweet_id = ?", (tweet.id,)
-                ).fetchone()
-                inserted = db.execute(
-                    "INSERT OR IGNORE INTO opportunities (search, tweet_id, found_at) "
-                    "VALUES (?, ?, ?)",
-                    (name, tweet.id, ts(now)),
-                ).rowcount
-                if inserted and known is None:
-                    fresh.append(tweet.id)
+            return self._file(db, name, batch, now)
+
+    @staticmethod
+    def _file(db: Db, name: str, batch: list[Tweet], now: datetime) -> list[str]:
+        fresh: list[str] = []
+        for tweet in batch:
+            known = db.execute(
+                "SELECT 1 FROM opportunities WHERE tweet_id = ?", (tweet.id,)
+            ).fetchone()
+            inserted = db.execute(
+                "INSERT OR IGNORE INTO opportunities (search, tweet_id, found_at) VALUES (?, ?, ?)",
+                (name, tweet.id, ts(now)),
+            ).rowcount
+            if inserted and known is None:
+                fresh.append(tweet.id)
         return fresh
 
     def opportunities(self, *, now: datetime, closed: bool = False) -> list[Found]:

@@ -1,7 +1,9 @@
-"""The listening tables (saved searches, opportunities, their undo stack), as one migration.
+"""The listening tables (saved searches, opportunities, their undo stack), and their steps.
 
-Kept apart from ``schema.py`` so listening's SQL reads in one place;
-``schema.MIGRATIONS`` appends :data:`V_LISTEN` as its own step.
+Kept apart from ``schema.py`` so listening's SQL reads in one place:
+``schema.MIGRATIONS`` appends :data:`V_LISTEN` as its own step ("listen"), and
+later :data:`V_LISTEN_BACKLOG` / :data:`PG_LISTEN_BACKLOG` ("listen_backlog",
+for SQLite and PostgreSQL).
 """
 
 from __future__ import annotations
@@ -41,4 +43,18 @@ CREATE TABLE opportunity_undo (
     reason TEXT NOT NULL DEFAULT '',
     until TEXT
 );
+"""
+
+# A saved search's backlog: the posts between two ids it has not read yet, because a
+# burst held more than one poll's pages. backlog_until (exclusive) is the oldest post
+# read; backlog_since (exclusive) the cursor the burst started from, NULL for back to
+# the 7-day window's edge. No backlog when backlog_until is NULL.
+V_LISTEN_BACKLOG = """
+ALTER TABLE saved_searches ADD COLUMN backlog_since TEXT;
+ALTER TABLE saved_searches ADD COLUMN backlog_until TEXT;
+"""
+
+PG_LISTEN_BACKLOG = """
+ALTER TABLE saved_searches ADD COLUMN backlog_since text COLLATE "C";
+ALTER TABLE saved_searches ADD COLUMN backlog_until text COLLATE "C";
 """

@@ -28,7 +28,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from tuicoach.store.listen_schema import V_LISTEN
+from tuicoach.store.listen_schema import V_LISTEN, V_LISTEN_BACKLOG
 
 #: Written to ``PRAGMA application_id`` ("TUIC"), so a stranger's SQLite file
 #: is recognised and left alone.
@@ -220,6 +220,7 @@ _OWN: dict[str, Migration] = {
     "team": _V8_TEAM,
     "team_send": _V9_TEAM_SEND,
     "presence": _V10_PRESENCE,
+    "listen_backlog": V_LISTEN_BACKLOG,
 }
 #: Steps another package defines for its own tables (a backend's outbox, its meter),
 #: and the module that registers them when imported (see :func:`register_steps`;
@@ -337,6 +338,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Steps("team"),  # 7 -> 8: claims and assignments of mentions
     Steps("team_send", "x.team_send"),  # 8 -> 9: the sync lease; who sent each post
     Steps("presence"),  # 9 -> 10: who has a mention open; drafts' authors, marks' makers
+    Steps("listen_backlog"),  # 10 -> 11: a saved search's unread gap after a burst
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

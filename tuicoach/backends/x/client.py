@@ -290,8 +290,11 @@ class XClient:
         since_id: str | None = None,
         next_token: str | None = None,
         max_results: int = 10,
+        until_id: str | None = None,
     ) -> Fetched:
         """One page of X's recent search (last 7 days) for saved search ``search``.
+
+        ``since_id`` and ``until_id`` bound the ids (both exclusive): a backlog's poll.
 
         OAuth 1.0a user context (``user_auth=True``). A query X rejects (400)
         is a :class:`SearchRejected` naming ``search``; a 429 is ``RateLimited``.
@@ -302,6 +305,7 @@ class XClient:
             "expansions": ["author_id"],  # the authors only: each user read costs $0.010
             "max_results": max_results,
             "since_id": since_id,
+            "until_id": until_id,
             "next_token": next_token,
         }
         params = {k: v for k, v in params.items() if v is not None}

@@ -3,7 +3,10 @@
 X bills every post a search returns ($0.005, once per UTC day) and every
 author in ``includes`` ($0.010); an empty answer is free. So each search
 polls from its cursor (the newest id it has seen): in a steady state a post
-is read once. Before each request the :class:`Listener` checks the account's
+is read once. A burst bigger than a poll's ``pages`` leaves a backlog, read by
+the next polls (``since_id``/``until_id``) until it is closed: no post is lost.
+
+Before each request the :class:`Listener` checks the account's
 listening spend for the UTC day against ``[listen] daily_budget``, counting
 the worst a full page could cost, so the budget is never overrun: when it
 would be, listening stops for the day and says so.
@@ -27,7 +30,7 @@ from tuicoach.backends.x.errors import rate_limited
 from tuicoach.domain.listen import ListenSettings, SavedSearch, build_query, volume_words
 from tuicoach.domain.models import User
 from tuicoach.store import Store
-from tuicoach.store.listen import ListenStore
+from tuicoach.store.listen import Backlog, ListenStore
 
 SEARCH_WINDOW = timedelta(days=7)  # recent search covers the last seven days
 
@@ -55,18 +58,20 @@ class SearchRun:
     user_reads: int = 0
     cost: float = 0.0
     error: BackendError | None = None
-    #: More was new than ``pages`` requests hold: the oldest of it was not read.
-    skipped_older: bool = False
+    #: A burst held more than this poll's pages: its older posts wait in the backlog.
+    catching_up: bool = False
+    #: Posts read this poll from a backlog (older than the search's newest).
+    from_backlog: int = 0
 
     def skipped_words(self, settings: ListenSettings) -> str | None:
-        """Why some posts were not read this poll, and the way out; None when none were."""
-        if not self.skipped_older:
+        """What still waits to be read after this poll, and what happens; None when nothing."""
+        if not self.catching_up:
             return None
         pages = f"{settings.pages} page" + ("s" if settings.pages != 1 else "")
         return (
-            f"more posts were new than {pages} of {settings.max_results} "
-            "hold, so the oldest of them were not read; raise [listen] pages or "
-            "max_results, or narrow the search"
+            f"catching up: a burst held more than {pages} of {settings.max_results}, "
+            "so its older posts are read over the next polls (each once, within the "
+            "budget; nothing is lost); raise [listen] pages or max_results to catch up sooner"
         )
 
 
@@ -227,17 +232,36 @@ class Listener:
         )
 
     def run_search(self, search: SavedSearch) -> SearchRun:
-        """One search from its cursor: up to ``pages`` pages, newest first, new ones filed."""
+        """One search, up to ``pages`` requests: its backlog first, then what is new.
+
+        A burst bigger than one poll's pages leaves a backlog (the ids between
+        the old cursor and the oldest post read); the next polls read it with
+        ``since_id``/``until_id``, newest first, until it is closed, and only then
+        ask for what came since (so there is never more than one gap, and no
+        post is read twice). Each page is filed with both cursors in one
+        transaction: a poll cut short (budget, rate limit, crash) loses nothing.
+        """
         query = build_query(search, self.account.username)
         if self.listen.search(search.name) is None:
             self.listen.save_search(search, now=self._clock())
-        since = self.listen.cursor(search.name)
+        backlog = self.listen.backlog(search.name)
         new: list[str] = []
-        requests = post_reads = user_reads = 0
-        newest: str | None = None
-        token: str | None = None
+        requests = post_reads = user_reads = from_backlog = 0
         error: BackendError | None = None
+        token: str | None = None
+        since: str | None = None
+        until: str | None = None
+        top = read_top = False  # whether this chain of pages started at the cursor
         for _page in range(self.settings.pages):
+            if token is None:  # a new chain of pages: the backlog's, else the newest
+                if backlog is not None:
+                    since, until, top = backlog.since, backlog.until, False
+                elif not read_top:
+                    since, until, top = self.listen.cursor(search.name), None, True
+                    read_top = True
+                else:
+                    break
+                first = True
             try:
                 if (blocked := self._rate_blocked()) is not None:
                     raise blocked
@@ -246,6 +270,7 @@ class Listener:
                     query,
                     search=search.name,
                     since_id=since,
+                    until_id=until,
                     next_token=token,
                     max_results=self.settings.max_results,
                 )
@@ -262,25 +287,44 @@ class Listener:
             )
             post_reads += posts
             user_reads += users
-            mine = [t for t in page.tweets if t.author_id != self.account.id]
-            new += self.listen.add(search.name, mine, page.users, now=now)
             meta = fetched.raw.get("meta") if isinstance(fetched.raw, dict) else None
             meta = meta if isinstance(meta, dict) else {}
-            if newest is None and meta.get("newest_id"):
-                newest = str(meta["newest_id"])
             token = str(meta["next_token"]) if meta.get("next_token") else None
+            ids = sorted((t.id for t in page.tweets), key=lambda i: (len(i), i))
+            newest = str(meta.get("newest_id") or ids[-1]) if ids else None
+            oldest = str(meta.get("oldest_id") or ids[0]) if ids else None
+            at_top = top and first
+            if not at_top:
+                from_backlog += len(page.tweets)
             if token is None:
-                break
-        # The cursor moves only when the poll ended well: one interrupted by the
-        # budget or a rate limit starts again from the old cursor (what it already
-        # read today is not billed again today).
-        if newest is not None and error is None:
-            self.listen.set_cursor(search.name, newest, now=self._clock())
+                backlog = None  # the chain reached its end: nothing older is left unread
+            elif oldest is not None:
+                backlog = Backlog(since, oldest)  # older than this page is still to read
+            mine = [t for t in page.tweets if t.author_id != self.account.id]
+            new += self.listen.file_page(
+                search.name,
+                mine,
+                page.users,
+                # Only the chain from the cursor moves it; past its first page the
+                # ids are older, and the cursor never moves back.
+                newest=newest if top else None,
+                backlog=backlog,
+                now=now,
+            )
+            first = False
         prices = self._prices()
         spent = post_reads * prices.post_read + user_reads * prices.user_read
-        skipped = error is None and token is not None  # every page used, more left
         return SearchRun(
-            search.name, query, tuple(new), requests, post_reads, user_reads, spent, error, skipped
+            search.name,
+            query,
+            tuple(new),
+            requests,
+            post_reads,
+            user_reads,
+            spent,
+            error,
+            catching_up=backlog is not None,
+            from_backlog=from_backlog,
         )
 
     # -- before saving
