@@ -19,6 +19,9 @@ The headline is the ratio data-on-screen / bare (target: at most 1.5); the CPU t
 each process used until then is shown too, as a measure that machine load moves less.
 ``--against DIR`` times another checkout (main, before a change) in the same runs,
 interleaved with the others, so a before/after comparison shares the machine's load.
+The skeleton (benchmarks/startup_skeleton.py) is the first frame's widget tree built
+from plain Textual widgets, with no tuicoach code, data or store: what Textual alone
+charges for such a frame, and so the floor under tuicoach's ratio.
 """
 
 from __future__ import annotations
@@ -139,9 +142,16 @@ def main() -> None:
         runs: dict[str, tuple[list[str], dict[str, list[bytes]], dict[str, str], Path]] = {
             "bare": ([sys.executable, "-c", BARE], {"bare": [b"Hello"]}, env, REPO),
             "tuicoach": (app, tuicoach_marks, env, REPO),
+            "skeleton": (
+                [sys.executable, str(REPO / "benchmarks" / "startup_skeleton.py")],
+                {"skeleton": [b"Timeline", b" owed", b"Coach", b"Skeleton's last line"]},
+                env,
+                REPO,
+            ),
         }
         times: dict[str, list[float]] = {
-            "bare": [], "panes": [], "data": [], "bare_cpu": [], "tuicoach_cpu": []
+            "bare": [], "panes": [], "data": [], "bare_cpu": [], "tuicoach_cpu": [],
+            "skeleton": [], "skeleton_cpu": [],
         }  # fmt: skip
         if args.against is not None:  # its own data and bytecode; the same demo words
             other = args.against.resolve()
@@ -170,6 +180,10 @@ def main() -> None:
         "bare_cpu_ms": round(medians["bare_cpu"], 1),
         "tuicoach_cpu_ms": round(medians["tuicoach_cpu"], 1),
         "cpu_ratio": round(medians["tuicoach_cpu"] / medians["bare_cpu"], 2),
+        "skeleton_ms": round(medians["skeleton"], 1),
+        "skeleton_ratio": round(medians["skeleton"] / medians["bare"], 2),
+        "skeleton_cpu_ms": round(medians["skeleton_cpu"], 1),
+        "skeleton_cpu_ratio": round(medians["skeleton_cpu"] / medians["bare_cpu"], 2),
     }
     if "against" in medians:
         result |= {
@@ -190,6 +204,10 @@ def main() -> None:
     print(f"  CPU time, bare app:                     {result['bare_cpu_ms']:7.1f} ms")
     print(f"  CPU time, tuicoach (to data on screen): {result['tuicoach_cpu_ms']:7.1f} ms")
     print(f"  CPU ratio (tuicoach / bare):            {result['cpu_ratio']:7.2f}")
+    print("  the same widget tree in plain Textual (no tuicoach code, no data: the floor):")
+    print(f"    first frame:                          {result['skeleton_ms']:7.1f} ms")
+    print(f"    ratio (skeleton / bare):              {result['skeleton_ratio']:7.2f}")
+    print(f"    CPU ratio (skeleton / bare):          {result['skeleton_cpu_ratio']:7.2f}")
     if "against" in medians:
         print(f"  --against {args.against}, same runs:")
         print(f"    data on screen:                       {result['against_data_ms']:7.1f} ms")

@@ -110,3 +110,29 @@ def test_the_cli_turns_the_collector_back_on_when_the_app_cannot_start(
     bad.write_text("[theme]\nname = 3\n")
     assert cli.main(["--config", str(bad), "--data-dir", str(tmp_path), "--demo"]) == 2
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize("first", ["espresso", "textual-dark"])
+async def test_the_theme_colours_the_first_frame_and_a_later_change_recolours_it(
+    tmp_path: Path, first: str
+) -> None:
+    """The theme given at start is in the stylesheet before its first parse (the reparse
+    Textual's theme watcher queues is skipped); a theme chosen later, from the palette,
+    still recolours everything. ``textual-dark`` is Textual's default: no watcher runs."""
+    from textual.color import Color
+
+    clock = fixed_clock(NOW)
+    app = FirstFrame(connect=demo_connect(tmp_path, clock), clock=clock, theme=first, sync=False)
+
+    def surface() -> Color:
+        return Color.parse(app.get_css_variables()["surface"])
+
+    async with app.run_test(size=(160, 45)) as pilot:
+        pane = app.main.query_one(MentionsPane)
+        assert app.theme == first
+        assert pane.styles.background == surface()
+        other = "textual-light" if first == "espresso" else "espresso"
+        before = pane.styles.background
+        app.theme = other
+        await settle(pilot)
+        assert pane.styles.background == surface() != before

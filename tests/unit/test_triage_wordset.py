@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import sys
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -59,3 +60,25 @@ def test_words_it_cannot_stand_for_are_refused() -> None:
     assert not _WordSet.fits(["no one"])
     assert not _WordSet.fits(["#fail"])
     assert _WordSet.fits(["don't", "son-of-a-bitch"])
+
+
+def test_the_lexicon_is_read_as_importlib_resources_reads_it() -> None:
+    """The opening thread reads the lexicon file beside the package (no importlib.resources
+    before the first frame): the same text, every word and mean."""
+    import importlib.resources
+
+    from tuicoach.domain.triage import _vader_lexicon, _vader_text
+
+    file = importlib.resources.files("vaderSentiment") / "vader_lexicon.txt"
+    expected = file.read_text(encoding="utf-8")
+    assert _vader_text() == expected
+    assert len(_vader_lexicon()) > 5000 and _vader_lexicon()["good"] > 0
+
+
+def test_no_lexicon_installed_reads_as_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    from tuicoach.domain import triage
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    assert triage._vader_text() is None

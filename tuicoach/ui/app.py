@@ -110,6 +110,12 @@ class TuicoachApp(App[None]):
         self.theme_notices = list(choice.notices)
         self._remembering = False  # from the first frame on, a change of theme is the user's
         self.theme = choice.name
+        # The theme's colours, into the stylesheet before its first parse. Textual's theme
+        # watcher queues a refresh_css, whose reparse (in a stylesheet of its own, without
+        # the cache) would parse app.tcss and the App's CSS a second time before the first
+        # frame; that one is skipped (refresh_css below).
+        self.stylesheet.set_variables(self.get_css_variables())
+        self._css_current = True
 
     # -- set-up -------------------------------------------------------------------------------
 
@@ -125,7 +131,14 @@ class TuicoachApp(App[None]):
         assert isinstance(screen, MainScreen)
         return screen
 
+    def refresh_css(self, animate: bool = True) -> None:
+        if self._css_current:  # queued by the theme set in __init__, already in the stylesheet
+            self._css_current = False
+            return
+        super().refresh_css(animate)
+
     async def on_mount(self) -> None:
+        self._css_current = False  # from here on, every refresh is a real one
         self.set_keymap(self.keymap)
         for notice in self.theme_notices:  # file names and "[colors]" are text, not markup
             self.notify(notice, title="Theme", severity="warning", timeout=15, markup=False)

@@ -12,7 +12,7 @@ Send button *or* the command palette.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from textual.binding import Binding
 
@@ -143,8 +143,7 @@ DIALOG_BINDINGS = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class KeyHelp:
+class KeyHelp(NamedTuple):  # not a dataclass: cheaper to build before the first frame
     """One line of the help screen: what a binding does, where, and its keys now."""
 
     id: str

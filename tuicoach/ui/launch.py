@@ -11,10 +11,11 @@ from __future__ import annotations
 import argparse
 import difflib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, NamedTuple
 
 from tuicoach import paths
 
@@ -85,16 +86,15 @@ def demo_connect(
     return connect
 
 
-@dataclass(frozen=True, slots=True)
-class AppSettings:
+class AppSettings(NamedTuple):  # not a dataclass: cheaper to build before the first frame
     """What the app takes from the config file."""
 
     coach: CoachSettings | None = None  # None: the defaults
     theme: str | None = None
-    keymap: Mapping[str, str] = field(default_factory=dict)
+    keymap: Mapping[str, str] = MappingProxyType({})
     rank_by_followers: bool = False
     backend: str | None = None  # [account] backend
-    sections: Mapping[str, object] = field(default_factory=dict)  # every backend's tables
+    sections: Mapping[str, object] = MappingProxyType({})  # every backend's tables
     config: Config | None = None  # the rest ([triage], [queue], [business_hours], [feedback])
 
 

@@ -71,10 +71,14 @@ class MainScreen(Screen[None]):
         self.add_class(width_class(self.app.size.width))
         clock = self.app.clock  # type: ignore[attr-defined]
         yield PaneTabs()
+        # The classes _place gives the first layout (Mentions active, and the list shown),
+        # set before mounting: set after, each restyles its whole subtree before the first frame.
+        mentions = MentionsPane(clock, active=True)
+        mentions.add_class("-shown", update=False)
         with Horizontal(id="panes"):
-            with Horizontal(id="lists"):
+            with Horizontal(id="lists", classes="-has-active"):
                 yield TimelinePane(clock)
-                yield MentionsPane(clock, active=True)
+                yield mentions
             with Horizontal(id="writing"):
                 yield ComposePane(clock)
                 yield CoachPane(clock)

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
@@ -68,8 +68,7 @@ class ThemeError(ValueError):
         self.problem = problem
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedThemes:
+class LoadedThemes(NamedTuple):  # not a dataclass: cheaper to build before the first frame
     themes: tuple[Theme, ...]
     errors: tuple[ThemeError, ...]
 
@@ -197,8 +196,7 @@ def load_themes(folders: Iterable[Path]) -> LoadedThemes:
 THEME_MEMORY = "ui-theme.json"  # in the data dir: the user's config file is never rewritten
 
 
-@dataclass(frozen=True, slots=True)
-class ThemeChoice:
+class ThemeChoice(NamedTuple):
     name: str
     notices: tuple[str, ...]  # plain text (the caller shows it with markup off)
 
