@@ -55,8 +55,7 @@ class _Add(NamedTuple):
     tweet: Tweet
 
 
-@dataclass(frozen=True, slots=True)
-class _CatchUp:
+class _CatchUp(NamedTuple):
     """Own tweets the store gained from elsewhere: a sync (this machine's or a teammate's),
     the queue, X's own app."""
 
