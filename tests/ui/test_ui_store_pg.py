@@ -7,8 +7,10 @@ asking X anything; a mark made on the shared store is seen on the next refresh.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import socket
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import test_ui_x
@@ -41,6 +43,22 @@ def teammate(
         connect = _with_sections(connect, team)
         assert connect is not None
     return RecordingApp(connect=connect, clock=time, theme="espresso", sync=False)
+
+
+@contextlib.asynccontextmanager
+async def jen_synced_then_sam(
+    on: World, data: Path, time: Clock, url: str
+) -> AsyncIterator[tuple[RecordingApp, Pilot[None], RecordingApp, Pilot[None]]]:
+    """Jen's app opens and syncs, then Sam's opens on the same database: both named, both
+    running (Jen's pilot, then Sam's)."""
+    jen = teammate(on, data / "jen", time, url, as_name="Jen")
+    async with jen.run_test(size=test_ui_x.WIDE) as jp:
+        await settle(jp)
+        await test_ui_x.refresh(jp, time)
+        sam = teammate(on, data / "sam", time, url, as_name="Sam")
+        async with sam.run_test(size=test_ui_x.WIDE) as sp:
+            await settle(sp)
+            yield jen, jp, sam, sp
 
 
 def owed_texts(app: RecordingApp) -> set[str]:
@@ -94,28 +112,22 @@ async def test_the_traffic_cop_stops_a_second_answer_to_one_mention(
     tmp_path: Path,
     pg_url: str,
 ) -> None:
-    jen = teammate(world, tmp_path / "jen", clock, pg_url, as_name="Jen")
-    async with jen.run_test(size=test_ui_x.WIDE) as jp:
-        await settle(jp)
-        await test_ui_x.refresh(jp, clock)
-        sam = teammate(world, tmp_path / "sam", clock, pg_url, as_name="Sam")
-        async with sam.run_test(size=test_ui_x.WIDE) as sp:
-            await settle(sp)
-            assert owed_texts(sam) == owed_texts(jen) != set()
-            await reply_to_top(jp, "Yes! Rye at 8 tomorrow ^JD")
-            assert len(world.fake.requests("create_tweet")) == 1
-            # Sam answers the same mention a moment later: nothing goes to X; he is shown
-            # Jen's reply and chooses.
-            await reply_to_top(sp, "We do, from 8 ^SM")
-            assert isinstance(sam.screen, TeammateAnsweredScreen)
-            assert sam.screen.error.by == "Jen"
-            assert "Rye at 8" in sam.screen.error.text
-            assert len(world.fake.requests("create_tweet")) == 1
-            await sp.click("#discard")
-            await settle(sp)
-            assert sam.main.composer.text == ""
-            assert "Jen answered" in sam.main.composer._state
-            assert len(world.fake.requests("create_tweet")) == 1
+    async with jen_synced_then_sam(world, tmp_path, clock, pg_url) as (jen, jp, sam, sp):
+        assert owed_texts(sam) == owed_texts(jen) != set()
+        await reply_to_top(jp, "Yes! Rye at 8 tomorrow ^JD")
+        assert len(world.fake.requests("create_tweet")) == 1
+        # Sam answers the same mention a moment later: nothing goes to X; he is shown
+        # Jen's reply and chooses.
+        await reply_to_top(sp, "We do, from 8 ^SM")
+        assert isinstance(sam.screen, TeammateAnsweredScreen)
+        assert sam.screen.error.by == "Jen"
+        assert "Rye at 8" in sam.screen.error.text
+        assert len(world.fake.requests("create_tweet")) == 1
+        await sp.click("#discard")
+        await settle(sp)
+        assert sam.main.composer.text == ""
+        assert "Jen answered" in sam.main.composer._state
+        assert len(world.fake.requests("create_tweet")) == 1
 
 
 async def test_the_teammate_without_the_sync_lease_sees_what_the_other_fetched(

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import test_ui_x
 from fake_x_api import World
-from test_ui_store_pg import teammate
+from test_ui_store_pg import jen_synced_then_sam, teammate
 from test_ui_x import world  # noqa: F401  (its fixture, used here too)
 from textual.geometry import Region
 from textual.pilot import Pilot
@@ -88,35 +88,29 @@ async def test_sam_sees_jen_open_and_reply_to_a_mention_and_leave_it(
     tmp_path: Path,
     pg_url: str,
 ) -> None:
-    jen = teammate(world, tmp_path / "jen", clock, pg_url, as_name="Jen")
-    async with jen.run_test(size=test_ui_x.WIDE) as jp:
+    async with jen_synced_then_sam(world, tmp_path, clock, pg_url) as (jen, jp, sam, sp):
+        assert sam.main.team is not None
+        await until(sp, lambda: sam.main.team is not None and sam.main.team.listening)
+        assert "Jen" not in shown(sam)
+        await highlight(jp, RYE)
+        await jp.press("r")  # Jen opens it in Compose: only "@handle " so far
         await settle(jp)
-        await test_ui_x.refresh(jp, clock)
-        sam = teammate(world, tmp_path / "sam", clock, pg_url, as_name="Sam")
-        async with sam.run_test(size=test_ui_x.WIDE) as sp:
-            await settle(sp)
-            assert sam.main.team is not None
-            await until(sp, lambda: sam.main.team is not None and sam.main.team.listening)
-            assert "Jen" not in shown(sam)
-            await highlight(jp, RYE)
-            await jp.press("r")  # Jen opens it in Compose: only "@handle " so far
-            await settle(jp)
-            await until(sp, lambda: row_words(sam, RYE) == "Jen has it open")
-            await type_text(jp, "Yes, from 8")
-            await until(sp, lambda: "Jen is replying" in shown(sam))
-            assert row_words(sam, RYE) == "Jen is replying"
-            assert row_words(sam, VEGAN) is None
-            assert "Jen" not in (row_words(jen, RYE) or "")  # her own presence is not news
-            # She sets it aside for a new tweet: the reply is a draft of hers now.
-            await jp.press("alt+n")
-            await settle(jp)
-            await until(sp, lambda: row_words(sam, RYE) == "Jen has a draft")
-            assert "Jen has a draft" in shown(sam)
-            # Back to it, then quitting: her presence goes with her app.
-            await highlight(jp, RYE)
-            await jp.press("r")
-            await settle(jp)
-            await until(sp, lambda: "Jen has it open" in (row_words(sam, RYE) or ""))
+        await until(sp, lambda: row_words(sam, RYE) == "Jen has it open")
+        await type_text(jp, "Yes, from 8")
+        await until(sp, lambda: "Jen is replying" in shown(sam))
+        assert row_words(sam, RYE) == "Jen is replying"
+        assert row_words(sam, VEGAN) is None
+        assert "Jen" not in (row_words(jen, RYE) or "")  # her own presence is not news
+        # She sets it aside for a new tweet: the reply is a draft of hers now.
+        await jp.press("alt+n")
+        await settle(jp)
+        await until(sp, lambda: row_words(sam, RYE) == "Jen has a draft")
+        assert "Jen has a draft" in shown(sam)
+        # Back to it, then quitting: her presence goes with her app.
+        await highlight(jp, RYE)
+        await jp.press("r")
+        await settle(jp)
+        await until(sp, lambda: "Jen has it open" in (row_words(sam, RYE) or ""))
         with Store.connect(pg_url) as shared:
             assert [p.who for p in presence.present(shared, now=clock.now)] == ["Jen"]
     with Store.connect(pg_url) as shared:
@@ -129,78 +123,68 @@ async def test_jen_claims_sam_is_told_she_has_it_and_the_filters_follow(
     tmp_path: Path,
     pg_url: str,
 ) -> None:
-    jen = teammate(world, tmp_path / "jen", clock, pg_url, as_name="Jen")
-    async with jen.run_test(size=test_ui_x.WIDE) as jp:
+    async with jen_synced_then_sam(world, tmp_path, clock, pg_url) as (jen, jp, sam, sp):
+        await until(sp, lambda: sam.main.team is not None and sam.main.team.listening)
+        rye = tweet_id(jen, RYE)
+        await highlight(jp, RYE)
+        await jp.press("i")
         await settle(jp)
-        await test_ui_x.refresh(jp, clock)
-        sam = teammate(world, tmp_path / "sam", clock, pg_url, as_name="Sam")
-        async with sam.run_test(size=test_ui_x.WIDE) as sp:
-            await settle(sp)
-            await until(sp, lambda: sam.main.team is not None and sam.main.team.listening)
-            rye = tweet_id(jen, RYE)
-            await highlight(jp, RYE)
-            await jp.press("i")
-            await settle(jp)
-            assert any("is yours" in notice for notice in jen.notices)
-            assert row_words(jen, RYE) == "you have it"
-            await until(sp, lambda: "Jen has it" in shown(sam))
-            # Sam claims it too: he loses, and is told who has it.
-            await highlight(sp, RYE)
-            await sp.press("i")
-            await settle(sp)
-            assert any(notice.startswith("Jen has it") for notice in sam.notices)
-            with Store.connect(pg_url) as shared:
-                held = team.holder(shared, rye)
-                assert held is not None and held.by == "Jen"
+        assert any("is yours" in notice for notice in jen.notices)
+        assert row_words(jen, RYE) == "you have it"
+        await until(sp, lambda: "Jen has it" in shown(sam))
+        # Sam claims it too: he loses, and is told who has it.
+        await highlight(sp, RYE)
+        await sp.press("i")
+        await settle(sp)
+        assert any(notice.startswith("Jen has it") for notice in sam.notices)
+        with Store.connect(pg_url) as shared:
+            held = team.holder(shared, rye)
+            assert held is not None and held.by == "Jen"
 
-            # Sam's filters: mine holds nothing of his; unassigned is the vegan one.
-            await sp.press("f", "f")  # all -> owed -> mine
-            assert sam.main.mentions.filter == "mine"
-            assert sam.main.mentions.tweets.rows == []
-            assert "mine" in str(sam.main.mentions.border_subtitle)
-            await sp.press("f")
-            assert sam.main.mentions.filter == "unassigned"
-            assert [r.tweet.text for r in sam.main.mentions.tweets.rows] == [
-                f"@acme_bakery {VEGAN}"
-            ]
-            # Jen's mine is the rye one.
-            await jp.press("f", "f")
-            assert [r.tweet.text for r in jen.main.mentions.tweets.rows] == [f"@acme_bakery {RYE}"]
+        # Sam's filters: mine holds nothing of his; unassigned is the vegan one.
+        await sp.press("f", "f")  # all -> owed -> mine
+        assert sam.main.mentions.filter == "mine"
+        assert sam.main.mentions.tweets.rows == []
+        assert "mine" in str(sam.main.mentions.border_subtitle)
+        await sp.press("f")
+        assert sam.main.mentions.filter == "unassigned"
+        assert [r.tweet.text for r in sam.main.mentions.tweets.rows] == [f"@acme_bakery {VEGAN}"]
+        # Jen's mine is the rye one.
+        await jp.press("f", "f")
+        assert [r.tweet.text for r in jen.main.mentions.tweets.rows] == [f"@acme_bakery {RYE}"]
 
-            # Jen assigns the vegan one to Sam, in the dialog (typing his name).
-            await jp.press("f", "f")  # round to all
-            assert jen.main.mentions.filter == "all"
-            await highlight(jp, VEGAN)
-            await jp.press("a")
-            await settle(jp)
-            assert isinstance(jen.screen, AssignScreen)
-            assert "Sam" not in jen.screen.teammates  # he has not done anything yet
-            await jp.press("tab")
-            await type_text(jp, "Sam")
-            await jp.press("enter")
-            await settle(jp)
-            assert any("Assigned" in n and "to Sam" in n for n in jen.notices)
-            assert row_words(jen, VEGAN) == "assigned to Sam by Jen"
-            # On Sam's screen: his unassigned list empties, his mine lists it.
-            await until(sp, lambda: sam.main.mentions.tweets.rows == [])
-            await sp.press("f", "f", "f")  # unassigned -> all -> owed -> mine
-            assert sam.main.mentions.filter == "mine"
-            assert [r.tweet.text for r in sam.main.mentions.tweets.rows] == [
-                f"@acme_bakery {VEGAN}"
-            ]
-            assert "assigned to you by Jen" in shown(sam)
-            # Jen lets go of the rye one (i again): Sam sees nobody on it.
-            await highlight(jp, RYE)
-            await jp.press("i")
-            await settle(jp)
-            assert any("let go" in notice for notice in jen.notices)
-            await sp.press("f")  # mine -> unassigned
-            await until(
-                sp,
-                lambda: (
-                    [r.tweet.text for r in sam.main.mentions.tweets.rows] == [f"@acme_bakery {RYE}"]
-                ),
-            )
+        # Jen assigns the vegan one to Sam, in the dialog (typing his name).
+        await jp.press("f", "f")  # round to all
+        assert jen.main.mentions.filter == "all"
+        await highlight(jp, VEGAN)
+        await jp.press("a")
+        await settle(jp)
+        assert isinstance(jen.screen, AssignScreen)
+        assert "Sam" not in jen.screen.teammates  # he has not done anything yet
+        await jp.press("tab")
+        await type_text(jp, "Sam")
+        await jp.press("enter")
+        await settle(jp)
+        assert any("Assigned" in n and "to Sam" in n for n in jen.notices)
+        assert row_words(jen, VEGAN) == "assigned to Sam by Jen"
+        # On Sam's screen: his unassigned list empties, his mine lists it.
+        await until(sp, lambda: sam.main.mentions.tweets.rows == [])
+        await sp.press("f", "f", "f")  # unassigned -> all -> owed -> mine
+        assert sam.main.mentions.filter == "mine"
+        assert [r.tweet.text for r in sam.main.mentions.tweets.rows] == [f"@acme_bakery {VEGAN}"]
+        assert "assigned to you by Jen" in shown(sam)
+        # Jen lets go of the rye one (i again): Sam sees nobody on it.
+        await highlight(jp, RYE)
+        await jp.press("i")
+        await settle(jp)
+        assert any("let go" in notice for notice in jen.notices)
+        await sp.press("f")  # mine -> unassigned
+        await until(
+            sp,
+            lambda: (
+                [r.tweet.text for r in sam.main.mentions.tweets.rows] == [f"@acme_bakery {RYE}"]
+            ),
+        )
 
 
 async def test_without_a_team_name_the_team_keys_say_how_to_set_one(
