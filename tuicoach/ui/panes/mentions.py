@@ -201,17 +201,24 @@ class MentionsPane(ListPane):
         held = team.claims.get(row.tweet.id) if team is not None else None
         return held.by if held is not None else None
 
-    def action_claim(self) -> None:
-        """Claim the highlighted mention; if it is already yours, let go of it."""
+    def _team_target(self) -> tuple[Account, Row, str] | None:
+        """The open account, the highlighted mention and who I am; or None, having said
+        how to join a team where ``[team] name`` is not set."""
         row = self.need_target(mention=True)
         if row is None or self.account is None:
-            return
+            return None
         if not (me := self.me):
             from tuicoach.ui.team import NO_NAME
 
             self.notify(NO_NAME, title="Not in a team yet", severity="warning", markup=False)
-            return
-        self._claim(self.account, row, me, release=self._holder(row) == me)
+            return None
+        return self.account, row, me
+
+    def action_claim(self) -> None:
+        """Claim the highlighted mention; if it is already yours, let go of it."""
+        if (target := self._team_target()) is not None:
+            account, row, me = target
+            self._claim(account, row, me, release=self._holder(row) == me)
 
     @work(thread=True, group="claims", exit_on_error=False)
     def _claim(self, account: Account, row: Row, me: str, *, release: bool) -> None:
@@ -245,15 +252,11 @@ class MentionsPane(ListPane):
 
     def action_assign(self) -> None:
         """Give the highlighted mention to a teammate (or to yourself)."""
-        from tuicoach.ui.team import NO_NAME, AssignScreen
+        from tuicoach.ui.team import AssignScreen
 
-        row = self.need_target(mention=True)
-        if row is None or self.account is None:
+        if (target := self._team_target()) is None:
             return
-        if not (me := self.me):
-            self.notify(NO_NAME, title="Not in a team yet", severity="warning", markup=False)
-            return
-        account = self.account
+        account, row, me = target
         team = self.snapshot.team if self.snapshot is not None else None
 
         def chosen(name: str | None) -> None:
