@@ -144,3 +144,21 @@ def vault() -> Iterator[MemoryKeyring]:
     """An in-memory keyring in place of the system's, for the test's length."""
     with memory_keyring() as backend:
         yield backend
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    """The environment of a ``tuicoach`` process of the test's own: its data folder and
+    config under ``tmp_path``, none of the caller's ``TUICOACH_*``, and UTC."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("TUICOACH_")}
+    return base | {
+        "TUICOACH_DATA_DIR": str(tmp_path / "data"),
+        "TUICOACH_CONFIG": str(tmp_path / "config.toml"),
+        "TZ": "UTC",
+    }
+
+
+def tc(env: Mapping[str, str], *args: str) -> tuple[int, str, str]:
+    """``tuicoach ARGS`` in ``env``: its exit status, what it printed and what it said."""
+    done = run_tuicoach(*args, env=env)
+    return done.returncode, done.stdout, done.stderr

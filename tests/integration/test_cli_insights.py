@@ -5,31 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import run_tuicoach
+from conftest import tc
 
 from tuicoach.domain.xapi import parse_time
 
 NOW = "2026-03-04T15:00:00Z"
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("TUICOACH_")}
-    return base | {
-        "TUICOACH_DATA_DIR": str(tmp_path / "data"),
-        "TUICOACH_CONFIG": str(tmp_path / "config.toml"),
-        "TZ": "UTC",
-    }
-
-
-def tc(env: dict[str, str], *args: str) -> tuple[int, str, str]:
-    done = run_tuicoach(*args, env=env)
-    return done.returncode, done.stdout, done.stderr
 
 
 def test_report_json_has_the_documented_shape(env: dict[str, str]) -> None:

@@ -4,28 +4,10 @@ as one through the outbox; a bad id is refused with a clear message and nothing 
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
-import pytest
-from conftest import run_tuicoach
+from conftest import tc
 
 NOW = "2026-03-04T15:00:00Z"
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("TUICOACH_")}
-    return base | {
-        "TUICOACH_DATA_DIR": str(tmp_path / "data"),
-        "TUICOACH_CONFIG": str(tmp_path / "config.toml"),
-        "TZ": "UTC",
-    }
-
-
-def tc(env: dict[str, str], *args: str) -> tuple[int, str, str]:
-    done = run_tuicoach(*args, env=env)
-    return done.returncode, done.stdout, done.stderr
 
 
 def test_a_queued_reply_is_posted_as_a_reply(env: dict[str, str]) -> None:

@@ -13,7 +13,6 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from conftest import REPO, run_tuicoach
 
 from tuicoach.backends.demo import DemoBackend, open_demo_store
@@ -21,16 +20,6 @@ from tuicoach.domain.xapi import parse_time
 
 NOW = "2026-03-04T15:00:00Z"
 TESTS = REPO / "tests"
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("TUICOACH_")}
-    return base | {
-        "TUICOACH_DATA_DIR": str(tmp_path / "data"),
-        "TUICOACH_CONFIG": str(tmp_path / "config.toml"),
-        "TZ": "UTC",
-    }
 
 
 def demo_replies(tmp_path: Path, days: int) -> int:
