@@ -152,3 +152,38 @@ async def test_the_assign_dialog_cancels_with_escape_and_assigns_to_whom_is_pick
         await settle(pilot)
         assert app.main.mentions.tweets.rows[0].team is None
         assert "You let go" in app.notices[-1]
+
+
+async def test_a_teammates_reply_stops_the_mention_being_owed_here_at_the_next_poll(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Jen's machine stores her reply in the shared store (as her app does when it posts):
+    Sam's list drops it from the owed ones at the next poll, without waiting for a sync."""
+    from datetime import timedelta
+
+    from tuicoach.domain.models import Tweet
+
+    monkeypatch.setattr(ui_team, "TEAM_POLL", 0.2)
+    app = as_sam(tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        snapshot = app.main.mentions.snapshot
+        assert snapshot is not None and app.account is not None
+        owed = snapshot.owed[0].tweet
+        me = app.account.backend.account
+        reply = Tweet(
+            id="990000000000000001",
+            text="Yes, from 8 ^JD",
+            created_at=NOW - timedelta(minutes=1),
+            author_id=me.id,
+            replied_to_id=owed.id,
+            conversation_id=owed.conversation_id,
+        )
+        with Store.open(demo_file(tmp_path)) as jen:
+            jen.upsert_tweets([reply], stream="own")
+
+        def still_owed() -> bool:
+            shown = app.main.mentions.snapshot
+            return shown is None or owed.id in {r.tweet.id for r in shown.owed}
+
+        await until(pilot, lambda: not still_owed())

@@ -252,6 +252,16 @@ def _user_params(user: User) -> tuple[Any, ...]:
     )
 
 
+def _data_version(db: Db) -> int:
+    query = (
+        "SELECT version FROM data_version"
+        if isinstance(db, PgConnection)
+        else "PRAGMA data_version"
+    )
+    version: int = db.execute(query).fetchone()[0]
+    return version
+
+
 def tweet_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Tweet:
     (tid, text, created, author, conversation, reply_user, replied, quoted, retweeted,
      mentions, replies, retweets, likes, quotes, impressions, lang) = row  # fmt: skip
@@ -936,6 +946,13 @@ class Store:
                 stored = self.tweets(t.id for t in batch)
                 self._owed_cache.tracker.add(stored.values())
 
+    def data_version(self) -> int:
+        """A number that moves when tweets or users are written: on SQLite by another
+        connection (``PRAGMA data_version``), on PostgreSQL by anyone (a counter kept by
+        triggers). A teammate's reply or sync shows as a change here."""
+        with self.reading() as db:
+            return int(_data_version(db))
+
     def tweet(self, tweet_id: str) -> Tweet | None:
         return self.tweets([tweet_id]).get(tweet_id)
 
@@ -1117,11 +1134,7 @@ class Store:
         only what that report needs (:func:`tuicoach.domain.owed.tweets_for_window`), not kept.
         """
         key = (account_id, account_username)
-        data_version: int = db.execute(
-            "SELECT version FROM data_version"
-            if isinstance(db, PgConnection)
-            else "PRAGMA data_version"
-        ).fetchone()[0]
+        data_version = _data_version(db)
         cache = self._owed_cache
         if cache is None or cache.key != key or cache.data_version != data_version:
             if since is not None:

@@ -84,6 +84,7 @@ class MentionsPane(ListPane):
         self.border_subtitle = "/ owed only"
         self._undo: list[UndoStep] = []
         self._team_unread = False  # the last read of the team failed (said once)
+        self._data_version: int | None = None  # the store's, at the last read of the team
 
     def open(self, account: Account, snapshot: Snapshot) -> None:
         self.account = account
@@ -176,6 +177,7 @@ class MentionsPane(ListPane):
     def _read_team(self, account: Account) -> None:
         try:
             team = view.read_team(account, self.clock())
+            version = account.store.data_version()
         except Exception as error:  # the store is away: said once, read again at the next poll
             if not self._team_unread:
                 self._team_unread = True
@@ -184,6 +186,11 @@ class MentionsPane(ListPane):
             return
         self._team_unread = False
         self.post_message(self.TeamRead(team))
+        # Tweets written since (a teammate's reply, their machine's sync): the list again,
+        # so what they answered stops showing as owed here without waiting for a sync.
+        seen, self._data_version = self._data_version, version
+        if seen is not None and version != seen:
+            self.app.call_from_thread(self.reload)
 
     @on(TeamRead)
     def _team_read(self, message: TeamRead) -> None:
