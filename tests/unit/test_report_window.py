@@ -403,3 +403,42 @@ def test_the_store_reads_only_the_window_and_reports_the_same(seed: int, store_b
 
 def id_of(tweet: Tweet) -> str:
     return tweet.id
+
+
+# --- says_nothing's quick answer ----------------------------------------------------------
+
+import re  # noqa: E402
+
+from hypothesis import example, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tuicoach.domain.owed import says_nothing  # noqa: E402
+
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_ANY_MENTION = re.compile(r"(?<![\w@＠])[@＠](\w{1,15})(?!\w)")
+
+
+def _says_nothing_slowly(text: str) -> bool:
+    """The definition, as it stood before the quick answer: blank the links, then the
+    @mentions, and see whether anything is left."""
+    if "http" in text or "www." in text:
+        text = _LINK.sub(" ", text)
+    if "@" in text or "＠" in text:
+        text = _ANY_MENTION.sub(" ", text)
+    return not text.strip()
+
+
+_BITS = st.sampled_from(
+    ["@brand", "＠brand", "@", "@@x", "a@b", " ", "\t", "\u3000", "\n", "http://x.co/a",
+     "HTTP://X.CO", "https://", "www.", "WWW.x", "wWw.", "hTtp", "ok", "thanks", "!", ".",
+     "@" + "x" * 16, "http://a@b", "x.com", "\u00a0", "İ", "ſ"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_BITS, max_size=8).map("".join))
+@example("@brand http://x.co")
+@example("HTTP://X.CO")  # upper case only: not blanked (the check before the pattern)
+@example("@brand\u3000ok")
+def test_says_nothing_quick_answer_is_the_definition(text: str) -> None:
+    assert says_nothing(text) == _says_nothing_slowly(text)

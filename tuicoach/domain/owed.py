@@ -88,6 +88,16 @@ _ANY_MENTION = re.compile(r"(?<![\w@＠])[@＠](\w{1,15})(?!\w)")
 
 def says_nothing(text: str) -> bool:
     """Only @mentions, links and whitespace: a post like that answers nobody."""
+    # The quick answer, for nearly every post: a word (a run of non-space) with no @ and
+    # no "http" or "www." (in any case) is touched by neither pattern below (neither
+    # matches across a space, and blanking a match only puts a space where it was), so it
+    # is left standing. Lower-casing makes no "http" or "www." that IGNORECASE would not
+    # see, and misses none it would (no other letter folds to h, t, p, w or ".").
+    for word in text.split():
+        if "@" not in word and "＠" not in word:
+            lowered = word.lower()
+            if "http" not in lowered and "www." not in lowered:
+                return False
     if "http" in text or "www." in text:
         text = _LINK.sub(" ", text)
     if "@" in text or "＠" in text:
@@ -323,8 +333,9 @@ def tweets_for_window(
     that do not name their conversation get the name :func:`derive_conversation_ids`
     gives them over all of ``tweets``, since their ancestors may not be kept.
     """
-    by_id = tweets if isinstance(tweets, Mapping) else {t.id: t for t in tweets}
-    kept, named = window_links(by_id, account_id=account_id, since=since)
+    with collector_paused():
+        by_id = tweets if isinstance(tweets, Mapping) else {t.id: t for t in tweets}
+        kept, named = window_links(by_id, account_id=account_id, since=since)
     return [
         dataclasses.replace(t, conversation_id=named[t.id]) if t.id in named else t for t in kept
     ]
@@ -517,7 +528,7 @@ class OwedTracker:
     def add(self, tweets: Iterable[Tweet]) -> None:
         """Take in new tweets, or newer versions of known ones."""
         if self._dirty:  # the relations are rebuilt anyway: note them all, in one loop
-            with _collector_paused():
+            with collector_paused():
                 self._note_all(tweets)
             return
         for tweet in tweets:
@@ -809,7 +820,7 @@ class OwedTracker:
 
     def _refresh(self) -> None:
         if self._dirty:
-            with _collector_paused():
+            with collector_paused():
                 self._rebuild()
 
     def _refresh_ordered(self) -> None:
@@ -994,7 +1005,7 @@ class OwedTracker:
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """No cyclic garbage collection while a build makes its hundreds of thousands of
     objects (none of them cycles): CPython would otherwise walk every live object
     again and again as they pile up, a third of a build's time. Reference counting
