@@ -40,7 +40,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple, Protocol, TypeVar
 
 from tuicoach.domain.models import Tweet, User, isoformat
@@ -401,24 +401,25 @@ def window_links(
         return resolved[tweet.id]
 
     waiting = old_others.values()
-    open_conversations = {conversation(t) for t in waiting}
+    open_conversations = {t.conversation_id or conversation(t) for t in waiting}
     kept.extend(waiting)
-    ids = {t.id for t in kept}
-    referenced: set[str] = set()
-    for tweet in kept:
-        if tweet.author_id != account_id:
-            if tweet.replied_to_id is not None:
-                referenced.add(tweet.replied_to_id)
-            if tweet.quoted_id is not None:
-                referenced.add(tweet.quoted_id)
-    for tweet in old_own:
+    ids = set(map(_ID, kept))
+    referenced = {
+        t.replied_to_id for t in kept if t.replied_to_id is not None and t.author_id != account_id
+    }
+    referenced.update(
+        t.quoted_id for t in kept if t.quoted_id is not None and t.author_id != account_id
+    )
+    keep, known = kept.append, ids.add
+    for tweet in old_own:  # in order: a reply to an old own tweet kept just before is kept
+        parent = tweet.replied_to_id
         if (
             tweet.id in referenced
-            or (tweet.replied_to_id is not None and tweet.replied_to_id in ids)
-            or conversation(tweet) in open_conversations
+            or (parent is not None and parent in ids)
+            or (tweet.conversation_id or conversation(tweet)) in open_conversations
         ):
-            kept.append(tweet)
-            ids.add(tweet.id)
+            keep(tweet)
+            known(tweet.id)
     # A tweet that does not name its conversation takes its parent's: where the parent is
     # not kept (but known), it is told the name the whole chain gives it.
     named = {
@@ -451,6 +452,7 @@ class _Addressed(NamedTuple):
 
 
 _PRIORITY = itemgetter(0)
+_ID = attrgetter("id")
 _TWEET_AND_ANSWER = itemgetter(1, 4)  # an _Addressed's tweet and answered_at
 
 
