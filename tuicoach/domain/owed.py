@@ -507,6 +507,10 @@ class OwedTracker:
         self._spoken_to: dict[str, tuple[str, ...]] = {}  # own tweets: user ids and "@name"s
         self._verdicts: dict[str, Verdict] = {}  # lazily: only addressed tweets need one
         self._spam_only: dict[str, bool] = {}  # is-spam answers given without a full verdict
+        # The same per text, for tweets whose author the tracker does not know (then the
+        # words alone decide, and repeated texts are many): this tracker's reader, fixed.
+        self._read_texts: dict[str, Verdict] = {}
+        self._spam_texts: dict[str, bool] = {}
         self._silent: set[str] = set()  # own posts of only @mentions and links: no answer
         self._usernames: dict[str, str] = {}
         self._ids_by_name: dict[str, set[str]] = {}
@@ -646,7 +650,14 @@ class OwedTracker:
         verdict = self._verdicts.get(tweet.id)
         if verdict is None:
             author = self._authors.get(tweet.author_id)
-            verdict = self._verdicts[tweet.id] = self._triage.classify(tweet.text, author)
+            if author is None:  # the words alone decide: one reading per text
+                text = tweet.text
+                verdict = self._read_texts.get(text)
+                if verdict is None:
+                    verdict = self._read_texts[text] = self._triage.classify(text, None)
+            else:
+                verdict = self._triage.classify(tweet.text, author)
+            self._verdicts[tweet.id] = verdict
         return verdict
 
     def _classified(self, entry: _Addressed) -> _Addressed:
@@ -689,7 +700,17 @@ class OwedTracker:
         if known is None:
             tweet = self._entries[tweet_id].tweet
             author = self._authors.get(tweet.author_id)
-            known = self._spam_only[tweet_id] = self._triage.is_spam(tweet.text, author)
+            if author is None:  # the words alone decide: one test per text
+                read = self._read_texts.get(tweet.text)
+                if read is not None:
+                    known = read.band is Band.SPAM
+                else:
+                    known = self._spam_texts.get(tweet.text)
+                    if known is None:
+                        known = self._spam_texts[tweet.text] = self._triage.is_spam(tweet.text)
+            else:
+                known = self._triage.is_spam(tweet.text, author)
+            self._spam_only[tweet_id] = known
         return known
 
     def _replied(self, parent: str, at: datetime) -> None:
