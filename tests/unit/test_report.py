@@ -7,6 +7,8 @@ of 2026-03-29: a tweet at 08:30Z on Monday 30 March is 09:30 BST (open), one at
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -311,7 +313,8 @@ PIECES = st.sampled_from(
     ["shop now", "buy", " now", "20% off", "£5", "5€", "$5", "$AAPL", "#sale", "＃sale", "@shop",
      "＠shop", "http://x.co/buy-now", "example.com/shop-now", "x．com", "。", " ", "use code",
      "discount", "code", "Shop Now!", "’", "don't miss out", "don’t miss out", "order today", "a",
-     "ten", "% off", "TEN% OFF", "buy-now", "BUY\tNOW", "sh", "op now", "¥3"]
+     "ten", "% off", "TEN% OFF", "buy-now", "BUY\tNOW", "sh", "op now", "¥3",
+     "ſhop now", "\u212aode", "İ", "Ü", "ﬀ"]
 )  # fmt: skip
 
 
@@ -323,3 +326,63 @@ def test_the_quick_promotional_test_is_the_coachs(text: str, reply: bool) -> Non
     assert isinstance(_LEXICON, Lexicon)
     full = DraftAnalysis(text, _LEXICON, is_reply=reply).promotional
     assert is_promotional(text, _LEXICON, is_reply=reply) == full
+
+
+WORDS = st.text(alphabet=st.sampled_from("abcdefghopstuyABCDOPS'ſ\u212aİı ü%"), max_size=30)
+
+
+def _needle_words(phrases: list[str]) -> list[str]:
+    """The needles as :meth:`Lexicon.needles` documents them: each phrase's longest literal
+    word (a number placeholder is no letter)."""
+    words = []
+    for phrase in phrases:
+        literal = [w.replace("<n>", "") for w in phrase.replace("’", "'").split()]
+        words.append(max((w for w in literal if w), key=len))
+    return words
+
+
+_HARD_SELL = list(Coach().settings.word_list("hard-sell"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(WORDS | st.lists(PIECES, max_size=6).map("".join))
+@example("ſale today")  # the long s folds to "s" under IGNORECASE: not ASCII, the slow path
+@example("\u212aode")  # the Kelvin sign folds to "k"
+@example("SHOP")
+def test_cannot_match_is_no_needle_word_case_insensitively(text: str) -> None:
+    words = _needle_words(_HARD_SELL)
+    expected = not any(re.search(re.escape(w), text, re.IGNORECASE) for w in words)
+    assert _LEXICON.cannot_match("hard-sell", text) == expected
+
+
+def test_cannot_match_reads_the_lists_words() -> None:
+    lexicon = Lexicon({"hard-sell": ["shop now", "<n>% off", "don't miss out", "BOGO", "offer"]})
+    assert lexicon.cannot_match("hard-sell", "a plain hello")
+    assert not lexicon.cannot_match("hard-sell", "Bogo Tuesday")  # case-insensitive
+    assert not lexicon.cannot_match("hard-sell", "OFFERS")  # "off" or "offer": either
+    assert not lexicon.cannot_match("hard-sell", "we DON'T stop")
+    assert lexicon.cannot_match("hard-sell", "dont")  # the list's word has its apostrophe
+    assert not lexicon.cannot_match("hard-sell", "ſhop")  # the long s is an s, as re folds it
+    assert lexicon.cannot_match("hard-sell", "ſhip ü")  # not ASCII, still nothing there
+    shouted = Lexicon({"hard-sell": ["İstanbul deal"]})  # a needle not ASCII: the slow path
+    assert not shouted.cannot_match("hard-sell", "istanbul")
+    assert not Lexicon({"hard-sell": ["ab", "<n>"]}).cannot_match("hard-sell", "x")  # no needle
+
+
+def test_the_promotional_memo_follows_the_text_not_the_id() -> None:
+    coach = Coach()
+    plain = post("401", "2026-03-30T08:00:00", "Fresh roast on the shelves", likes=0, replies=0)
+    edited = dataclasses.replace(plain, text="Fresh roast: 20% off today, shop now")
+    assert not coach.is_promotional(plain)
+    assert coach.is_promotional(edited)  # the same id, new words: judged afresh
+    again = dataclasses.replace(plain, id="402")
+    assert not coach.is_promotional(again)
+    as_reply = dataclasses.replace(edited, id="403", replied_to_id="101")
+    # A reply is judged as a reply (a price alone does not make it promotional; a sales
+    # phrase does), whatever the same words said as a broadcast.
+    assert coach.is_promotional(as_reply) == is_promotional(
+        as_reply.text, coach.lexicon, is_reply=True
+    )
+    priced = post("404", "2026-03-30T08:00:00", "Beans are $5 a bag", likes=0, replies=0)
+    assert coach.is_promotional(priced)
+    assert not coach.is_promotional(dataclasses.replace(priced, id="405", replied_to_id="101"))

@@ -403,3 +403,77 @@ def test_the_store_reads_only_the_window_and_reports_the_same(seed: int, store_b
 
 def id_of(tweet: Tweet) -> str:
     return tweet.id
+
+
+# --- says_nothing's quick answer ----------------------------------------------------------
+
+import re  # noqa: E402
+
+from hypothesis import example, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tuicoach.domain.owed import says_nothing  # noqa: E402
+
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_ANY_MENTION = re.compile(r"(?<![\w@＠])[@＠](\w{1,15})(?!\w)")
+
+
+def _says_nothing_slowly(text: str) -> bool:
+    """The definition, as it stood before the quick answer: blank the links, then the
+    @mentions, and see whether anything is left."""
+    if "http" in text or "www." in text:
+        text = _LINK.sub(" ", text)
+    if "@" in text or "＠" in text:
+        text = _ANY_MENTION.sub(" ", text)
+    return not text.strip()
+
+
+_BITS = st.sampled_from(
+    ["@brand", "＠brand", "@", "@@x", "a@b", " ", "\t", "\u3000", "\n", "http://x.co/a",
+     "HTTP://X.CO", "https://", "www.", "WWW.x", "wWw.", "hTtp", "ok", "thanks", "!", ".",
+     "@" + "x" * 16, "http://a@b", "x.com", "\u00a0", "İ", "ſ"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_BITS, max_size=8).map("".join))
+@example("@brand http://x.co")
+@example("HTTP://X.CO")  # upper case only: not blanked (the check before the pattern)
+@example("@brand\u3000ok")
+def test_says_nothing_quick_answer_is_the_definition(text: str) -> None:
+    assert says_nothing(text) == _says_nothing_slowly(text)
+
+
+# --- the tracker's readings per text ------------------------------------------------------
+
+
+def _mention(tweet_id: str, author: str, text: str) -> Tweet:
+    return Tweet(
+        id=tweet_id,
+        text="@brand " + text,
+        created_at=NOW - timedelta(hours=int(tweet_id) % 50 + 1),
+        author_id=author,
+        conversation_id=tweet_id,
+        mentions=(Mention(NAME, 0, 6, ME),),
+    )
+
+
+def test_a_text_read_once_per_tracker_still_heeds_a_known_author() -> None:
+    """The tracker reads a text once for every author it does not know; a known author's
+    tweet of the same words is read with the author (a follow ring's collab is spam)."""
+    from tuicoach.domain.models import User
+    from tuicoach.domain.owed import Band
+
+    ring = User("9", "ring", followers_count=10, following_count=5000)
+    tweets = [_mention("11", "7", "collab?"), _mention("12", "8", "collab?")]
+    tweets += [_mention("13", "9", "collab?"), _mention("14", "9", "we work with brands")]
+    tracker = OwedTracker(tweets, account_id=ME, account_username=NAME, authors={"9": ring})
+    # The spam test alone first (the backlog's way), then whole readings.
+    assert [tracker.is_spam(t) for t in ("11", "13", "14", "12")] == [False, True, True, False]
+    assert [tracker.band(t) for t in ("11", "12")] == [Band.NEEDS_ANSWER] * 2
+    assert tracker.band("13") is Band.SPAM and tracker.band("14") is Band.SPAM
+    fresh = OwedTracker(tweets, account_id=ME, account_username=NAME, authors={"9": ring})
+    assert [fresh.band(t) for t in ("13", "11", "14", "12")] == [
+        Band.SPAM, Band.NEEDS_ANSWER, Band.SPAM, Band.NEEDS_ANSWER
+    ]  # fmt: skip
+    assert not fresh.is_spam("12") and fresh.is_spam("13")

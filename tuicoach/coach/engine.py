@@ -41,7 +41,7 @@ class Coach:
         if newest is not None and newest.created_at < moment:
             moment = newest.created_at
         self._index = self._new_index(tweets, keep_from=moment - window)
-        self._promotional: dict[str, bool] = {}
+        self._promotional: dict[tuple[str, bool], bool] = {}
         self._last: tuple[Draft, DraftAnalysis] | None = None
 
     def add_to_history(self, tweet: Tweet) -> None:
@@ -68,11 +68,13 @@ class Coach:
         return analysis
 
     def is_promotional(self, tweet: Tweet) -> bool:
-        """The same test as a draft's, remembered per tweet id."""
-        known = self._promotional.get(tweet.id)
+        """The same test as a draft's, remembered per text (and whether it is a reply: all
+        the test reads), so a repeated text is judged once and an edited tweet afresh."""
+        key = (tweet.text, tweet.replied_to_id is not None)
+        known = self._promotional.get(key)
         if known is None:
-            known = is_promotional(tweet.text, self.lexicon, is_reply=tweet.is_reply)
-            self._promotional[tweet.id] = known
+            known = is_promotional(tweet.text, self.lexicon, is_reply=key[1])
+            self._promotional[key] = known
         return known
 
     def report(

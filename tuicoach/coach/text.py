@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from tuicoach.domain.twittertext import (
     Entity,
@@ -66,6 +66,9 @@ class Lexicon:
         self._patterns: dict[str, re.Pattern[str] | None] = {}
         self._phrases: dict[str, tuple[str, ...]] = {}
         self._needles: dict[str, re.Pattern[str] | None] = {}
+        # The same needles lower-cased, matched case-sensitively against a lower-cased ASCII
+        # text (several times faster than IGNORECASE); only where every needle is ASCII.
+        self._ascii_needles: dict[str, re.Pattern[str] | None] = {}
         for name, phrases in words.items():
             if name == "acronyms":
                 continue
@@ -97,16 +100,51 @@ class Lexicon:
                     break
                 found.add(max(literal, key=len))
             else:
-                alternatives = sorted((re.escape(w) for w in found), key=len, reverse=True)
-                self._needles[name] = (
-                    re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
+                self._needles[name] = re.compile(_trie(found), re.IGNORECASE) if found else None
+                self._ascii_needles[name] = (
+                    re.compile(_trie({w.lower() for w in found}))
+                    if found and all(w.isascii() for w in found)
+                    else None
                 )
         return self._needles[name]
+
+    def cannot_match(self, name: str, text: str) -> bool:
+        """Whether ``text`` holds none of :meth:`needles`' words (so list ``name`` cannot
+        match it, even blanked); ``False`` when there are no needles. For an ASCII text and
+        ASCII needles, lower-casing both is the same test as IGNORECASE (only non-ASCII
+        letters fold in other ways: "K" the Kelvin sign, "ſ")."""
+        needles = self.needles(name)
+        if needles is None:
+            return False
+        fast = self._ascii_needles.get(name)
+        if fast is not None and text.isascii():
+            return fast.search(text.lower()) is None
+        return needles.search(text) is None
 
     def search(self, name: str, text: str) -> bool:
         """Whether list ``name`` matches anywhere in ``text`` (cheaper than :meth:`find`)."""
         pattern = self._patterns.get(name)
         return pattern is not None and pattern.search(text) is not None
+
+
+def _trie(words: Iterable[str]) -> str:
+    """An alternation of literal ``words`` as a trie: it matches where one of them starts,
+    as ``"|".join(words)`` would, but Python's ``re`` tries only the branches that fit."""
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, Any]) -> str:
+        branches = [re.escape(c) + pattern(n) for c, n in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = "(?:" + "|".join(branches) + ")"
+        return body + "?" if "" in node else body
+
+    return pattern(root)
 
 
 def _compile(phrases: Sequence[str]) -> re.Pattern[str]:
@@ -190,12 +228,7 @@ def is_promotional(text: str, lexicon: Lexicon, *, is_reply: bool = False) -> bo
     tweets (reports). Entities are extracted only when a text can hold them (a link
     needs a dot, a mention an @, a hashtag a #, a cashtag a $)."""
     straight = text.replace("’", "'")
-    needles = lexicon.needles("hard-sell")
-    if (
-        needles is not None
-        and needles.search(straight) is None
-        and (is_reply or _CURRENCY.search(text) is None)
-    ):
+    if lexicon.cannot_match("hard-sell", straight) and (is_reply or _CURRENCY.search(text) is None):
         return False  # no word of any sales phrase, and no price: the quick answer
     entities: list[Entity] = []
     if "." in text:

@@ -40,7 +40,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple, Protocol, TypeVar
 
 from tuicoach.domain.models import Tweet, User, isoformat
@@ -88,6 +88,16 @@ _ANY_MENTION = re.compile(r"(?<![\w@＠])[@＠](\w{1,15})(?!\w)")
 
 def says_nothing(text: str) -> bool:
     """Only @mentions, links and whitespace: a post like that answers nobody."""
+    # The quick answer, for nearly every post: a word (a run of non-space) with no @ and
+    # no "http" or "www." (in any case) is touched by neither pattern below (neither
+    # matches across a space, and blanking a match only puts a space where it was), so it
+    # is left standing. Lower-casing makes no "http" or "www." that IGNORECASE would not
+    # see, and misses none it would (no other letter folds to h, t, p, w or ".").
+    for word in text.split():
+        if "@" not in word and "＠" not in word:
+            lowered = word.lower()
+            if "http" not in lowered and "www." not in lowered:
+                return False
     if "http" in text or "www." in text:
         text = _LINK.sub(" ", text)
     if "@" in text or "＠" in text:
@@ -323,8 +333,9 @@ def tweets_for_window(
     that do not name their conversation get the name :func:`derive_conversation_ids`
     gives them over all of ``tweets``, since their ancestors may not be kept.
     """
-    by_id = tweets if isinstance(tweets, Mapping) else {t.id: t for t in tweets}
-    kept, named = window_links(by_id, account_id=account_id, since=since)
+    with collector_paused():
+        by_id = tweets if isinstance(tweets, Mapping) else {t.id: t for t in tweets}
+        kept, named = window_links(by_id, account_id=account_id, since=since)
     return [
         dataclasses.replace(t, conversation_id=named[t.id]) if t.id in named else t for t in kept
     ]
@@ -390,24 +401,25 @@ def window_links(
         return resolved[tweet.id]
 
     waiting = old_others.values()
-    open_conversations = {conversation(t) for t in waiting}
+    open_conversations = {t.conversation_id or conversation(t) for t in waiting}
     kept.extend(waiting)
-    ids = {t.id for t in kept}
-    referenced: set[str] = set()
-    for tweet in kept:
-        if tweet.author_id != account_id:
-            if tweet.replied_to_id is not None:
-                referenced.add(tweet.replied_to_id)
-            if tweet.quoted_id is not None:
-                referenced.add(tweet.quoted_id)
-    for tweet in old_own:
+    ids = set(map(_ID, kept))
+    referenced = {
+        t.replied_to_id for t in kept if t.replied_to_id is not None and t.author_id != account_id
+    }
+    referenced.update(
+        t.quoted_id for t in kept if t.quoted_id is not None and t.author_id != account_id
+    )
+    keep, known = kept.append, ids.add
+    for tweet in old_own:  # in order: a reply to an old own tweet kept just before is kept
+        parent = tweet.replied_to_id
         if (
             tweet.id in referenced
-            or (tweet.replied_to_id is not None and tweet.replied_to_id in ids)
-            or conversation(tweet) in open_conversations
+            or (parent is not None and parent in ids)
+            or (tweet.conversation_id or conversation(tweet)) in open_conversations
         ):
-            kept.append(tweet)
-            ids.add(tweet.id)
+            keep(tweet)
+            known(tweet.id)
     # A tweet that does not name its conversation takes its parent's: where the parent is
     # not kept (but known), it is told the name the whole chain gives it.
     named = {
@@ -440,6 +452,7 @@ class _Addressed(NamedTuple):
 
 
 _PRIORITY = itemgetter(0)
+_ID = attrgetter("id")
 _TWEET_AND_ANSWER = itemgetter(1, 4)  # an _Addressed's tweet and answered_at
 
 
@@ -494,6 +507,10 @@ class OwedTracker:
         self._spoken_to: dict[str, tuple[str, ...]] = {}  # own tweets: user ids and "@name"s
         self._verdicts: dict[str, Verdict] = {}  # lazily: only addressed tweets need one
         self._spam_only: dict[str, bool] = {}  # is-spam answers given without a full verdict
+        # The same per text, for tweets whose author the tracker does not know (then the
+        # words alone decide, and repeated texts are many): this tracker's reader, fixed.
+        self._read_texts: dict[str, Verdict] = {}
+        self._spam_texts: dict[str, bool] = {}
         self._silent: set[str] = set()  # own posts of only @mentions and links: no answer
         self._usernames: dict[str, str] = {}
         self._ids_by_name: dict[str, set[str]] = {}
@@ -517,7 +534,7 @@ class OwedTracker:
     def add(self, tweets: Iterable[Tweet]) -> None:
         """Take in new tweets, or newer versions of known ones."""
         if self._dirty:  # the relations are rebuilt anyway: note them all, in one loop
-            with _collector_paused():
+            with collector_paused():
                 self._note_all(tweets)
             return
         for tweet in tweets:
@@ -633,7 +650,14 @@ class OwedTracker:
         verdict = self._verdicts.get(tweet.id)
         if verdict is None:
             author = self._authors.get(tweet.author_id)
-            verdict = self._verdicts[tweet.id] = self._triage.classify(tweet.text, author)
+            if author is None:  # the words alone decide: one reading per text
+                text = tweet.text
+                verdict = self._read_texts.get(text)
+                if verdict is None:
+                    verdict = self._read_texts[text] = self._triage.classify(text, None)
+            else:
+                verdict = self._triage.classify(tweet.text, author)
+            self._verdicts[tweet.id] = verdict
         return verdict
 
     def _classified(self, entry: _Addressed) -> _Addressed:
@@ -676,7 +700,17 @@ class OwedTracker:
         if known is None:
             tweet = self._entries[tweet_id].tweet
             author = self._authors.get(tweet.author_id)
-            known = self._spam_only[tweet_id] = self._triage.is_spam(tweet.text, author)
+            if author is None:  # the words alone decide: one test per text
+                read = self._read_texts.get(tweet.text)
+                if read is not None:
+                    known = read.band is Band.SPAM
+                else:
+                    known = self._spam_texts.get(tweet.text)
+                    if known is None:
+                        known = self._spam_texts[tweet.text] = self._triage.is_spam(tweet.text)
+            else:
+                known = self._triage.is_spam(tweet.text, author)
+            self._spam_only[tweet_id] = known
         return known
 
     def _replied(self, parent: str, at: datetime) -> None:
@@ -809,7 +843,7 @@ class OwedTracker:
 
     def _refresh(self) -> None:
         if self._dirty:
-            with _collector_paused():
+            with collector_paused():
                 self._rebuild()
 
     def _refresh_ordered(self) -> None:
@@ -994,7 +1028,7 @@ class OwedTracker:
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """No cyclic garbage collection while a build makes its hundreds of thousands of
     objects (none of them cycles): CPython would otherwise walk every live object
     again and again as they pile up, a third of a build's time. Reference counting
