@@ -354,6 +354,9 @@ def _owed_intervals(
     return spans
 
 
+# Tens of thousands of small objects and no cycles: the cyclic collector would walk every
+# live object (the tracker's included) again and again as they pile up.
+@collector_paused()
 def build_report(
     tracker: OwedTracker,
     own_tweets: Iterable[Tweet],
@@ -374,40 +377,6 @@ def build_report(
     ``reply_authors`` (reply tweet id -> who sent it) adds the per-person table; ``people``
     are listed in it even with nothing sent (the person at this machine).
     """
-    # Tens of thousands of small objects and no cycles: the cyclic collector would walk
-    # every live object (the tracker's included) again and again as they pile up.
-    with collector_paused():
-        return _build_report(
-            tracker,
-            own_tweets,
-            since=since,
-            until=until,
-            now=now,
-            hours=hours,
-            marks=marks,
-            muted=muted,
-            is_promotional=is_promotional,
-            promo_line=promo_line,
-            reply_authors=reply_authors,
-            people=people,
-        )
-
-
-def _build_report(
-    tracker: OwedTracker,
-    own_tweets: Iterable[Tweet],
-    *,
-    since: datetime,
-    until: datetime,
-    now: datetime,
-    hours: BusinessHours | None,
-    marks: Mapping[str, Mark] | None,
-    muted: frozenset[str],
-    is_promotional: Callable[[Tweet], bool],
-    promo_line: float,
-    reply_authors: Mapping[str, str] | None,
-    people: Iterable[str],
-) -> AccountReport:
     if until <= since:
         raise ReportError(
             f"the period ends ({isoformat(until)}) before it starts ({isoformat(since)}): "
