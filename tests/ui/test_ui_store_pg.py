@@ -47,15 +47,15 @@ def teammate(
 
 @contextlib.asynccontextmanager
 async def jen_synced_then_sam(
-    on: World, data: Path, time: Clock, url: str
+    on: World, data: Path, time: Clock, url: str, *, named: bool = True
 ) -> AsyncIterator[tuple[RecordingApp, Pilot[None], RecordingApp, Pilot[None]]]:
-    """Jen's app opens and syncs, then Sam's opens on the same database: both named, both
-    running (Jen's pilot, then Sam's)."""
-    jen = teammate(on, data / "jen", time, url, as_name="Jen")
+    """Jen's app opens and syncs (holding the lease), then Sam's opens on the same database:
+    both running (Jen's pilot, then Sam's), named in ``[team]`` unless ``named`` is False."""
+    jen = teammate(on, data / "jen", time, url, as_name="Jen" if named else None)
     async with jen.run_test(size=test_ui_x.WIDE) as jp:
         await settle(jp)
         await test_ui_x.refresh(jp, time)
-        sam = teammate(on, data / "sam", time, url, as_name="Sam")
+        sam = teammate(on, data / "sam", time, url, as_name="Sam" if named else None)
         async with sam.run_test(size=test_ui_x.WIDE) as sp:
             await settle(sp)
             yield jen, jp, sam, sp
@@ -136,20 +136,14 @@ async def test_the_teammate_without_the_sync_lease_sees_what_the_other_fetched(
     tmp_path: Path,
     pg_url: str,
 ) -> None:
-    jen = teammate(world, tmp_path / "jen", clock, pg_url)
-    async with jen.run_test(size=test_ui_x.WIDE) as jp:
-        await settle(jp)
-        await test_ui_x.refresh(jp, clock)  # Jen's machine syncs, and holds the lease
-        sam = teammate(world, tmp_path / "sam", clock, pg_url)
-        async with sam.run_test(size=test_ui_x.WIDE) as sp:
-            await settle(sp)
-            world.fake.add_tweet(world.friends[0], "New oven arriving Thursday")
-            await test_ui_x.refresh(jp, clock)  # Jen's machine fetches it, renewing its lease
-            asked = len(world.fake.requests())
-            await sp.press("R")  # at once: Sam's asks X nothing, and shows it from the store
-            await settle(sp)
-            assert {s.route for s in world.fake.requests()[asked:]} <= {"me"}
-            assert "New oven arriving Thursday" in test_ui_x.texts(sam, "#timeline")
-            status = sam.main.query_one(StatusBar)
-            machine = f"{getpass.getuser()}@{socket.gethostname()}"  # Jen's, with no [team]
-            assert status.sync_state.startswith(f"synced by {machine} "), status.sync_state
+    async with jen_synced_then_sam(world, tmp_path, clock, pg_url, named=False) as (_, jp, sam, sp):
+        world.fake.add_tweet(world.friends[0], "New oven arriving Thursday")
+        await test_ui_x.refresh(jp, clock)  # Jen's machine fetches it, renewing its lease
+        asked = len(world.fake.requests())
+        await sp.press("R")  # at once: Sam's asks X nothing, and shows it from the store
+        await settle(sp)
+        assert {s.route for s in world.fake.requests()[asked:]} <= {"me"}
+        assert "New oven arriving Thursday" in test_ui_x.texts(sam, "#timeline")
+        status = sam.main.query_one(StatusBar)
+        machine = f"{getpass.getuser()}@{socket.gethostname()}"  # Jen's, with no [team]
+        assert status.sync_state.startswith(f"synced by {machine} "), status.sync_state
