@@ -141,6 +141,7 @@ class MainScreen(Screen[None]):
         """Once the data is on screen: the text area, the coach (it builds its index in its
         own worker) and the footer, none of which anyone needs in the first half second."""
         composer = self.composer
+        await self.coach.build()
         if not composer.query("#draft"):
             await composer.attach_editor()
         if composer.account is not None:

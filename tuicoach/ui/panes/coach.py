@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
@@ -30,7 +31,7 @@ from tuicoach.ui.widgets.coach_panel import FindingsView, ScoreGauge, stats_cont
 if TYPE_CHECKING:
     from tuicoach.coach import Coach, CoachSettings
     from tuicoach.domain.models import Draft, Report, Tweet
-    from tuicoach.ui.view import Account, Snapshot
+    from tuicoach.ui.view import Account, AccountStats, Snapshot
 
 
 # The coach worker's requests: NamedTuples, built at import about 8x faster than dataclasses
@@ -60,6 +61,8 @@ class _CatchUp(NamedTuple):
     the queue, X's own app."""
 
 
+WAITING = "The coach reads your draft as you type."
+
 #: How far before the newest known own tweet a catch-up looks: a tweet posted elsewhere
 #: shortly before it may arrive later.
 CATCH_UP_MARGIN = timedelta(days=2)
@@ -75,7 +78,7 @@ class CoachPane(Pane):
 
     DEFAULT_CSS = """
     CoachPane {
-        #findings-scroll { height: 1fr; padding: 0 1; background: $surface; }
+        #findings-scroll, #coach-placeholder { height: 1fr; padding: 0 1; background: $surface; }
         #findings { width: 1fr; }
         #account-strip {
             height: auto;
@@ -92,10 +95,20 @@ class CoachPane(Pane):
     history_size: int | None = None  # own tweets the coach knows, once it has said
 
     def compose(self) -> ComposeResult:
-        yield ScoreGauge(id="gauge")
-        with VerticalScroll(id="findings-scroll", can_focus=True):
-            yield FindingsView(id="findings")
-        yield Static(stats_content(None), id="account-strip")
+        # The first frame shows one line; the gauge, the findings and the account strip
+        # follow just after it (build), with the coach.
+        yield Static(Content.styled(WAITING, "dim"), id="coach-placeholder")
+
+    async def build(self) -> None:
+        """The gauge, the findings and the account strip, in the placeholder's place (once)."""
+        if self._built:
+            return
+        self._built = True
+        placeholder = self.query_one("#coach-placeholder")
+        findings = VerticalScroll(FindingsView(id="findings"), id="findings-scroll", can_focus=True)
+        strip = Static(stats_content(self._stats_shown), id="account-strip")
+        await self.mount(ScoreGauge(id="gauge"), findings, strip, before=placeholder)
+        await placeholder.remove()
 
     def __init__(self, clock: Callable[[], datetime], *, active: bool = False) -> None:
         super().__init__(clock, active=active)
@@ -104,6 +117,8 @@ class CoachPane(Pane):
         # The worker's own: the account it reads and the own tweets its coach knows.
         self._account: Account | None = None
         self._known: set[str] = set()
+        self._built = False  # the gauge, findings and strip are mounted (build)
+        self._stats_shown: AccountStats | None = None
 
     # -- what the other panes ask (through the App) -------------------------------------------
 
@@ -232,6 +247,8 @@ class CoachPane(Pane):
     def _show(self, report: Report | None, *, pending: bool = False) -> None:
         """The pending mark is a "…" at the end of the gauge, not a line among the findings:
         a line that comes and goes with every key would re-lay-out the whole screen."""
+        if not self._built:
+            return
         empty = report is None or not report.text.strip()
         score = None if empty or report is None else report.score
         self.query_one(ScoreGauge).show_score(score, pending=pending and score is not None)
@@ -240,4 +257,6 @@ class CoachPane(Pane):
     @on(messages.StatsRead)
     def _stats(self, message: messages.StatsRead) -> None:
         self.history_size = message.history_size
-        self.query_one("#account-strip", Static).update(stats_content(message.stats))
+        self._stats_shown = message.stats
+        if self._built:  # else build shows them
+            self.query_one("#account-strip", Static).update(stats_content(message.stats))

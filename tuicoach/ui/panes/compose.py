@@ -96,13 +96,9 @@ class ComposePane(Pane):
     draft_id: int | None = None
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="reply-context", can_focus=False):
-            yield Static(id="reply-text", markup=False)
+        # The first frame shows the placeholder alone; the reply context, the text area and
+        # the bar (length, state, Send) follow just after it (attach_editor).
         yield Static(PLACEHOLDER, id="draft-placeholder")
-        with Horizontal(id="compose-bar"):
-            yield LengthCounter("0", id="length")
-            yield Static("", id="draft-state")
-            yield Button("Send", id="send", compact=True, variant="primary")
 
     def __init__(self, clock: Callable[[], datetime], *, active: bool = False) -> None:
         super().__init__(clock, active=active)
@@ -121,10 +117,8 @@ class ComposePane(Pane):
         self._watch: Any = None
         self._as_new = False  # the user chose "post as a new tweet": the next send says so
         self._anyway = False  # the user chose to send though a teammate answered first
-
-    def on_mount(self) -> None:
-        # Tab goes from pane to pane; the button is reached by mouse, alt+s or the palette.
-        self.query_one("#send", Button).can_focus = False
+        self._built = False  # the reply context and the bar are mounted (attach_editor)
+        self._opened: tuple[SavedDraft | None, int] | None = None  # open() before they were
 
     async def attach_editor(self) -> None:
         """Put the real text area where the placeholder is (once; callers may race)."""
@@ -135,16 +129,38 @@ class ComposePane(Pane):
             return
         self._editor_asked = True
         placeholder = self.query_one("#draft-placeholder")
-        await self.mount(DraftArea(id="draft", placeholder=PLACEHOLDER), before=placeholder)
+        reply = VerticalScroll(Static(id="reply-text", markup=False),
+                               id="reply-context", can_focus=False)  # fmt: skip
+        send = Button("Send", id="send", compact=True, variant="primary")
+        # Tab goes from pane to pane; the button is reached by mouse, alt+s or the palette.
+        send.can_focus = False
+        bar = Horizontal(LengthCounter("0", id="length"), Static(self._state, id="draft-state"),
+                         send, id="compose-bar")  # fmt: skip
+        await self.mount(reply, DraftArea(id="draft", placeholder=PLACEHOLDER), before=placeholder)
+        await self.mount(bar)
         await placeholder.remove()
+        self._built = True
+        if self._opened is not None:
+            (draft, count), self._opened = self._opened, None
+            self._open(draft, count)
+        elif self.reply_to is not None:
+            self._show_reply(self.reply_to)
         if self._early_text is not None:
             text, self._early_text = self._early_text, None
             self._set_text(text)
         self._editor_ready.set()
 
     def open(self, account: Account, draft: SavedDraft | None, count: int) -> None:
+        """The account's draft; shown once the text area and the bar are there."""
         self.account = account
-        self.query_one(LengthCounter).limit = account.backend.length_limit
+        if not self._built:  # the first frame: they follow it (attach_editor)
+            self._opened = (draft, count)
+            return
+        self._open(draft, count)
+
+    def _open(self, draft: SavedDraft | None, count: int) -> None:
+        assert self.account is not None
+        self.query_one(LengthCounter).limit = self.account.backend.length_limit
         self._show_sign_hint()
         self.show_length(self.text)
         if draft is not None:
@@ -190,16 +206,20 @@ class ComposePane(Pane):
     def show_length(self, text: str) -> None:
         from tuicoach.domain.twittertext import parse_tweet
 
-        self.query_one(LengthCounter).show_length(parse_tweet(text).weighted_length)
+        if self._built:  # else the bar is not there yet: _open shows it
+            self.query_one(LengthCounter).show_length(parse_tweet(text).weighted_length)
 
     def show_state(self, state: str) -> None:
         if state != self._state:
             self._state = state
-            self.query_one("#draft-state", Static).update(state, layout=False)
+            if self._built:  # else the bar shows it when it comes
+                self.query_one("#draft-state", Static).update(state, layout=False)
 
     def _show_reply(self, row: Row | None) -> None:
         self.reply_to = row
         self.set_class(row is not None, "-reply")
+        if not self._built:  # attach_editor shows it
+            return
         text = self.query_one("#reply-text", Static)
         if row is None:
             text.update("")
