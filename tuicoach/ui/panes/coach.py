@@ -90,6 +90,7 @@ class CoachPane(Pane):
     """
 
     generation = 0
+    _built = False  # the gauge, findings and strip are mounted (build)
     report: Report | None = None  # the full report of the current text, once it has caught up
     report_shown_at = 0.0  # when it was shown (benchmarks/ui_coach_latency.py)
     history_size: int | None = None  # own tweets the coach knows, once it has said
@@ -117,7 +118,6 @@ class CoachPane(Pane):
         # The worker's own: the account it reads and the own tweets its coach knows.
         self._account: Account | None = None
         self._known: set[str] = set()
-        self._built = False  # the gauge, findings and strip are mounted (build)
         self._stats_shown: AccountStats | None = None
 
     # -- what the other panes ask (through the App) -------------------------------------------
