@@ -10,7 +10,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tuicoach.domain.triage import _ASCII_FOLDS, Triage, _vader_words, _words, _WordSet
+from tuicoach.domain.triage import (
+    _ASCII_FOLDS,
+    Triage,
+    TriageSettings,
+    TriageWords,
+    _Phrases,
+    _vader_words,
+    _words,
+    _WordSet,
+)
 
 WORDS = ("bad", "bad'", "awful", "son-of-a-bitch", "son", "kill", "sick", "ill", "don't")
 PIECES = (*WORDS, "Bad", "BAD", "ſick", "\u212aill", "\u0130ll", "\u0131ll", "badé", "bad_",
@@ -82,3 +91,46 @@ def test_no_lexicon_installed_reads_as_none(monkeypatch: pytest.MonkeyPatch) -> 
 
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     assert triage._vader_text() is None
+
+
+# --- _Phrases: any word list of ASCII and symbols, found without compiling its trie ----------
+
+LISTED = TriageWords()
+PHRASE_PIECES = sorted(
+    {w.rstrip("*") for name in TriageWords.names() for w in getattr(LISTED, name)}
+    | {"ed", "ing", "'s", "n't", "s", "é", "ſ", "\u212a", "\u0130", "_", "9", "!", "-", "'"}
+    | {" ", "  ", ", ", ". ", "\n", "@x", "#", "😀", "Ⓐ", "NOT", "Thanks"}
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(TriageWords.names()),
+    st.lists(st.sampled_from(PHRASE_PIECES), max_size=10),
+    st.integers(0, 60),
+    st.integers(0, 80),
+)
+def test_the_phrases_find_what_the_pattern_finds(
+    name: str, pieces: list[str], a: int, b: int
+) -> None:
+    words = getattr(LISTED, name)
+    assert _Phrases.fits(words)
+    text = "".join(pieces)
+    pattern, phrases = _words(words), _Phrases(words)
+    assert spans(phrases.finditer(text)) == spans(pattern.finditer(text))
+    for start in range(len(text) + 1):
+        mine, theirs = phrases.match(text, start), pattern.match(text, start)
+        assert (mine and (mine.span(), mine.group())) == (
+            theirs and (theirs.span(), theirs.group())
+        )
+    mine, theirs = phrases.search(text, a, b), pattern.search(text, a, b)
+    assert (mine and mine.span()) == (theirs and theirs.span())
+
+
+def test_phrases_it_cannot_stand_for_are_refused() -> None:
+    assert _Phrases.fits(["no one", "disappoint*", "#fail", "<3", "help!", "🚀"])
+    assert not _Phrases.fits(["café"])  # a cased letter beyond ASCII: the engine's rules
+    assert not _Phrases.fits([" no"]) and not _Phrases.fits([""])
+    mixed = Triage(TriageSettings(words=LISTED.extended(complaint=("café",))))
+    assert not isinstance(mixed._complaint, _Phrases)
+    assert isinstance(Triage()._complaint, _Phrases)

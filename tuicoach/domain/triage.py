@@ -555,6 +555,160 @@ class _WordSet:
         return found
 
 
+def _folded(text: str) -> str:
+    """``text`` as ``re.IGNORECASE`` compares it with ASCII: lower case, the few characters
+    beyond ASCII that match an ASCII letter folded to it, the same length (a character whose
+    lower case is longer is kept: it matches no ASCII letter)."""
+    if text.isascii():
+        return text.lower()
+    low = text.translate(_ASCII_FOLDS).lower()
+    if len(low) != len(text):
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text.translate(_ASCII_FOLDS))
+    return low
+
+
+#: A run of ``\w`` (what a "*" word's stem may be followed by), whitespace, a ``\w`` word.
+_WCHARS = re.compile(r"\w*")
+_SPACES = re.compile(r"\s*")
+
+
+class _Phrases:
+    r"""A word list found as :func:`_words` finds it (whole words, any case, the longest
+    first, "*" a stem), with no pattern compiled: the words are kept by the run of
+    ``[\w']`` they start with (or their first character, for a symbol), and a text is
+    looked up run by run. Building one costs a pass over the list; compiling its trie
+    with ``re`` costs tens of times that, which the first screen would pay.
+
+    For words of ASCII and uncased symbols (see :meth:`fits`), not starting with a space.
+    The pattern's trie tries a longer word before a shorter one it starts with (and a
+    stem's ``\w*`` before its end), so of the words a text starts with at a place, the
+    longest that ends at a word boundary is the match.
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        by_run: dict[str, list[tuple[str, bool]]] = {}
+        by_char: dict[str, list[tuple[str, bool]]] = {}
+        stems: list[str] = []
+        for word in words:
+            star = word.endswith("*") and len(word) > 1
+            body = (word[:-1] if star else word).lower()
+            run = _RUN.match(body)
+            if run is None:
+                by_char.setdefault(body[0], []).append((body, star))
+            elif star and run.end() == len(body):
+                stems.append(body)
+            else:
+                by_run.setdefault(run.group(), []).append((body, star))
+        self._by_run = by_run
+        self._stems = tuple(stems)
+        self._by_char = {c: _longest_first(ws) for c, ws in by_char.items()}
+        self._memo: dict[str, tuple[tuple[str, bool], ...]] = {}
+
+    @staticmethod
+    def fits(words: Iterable[str]) -> bool:
+        for word in words:
+            body = (word[:-1] if word.endswith("*") and len(word) > 1 else word).lower()
+            if not body or body[0].isspace():
+                return False
+            if not body.isascii() and not all(
+                c.isascii() or (c.lower() == c == c.upper() and not c.isalnum() and c != "_")
+                for c in body
+            ):
+                return False
+        return True
+
+    def _candidates(self, run: str) -> tuple[tuple[str, bool], ...]:
+        """The words that may start where the text's run ``run`` (folded) starts, in the
+        order the pattern tries them."""
+        found = self._memo.get(run)
+        if found is None:
+            words = list(self._by_run.get(run, ()))
+            words.extend((stem, True) for stem in self._stems if run.startswith(stem))
+            found = _longest_first(words)
+            if len(self._memo) >= _KNOWN_TEXTS:
+                self._memo.clear()
+            self._memo[run] = found
+        return found
+
+    def ends(self, text: str, low: str, pos: int) -> list[int]:
+        """Where the words that ``text`` (folded: ``low``) has at ``pos`` end, in the order
+        the pattern tries them (no boundary checked at either end)."""
+        run = _RUN.match(text, pos)
+        if run is not None:
+            words = self._candidates(low[pos : run.end()])
+        else:
+            words = self._by_char.get(low[pos : pos + 1], ())
+        ends = []
+        for body, star in words:
+            if low.startswith(body, pos):
+                end = pos + len(body)
+                ends.append(_stem_end(text, end) if star else end)
+        return ends
+
+    def _at(self, text: str, low: str, pos: int) -> _Found | None:
+        for end in self.ends(text, low, pos):
+            if not _WORD_CHAR.match(text, end):  # (?![\w'])
+                return _Found(text, pos, end)
+        return None
+
+    def match(self, text: str, pos: int = 0) -> _Found | None:
+        if pos >= len(text) or (pos > 0 and _WORD_CHAR.match(text, pos - 1)):
+            return None
+        return self._at(text, _folded(text), pos)
+
+    def matches(self, text: str, starts: Iterable[int]) -> list[_Found]:
+        """The matches at ``starts`` (in text order, where a word may start), no two
+        overlapping: what ``finditer`` finds, when every match starts at one of them."""
+        low = _folded(text)
+        found = []
+        end = 0
+        for start in starts:
+            if start >= end and (m := self._at(text, low, start)) is not None:
+                found.append(m)
+                end = m.end()
+        return found
+
+    def _starts(self, text: str, low: str, pos: int) -> list[int]:
+        """Every place from ``pos`` where a word may start: a run's start, or a symbol."""
+        starts = [m.start() for m in _RUN.finditer(text, pos)]
+        if starts and starts[0] == pos and pos > 0 and _WORD_CHAR.match(text, pos - 1):
+            del starts[0]
+        if self._by_char:
+            for char in self._by_char:
+                at = low.find(char, pos)
+                while at >= 0:
+                    if at == 0 or not _WORD_CHAR.match(text, at - 1):
+                        starts.append(at)
+                    at = low.find(char, at + 1)
+            starts.sort()
+        return starts
+
+    def finditer(self, text: str) -> list[_Found]:
+        low = _folded(text)
+        return self.matches(text, self._starts(text, low, 0))
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> _Found | None:
+        if endpos is not None and endpos < len(text):
+            text = text[:endpos]
+        low = _folded(text)
+        for start in self._starts(text, low, pos):
+            if (m := self._at(text, low, start)) is not None:
+                return m
+        return None
+
+
+def _stem_end(text: str, end: int) -> int:
+    r"""Where a stem's ``\w*`` ends, the stem ending at ``end``."""
+    m = _WCHARS.match(text, end)
+    return end if m is None else m.end()
+
+
+def _longest_first(words: list[tuple[str, bool]]) -> tuple[tuple[str, bool], ...]:
+    r"""Words in the order a trie pattern tries them where all fit: longer first, and of the
+    same word, the stem (its ``\w*``) before the word alone."""
+    return tuple(sorted(words, key=lambda w: (-len(w[0]), not w[1])))
+
+
 _TOKEN = re.compile(r"[a-z][a-z']*")
 #: Words milder than this ("fair", "stall") do not move a tweet within its band.
 _CLEAR_VALENCE = 1.5
@@ -650,11 +804,12 @@ class _Gating(NamedTuple):
     char_gates: list[tuple[frozenset[str], int]]
 
 
-def _listed(name: str) -> functools.cached_property[re.Pattern[str]]:
+def _listed(name: str) -> functools.cached_property[_Phrases | re.Pattern[str]]:
     """The word pattern of the settings' list ``name``, compiled on first use."""
 
-    def pattern(self: Triage) -> re.Pattern[str]:
-        return _words(getattr(self.settings.words, name))
+    def pattern(self: Triage) -> _Phrases | re.Pattern[str]:
+        words = getattr(self.settings.words, name)
+        return _Phrases(words) if _Phrases.fits(words) else _words(words)
 
     return functools.cached_property(pattern)
 
@@ -862,6 +1017,8 @@ class Triage:
             return ()
         if cues.scan & bit:
             return pattern.finditer(masked)
+        if isinstance(pattern, _Phrases):
+            return pattern.matches(masked, cues.starts[bit])
         found: list[_Hit] = []
         end = 0
         for start in cues.starts[bit]:  # in text order, as finditer goes
