@@ -7,15 +7,21 @@ import re
 import sys
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tuicoach.domain.triage import (
     _ASCII_FOLDS,
+    _FAILED_ACTS,
     Triage,
     TriageSettings,
     TriageWords,
+    _competitor_pattern,
+    _negated_praise_pattern,
+    _overcome_pattern,
     _Phrases,
+    _Scanner,
+    _thanks_for_pattern,
     _vader_words,
     _words,
     _WordSet,
@@ -134,3 +140,58 @@ def test_phrases_it_cannot_stand_for_are_refused() -> None:
     mixed = Triage(TriageSettings(words=LISTED.extended(complaint=("café",))))
     assert not isinstance(mixed._complaint, _Phrases)
     assert isinstance(Triage()._complaint, _Phrases)
+
+
+# --- the patterns of several lists, found the same way ---------------------------------------
+
+COMPOSITE_PIECES = sorted(
+    set(PHRASE_PIECES)
+    | {"the", "@united", "＠delta", "very", "so", "for", "thank you", "THANK", "thanks", "   "}
+)
+
+
+def _composites() -> dict[str, tuple[object, re.Pattern[str]]]:
+    reader = Triage()
+    w = LISTED
+    targets = (
+        *w.sarcasm_targets,
+        *(c for c in w.complaint if c not in reader._weak),
+        *_FAILED_ACTS,
+    )
+    return {
+        "overcome": (reader._overcome, _overcome_pattern(w.overcoming)),
+        "negated praise": (reader._negated_praise, _negated_praise_pattern(w.negators, w.praise)),
+        "thanks for": (reader._thanks_for_failure, _thanks_for_pattern(targets)),
+        "competitor": (reader._competitor, _competitor_pattern(w.competitor_comparisons)),
+    }
+
+
+COMPOSITES = _composites()
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from(sorted(COMPOSITES)),
+    st.lists(
+        st.tuples(st.sampled_from(COMPOSITE_PIECES), st.sampled_from(["", " ", " ", "  ", "-"])),
+        max_size=9,
+    ),
+)
+@example(
+    "thanks for", [("thank you", " "), ("so", " "), ("much", " "), ("for", " "), ("losing", "")]
+)
+@example("negated praise", [("not", "   "), ("very", " "), ("really", " "), ("helpful", "")])
+@example("competitor", [("worse than", " "), ("THE", "  "), ("＠delta", "")])
+@example("overcome", [("despite", " "), ("the", "   "), ("long", " "), ("delay", "")])
+def test_the_scanners_find_what_their_patterns_find(
+    name: str, parts: list[tuple[str, str]]
+) -> None:
+    scanner, pattern = COMPOSITES[name]
+    assert isinstance(scanner, _Scanner)
+    text = "".join(piece + sep for piece, sep in parts)
+    assert spans(scanner.finditer(text)) == spans(pattern.finditer(text))
+    for start in range(len(text) + 1):
+        mine, theirs = scanner.match(text, start), pattern.match(text, start)
+        assert (mine and (mine.span(), mine.group())) == (
+            theirs and (theirs.span(), theirs.group())
+        )

@@ -572,7 +572,49 @@ _WCHARS = re.compile(r"\w*")
 _SPACES = re.compile(r"\s*")
 
 
-class _Phrases:
+class _Scanner:
+    """What a pattern of words does for the readers (match, finditer, search), done in
+    Python from the places a match may start (:meth:`_starts`) and what it is there
+    (:meth:`_at`), with nothing compiled."""
+
+    def _at(self, text: str, low: str, pos: int) -> _Found | None:
+        raise NotImplementedError
+
+    def _starts(self, text: str, low: str, pos: int) -> list[int]:
+        raise NotImplementedError
+
+    def match(self, text: str, pos: int = 0) -> _Found | None:
+        if pos >= len(text) or (pos > 0 and _WORD_CHAR.match(text, pos - 1)):
+            return None
+        return self._at(text, _folded(text), pos)
+
+    def matches(self, text: str, starts: Iterable[int]) -> list[_Found]:
+        """The matches at ``starts`` (in text order, where a word may start), no two
+        overlapping: what ``finditer`` finds, when every match starts at one of them."""
+        low = _folded(text)
+        found = []
+        end = 0
+        for start in starts:
+            if start >= end and (m := self._at(text, low, start)) is not None:
+                found.append(m)
+                end = m.end()
+        return found
+
+    def finditer(self, text: str) -> list[_Found]:
+        low = _folded(text)
+        return self.matches(text, self._starts(text, low, 0))
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> _Found | None:
+        if endpos is not None and endpos < len(text):
+            text = text[:endpos]
+        low = _folded(text)
+        for start in self._starts(text, low, pos):
+            if (m := self._at(text, low, start)) is not None:
+                return m
+        return None
+
+
+class _Phrases(_Scanner):
     r"""A word list found as :func:`_words` finds it (whole words, any case, the longest
     first, "*" a stem), with no pattern compiled: the words are kept by the run of
     ``[\w']`` they start with (or their first character, for a symbol), and a text is
@@ -651,23 +693,6 @@ class _Phrases:
                 return _Found(text, pos, end)
         return None
 
-    def match(self, text: str, pos: int = 0) -> _Found | None:
-        if pos >= len(text) or (pos > 0 and _WORD_CHAR.match(text, pos - 1)):
-            return None
-        return self._at(text, _folded(text), pos)
-
-    def matches(self, text: str, starts: Iterable[int]) -> list[_Found]:
-        """The matches at ``starts`` (in text order, where a word may start), no two
-        overlapping: what ``finditer`` finds, when every match starts at one of them."""
-        low = _folded(text)
-        found = []
-        end = 0
-        for start in starts:
-            if start >= end and (m := self._at(text, low, start)) is not None:
-                found.append(m)
-                end = m.end()
-        return found
-
     def _starts(self, text: str, low: str, pos: int) -> list[int]:
         """Every place from ``pos`` where a word may start: a run's start, or a symbol."""
         starts = [m.start() for m in _RUN.finditer(text, pos)]
@@ -683,18 +708,160 @@ class _Phrases:
             starts.sort()
         return starts
 
-    def finditer(self, text: str) -> list[_Found]:
-        low = _folded(text)
-        return self.matches(text, self._starts(text, low, 0))
 
-    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> _Found | None:
-        if endpos is not None and endpos < len(text):
-            text = text[:endpos]
-        low = _folded(text)
-        for start in self._starts(text, low, pos):
-            if (m := self._at(text, low, start)) is not None:
-                return m
+def _after_spaces(text: str, pos: int) -> int:
+    r"""Where the whitespace (``\s*``) from ``pos`` ends."""
+    m = _SPACES.match(text, pos)
+    return pos if m is None else m.end()
+
+
+class _Overcome(_Scanner):
+    r"""``(?<![\w'])(?:WORDS)(?:\s+[\w']+){1,4}``: "despite" and the few words after it."""
+
+    def __init__(self, words: _Phrases) -> None:
+        self._words = words
+
+    def _starts(self, text: str, low: str, pos: int) -> list[int]:
+        return self._words._starts(text, low, pos)
+
+    def _at(self, text: str, low: str, pos: int) -> _Found | None:
+        for end in self._words.ends(text, low, pos):
+            taken = 0
+            while taken < 4:
+                space = _after_spaces(text, end)
+                run = _RUN.match(text, space) if space > end else None
+                if run is None:
+                    break
+                end = run.end()
+                taken += 1
+            if taken:
+                return _Found(text, pos, end)
         return None
+
+
+class _NegatedPraise(_Scanner):
+    r"""``(?<![\w'])(?:NEGATORS)(?:\s+\w+){0,2}?\s+(?:PRAISE)(?![\w'])``: "not very helpful"."""
+
+    def __init__(self, negators: _Phrases, praise: _Phrases) -> None:
+        self._negators, self._praise = negators, praise
+
+    def _starts(self, text: str, low: str, pos: int) -> list[int]:
+        return self._negators._starts(text, low, pos)
+
+    def _at(self, text: str, low: str, pos: int) -> _Found | None:
+        for at in self._negators.ends(text, low, pos):
+            for between in range(3):  # words between, as few as will do
+                word = _after_spaces(text, at)
+                if word == at:
+                    break
+                for end in self._praise.ends(text, low, word):
+                    if not _WORD_CHAR.match(text, end):
+                        return _Found(text, pos, end)
+                run = _WORD.match(text, word) if between < 2 else None
+                if run is None:
+                    break
+                at = run.end()
+        return None
+
+
+#: What thanks a failure in ``_ThanksFor``: the runs it may start with.
+_THANKING = frozenset(("thanks", "thank", "thx", "love", "great", "awesome", "nice", "appreciate"))
+
+
+class _ThanksFor(_Scanner):
+    r"""``(?<![\w'])(?:thanks?|thank you|thx|love|great|awesome|nice|appreciate)\s+``
+    ``(?:\w+\s+){0,3}?(?:TARGETS)(?![\w'])``: praise for a failure, "thanks for nothing"."""
+
+    def __init__(self, targets: _Phrases) -> None:
+        self._targets = targets
+
+    def _starts(self, text: str, low: str, pos: int) -> list[int]:
+        starts = [
+            m.start() for m in _RUN.finditer(text, pos) if low[m.start() : m.end()] in _THANKING
+        ]
+        if starts and starts[0] == pos and pos > 0 and _WORD_CHAR.match(text, pos - 1):
+            del starts[0]
+        return starts
+
+    def _at(self, text: str, low: str, pos: int) -> _Found | None:
+        run = _RUN.match(text, pos)
+        if run is None or (thanks := low[pos : run.end()]) not in _THANKING:
+            return None
+        ends = [run.end()]
+        if thanks == "thank" and low.startswith("thank you", pos):
+            ends.append(pos + 9)
+        for at in ends:
+            for between in range(4):  # words between, as few as will do
+                word = _after_spaces(text, at)
+                if word == at:
+                    break
+                for end in self._targets.ends(text, low, word):
+                    if not _WORD_CHAR.match(text, end):
+                        return _Found(text, pos, end)
+                found = _WORD.match(text, word) if between < 3 else None
+                if found is None:
+                    break
+                at = found.end()
+        return None
+
+
+class _Competitor(_Scanner):
+    r"""``(?<![\w'])(?:COMPARISONS)\s+(?:the\s+)?[@＠]\w+``: "as bad as @united"."""
+
+    def __init__(self, comparisons: _Phrases) -> None:
+        self._comparisons = comparisons
+
+    def _starts(self, text: str, low: str, pos: int) -> list[int]:
+        return self._comparisons._starts(text, low, pos)
+
+    def _at(self, text: str, low: str, pos: int) -> _Found | None:
+        for end in self._comparisons.ends(text, low, pos):
+            at = _after_spaces(text, end)
+            if at == end:
+                continue
+            if low.startswith("the", at):
+                handle = _after_spaces(text, at + 3)
+                if handle > at + 3 and (name := _handle_end(text, handle)):
+                    return _Found(text, pos, name)
+            if name := _handle_end(text, at):
+                return _Found(text, pos, name)
+        return None
+
+
+def _handle_end(text: str, at: int) -> int:
+    r"""Where ``[@＠]\w+`` at ``at`` ends; 0 if it is not there."""
+    if not text.startswith(("@", "＠"), at):
+        return 0
+    m = _WORD.match(text, at + 1)
+    return 0 if m is None else m.end()
+
+
+# The patterns :class:`_Overcome`, :class:`_NegatedPraise`, :class:`_ThanksFor` and
+# :class:`_Competitor` stand for, compiled only for word lists they cannot hold.
+
+
+def _overcome_pattern(words: Iterable[str]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w'])(?:" + _alternation(words) + r")(?:\s+[\w']+){1,4}", re.I)
+
+
+def _negated_praise_pattern(negators: Iterable[str], praise: Iterable[str]) -> re.Pattern[str]:
+    return re.compile(
+        r"(?<![\w'])(?:" + _alternation(negators) + r")(?:\s+\w+){0,2}?\s+(?:"
+        + _alternation(praise) + r")(?![\w'])",
+        re.I,
+    )  # fmt: skip
+
+
+def _thanks_for_pattern(targets: Iterable[str]) -> re.Pattern[str]:
+    return re.compile(
+        r"(?<![\w'])(?:thanks?|thank you|thx|love|great|awesome|nice|appreciate)\s+"
+        r"(?:\w+\s+){0,3}?(?:" + _alternation(targets) + r")(?![\w'])",
+        re.I,
+    )
+
+
+def _competitor_pattern(words: Iterable[str]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w'])(?:" + _alternation(words) + r")\s+(?:the\s+)?[@＠]\w+", re.I)
 
 
 def _stem_end(text: str, end: int) -> int:
@@ -867,12 +1034,11 @@ class Triage:
     # -- patterns built on first use
 
     @functools.cached_property
-    def _overcome(self) -> re.Pattern[str]:
-        return re.compile(
-            r"(?<![\w'])(?:" + _alternation(self.settings.words.overcoming)
-            + r")(?:\s+[\w']+){1,4}",
-            re.I,
-        )  # fmt: skip
+    def _overcome(self) -> _Scanner | re.Pattern[str]:
+        words = self.settings.words.overcoming
+        if _Phrases.fits(words):
+            return _Overcome(_Phrases(words))
+        return _overcome_pattern(words)
 
     @functools.cached_property
     def _valences(self) -> dict[str, float]:
@@ -895,17 +1061,15 @@ class Triage:
         return _WordSet(words) if _WordSet.fits(words) else _words(words)
 
     @functools.cached_property
-    def _negated_praise(self) -> re.Pattern[str]:
+    def _negated_praise(self) -> _Scanner | re.Pattern[str]:
         # A negator, up to two words, then a praise word: "not very helpful".
         w = self.settings.words
-        return re.compile(
-            r"(?<![\w'])(?:" + _alternation(w.negators) + r")(?:\s+\w+){0,2}?\s+(?:"
-            + _alternation(w.praise) + r")(?![\w'])",
-            re.I,
-        )  # fmt: skip
+        if isinstance(self._negator, _Phrases) and isinstance(self._praise, _Phrases):
+            return _NegatedPraise(self._negator, self._praise)
+        return _negated_praise_pattern(w.negators, w.praise)
 
     @functools.cached_property
-    def _thanks_for_failure(self) -> re.Pattern[str]:
+    def _thanks_for_failure(self) -> _Scanner | re.Pattern[str]:
         # Praise for a failure is sarcasm: the listed targets, and every failure
         # word that counts on its own ("thanks for wasting a day").
         w = self.settings.words
@@ -914,19 +1078,16 @@ class Triage:
             *(c for c in w.complaint if c not in self._weak),
             *_FAILED_ACTS,
         )
-        return re.compile(
-            r"(?<![\w'])(?:thanks?|thank you|thx|love|great|awesome|nice|appreciate)\s+"
-            r"(?:\w+\s+){0,3}?(?:" + _alternation(sarcasm_targets) + r")(?![\w'])",
-            re.I,
-        )
+        if _Phrases.fits(sarcasm_targets):
+            return _ThanksFor(_Phrases(sarcasm_targets))
+        return _thanks_for_pattern(sarcasm_targets)
 
     @functools.cached_property
-    def _competitor(self) -> re.Pattern[str]:
-        return re.compile(
-            r"(?<![\w'])(?:" + _alternation(self.settings.words.competitor_comparisons)
-            + r")\s+(?:the\s+)?[@＠]\w+",
-            re.I,
-        )  # fmt: skip
+    def _competitor(self) -> _Scanner | re.Pattern[str]:
+        words = self.settings.words.competitor_comparisons
+        if _Phrases.fits(words):
+            return _Competitor(_Phrases(words))
+        return _competitor_pattern(words)
 
     @functools.cached_property
     def _gating(self) -> _Gating:
@@ -1017,7 +1178,7 @@ class Triage:
             return ()
         if cues.scan & bit:
             return pattern.finditer(masked)
-        if isinstance(pattern, _Phrases):
+        if isinstance(pattern, _Scanner):
             return pattern.matches(masked, cues.starts[bit])
         found: list[_Hit] = []
         end = 0
