@@ -972,11 +972,12 @@ class _Gating(NamedTuple):
 
 
 def _listed(name: str) -> functools.cached_property[_Phrases | re.Pattern[str]]:
-    """The word pattern of the settings' list ``name``, compiled on first use."""
+    """The word pattern of the settings' list ``name``, built on first use: a
+    :class:`_Phrases` while the reader is new, a compiled pattern once it is busy."""
 
     def pattern(self: Triage) -> _Phrases | re.Pattern[str]:
         words = getattr(self.settings.words, name)
-        return _Phrases(words) if _Phrases.fits(words) else _words(words)
+        return _Phrases(words) if not self._busy and _Phrases.fits(words) else _words(words)
 
     return functools.cached_property(pattern)
 
@@ -993,9 +994,13 @@ def _emoji(name: str) -> functools.cached_property[re.Pattern[str]]:
 class Triage:
     """A compiled reader for one :class:`TriageSettings`; cheap to call per tweet.
 
-    Building one is cheap too: each pattern (the lexicon's alone has thousands of
-    words) is compiled the first time a tweet reaches it, and most tweets reach
-    few, thanks to the gates; start-up's first owed count needs none of them.
+    Building one is cheap too, and so are its first readings: a word list is found
+    by looking the text's runs up (:class:`_Phrases` and the scanners over them), with
+    nothing compiled; the opening thread's first owed list reads a few dozen tweets,
+    and compiling the lists' tries with ``re`` would cost it several times the reading.
+    Once the reader has read ``_SCANNED_READS`` texts it is busy (a sync, a report, an
+    import): each pattern is then compiled the next time a tweet reaches it, and read
+    by the regex engine, faster per tweet. Both find the same matches (tested).
     """
 
     # Question openers count at the start of a clause: found as words, then
@@ -1030,13 +1035,15 @@ class Triage:
         # text -> (has spam wording, the words' verdict); see classify.
         self._known: dict[str, tuple[bool, Verdict]] = {}
         self._token_bits: dict[str, int] = {}  # memo: a text's run -> its bits
+        self._reads = 0  # texts read, up to _SCANNED_READS
+        self._busy = False  # compiled patterns from now on (see the class's note)
 
     # -- patterns built on first use
 
     @functools.cached_property
     def _overcome(self) -> _Scanner | re.Pattern[str]:
         words = self.settings.words.overcoming
-        if _Phrases.fits(words):
+        if not self._busy and _Phrases.fits(words):
             return _Overcome(_Phrases(words))
         return _overcome_pattern(words)
 
@@ -1078,14 +1085,14 @@ class Triage:
             *(c for c in w.complaint if c not in self._weak),
             *_FAILED_ACTS,
         )
-        if _Phrases.fits(sarcasm_targets):
+        if not self._busy and _Phrases.fits(sarcasm_targets):
             return _ThanksFor(_Phrases(sarcasm_targets))
         return _thanks_for_pattern(sarcasm_targets)
 
     @functools.cached_property
     def _competitor(self) -> _Scanner | re.Pattern[str]:
         words = self.settings.words.competitor_comparisons
-        if _Phrases.fits(words):
+        if not self._busy and _Phrases.fits(words):
             return _Competitor(_Phrases(words))
         return _competitor_pattern(words)
 
@@ -1337,6 +1344,10 @@ class Triage:
         """
         known = self._known.get(text)
         if known is None:
+            if not self._busy:
+                self._reads += 1
+                if self._reads >= _SCANNED_READS:
+                    self._compile()
             wording = self._spam.search(text) is not None
             known = (wording, self._read(text))
             if len(self._known) >= _KNOWN_TEXTS:
@@ -1347,6 +1358,13 @@ class Triage:
             if spam_cues:
                 return Verdict(Band.SPAM, 0, tuple(spam_cues))
         return known[1]
+
+    def _compile(self) -> None:
+        """Busy from now on: each pattern built as a scanner is compiled when next used."""
+        self._busy = True
+        for name, value in list(vars(self).items()):
+            if isinstance(value, _Scanner):
+                vars(self).pop(name, None)
 
     def _read(self, text: str) -> Verdict:
         """The verdict of the words, read as a person's (no spam test)."""
@@ -1628,6 +1646,11 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     cuts.append(len(text))
     return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
 
+
+#: How many texts a :class:`Triage` reads with its scanners before it compiles its patterns:
+#: start-up's first owed list reads far fewer; a sync or report far more, each faster with
+#: the regex engine (compiling them all costs about what 500 scanned readings do).
+_SCANNED_READS = 100
 
 #: How many texts' verdicts a :class:`Triage` keeps (about 650 bytes each, so some
 #: 13 MB at most); past it, it starts afresh. The run memo of the gates has the same bound.
