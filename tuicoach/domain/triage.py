@@ -405,15 +405,25 @@ def _emoji_only(text: str) -> bool:
 
 
 @functools.cache
-def _vader_lexicon() -> dict[str, float]:
-    """Every plain word of the VADER lexicon (MIT) and its mean valence (-4 to 4), in the
-    file's order, read once; empty when the lexicon is not installed."""
+def _vader_means() -> dict[str, str]:
+    """Every plain word of the VADER lexicon (MIT) and its mean valence (-4 to 4) as the
+    file writes it, in the file's order, read once; empty when it is not installed.
+
+    The opening thread reads it before the first frame: one pass of one pattern over the
+    file (a line: word, tab, mean, tab, ...), each line found from the newline before it
+    (the engine looks for that character, where ``^`` would be tried at every place),
+    and a mean read as a number only where one is asked for."""
     text = _vader_text()
     if text is None:
         return {}
-    # One pass of one pattern over the file (a line: word, tab, mean, tab, ...): the
-    # lines whose word is plain (``_PLAIN_WORD``), each its mean.
-    return {word: float(mean) for word, mean in _LEXICON_LINE.findall(text)}
+    return dict(_LEXICON_LINE.findall("\n" + text))
+
+
+@functools.cache
+def _vader_lexicon() -> dict[str, float]:
+    """Every plain word of the VADER lexicon (MIT) and its mean valence (-4 to 4), in the
+    file's order, read once; empty when the lexicon is not installed."""
+    return {word: float(mean) for word, mean in _vader_means().items()}
 
 
 def _vader_text() -> str | None:
@@ -431,9 +441,14 @@ def _vader_text() -> str | None:
         return None
     for folder in spec.submodule_search_locations or ():
         try:
-            return Path(folder, "vader_lexicon.txt").read_text(encoding="utf-8")
+            # Bytes, decoded at once: a text file's reader (and its newline translation,
+            # done here only if needed) costs several times that.
+            text = Path(folder, "vader_lexicon.txt").read_bytes().decode("utf-8")
         except FileNotFoundError:
             continue
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return text
     from importlib.resources import files
 
     try:
@@ -448,12 +463,15 @@ def _vader_words(at_most: float | None) -> tuple[str, ...]:
     none when ``at_most`` is ``None`` or the lexicon is not installed."""
     if at_most is None:
         return ()
-    return tuple(word for word, mean in _vader_lexicon().items() if mean <= at_most)
+    means = _vader_means()
+    if at_most < 0:  # only a mean written with a minus is negative: the others not read
+        return tuple(w for w, mean in means.items() if "-" in mean and float(mean) <= at_most)
+    return tuple(w for w, mean in means.items() if float(mean) <= at_most)
 
 
-def _vader_valences() -> dict[str, float]:
-    """Every plain word of the VADER lexicon and its mean valence (-4 to 4)."""
-    return _vader_lexicon()
+def _vader_valences() -> dict[str, str]:
+    """Every plain word of the VADER lexicon and its mean valence (-4 to 4), as written."""
+    return _vader_means()
 
 
 #: The characters beyond ASCII that ``re.IGNORECASE`` matches to an ASCII letter, and the
@@ -462,6 +480,7 @@ _ASCII_FOLDS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u21
 _WORD_CHAR = re.compile(r"[\w']")
 #: The words a :class:`_WordSet` can stand for: letters and apostrophes, hyphens between.
 _SET_WORD = re.compile(r"[a-z][a-z']*(?:-[a-z']+)*")
+_SET_WORDS = re.compile(r"[a-z][a-z']*(?:-[a-z']+)*(?:\n[a-z][a-z']*(?:-[a-z']+)*)*")
 
 
 class _Hit(Protocol):
@@ -522,7 +541,11 @@ class _WordSet:
 
     @staticmethod
     def fits(words: Iterable[str]) -> bool:
-        return all(_SET_WORD.fullmatch(word.lower()) for word in words)
+        words = list(words)
+        if not words:
+            return True
+        joined = "\n".join(words)  # one pass of the engine for the lot (the lexicon's)
+        return joined.count("\n") == len(words) - 1 and bool(_SET_WORDS.fullmatch(joined.lower()))
 
     def match(self, text: str, pos: int = 0) -> _Found | None:
         if pos > 0 and _WORD_CHAR.match(text, pos - 1):
@@ -880,7 +903,7 @@ _TOKEN = re.compile(r"[a-z][a-z']*")
 #: Words milder than this ("fair", "stall") do not move a tweet within its band.
 _CLEAR_VALENCE = 1.5
 _PLAIN_WORD = re.compile(r"[a-z][a-z'-]+")
-_LEXICON_LINE = re.compile(r"^([a-z][a-z'-]+)\t([^\t\n]*)", re.MULTILINE)
+_LEXICON_LINE = re.compile(r"\n([a-z][a-z'-]+)\t([^\t\n]*)")
 
 
 def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
@@ -1048,7 +1071,7 @@ class Triage:
         return _overcome_pattern(words)
 
     @functools.cached_property
-    def _valences(self) -> dict[str, float]:
+    def _valences(self) -> dict[str, str]:
         return _vader_valences() if self.settings.valence_weight else {}
 
     @functools.cached_property
@@ -1066,6 +1089,15 @@ class Triage:
     def _lexicon(self) -> _WordSet | re.Pattern[str]:
         words = self._lexicon_words
         return _WordSet(words) if _WordSet.fits(words) else _words(words)
+
+    @property
+    def _lexicon_gate(self) -> _Gate | None:
+        """:func:`_gate` of the lexicon's words, read off them when they are plain words (as
+        a :class:`_WordSet` holds them): each opens with the run before its first hyphen."""
+        words = self._lexicon_words
+        if not isinstance(self._lexicon, _WordSet):
+            return _gate(words)
+        return _Gate(frozenset(w.lower().partition("-")[0] for w in words), (), frozenset())
 
     @functools.cached_property
     def _negated_praise(self) -> _Scanner | re.Pattern[str]:
@@ -1111,7 +1143,7 @@ class Triage:
             "complaint": _gate(w.complaint),
             "waiting": _gate(w.waiting),
             "regret": _REGRET_RUNS,
-            "lexicon": _gate(self._lexicon_words),
+            "lexicon": self._lexicon_gate,
             "complaint_emoji": _gate(w.complaint_emoji),
             "thanks_emoji": _gate(w.thanks_emoji),
             "wish": _WISH_RUNS,
@@ -1510,8 +1542,8 @@ class Triage:
             if word in self._negator_words:
                 flip_until = i + 3
                 continue
-            value = lexicon.get(word)
-            if value is not None and abs(value) >= _CLEAR_VALENCE:
+            mean = lexicon.get(word)
+            if mean is not None and abs(value := float(mean)) >= _CLEAR_VALENCE:
                 total += -value if i <= flip_until else value
         return total
 
