@@ -16,11 +16,13 @@ from tuicoach.domain.triage import (
     Triage,
     TriageSettings,
     TriageWords,
+    _chars,
     _competitor_pattern,
     _negated_praise_pattern,
     _overcome_pattern,
     _Phrases,
     _Scanner,
+    _Symbols,
     _thanks_for_pattern,
     _vader_words,
     _words,
@@ -195,3 +197,22 @@ def test_the_scanners_find_what_their_patterns_find(
         assert (mine and (mine.span(), mine.group())) == (
             theirs and (theirs.span(), theirs.group())
         )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["complaint_emoji", "thanks_emoji"]),
+    st.lists(st.sampled_from(PHRASE_PIECES), max_size=10),
+)
+def test_the_symbols_find_what_their_pattern_finds(name: str, pieces: list[str]) -> None:
+    symbols = getattr(LISTED, name)
+    assert _Symbols.fits(symbols)
+    text = "".join(pieces)
+    pattern, found = _chars(symbols), _Symbols(symbols)
+    assert spans(found.finditer(text)) == spans(pattern.finditer(text))
+    for start in range(len(text) + 1):
+        mine, theirs = found.match(text, start), pattern.match(text, start)
+        assert (mine and (mine.span(), mine.group())) == (
+            theirs and (theirs.span(), theirs.group())
+        )
+    assert not _Symbols.fits(["xd", ":("])  # a word's character first: the pattern's job

@@ -535,7 +535,12 @@ class _WordSet:
     """
 
     def __init__(self, words: Iterable[str]) -> None:
-        self._words = frozenset(word.lower() for word in words)
+        words = list(words)
+        joined = "\n".join(words)
+        if words and joined.count("\n") == len(words) - 1:  # lowered in one call
+            self._words = frozenset(joined.lower().split("\n"))
+        else:
+            self._words = frozenset(word.lower() for word in words)
         self._longest = max(map(len, self._words), default=0)
         self._hyphens = any("-" in word for word in self._words)
 
@@ -687,9 +692,10 @@ class _Phrases(_Scanner):
         order the pattern tries them."""
         found = self._memo.get(run)
         if found is None:
-            words = list(self._by_run.get(run, ()))
-            words.extend((stem, True) for stem in self._stems if run.startswith(stem))
-            found = _longest_first(words)
+            words = self._by_run.get(run, [])
+            if self._stems and run.startswith(self._stems):  # one call for all of them
+                words = [*words, *((stem, True) for stem in self._stems if run.startswith(stem))]
+            found = _longest_first(words) if len(words) > 1 else tuple(words)
             if len(self._memo) >= _KNOWN_TEXTS:
                 self._memo.clear()
             self._memo[run] = found
@@ -703,6 +709,8 @@ class _Phrases(_Scanner):
             words = self._candidates(low[pos : run.end()])
         else:
             words = self._by_char.get(low[pos : pos + 1], ())
+        if not words:
+            return []
         ends = []
         for body, star in words:
             if low.startswith(body, pos):
@@ -729,6 +737,33 @@ class _Phrases(_Scanner):
                         starts.append(at)
                     at = low.find(char, at + 1)
             starts.sort()
+        return starts
+
+
+class _Symbols(_Phrases):
+    """A list of symbols (emoji, ":(") found as :func:`_chars` finds them: anywhere, with
+    no word boundary before or after; each starts with a character no word has."""
+
+    @staticmethod
+    def fits(words: Iterable[str]) -> bool:
+        words = tuple(words)
+        return _Phrases.fits(words) and not any(_RUN.match(w.lower()) for w in words)
+
+    def _at(self, text: str, low: str, pos: int) -> _Found | None:
+        ends = self.ends(text, low, pos)
+        return _Found(text, pos, ends[0]) if ends else None
+
+    def match(self, text: str, pos: int = 0) -> _Found | None:
+        return self._at(text, _folded(text), pos) if pos < len(text) else None
+
+    def _starts(self, text: str, low: str, pos: int) -> list[int]:
+        starts = []
+        for char in self._by_char:
+            at = low.find(char, pos)
+            while at >= 0:
+                starts.append(at)
+                at = low.find(char, at + 1)
+        starts.sort()
         return starts
 
 
@@ -1005,11 +1040,13 @@ def _listed(name: str) -> functools.cached_property[_Phrases | re.Pattern[str]]:
     return functools.cached_property(pattern)
 
 
-def _emoji(name: str) -> functools.cached_property[re.Pattern[str]]:
-    """The symbol pattern of the settings' list ``name``, compiled on first use."""
+def _emoji(name: str) -> functools.cached_property[_Symbols | re.Pattern[str]]:
+    """The symbol pattern of the settings' list ``name``, built on first use (a
+    :class:`_Symbols` while the reader is new, as :func:`_listed`)."""
 
-    def pattern(self: Triage) -> re.Pattern[str]:
-        return _chars(getattr(self.settings.words, name))
+    def pattern(self: Triage) -> _Symbols | re.Pattern[str]:
+        symbols = getattr(self.settings.words, name)
+        return _Symbols(symbols) if not self._busy and _Symbols.fits(symbols) else _chars(symbols)
 
     return functools.cached_property(pattern)
 
