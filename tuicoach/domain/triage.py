@@ -478,8 +478,8 @@ def _vader_valences() -> dict[str, str]:
 #: letter (found by trying every code point: see test_triage's test of it).
 _ASCII_FOLDS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 _WORD_CHAR = re.compile(r"[\w']")
-#: The words a :class:`_WordSet` can stand for: letters and apostrophes, hyphens between.
-_SET_WORD = re.compile(r"[a-z][a-z']*(?:-[a-z']+)*")
+#: Words a :class:`_WordSet` can stand for, one a line: letters and apostrophes, hyphens
+#: between.
 _SET_WORDS = re.compile(r"[a-z][a-z']*(?:-[a-z']+)*(?:\n[a-z][a-z']*(?:-[a-z']+)*)*")
 
 
@@ -525,7 +525,7 @@ class _Found:
 
 
 class _WordSet:
-    r"""A list of plain words (see ``_SET_WORD``: no stem, no space), found as
+    r"""A list of plain words (see ``_SET_WORDS``: no stem, no space), found as
     :func:`_words` finds them (whole words, any case, the longest first) by looking the
     text's runs up in a set: compiling thousands of words into one pattern (the
     lexicon's) would take longer than reading every tweet the first screen shows.
@@ -937,7 +937,6 @@ def _longest_first(words: list[tuple[str, bool]]) -> tuple[tuple[str, bool], ...
 _TOKEN = re.compile(r"[a-z][a-z']*")
 #: Words milder than this ("fair", "stall") do not move a tweet within its band.
 _CLEAR_VALENCE = 1.5
-_PLAIN_WORD = re.compile(r"[a-z][a-z'-]+")
 _LEXICON_LINE = re.compile(r"\n([a-z][a-z'-]+)\t([^\t\n]*)")
 
 
