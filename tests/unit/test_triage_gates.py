@@ -17,7 +17,15 @@ from tuicoach.domain.triage import Triage, TriageSettings, TriageWords, _Cues
 WORDS = TriageWords()
 
 
-class FullSearch(Triage):
+class Scanning(Triage):
+    """A reader that never gets busy: its word lists stay scanners (see Triage), however
+    many texts the tests give it."""
+
+    def _compile(self) -> None:
+        pass
+
+
+class FullSearch(Scanning):
     """The same reader with every gate open: each list searched over the whole text."""
 
     def _cues(self, masked: str) -> _Cues:
@@ -25,7 +33,7 @@ class FullSearch(Triage):
         return _Cues(all_bits, {}, all_bits)
 
 
-GATED, FULL = Triage(), FullSearch()
+GATED, FULL = Scanning(), FullSearch()
 
 PIECES = st.sampled_from(
     sorted(
@@ -72,8 +80,51 @@ def test_any_text_reads_the_same_gated_or_not(text: str) -> None:
 
 def test_a_users_own_words_are_gated_too() -> None:
     words = WORDS.extended(complaint=("meh", "naff*", "ſad", "café"), praise=("chuffed",))
-    gated = Triage(TriageSettings(words=words))
+    gated = Scanning(TriageSettings(words=words))
     full = FullSearch(TriageSettings(words=words))
     for text in ("meh.", "so naffing slow", "sad day", "SAD", "the café was shut", "chuffed!"):
         assert gated.classify(text) == full.classify(text), text
     assert gated.classify("so naffing slow").band.value == "needs-answer"
+
+
+def busy() -> Triage:
+    """A reader past its scanned readings: every pattern compiled (see Triage)."""
+    reader = Triage()
+    reader._compile()
+    return reader
+
+
+BUSY = busy()
+
+
+def test_the_readers_compared_stay_as_they_are() -> None:
+    from tuicoach.domain.triage import _Scanner
+
+    for i in range(300):
+        GATED.classify(f"tweet {i}: not helpful")
+    assert isinstance(GATED._negated_praise, _Scanner)
+    assert not isinstance(BUSY._negated_praise, _Scanner)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts())
+@example("thanks for cancelling my flight. Awesome! not helpful, worse than @united")
+@example("despite the delay, great crew :) no problem")
+def test_a_busy_readers_compiled_patterns_read_as_the_scanners_do(text: str) -> None:
+    assert BUSY.classify(text) == GATED.classify(text)
+    assert BUSY.classify(text, spam=False) == GATED.classify(text, spam=False)
+
+
+def test_a_reader_compiles_its_patterns_once_busy() -> None:
+    from tuicoach.domain.triage import _SCANNED_READS, _Scanner
+
+    reader = Triage()
+    reader.classify("thanks for nothing, not helpful")
+    assert isinstance(reader._praise, _Scanner) and isinstance(reader._negated_praise, _Scanner)
+    for i in range(_SCANNED_READS):
+        reader.classify(f"tweet {i}: still waiting, thanks for nothing")
+    assert not isinstance(reader._praise, _Scanner)
+    assert not isinstance(reader._negated_praise, _Scanner)
+    assert reader.classify("thanks for nothing, not helpful") == GATED.classify(
+        "thanks for nothing, not helpful"
+    )

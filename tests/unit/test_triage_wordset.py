@@ -7,10 +7,27 @@ import re
 import sys
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tuicoach.domain.triage import _ASCII_FOLDS, Triage, _vader_words, _words, _WordSet
+from tuicoach.domain.triage import (
+    _ASCII_FOLDS,
+    _FAILED_ACTS,
+    Triage,
+    TriageSettings,
+    TriageWords,
+    _chars,
+    _competitor_pattern,
+    _negated_praise_pattern,
+    _overcome_pattern,
+    _Phrases,
+    _Scanner,
+    _Symbols,
+    _thanks_for_pattern,
+    _vader_words,
+    _words,
+    _WordSet,
+)
 
 WORDS = ("bad", "bad'", "awful", "son-of-a-bitch", "son", "kill", "sick", "ill", "don't")
 PIECES = (*WORDS, "Bad", "BAD", "ſick", "\u212aill", "\u0130ll", "\u0131ll", "badé", "bad_",
@@ -82,3 +99,120 @@ def test_no_lexicon_installed_reads_as_none(monkeypatch: pytest.MonkeyPatch) -> 
 
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     assert triage._vader_text() is None
+
+
+# --- _Phrases: any word list of ASCII and symbols, found without compiling its trie ----------
+
+LISTED = TriageWords()
+PHRASE_PIECES = sorted(
+    {w.rstrip("*") for name in TriageWords.names() for w in getattr(LISTED, name)}
+    | {"ed", "ing", "'s", "n't", "s", "é", "ſ", "\u212a", "\u0130", "_", "9", "!", "-", "'"}
+    | {" ", "  ", ", ", ". ", "\n", "@x", "#", "😀", "Ⓐ", "NOT", "Thanks"}
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(TriageWords.names()),
+    st.lists(st.sampled_from(PHRASE_PIECES), max_size=10),
+    st.integers(0, 60),
+    st.integers(0, 80),
+)
+def test_the_phrases_find_what_the_pattern_finds(
+    name: str, pieces: list[str], a: int, b: int
+) -> None:
+    words = getattr(LISTED, name)
+    assert _Phrases.fits(words)
+    text = "".join(pieces)
+    pattern, phrases = _words(words), _Phrases(words)
+    assert spans(phrases.finditer(text)) == spans(pattern.finditer(text))
+    for start in range(len(text) + 1):
+        mine, theirs = phrases.match(text, start), pattern.match(text, start)
+        assert (mine and (mine.span(), mine.group())) == (
+            theirs and (theirs.span(), theirs.group())
+        )
+    mine, theirs = phrases.search(text, a, b), pattern.search(text, a, b)
+    assert (mine and mine.span()) == (theirs and theirs.span())
+
+
+def test_phrases_it_cannot_stand_for_are_refused() -> None:
+    assert _Phrases.fits(["no one", "disappoint*", "#fail", "<3", "help!", "🚀"])
+    assert not _Phrases.fits(["café"])  # a cased letter beyond ASCII: the engine's rules
+    assert not _Phrases.fits([" no"]) and not _Phrases.fits([""])
+    mixed = Triage(TriageSettings(words=LISTED.extended(complaint=("café",))))
+    assert not isinstance(mixed._complaint, _Phrases)
+    assert isinstance(Triage()._complaint, _Phrases)
+
+
+# --- the patterns of several lists, found the same way ---------------------------------------
+
+COMPOSITE_PIECES = sorted(
+    set(PHRASE_PIECES)
+    | {"the", "@united", "＠delta", "very", "so", "for", "thank you", "THANK", "thanks", "   "}
+)
+
+
+def _composites() -> dict[str, tuple[object, re.Pattern[str]]]:
+    reader = Triage()
+    w = LISTED
+    targets = (
+        *w.sarcasm_targets,
+        *(c for c in w.complaint if c not in reader._weak),
+        *_FAILED_ACTS,
+    )
+    return {
+        "overcome": (reader._overcome, _overcome_pattern(w.overcoming)),
+        "negated praise": (reader._negated_praise, _negated_praise_pattern(w.negators, w.praise)),
+        "thanks for": (reader._thanks_for_failure, _thanks_for_pattern(targets)),
+        "competitor": (reader._competitor, _competitor_pattern(w.competitor_comparisons)),
+    }
+
+
+COMPOSITES = _composites()
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from(sorted(COMPOSITES)),
+    st.lists(
+        st.tuples(st.sampled_from(COMPOSITE_PIECES), st.sampled_from(["", " ", " ", "  ", "-"])),
+        max_size=9,
+    ),
+)
+@example(
+    "thanks for", [("thank you", " "), ("so", " "), ("much", " "), ("for", " "), ("losing", "")]
+)
+@example("negated praise", [("not", "   "), ("very", " "), ("really", " "), ("helpful", "")])
+@example("competitor", [("worse than", " "), ("THE", "  "), ("＠delta", "")])
+@example("overcome", [("despite", " "), ("the", "   "), ("long", " "), ("delay", "")])
+def test_the_scanners_find_what_their_patterns_find(
+    name: str, parts: list[tuple[str, str]]
+) -> None:
+    scanner, pattern = COMPOSITES[name]
+    assert isinstance(scanner, _Scanner)
+    text = "".join(piece + sep for piece, sep in parts)
+    assert spans(scanner.finditer(text)) == spans(pattern.finditer(text))
+    for start in range(len(text) + 1):
+        mine, theirs = scanner.match(text, start), pattern.match(text, start)
+        assert (mine and (mine.span(), mine.group())) == (
+            theirs and (theirs.span(), theirs.group())
+        )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["complaint_emoji", "thanks_emoji"]),
+    st.lists(st.sampled_from(PHRASE_PIECES), max_size=10),
+)
+def test_the_symbols_find_what_their_pattern_finds(name: str, pieces: list[str]) -> None:
+    symbols = getattr(LISTED, name)
+    assert _Symbols.fits(symbols)
+    text = "".join(pieces)
+    pattern, found = _chars(symbols), _Symbols(symbols)
+    assert spans(found.finditer(text)) == spans(pattern.finditer(text))
+    for start in range(len(text) + 1):
+        mine, theirs = found.match(text, start), pattern.match(text, start)
+        assert (mine and (mine.span(), mine.group())) == (
+            theirs and (theirs.span(), theirs.group())
+        )
+    assert not _Symbols.fits(["xd", ":("])  # a word's character first: the pattern's job
