@@ -1,18 +1,18 @@
 """The first frame's widget tree in plain Textual, for benchmarks/startup.py: the floor.
 
 The same containers as ``MainScreen.compose`` (the tab bar and the syncer hidden, four
-bordered panes in two groups, two lists of 42 lines, the reply context hidden, the
-compose bar with its Button, the coach's three parts, the status bar: 23 widgets), with
-Textual's own widgets and no tuicoach code, data or store. What Textual alone charges
-for such a first frame, against the bare one-Static app.
+bordered panes in two groups, two lists of 42 lines, Compose's and the Coach's one line
+each (their bars, gauge and findings come after the first frame), the status bar:
+15 widgets), with Textual's own widgets and no tuicoach code, data or store. What
+Textual alone charges for such a first frame, against the bare one-Static app.
 """
 
 from __future__ import annotations
 
 from textual.app import App, ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Button, Static
+from textual.widgets import Static
 
 ROWS = "\n".join(f"@someone{n} · {n}m  the words of a tweet"[:40] for n in range(42))
 LAST = "Skeleton's last line"
@@ -29,7 +29,6 @@ class Skeleton(App[None]):
     .pane { width: 1fr; height: 1fr; border: round $panel-lighten-2; background: $surface; }
     .list { height: 1fr; }
     #placeholder { height: 1fr; }
-    #bar { height: 1; }
     #status { height: 1; background: $panel; }
     """
 
@@ -44,18 +43,9 @@ class Skeleton(App[None]):
             with Horizontal(id="writing"):
                 with Vertical(classes="pane") as pane:
                     pane.border_title = "Compose"
-                    with VerticalScroll(id="reply"):
-                        yield Static("")
                     yield Static("Write a tweet, or pick a mention", id="placeholder")
-                    with Horizontal(id="bar"):
-                        yield Static("0/280")
-                        yield Static("")
-                        yield Button("Send", compact=True, variant="primary")
                 with Vertical(classes="pane") as pane:
                     pane.border_title = "Coach"
-                    yield Static("Score  —")
-                    with VerticalScroll():
-                        yield Static("The coach reads your draft as you type.")
                     yield Static(LAST)
         yield Static("@account  DEMO  up to date", id="status")
         yield Widget(id="syncer")
