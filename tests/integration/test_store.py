@@ -15,6 +15,7 @@ from tuicoach import paths
 from tuicoach.domain.models import Mention, Metrics, Tweet, User
 from tuicoach.domain.owed import Band, Mark
 from tuicoach.store import SCHEMA_VERSION, OutboxState, Store, StoreError
+from tuicoach.store.store import ts
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 ME = User("100", "roastery", name="Hill Street Roastery", followers_count=2400)
@@ -366,6 +367,49 @@ def test_shift_times_is_all_or_nothing(sqlite_store: Store) -> None:
         store.shift_times(timedelta(days=3_000_000), meta={"demo.anchor": "never"})
     assert store.tweet("1").created_at == at(10)
     assert store.get_meta("demo.anchor") is None
+
+
+@pytest.mark.parametrize(
+    "delta",
+    [
+        timedelta(days=1, microseconds=1),
+        timedelta(seconds=-0.5),
+        timedelta(days=-400, microseconds=-999_999),
+        timedelta(days=9000, hours=3, microseconds=499_999),
+    ],
+)
+def test_shift_times_moves_text_as_datetime_would(sqlite_store: Store, delta: timedelta) -> None:
+    """Each time lands where adding ``delta`` to the datetime does: microseconds carried,
+    month and year ends, leap days, before 1970, and text in another ISO form (moved, and
+    written as the store writes)."""
+    store = sqlite_store
+    times = [
+        "2026-03-01T09:30:00.000000Z",
+        "2024-02-28T23:59:59.999999Z",
+        "2025-12-31T23:59:59.500001Z",
+        "1970-01-01T00:00:00.000001Z",
+        "2026-03-01T09:30:00+00:00",
+        "2026-03-01T10:30:00.123456+01:00",
+    ]
+    with store.transaction() as db:
+        for i, text in enumerate(times):
+            db.execute(
+                "INSERT INTO drafts (id, text, created_at, updated_at) VALUES (?, 'd', ?, ?)",
+                (i, text, text),
+            )
+        db.execute(
+            "INSERT INTO marks (tweet_id, kind, marked_at, until) "
+            "VALUES ('1', 'snoozed', '2026-01-01T00:00:00.000000Z', NULL)"
+        )
+    store.shift_times(delta)
+    with store.reading() as db:
+        moved = [
+            tuple(r) for r in db.execute("SELECT created_at, updated_at FROM drafts ORDER BY id")
+        ]
+        mark = tuple(db.execute("SELECT marked_at, until FROM marks").fetchone())
+    expected = [(ts(datetime.fromisoformat(t) + delta),) * 2 for t in times]
+    assert moved == expected
+    assert mark == (ts(datetime(2026, 1, 1, tzinfo=UTC) + delta), None)
 
 
 def test_shift_times_is_refused_on_postgresql(pg_url: str) -> None:

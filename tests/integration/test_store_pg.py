@@ -313,3 +313,52 @@ def test_migrate_refuses_another_accounts_store(pg_url: str, tmp_path: Path) -> 
     with Store.connect(pg_url) as pg:
         assert pg.timeline_count() == 0 and pg.stream("mentions") == []
     assert source.exists()
+
+
+def test_an_older_database_opened_after_the_demo_gets_the_x_tables(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """The X backend's PostgreSQL steps load when a database needs them, in a process
+    whose demo (reopened at the current version) imported none of them."""
+    import subprocess
+    import sys
+
+    with psycopg.connect(pg_url, autocommit=True) as raw:
+        schema.upgrade_pg(PgConnection(raw), target=1)  # before the outbox
+    repo = Path(__file__).resolve().parents[2]
+    loaded = "print(sorted(m for m in sys.modules if m.endswith(('outbox_store', 'usage_store'))))"
+    script = (
+        "import sys\n"
+        "from datetime import UTC, datetime\n"
+        "from pathlib import Path\n"
+        "from tuicoach.backends.demo import open_demo_store\n"
+        "from tuicoach.store import Store\n"
+        f"open_demo_store(Path({str(tmp_path)!r}), datetime.now(UTC)).close()\n"
+        f"open_demo_store(Path({str(tmp_path)!r}), datetime.now(UTC)).close()\n"
+        f"{loaded}\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    first = subprocess.run([sys.executable, "-c", script], env=env, cwd=repo,
+                           capture_output=True, text=True, check=False)  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    script = script.replace(loaded, "") + (
+        f"{loaded}\n"
+        f"with Store.connect({pg_url!r}) as store:\n"
+        "    print(store.outbox_pending())\n"
+        f"{loaded}\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], env=env, cwd=repo,
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    tables = "['tuicoach.backends.x.outbox_store', 'tuicoach.backends.x.usage_store']"
+    assert done.stdout.splitlines() == ["[]", "[]", tables]
+    assert version(pg_url) == SCHEMA_VERSION
+    with psycopg.connect(pg_url, autocommit=True) as raw:
+        found = {
+            r[0]
+            for r in raw.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = current_schema()"
+            )
+        }
+    assert {"outbox", "usage_counts", "usage_reads"} <= found

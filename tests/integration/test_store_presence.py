@@ -10,6 +10,7 @@ from __future__ import annotations
 import queue
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -165,3 +166,31 @@ def test_the_listener_comes_back_after_its_connection_is_cut(pg_store: Store) ->
         assert got.get(timeout=5) == "claim 8"
     finally:
         listener.stop()
+
+
+def test_a_store_nobody_claimed_in_reads_its_team_view_without_the_claims_module(
+    tmp_path: Path,
+) -> None:
+    """The Mentions pane reads the team view on every open, the demo's too: a store of one
+    (no claim) does without store/team.py; a claim made later is in the next view."""
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    script = (
+        "import sys\n"
+        "from datetime import UTC, datetime\n"
+        "import tuicoach.backends.registry\n"
+        "from tuicoach.store import Store, presence\n"
+        "now = datetime.now(UTC)\n"
+        f"with Store.open({str(tmp_path / 's.sqlite3')!r}) as store:\n"
+        "    view = presence.team_view(store, now=now)\n"
+        "    print(view.claims, 'tuicoach.store.team' in sys.modules)\n"
+        "    from tuicoach.store import team\n"
+        "    team.claim(store, '7', by='Jen', now=now)\n"
+        "    print(sorted(presence.team_view(store, now=now).claims))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=repo, env={"PYTHONPATH": str(repo)},
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["{} False", "['7']"]

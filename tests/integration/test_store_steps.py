@@ -184,3 +184,86 @@ def test_the_store_shims_forward_to_the_backend_tables(store: Store) -> None:
     assert store.draft_outbox(8) is None
     store.record_usage(now=NOW, counts={"requests": 2})
     assert usage_store.counts(store, NOW.date(), NOW.date()) == {NOW.date(): {"requests": 2}}
+
+
+def _run_env(script: str) -> subprocess.CompletedProcess[str]:
+    """``script`` in a fresh interpreter, with this environment (``$PGPASSWORD``...)."""
+    import os
+
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+TABLE_MODULES = "['tuicoach.backends.x.outbox_store', 'tuicoach.backends.x.usage_store']"
+LOADED = "print(sorted(m for m in sys.modules if m.endswith(('outbox_store', 'usage_store'))))\n"
+
+
+def test_a_reopened_demo_imports_no_x_table_and_an_old_x_store_opened_after_still_upgrades(
+    tmp_path: Path,
+) -> None:
+    """The X backend's table modules load only when a database needs their steps: the demo,
+    reopened at the current version, needs none; an older store opened next in the same
+    process gets the outbox and the meter all the same, as does its shim's first call."""
+    made = _run_env(
+        "from datetime import UTC, datetime\n"
+        "from pathlib import Path\n"
+        "from tuicoach.backends.demo import open_demo_store\n"
+        f"open_demo_store(Path({str(tmp_path)!r}), datetime.now(UTC)).close()\n"
+    )
+    assert made.returncode == 0, made.stderr
+    old = tmp_path / "old.sqlite3"
+    connection = sqlite3.connect(old, isolation_level=None)
+    schema.upgrade(connection, target=1)  # before the outbox: step 1 -> 2 adds it
+    connection.close()
+    done = _run_env(
+        "import sys\n"
+        "from datetime import UTC, datetime\n"
+        "from pathlib import Path\n"
+        "from tuicoach.backends.demo import open_demo_store\n"
+        "from tuicoach.store import Store\n"
+        f"demo = open_demo_store(Path({str(tmp_path)!r}), datetime.now(UTC))\n"
+        f"{LOADED}"
+        f"with Store.open({str(old)!r}) as store:\n"
+        "    print(store.outbox_pending(), store.usage(datetime.now(UTC).date(), "
+        "datetime.now(UTC).date()))\n"
+        f"{LOADED}"
+        "print(demo.draft_outbox(1))\n"
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["[]", "[] {}", TABLE_MODULES, "None"]
+    tables = {r[0] for r in sqlite3.connect(old).execute("SELECT name FROM sqlite_schema")}
+    assert {"outbox", "usage_counts", "usage_reads"} <= tables
+    assert sqlite3.connect(old).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_current_store_asked_for_its_outbox_first_loads_the_tables_then(
+    tmp_path: Path,
+) -> None:
+    """The store's outbox and meter shims work in a process that imported no X table
+    yet (the store was current: opening it ran no step)."""
+    path = tmp_path / "a.sqlite3"
+    made = _run_env(f"import tuicoach.backends.registry\nfrom tuicoach.store import Store\n"
+                    f"Store.open({str(path)!r}).close()\n")  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    done = _run_env(
+        "import sys\n"
+        "from datetime import UTC, datetime\n"
+        "import tuicoach.backends.registry\n"
+        "from tuicoach.store import Store\n"
+        f"with Store.open({str(path)!r}) as store:\n"
+        f"    {LOADED.strip()}\n"
+        "    item = store.outbox_add('hi', reply_to_id=None, now=datetime.now(UTC), draft_id=3)\n"
+        "    print(store.outbox_for_draft(3) == item)\n"
+        "    store.record_usage(now=datetime.now(UTC), counts={'requests': 2})\n"
+        "    today = datetime.now(UTC).date()\n"
+        "    print(store.usage(today, today)[today])\n"
+        f"    {LOADED.strip()}\n"
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["[]", "True", "{'requests': 2}", TABLE_MODULES]

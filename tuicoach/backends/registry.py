@@ -13,10 +13,13 @@ module that defines ``BACKEND`` (``TUICOACH_BACKEND=mycompany.tuicoach_mastodon`
 
 Adding a backend to tuicoach itself touches one shared line, its entry in
 :data:`BUILTIN`; a backend kept outside needs none. A built-in backend with
-tables of its own also has its table modules imported here (they register their
-schema steps with the store on import), so every process that can open an
-account upgrades every database the same way, and the dependency is one that
-import-linter sees.
+tables of its own also has a function in :data:`TABLES` that imports its table
+modules (they register their schema steps with the store on import). Importing
+this module hands the store a loader that calls it the first time one of that
+backend's steps is needed (a database created or upgraded, its tables asked
+for), so every process that can open an account upgrades every database the
+same way, a process that opens a current database of another backend (the demo)
+imports none of them, and the dependency is one that import-linter sees.
 """
 
 from __future__ import annotations
@@ -29,9 +32,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-# The built-in backends' own tables: importing them registers their schema steps
-# (tuicoach.store.schema.OWNERS gives their places; the store imports no backend).
-from tuicoach.backends.x import outbox_store, usage_store  # noqa: F401
+from tuicoach.store import schema
 
 if TYPE_CHECKING:
     from tuicoach.backends.base import Backend
@@ -44,6 +45,27 @@ BUILTIN: Mapping[str, str] = {
     "demo": "tuicoach.backends.demo.kind",
     "x": "tuicoach.backends.x.kind",
 }
+
+
+def _x_tables() -> None:
+    from tuicoach.backends.x import outbox_store, usage_store  # noqa: F401
+
+
+#: A built-in backend's own tables: name -> a function importing their modules, which
+#: register their schema steps on import (``tuicoach.store.schema.OWNERS`` gives their
+#: places; a step's name starts with its backend's, ``x.outbox``).
+TABLES: Mapping[str, Callable[[], None]] = {"x": _x_tables}
+
+
+def _load_tables(step_name: str) -> None:
+    """The store needs step ``step_name`` and nobody registered it: import its backend's
+    tables (every built-in backend's when the name says no backend of ours)."""
+    owner = TABLES.get(step_name.partition(".")[0])
+    for load_tables in (owner,) if owner is not None else TABLES.values():
+        load_tables()
+
+
+schema.set_owners_loader(_load_tables)
 
 
 class UnknownBackend(ValueError):

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 from types import ModuleType
+from typing import NoReturn
 
 from tuicoach import __version__
 
@@ -159,10 +160,42 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+class _NotJustTheApp(Exception):
+    """The app's own options alone do not read this command line (see :func:`parse`)."""
+
+
+class _AppParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _NotJustTheApp(message)
+
+
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    """``argv`` read as :func:`build_parser` reads it.
+
+    ``tuicoach [--demo ...]`` (no subcommand, no ``--help``, no mistake) is read by a
+    parser of the app's options alone: building every subcommand's parser costs some
+    milliseconds before the first frame. Anything else that parser does not read whole
+    (a subcommand, ``--help``, ``--version``, a typo, a bad value) is read again by the
+    whole command line's, which prints the help or the error it always did.
+    """
+    if not set(argv) & SUBCOMMANDS.keys():
+        app = _AppParser(prog="tuicoach", add_help=False, allow_abbrev=True)
+        _common(app, suppress=False)
+        _app_arguments(app)
+        try:
+            args, rest = app.parse_known_args(argv)
+        except _NotJustTheApp:
+            pass
+        else:
+            if not rest:
+                args.command = None
+                return args
+    return build_parser(argv).parse_args(argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    parser = build_parser(argv)
-    args = parser.parse_args(argv)
+    args = parse(argv)
     try:
         if args.command is None:
             return _run_app(args)

@@ -23,10 +23,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tuicoach.store import team
 from tuicoach.store.store import Store, dt, ts
+
+if TYPE_CHECKING:
+    from tuicoach.store import team  # imported where used: a store of one never needs it
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +83,8 @@ def heartbeat(store: Store, *, who: str, tweet_id: str, state: str, now: datetim
             or str(before[2]) < expired
         )
         if news:
+            from tuicoach.store import team
+
             team.changed(store, db, f"presence {tweet_id}")
     return news
 
@@ -90,6 +94,8 @@ def leave(store: Store, *, who: str) -> bool:
     with store.transaction() as db:
         gone = db.execute("DELETE FROM presence WHERE who = ?", (_who(who),)).rowcount
         if gone:
+            from tuicoach.store import team
+
             team.changed(store, db, "presence")
     return bool(gone)
 
@@ -145,7 +151,14 @@ def team_view(store: Store, *, now: datetime) -> TeamView:
     by_tweet: dict[str, list[Presence]] = {}
     for p in present(store, now=now):
         by_tweet.setdefault(p.tweet_id, []).append(p)
-    held = team.claims(store)
+    with store.reading() as db:
+        claimed = db.execute("SELECT 1 FROM claims WHERE claimed_by IS NOT NULL LIMIT 1")
+        anyone = claimed.fetchone() is not None
+    held: dict[str, team.Claim] = {}
+    if anyone:  # the claims module only where someone has claimed (a team's store)
+        from tuicoach.store import team
+
+        held = team.claims(store)
     with store.reading() as db:
         draft_rows = db.execute(
             "SELECT DISTINCT reply_to_id, author FROM drafts "
@@ -209,6 +222,8 @@ class Listener:
             connection: Any = None
             try:
                 connection = self._store.dedicated_connection()
+                from tuicoach.store import team
+
                 connection.execute(f"LISTEN {team.CHANNEL}")
                 self.listening.set()
                 self._on_change("listening")

@@ -13,10 +13,12 @@ with tables of its own (the X backend's outbox and usage meter) defines the SQL
 of the steps :data:`OWNERS` gives it and registers them with
 :func:`register_steps` on import. The store knows their names and places,
 never their SQL, and imports no backend: :mod:`tuicoach.backends.registry`
-imports every built-in backend's table modules, so any process that can open an
-account has every step, and a database upgrades the same way in every process.
-A step nobody registered stops the upgrade (nothing changes) with a message
-naming the way out.
+gives it a loader (:func:`set_owners_loader`) that imports a built-in backend's
+table modules the first time one of its steps is asked for, so any process that
+can open an account has every step, and a database upgrades the same way in
+every process; one whose version is current (the demo's, reopened) needs none
+and imports none. A step nobody registered stops the upgrade (nothing changes)
+with a message naming the way out.
 
 Times are ISO 8601 UTC text with microseconds (``2026-03-01T09:30:00.000000Z``):
 fixed width, so text order is time order.
@@ -224,7 +226,7 @@ _OWN: dict[str, Migration] = {
 }
 #: Steps another package defines for its own tables (a backend's outbox, its meter),
 #: and the module that registers them when imported (see :func:`register_steps`;
-#: :mod:`tuicoach.backends.registry` imports them). The store knows their names and
+#: :mod:`tuicoach.backends.registry` imports them when needed). The store knows their names and
 #: places in the order, never their SQL, and never imports these modules itself.
 OWNERS: dict[str, str] = {
     "x.outbox": "tuicoach.backends.x.outbox_store",
@@ -235,6 +237,10 @@ OWNERS: dict[str, str] = {
 _registered: dict[str, Migration] = {}
 #: The same steps, written for PostgreSQL (``pg_schema.py`` has the store's own).
 _registered_pg: dict[str, Migration] = {}
+#: Imports the module that registers the step it is given (its owner in :data:`OWNERS`):
+#: set by :mod:`tuicoach.backends.registry`, called when a step is asked for that nobody
+#: has registered yet. None: only what was imported already is known.
+_owners_loader: Callable[[str], None] | None = None
 
 #: The engines a store runs on; a step is written for each.
 ENGINES = ("sqlite", "postgresql")
@@ -271,8 +277,20 @@ def register_steps(
         _registered_pg[name] = pg_step
 
 
+def set_owners_loader(loader: Callable[[str], None] | None) -> None:
+    """Who imports a step's owner (:data:`OWNERS`) when the step is first needed.
+
+    The registry sets one on import (the store imports no backend itself), so a
+    backend's table modules load only when a database needs their steps (creating
+    or upgrading one) or a caller asks for their tables (:meth:`Store.outbox_add`...).
+    """
+    global _owners_loader
+    _owners_loader = loader
+
+
 def step(name: str, engine: str = "sqlite") -> Migration:
-    """The step called ``name`` for ``engine``: the store's own, or one its owner registered."""
+    """The step called ``name`` for ``engine``: the store's own, or one its owner registered
+    (imported now, by the registry's loader, if nobody had yet)."""
     if engine == "postgresql":
         from tuicoach.store.pg_schema import PG_OWN
 
@@ -282,6 +300,8 @@ def step(name: str, engine: str = "sqlite") -> Migration:
         own, registered = _OWN, _registered
     if name in own:
         return own[name]
+    if name not in registered and name in OWNERS and _owners_loader is not None:
+        _owners_loader(name)
     try:
         return registered[name]
     except KeyError:
@@ -290,8 +310,8 @@ def step(name: str, engine: str = "sqlite") -> Migration:
             raise LookupError(f"no {which}schema step {name!r}") from None
         raise LookupError(
             f"no {which}schema step {name!r}: {OWNERS[name]} registers it when imported; "
-            "import tuicoach.backends.registry (it imports every built-in backend's "
-            "tables) before opening a store"
+            "import tuicoach.backends.registry (it imports a built-in backend's tables "
+            "when a store needs them) before opening a store"
         ) from None
 
 

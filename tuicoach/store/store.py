@@ -1316,7 +1316,7 @@ class Store:
     # use the public API above (transaction, reading, keep_tweets...). These
     # methods only forward to them, for callers that hold a Store and not the
     # backend (the compose pane's draft state, `tuicoach outbox`); the module is
-    # found by name among those imported (the registry imports it): the store imports no
+    # found by name, imported when first needed by the registry's loader: the store imports no
     # backend.
 
     def draft_outbox(self, draft_id: int, *, now: datetime | None = None) -> OutboxStatus | None:
@@ -1438,9 +1438,9 @@ class Store:
 
 
 def _owned(name: str) -> Any:
-    """The module that owns the tables of schema step ``name``: imported already, by
-    :mod:`tuicoach.backends.registry` (the store imports no backend)."""
-    schema.step(name)  # a clear LookupError when no one registered it
+    """The module that owns the tables of schema step ``name``: imported by the loader
+    :mod:`tuicoach.backends.registry` gives the schema (the store imports no backend)."""
+    schema.step(name)  # imports the owner if need be; a clear LookupError when no one can
     return sys.modules[schema.OWNERS[name]]
 
 

@@ -9,9 +9,7 @@ imported, and the app draws its panes once, with that data in them.
 from __future__ import annotations
 
 import argparse
-import difflib
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import MappingProxyType
@@ -105,6 +103,8 @@ def check_keymap_ids(config: Config) -> None:
 
     for binding_id in config.keymap:
         if binding_id not in BINDING_IDS:
+            import difflib
+
             close = difflib.get_close_matches(binding_id, sorted(BINDING_IDS), n=1)
             hint = f"did you mean {close[0]}? " if close else ""
             raise ConfigError(
@@ -209,6 +209,8 @@ def _with_sections(
         set_author(account.backend, config.team_name)
         account.store.author = config.team_name
         if config.team_signature:  # [team] signature: Compose's sign key appends it
+            from dataclasses import replace
+
             account = replace(account, signature=config.team_signature)
         return account
 

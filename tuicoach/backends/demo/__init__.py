@@ -122,10 +122,17 @@ def open_demo_store(data_dir: Path, now: datetime) -> Store:
         if anchor is None:
             _seed(store, load_world(), now)
             store.set_meta(META_ANCHOR, _stamp(now))
+            _restart_arrivals(store, load_arrivals(), now)
         else:
-            # One transaction moves the world and its anchor together.
-            store.shift_times(now - datetime.fromisoformat(anchor), meta={META_ANCHOR: _stamp(now)})
-        _restart_arrivals(store, load_arrivals(), now)
+            # One transaction (the reopen's one write) moves the world and its anchor
+            # together, and counts the remaining arrivals from now.
+            store.shift_times(
+                now - datetime.fromisoformat(anchor),
+                meta={
+                    META_ANCHOR: _stamp(now),
+                    META_ARRIVALS_EPOCH: _arrivals_epoch(store, load_arrivals(), now),
+                },
+            )
     except BaseException:
         store.close()
         raise
@@ -161,12 +168,17 @@ def _released(store: Store) -> int:
     return int(store.get_meta(META_RELEASED) or 0)
 
 
-def _restart_arrivals(store: Store, arrivals: Arrivals, now: datetime) -> None:
-    """Count the remaining arrivals from ``now``, keeping their usual gaps."""
+def _arrivals_epoch(store: Store, arrivals: Arrivals, now: datetime) -> str:
+    """The epoch that counts the remaining arrivals from ``now``, keeping their usual gaps."""
     tweets = arrivals.tweets
     released = min(_released(store), len(tweets))
     last_delay = arrivals.delay(tweets[released - 1]) if released else timedelta(0)
-    store.set_meta(META_ARRIVALS_EPOCH, _stamp(now - last_delay))
+    return _stamp(now - last_delay)
+
+
+def _restart_arrivals(store: Store, arrivals: Arrivals, now: datetime) -> None:
+    """Count the remaining arrivals from ``now``, keeping their usual gaps."""
+    store.set_meta(META_ARRIVALS_EPOCH, _arrivals_epoch(store, arrivals, now))
 
 
 class DemoBackend:

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from tuicoach.domain.models import Tweet, User
@@ -70,10 +70,20 @@ class DemoWorld:
         return tweet.created_at - self.reference_time
 
 
+#: ``data/`` beside this module, as a pip install leaves it (importlib.resources costs
+#: zipfile's import before the first frame; it is the fallback, for a zipped install).
+_DATA = Path(__file__).with_name("data")
+
+
 def read_json(name: str) -> Any:
     """The parsed contents of one file in ``data/``."""
     try:
-        data = resources.files(__package__).joinpath("data", name).read_bytes()
+        if _DATA.is_dir():
+            data = (_DATA / name).read_bytes()
+        else:
+            from importlib import resources
+
+            data = resources.files(__package__).joinpath("data", name).read_bytes()
     except OSError as exc:
         raise DemoDataError(f"demo data file {name} cannot be read ({exc})") from None
     try:
