@@ -264,8 +264,15 @@ def derive_conversation_ids(tweets: Mapping[str, Tweet]) -> dict[str, str]:
     Iterative and cycle-safe: a loop of replies (only bad data makes one) is
     named after its smallest id.
     """
-    resolved: dict[str, str] = {}
-    _resolve_conversations(tweets, tweets.items(), resolved)
+    # The tweets that name their conversation keep it (nearly all: X says), in one pass;
+    # the walk is for the rest (it would stop at a named tweet and take its name anyway).
+    resolved = {
+        tweet_id: conversation
+        for tweet_id, tweet in tweets.items()
+        if (conversation := tweet.conversation_id)
+    }
+    if len(resolved) < len(tweets):
+        _resolve_conversations(tweets, tweets.items(), resolved)
     return resolved
 
 
@@ -453,6 +460,8 @@ class _Addressed(NamedTuple):
 
 _PRIORITY = itemgetter(0)
 _ID = attrgetter("id")
+_REPLIED_TO = attrgetter("replied_to_id")
+_QUOTED = attrgetter("quoted_id")
 _TWEET_AND_ANSWER = itemgetter(1, 4)  # an _Addressed's tweet and answered_at
 
 
@@ -521,7 +530,9 @@ class OwedTracker:
         self._first_direct: dict[str, datetime] = {}  # tweet id -> first own reply to it
         self._to_person: dict[tuple[str, str], list[datetime]] = {}  # (conversation, person)
         self._entries: dict[str, _Addressed] = {}
-        self._by_author: dict[tuple[str, str], list[str]] = {}  # (conversation, author id)
+        # (conversation, author id) -> the entries' ids: made when a new own tweet is first
+        # linked in (None until then; a one-shot tracker, a report's, never needs it).
+        self._by_author: dict[tuple[str, str], list[str]] | None = None
         self._entry_authors: set[str] = set()
         self._open: list[_Addressed] = []  # the unanswered ones, in priority order ...
         self._ordered = False  # ... once built: every unanswered entry then has its verdict
@@ -642,9 +653,26 @@ class OwedTracker:
         answered_at = self._first_answer(tweet, conversation)
         entry = _Addressed(None, tweet, None, conversation, answered_at)
         self._entries[tweet.id] = entry
-        self._by_author.setdefault((conversation, tweet.author_id), []).append(tweet.id)
+        self._authors_index().setdefault((conversation, tweet.author_id), []).append(tweet.id)
         self._entry_authors.add(tweet.author_id)
         return entry
+
+    def _authors_index(self) -> dict[tuple[str, str], list[str]]:
+        """The addressed tweets' ids by (conversation, author): what a new own tweet in that
+        conversation, speaking to that author, answers. Made from the entries on first use
+        (tens of thousands of small lists the cyclic collector would walk: a tracker built
+        once for a report never links a tweet in, so never pays for them)."""
+        index = self._by_author
+        if index is None:
+            index = {}
+            for tweet_id, entry in self._entries.items():
+                key = (entry.conversation_id, entry.tweet.author_id)
+                if (ids := index.get(key)) is None:
+                    index[key] = [tweet_id]
+                else:
+                    ids.append(tweet_id)
+            self._by_author = index
+        return index
 
     def _verdict(self, tweet: Tweet) -> Verdict:
         verdict = self._verdicts.get(tweet.id)
@@ -686,13 +714,21 @@ class OwedTracker:
 
     def band(self, tweet_id: str) -> Band:
         """The band of an addressed tweet (classified now if it was not yet)."""
-        self._refresh()
-        return self._classified(self._entries[tweet_id]).verdict.band  # type: ignore[union-attr]
+        if self._dirty:
+            self._refresh()
+        entry = self._entries[tweet_id]
+        # Only the verdict is kept here (by id, as for any): the entry is given its priority
+        # when the owed list orders it. A report asks this of every tweet in its period.
+        verdict = entry.verdict
+        if verdict is None:
+            verdict = self._verdict(entry.tweet)
+        return verdict.band
 
     def is_spam(self, tweet_id: str) -> bool:
         """Whether an addressed tweet is in the probably-spam band; cheaper than
         :meth:`band` for a tweet not classified yet (only the spam test runs)."""
-        self._refresh()
+        if self._dirty:
+            self._refresh()
         verdict = self._verdicts.get(tweet_id)
         if verdict is not None:
             return verdict.band is Band.SPAM
@@ -723,9 +759,11 @@ class OwedTracker:
         """Work out every relation from the tweets alone."""
         tweets = self._tweets
         self._conversation = conversations = derive_conversation_ids(tweets)
-        self._referenced = {
-            ref for t in tweets.values() for ref in (t.replied_to_id, t.quoted_id) if ref
-        }
+        values = tweets.values()
+        self._referenced = referenced = set(map(_REPLIED_TO, values))  # the ids replied to ...
+        referenced.update(map(_QUOTED, values))  # ... or quoted, by any tweet
+        referenced.discard(None)  # not a reference: none
+        referenced.discard("")
         to_person: dict[tuple[str, str], list[datetime]] = {}
         self._first_direct, self._to_person = {}, to_person
         for tweet_id, people in self._spoken_to.items():
@@ -745,9 +783,8 @@ class OwedTracker:
         # Every addressed tweet's entry: _is_addressed, _first_answer and _entry,
         # unrolled (a first build makes tens of thousands).
         entries: dict[str, _Addressed] = {}
-        by_author: dict[tuple[str, str], list[str]] = {}
         entry_authors: set[str] = set()
-        self._entries, self._by_author, self._entry_authors = entries, by_author, entry_authors
+        self._entries, self._by_author, self._entry_authors = entries, None, entry_authors
         account = self.account_id
         own = self._spoken_to
         first_direct = self._first_direct.get
@@ -774,10 +811,6 @@ class OwedTracker:
                     if later < len(spoken) and (answered_at is None or spoken[later] < answered_at):
                         answered_at = spoken[later]
             entries[tweet_id] = make(row, (None, tweet, None, conversation, answered_at))
-            if (at := by_author.get((conversation, author))) is None:
-                by_author[conversation, author] = [tweet_id]
-            else:
-                at.append(tweet_id)
             entry_authors.add(author)
         self._open, self._ordered = [], False
         self._dirty = False
@@ -821,7 +854,7 @@ class OwedTracker:
             bisect.insort(self._to_person.setdefault((conversation, person), []), created)
             authors = self._ids_by_name.get(person[1:], ()) if person[0] == "@" else (person,)
             for author in authors:
-                for addressed_id in self._by_author.get((conversation, author), ()):
+                for addressed_id in self._authors_index().get((conversation, author), ()):
                     entry = self._entries[addressed_id]
                     if entry.tweet.created_at < created:
                         self._answer(entry, created)
@@ -1060,12 +1093,19 @@ def _same_links(old: Tweet, new: Tweet) -> bool:
 
 def _spoken_to(tweet: Tweet) -> tuple[str, ...]:
     """Whom an own tweet speaks to: the user it replies to, and everyone it @mentions."""
-    people = {m.id for m in tweet.mentions if m.id}
-    people.update("@" + m.username.lower() for m in tweet.mentions)
-    if "@" in tweet.text or "＠" in tweet.text:
-        people.update("@" + name.lower() for name in _ANY_MENTION.findall(tweet.text))
+    # Plain loops, no generator per call: a build asks this of every own tweet it keeps.
+    people: set[str] = set()
+    add = people.add
+    for m in tweet.mentions:
+        if m.id:
+            add(m.id)
+        add("@" + m.username.lower())
+    text = tweet.text
+    if "@" in text or "＠" in text:
+        for name in _ANY_MENTION.findall(text):
+            add("@" + name.lower())
     if tweet.in_reply_to_user_id:
-        people.add(tweet.in_reply_to_user_id)
+        add(tweet.in_reply_to_user_id)
     return tuple(people)
 
 
