@@ -311,6 +311,33 @@ def test_a_tweet_without_its_conversation_is_told_it() -> None:
     assert [(o.tweet.id, o.conversation_id) for o in full] == [("12", "10")]
 
 
+def test_a_renamed_tweet_keeps_every_other_field() -> None:
+    """The window's rename (its own copy, not dataclasses.replace) changes the conversation
+    only: every other field, metrics and mentions included, as they were."""
+    from dataclasses import replace
+
+    from tuicoach.domain.models import Metrics
+    from tuicoach.domain.owed import _with_conversation
+
+    tweet = Tweet(
+        "12",
+        f"@{NAME} still?",
+        NOW,
+        "50",
+        None,
+        "7",
+        "11",
+        "9",
+        None,
+        (Mention(NAME, 0, 6, ME),),
+        Metrics(replies=2, retweets=3, likes=4, quotes=5, impressions=6),
+        "en",
+    )
+    renamed = _with_conversation(tweet, "10")
+    assert renamed == replace(tweet, conversation_id="10")
+    assert renamed.conversation_id == "10" and tweet.conversation_id is None
+
+
 def test_the_demo_windowed_equals_full(tmp_path: Path) -> None:
     """The demo's store: ``insights.report`` (which builds over the window) equals the
     report over a tracker of every stored tweet."""

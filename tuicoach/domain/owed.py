@@ -343,9 +343,24 @@ def tweets_for_window(
     with collector_paused():
         by_id = tweets if isinstance(tweets, Mapping) else {t.id: t for t in tweets}
         kept, named = window_links(by_id, account_id=account_id, since=since)
-    return [
-        dataclasses.replace(t, conversation_id=named[t.id]) if t.id in named else t for t in kept
+    if not named:
+        return kept
+    return [_with_conversation(t, named[t.id]) if t.id in named else t for t in kept]
+
+
+_TWEET_FIELDS = tuple(f.name for f in dataclasses.fields(Tweet))
+
+
+def _with_conversation(tweet: Tweet, conversation: str) -> Tweet:
+    """``dataclasses.replace(tweet, conversation_id=conversation)``, without its per-call
+    look at the fields (a window may rename thousands)."""
+    if type(tweet) is not Tweet:  # a subclass: let dataclasses do it right
+        return dataclasses.replace(tweet, conversation_id=conversation)
+    values: list[Any] = [
+        conversation if name == "conversation_id" else getattr(tweet, name)
+        for name in _TWEET_FIELDS
     ]
+    return Tweet(*values)
 
 
 class Linked(Protocol):

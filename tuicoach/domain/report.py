@@ -48,6 +48,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
+from itertools import accumulate
 from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -408,7 +409,8 @@ def build_report(
     # The hot loop (every addressed tweet), kept plain.
     get_mark = marks.get if marks else None
     add_event = events.append
-    in_hours = hours.contains
+    # hours.contains, unrolled below: the incoming tweet's local time, the open days and hours.
+    open_days, opens, closes = hours.days, hours.start, hours.end
     band_of = tracker.band
     spam = Band.SPAM
     for tweet, answered_at in tracker.iter_addressed():
@@ -451,7 +453,12 @@ def build_report(
         if not in_period:
             continue
         addressed += 1
-        bucket = open_data if in_hours(created) else shut_data
+        here = created.astimezone(tz) if tz is not None else created.astimezone()
+        bucket = (
+            open_data
+            if here.weekday() in open_days and opens <= here.time() < closes
+            else shut_data
+        )
         counts, delays = band_data[normal if band is spam else band.value]
         counts[0] += 1
         bucket[0][0] += 1
@@ -473,11 +480,11 @@ def build_report(
     last_post: datetime | None = None
     for tweet in own_tweets:
         created = tweet.created_at
-        if created > now:
-            continue
-        if tweet.retweeted_id is None and (last_post is None or created > last_post):
+        if created > now or tweet.retweeted_id is not None:
+            continue  # not happened yet, or a retweet: neither a post nor a figure's
+        if last_post is None or created > last_post:
             last_post = created
-        if not since <= created < until or tweet.retweeted_id is not None:
+        if not since <= created < until:
             continue
         own_count += 1
         here = local(created, tz)
@@ -584,23 +591,23 @@ def _backlog(
 ) -> tuple[tuple[tuple[date, int], ...], tuple[int, ...]]:
     """The people owed, and the tweets owed, at the end of each local day from ``since``
     to ``end``."""
-    events.sort(key=itemgetter(0))
-    times = [t for t, _, _ in events]
-    running: list[int] = []
-    people: list[int] = []
-    total = 0
+    moment = itemgetter(0)
+    events.sort(key=moment)
+    times = list(map(moment, events))
+    running = list(accumulate(map(itemgetter(1), events)))  # the tweets owed after each
+    people: list[int] = []  # the people owed after each
     waiting = 0
     per_author: dict[str, int] = {}
+    count_of, after = per_author.get, people.append
     for _, delta, author in events:
-        total += delta
-        had = per_author.get(author, 0)
+        had = count_of(author, 0)
         per_author[author] = had + delta
-        if had == 0 and delta > 0:
-            waiting += 1
-        elif had == 1 and delta < 0:
+        if delta > 0:
+            if had == 0:
+                waiting += 1
+        elif had == 1:
             waiting -= 1
-        running.append(total)
-        people.append(waiting)
+        after(waiting)
     days: list[tuple[date, int]] = []
     tweets: list[int] = []
     day = local(since, tz).date()
