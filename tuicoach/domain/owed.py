@@ -416,8 +416,16 @@ def window_links(
     def conversation(tweet: _L) -> str:
         if tweet.conversation_id:
             return tweet.conversation_id
-        if tweet.replied_to_id is None:
+        parent_id = tweet.replied_to_id
+        if parent_id is None:
             return tweet.id  # a root names its conversation
+        # The usual chain, one step long: the parent is missing (its id names the
+        # conversation) or names its conversation. Longer ones are walked (and kept).
+        parent = by_id.get(parent_id)
+        if parent is None:
+            return parent_id
+        if parent.conversation_id:
+            return parent.conversation_id
         if tweet.id not in resolved:
             _resolve_conversations(by_id, ((tweet.id, tweet),), resolved)
         return resolved[tweet.id]
