@@ -788,14 +788,19 @@ class OwedTracker:
         referenced.discard(None)  # not a reference: none
         referenced.discard("")
         to_person: dict[tuple[str, str], list[datetime]] = {}
-        self._first_direct, self._to_person = {}, to_person
+        first_replies: dict[str, datetime] = {}
+        self._first_direct, self._to_person = first_replies, to_person
+        silent = self._silent
         for tweet_id, people in self._spoken_to.items():
+            if tweet_id in silent:
+                continue
             tweet = tweets[tweet_id]
             created = tweet.created_at
-            if tweet_id in self._silent:
-                continue
-            if tweet.replied_to_id is not None:
-                self._replied(tweet.replied_to_id, created)
+            parent = tweet.replied_to_id
+            if parent is not None:  # _replied, unrolled: the first own reply to it
+                earlier = first_replies.get(parent)
+                if earlier is None or created < earlier:
+                    first_replies[parent] = created
             conversation = conversations[tweet_id]
             for person in people:
                 to_person.setdefault((conversation, person), []).append(created)
