@@ -93,6 +93,13 @@ def says_nothing(text: str) -> bool:
     # matches across a space, and blanking a match only puts a space where it was), so it
     # is left standing. Lower-casing makes no "http" or "www." that IGNORECASE would not
     # see, and misses none it would (no other letter folds to h, t, p, w or ".").
+    # The first two words first (a reply's "@name Thanks ..." has its word there), without
+    # splitting the whole text; then the rest. The same test either way.
+    for word in text.split(None, 2)[:2]:
+        if "@" not in word and "＠" not in word:
+            lowered = word.lower()
+            if "http" not in lowered and "www." not in lowered:
+                return False
     for word in text.split():
         if "@" not in word and "＠" not in word:
             lowered = word.lower()
