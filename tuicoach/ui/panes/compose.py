@@ -25,9 +25,11 @@ the draft once, as an edit the user makes (it counts toward the length, the
 coach reads it, undo takes it back); the pane's subtitle says so while a
 signature is set. It is never appended by itself.
 
-The text area is mounted just after the first frame (:meth:`attach_editor`):
-``TextArea`` is the heaviest widget on the screen to import and draw, and
-nobody types in the first few milliseconds.
+The first frame shows only the placeholder line. The reply context, the text area and
+the bar (length, state, Send) are mounted just after it (:meth:`attach_editor`):
+``TextArea`` is the heaviest widget on the screen to import and draw, Button's CSS is
+57 rules, and nobody types in the first few milliseconds. Until then, :meth:`open`
+keeps the account's draft and :meth:`show_state` the state line for them.
 """
 
 from __future__ import annotations
