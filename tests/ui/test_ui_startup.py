@@ -26,9 +26,14 @@ class FirstFrame(RecordingApp):
     """The app, noting what the panes held when the first frame was on screen."""
 
     at_ready: tuple[str, int, int] | None = None
+    widgets_at_ready: dict[str, list[str]] | None = None  # each pane's children's ids
 
     async def on_ready(self) -> None:
         main = self.main
+        self.widgets_at_ready = {
+            pane: [str(child.id) for child in main.pane(pane).children]
+            for pane in ("compose", "coach")
+        }
         mentions, timeline = main.query_one(MentionsPane), main.query_one(TimelinePane)
         self.at_ready = (
             str(mentions.border_title),
@@ -55,6 +60,33 @@ async def test_the_first_frame_has_the_data_in_it(
         assert app.at_ready is not None
         title, mentions, timeline = app.at_ready
         assert " owed" in title and mentions > 0 and timeline > 0
+
+
+async def test_compose_and_coach_draw_one_line_first_then_their_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bars, the Send button, the gauge and the findings follow the first frame (they
+    cost it a third of its widgets); then each is there, with the account's figures."""
+    monkeypatch.setattr(app_module, "FIRST_DATA_WAIT", 60.0)
+    clock = fixed_clock(NOW)
+    connect = demo_connect(tmp_path, clock)
+    app = _app(tmp_path, connect, opening=view.start_opening(connect, clock))
+    async with app.run_test(size=(160, 45)) as pilot:
+        assert app.widgets_at_ready == {
+            "compose": ["draft-placeholder"],
+            "coach": ["coach-placeholder"],
+        }
+        await settle(pilot)
+        main = app.main
+        ids = {pane: [str(c.id) for c in main.pane(pane).children] for pane in ("compose", "coach")}
+        assert ids == {
+            "compose": ["reply-context", "draft", "compose-bar"],
+            "coach": ["gauge", "findings-scroll", "account-strip"],
+        }
+        assert main.query_one("#length").render().plain == "0/280"  # type: ignore[union-attr]
+        await pilot.pause(0.5)  # the coach's worker counts the account
+        strip = str(main.query_one("#account-strip").render())
+        assert "people waiting" in strip
 
 
 async def test_a_slow_store_shows_the_panes_first_then_fills_them(
