@@ -797,6 +797,23 @@ class _Overcome(_Scanner):
         return None
 
 
+def _then(text: str, low: str, at: int, words: int, targets: _Phrases) -> int | None:
+    r"""Where one of ``targets`` ends after ``at``, past spaces and up to ``words`` words
+    (as few as will do): ``\s+(?:\w+\s+){0,words}?(?:TARGETS)(?![\w'])``; None if none does."""
+    for between in range(words + 1):
+        word = _after_spaces(text, at)
+        if word == at:
+            return None
+        for end in targets.ends(text, low, word):
+            if not _WORD_CHAR.match(text, end):
+                return end
+        run = _WORD.match(text, word) if between < words else None
+        if run is None:
+            return None
+        at = run.end()
+    return None
+
+
 class _NegatedPraise(_Scanner):
     r"""``(?<![\w'])(?:NEGATORS)(?:\s+\w+){0,2}?\s+(?:PRAISE)(?![\w'])``: "not very helpful"."""
 
@@ -808,17 +825,8 @@ class _NegatedPraise(_Scanner):
 
     def _at(self, text: str, low: str, pos: int) -> _Found | None:
         for at in self._negators.ends(text, low, pos):
-            for between in range(3):  # words between, as few as will do
-                word = _after_spaces(text, at)
-                if word == at:
-                    break
-                for end in self._praise.ends(text, low, word):
-                    if not _WORD_CHAR.match(text, end):
-                        return _Found(text, pos, end)
-                run = _WORD.match(text, word) if between < 2 else None
-                if run is None:
-                    break
-                at = run.end()
+            if (end := _then(text, low, at, 2, self._praise)) is not None:
+                return _Found(text, pos, end)
         return None
 
 
@@ -849,17 +857,8 @@ class _ThanksFor(_Scanner):
         if thanks == "thank" and low.startswith("thank you", pos):
             ends.append(pos + 9)
         for at in ends:
-            for between in range(4):  # words between, as few as will do
-                word = _after_spaces(text, at)
-                if word == at:
-                    break
-                for end in self._targets.ends(text, low, word):
-                    if not _WORD_CHAR.match(text, end):
-                        return _Found(text, pos, end)
-                found = _WORD.match(text, word) if between < 3 else None
-                if found is None:
-                    break
-                at = found.end()
+            if (end := _then(text, low, at, 3, self._targets)) is not None:
+                return _Found(text, pos, end)
         return None
 
 
