@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import sys
+from typing import Any
 
 import pytest
 from hypothesis import example, given, settings
@@ -39,17 +40,23 @@ def spans(found: object) -> list[tuple[int, int, str]]:
     return [(m.span()[0], m.span()[1], m.group()) for m in found]  # type: ignore[attr-defined]
 
 
+def assert_finds_as(mine: Any, pattern: re.Pattern[str], text: str) -> None:
+    """``mine`` finds in ``text`` what ``pattern`` finds: every match, and a match (or none)
+    at every position."""
+    assert spans(mine.finditer(text)) == spans(pattern.finditer(text))
+    for start in range(len(text) + 1):
+        found, theirs = mine.match(text, start), pattern.match(text, start)
+        assert (found and (found.span(), found.group())) == (
+            theirs and (theirs.span(), theirs.group())
+        )
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=12))
 def test_the_word_set_finds_what_the_pattern_finds(pieces: list[str]) -> None:
     text = "".join(pieces)
     pattern, words = _words(WORDS), _WordSet(WORDS)
-    assert spans(words.finditer(text)) == spans(pattern.finditer(text))
-    for start in range(len(text) + 1):
-        mine, theirs = words.match(text, start), pattern.match(text, start)
-        assert (mine and (mine.span(), mine.group())) == (
-            theirs and (theirs.span(), theirs.group())
-        )
+    assert_finds_as(words, pattern, text)
 
 
 def test_on_the_real_lexicon_too() -> None:
@@ -125,12 +132,7 @@ def test_the_phrases_find_what_the_pattern_finds(
     assert _Phrases.fits(words)
     text = "".join(pieces)
     pattern, phrases = _words(words), _Phrases(words)
-    assert spans(phrases.finditer(text)) == spans(pattern.finditer(text))
-    for start in range(len(text) + 1):
-        mine, theirs = phrases.match(text, start), pattern.match(text, start)
-        assert (mine and (mine.span(), mine.group())) == (
-            theirs and (theirs.span(), theirs.group())
-        )
+    assert_finds_as(phrases, pattern, text)
     mine, theirs = phrases.search(text, a, b), pattern.search(text, a, b)
     assert (mine and mine.span()) == (theirs and theirs.span())
 
@@ -191,12 +193,7 @@ def test_the_scanners_find_what_their_patterns_find(
     scanner, pattern = COMPOSITES[name]
     assert isinstance(scanner, _Scanner)
     text = "".join(piece + sep for piece, sep in parts)
-    assert spans(scanner.finditer(text)) == spans(pattern.finditer(text))
-    for start in range(len(text) + 1):
-        mine, theirs = scanner.match(text, start), pattern.match(text, start)
-        assert (mine and (mine.span(), mine.group())) == (
-            theirs and (theirs.span(), theirs.group())
-        )
+    assert_finds_as(scanner, pattern, text)
 
 
 @settings(max_examples=300, deadline=None)
@@ -209,10 +206,5 @@ def test_the_symbols_find_what_their_pattern_finds(name: str, pieces: list[str])
     assert _Symbols.fits(symbols)
     text = "".join(pieces)
     pattern, found = _chars(symbols), _Symbols(symbols)
-    assert spans(found.finditer(text)) == spans(pattern.finditer(text))
-    for start in range(len(text) + 1):
-        mine, theirs = found.match(text, start), pattern.match(text, start)
-        assert (mine and (mine.span(), mine.group())) == (
-            theirs and (theirs.span(), theirs.group())
-        )
+    assert_finds_as(found, pattern, text)
     assert not _Symbols.fits(["xd", ":("])  # a word's character first: the pattern's job
