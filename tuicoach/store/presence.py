@@ -154,12 +154,6 @@ def team_view(store: Store, *, now: datetime) -> TeamView:
     with store.reading() as db:
         claimed = db.execute("SELECT 1 FROM claims WHERE claimed_by IS NOT NULL LIMIT 1")
         anyone = claimed.fetchone() is not None
-    held: dict[str, team.Claim] = {}
-    if anyone:  # the claims module only where someone has claimed (a team's store)
-        from tuicoach.store import team
-
-        held = team.claims(store)
-    with store.reading() as db:
         draft_rows = db.execute(
             "SELECT DISTINCT reply_to_id, author FROM drafts "
             "WHERE reply_to_id IS NOT NULL AND author IS NOT NULL ORDER BY author"
@@ -167,6 +161,11 @@ def team_view(store: Store, *, now: datetime) -> TeamView:
         mark_rows = db.execute(
             "SELECT tweet_id, marked_by FROM marks WHERE marked_by IS NOT NULL"
         ).fetchall()
+    held: dict[str, team.Claim] = {}
+    if anyone:  # the claims module only where someone has claimed (a team's store)
+        from tuicoach.store import team
+
+        held = team.claims(store)
     drafts: dict[str, list[str]] = {}
     for tweet_id, author in draft_rows:
         drafts.setdefault(str(tweet_id), []).append(str(author))
