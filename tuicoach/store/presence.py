@@ -21,14 +21,11 @@ import contextlib
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from tuicoach.domain.team import Claim, Presence, TeamView
 from tuicoach.store.store import Store, dt, ts
-
-if TYPE_CHECKING:
-    from tuicoach.store import team  # imported where used: a store of one never needs it
 
 log = logging.getLogger(__name__)
 
@@ -37,16 +34,6 @@ TTL = timedelta(seconds=25)
 #: How often an open mention's heartbeat is sent (well inside :data:`TTL`).
 HEARTBEAT_SECONDS = 8.0
 STATES = ("open", "replying")
-
-
-@dataclass(frozen=True, slots=True)
-class Presence:
-    """``who`` has ``tweet_id`` open (``state`` "open") or is writing a reply ("replying")."""
-
-    who: str
-    tweet_id: str
-    state: str
-    heartbeat_at: datetime
 
 
 def _who(name: str) -> str:
@@ -111,41 +98,6 @@ def present(store: Store, *, now: datetime) -> list[Presence]:
     return [Presence(str(r[0]), str(r[1]), str(r[2]), dt(str(r[3]))) for r in rows]
 
 
-@dataclass(frozen=True)
-class TeamView:
-    """The team at one moment, by tweet id, as the Mentions pane shows it."""
-
-    presence: dict[str, tuple[Presence, ...]] = field(default_factory=dict)
-    claims: dict[str, team.Claim] = field(default_factory=dict)
-    drafts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # authors of drafts
-    marked_by: dict[str, str] = field(default_factory=dict)
-    names: tuple[str, ...] = ()  # every teammate the store has seen, sorted
-
-    def others(self, tweet_id: str, me: str) -> tuple[Presence, ...]:
-        return tuple(p for p in self.presence.get(tweet_id, ()) if p.who != me)
-
-    def words(self, tweet_id: str, me: str) -> str | None:
-        """What a row says of the team, in words (so it needs no colour): "Jen is
-        replying · Sam has it", "assigned to Sam by Jen", "Jen has a draft"."""
-        said: list[str] = []
-        for p in self.others(tweet_id, me):
-            said.append(f"{p.who} is replying" if p.state == "replying" else f"{p.who} has it open")
-        if (held := self.claims.get(tweet_id)) is not None:
-            who = "you" if held.by == me else held.by
-            if held.assigned_by is not None:
-                by = "" if held.assigned_by == held.by else f" by {held.assigned_by}"
-                said.append(f"assigned to {who}{by}")
-            else:
-                said.append("you have it" if held.by == me else f"{held.by} has it")
-        replying = {p.who for p in self.others(tweet_id, me) if p.state == "replying"}
-        for author in self.drafts.get(tweet_id, ()):
-            if author != me and author not in replying:
-                said.append(f"{author} has a draft")
-        if (marker := self.marked_by.get(tweet_id)) is not None and marker != me:
-            said.append(f"marked by {marker}")
-        return " · ".join(said) or None
-
-
 def team_view(store: Store, *, now: datetime) -> TeamView:
     """Presence, claims, teammates' drafts on mentions, and who made each mark."""
     by_tweet: dict[str, list[Presence]] = {}
@@ -161,7 +113,7 @@ def team_view(store: Store, *, now: datetime) -> TeamView:
         mark_rows = db.execute(
             "SELECT tweet_id, marked_by FROM marks WHERE marked_by IS NOT NULL"
         ).fetchall()
-    held: dict[str, team.Claim] = {}
+    held: dict[str, Claim] = {}
     if anyone:  # the claims module only where someone has claimed (a team's store)
         from tuicoach.store import team
 

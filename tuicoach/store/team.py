@@ -18,18 +18,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from tuicoach.domain.team import Claim
 from tuicoach.store.engine import Db
 from tuicoach.store.store import Store, dt, ts
-
-
-@dataclass(frozen=True, slots=True)
-class Claim:
-    """Who has a mention: ``by`` since ``at``; ``assigned_by`` when someone gave it to them."""
-
-    tweet_id: str
-    by: str
-    at: datetime
-    assigned_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
