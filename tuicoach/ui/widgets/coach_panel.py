@@ -18,7 +18,6 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from tuicoach.domain.models import Finding, Report, Severity
-from tuicoach.domain.owed import owed_words
 from tuicoach.ui import format as fmt
 from tuicoach.ui.view import AccountStats
 
@@ -191,6 +190,8 @@ class FindingsView(Widget):
 
 def _people_waiting(stats: AccountStats) -> str:
     """After the count of people: "people waiting (5 tweets)", as ``owed_words`` puts it."""
+    from tuicoach.domain.owed import owed_words  # owed and triage: not before the first frame
+
     tweets = stats.owed if stats.owed_tweets is None else stats.owed_tweets
     words = owed_words(stats.owed, tweets).split(" ", 1)[1]  # the number is styled apart
     noun, _, rest = words.partition(" ")
