@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from tuicoach.ui.app import TuicoachApp
     from tuicoach.ui.panes.listening import ListeningPane
     from tuicoach.ui.team import TeamLink
-    from tuicoach.ui.view import Account, Opened
+    from tuicoach.ui.view import Account, FirstScreen, Opened
 
 MEDIUM_AT = 120
 WIDE_AT = 160
@@ -64,6 +64,7 @@ class MainScreen(Screen[None]):
     active: reactive[str] = reactive("mentions")
     list_pane: reactive[str] = reactive("mentions")  # the list last used: Timeline or Mentions
     team: TeamLink | None = None  # presence, and the team heard (ui/team.py)
+    shown_first: FirstScreen | None = None  # the first screen on show (show_first)
 
     def compose(self) -> ComposeResult:
         # Start with the breakpoint class Textual would set on the first resize,
@@ -89,17 +90,26 @@ class MainScreen(Screen[None]):
         self._place()
         await self.tuicoach.first_data()  # the data, before this screen is first drawn
 
-    def open(self, opened: Opened) -> None:
-        """The account's first data, to each pane."""
-        account, backend = opened.account, opened.account.backend
+    def show_first(self, first: FirstScreen) -> None:
+        """The first screen's data, before the account is open here (ui/reader.py): the
+        panes list it, and the status bar says the account is still opening."""
+        self.shown_first = first
         status = self.query_one(StatusBar)
-        status.account, status.demo = f"@{backend.account.username}", backend.is_demo
-        status.sync_state, status.cost = "up to date", opened.cost
-        self.timeline.open(account, opened.timeline)
-        self.mentions.open(account, opened.snapshot)
-        self.query_one(PaneTabs).owed = opened.snapshot.owed_people
-        self.coach.owed_changed(opened.snapshot)
-        self.composer.open(account, opened.draft, opened.drafts_count)
+        status.account, status.demo, status.cost = first.handle, first.is_demo, first.cost
+        self.timeline.show_rows(first.timeline)
+        self.mentions.show(first.snapshot)
+        self.query_one(PaneTabs).owed = first.snapshot.owed_people
+        self.coach.owed_changed(first.snapshot)
+
+    def open(self, opened: Opened) -> None:
+        """The account, to each pane, with its first data (already shown, or shown now)."""
+        account, first = opened.account, opened.first
+        if first is not self.shown_first:
+            self.show_first(first)
+        self.query_one(StatusBar).sync_state = "up to date"
+        self.timeline.open(account)
+        self.mentions.open(account)
+        self.composer.open(account, first.draft, first.drafts_count)
         from tuicoach.ui.team import TeamLink
 
         if self.team is not None:  # another account opened (the demo, from the welcome)

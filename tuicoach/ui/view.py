@@ -22,9 +22,9 @@ if TYPE_CHECKING:
     from tuicoach.backends.base import Backend
     from tuicoach.coach import Coach
     from tuicoach.domain.owed import Mark
+    from tuicoach.domain.team import TeamView
     from tuicoach.domain.triage import Reason
     from tuicoach.store import DraftRecord, OutboxStatus, Store
-    from tuicoach.store.presence import TeamView
 
 MENTIONS_SHOWN = 500  # the newest mentions listed (the owed ones are always listed)
 TIMELINE_PAGE = 200
@@ -143,10 +143,12 @@ class DraftItem:
 
 
 @dataclass(frozen=True)
-class Opened:
-    """Everything the first screen needs, read off the UI thread."""
+class FirstScreen:
+    """What the first screen shows, as plain values: no live account in it, so a reader
+    process can hand it over (:mod:`tuicoach.ui.reader`)."""
 
-    account: Account
+    handle: str  # "@name", for the status bar
+    is_demo: bool
     timeline: list[Row]
     snapshot: Snapshot
     draft: SavedDraft | None
@@ -154,13 +156,28 @@ class Opened:
     cost: str | None
 
 
-def open_session(account: Account, now: datetime) -> Opened:
+@dataclass(frozen=True)
+class Opened:
+    """The account, and the first screen read from it off the UI thread."""
+
+    account: Account
+    first: FirstScreen
+
+
+def first_screen(account: Account, now: datetime) -> FirstScreen:
     """The first screen's data: no coach here (the Coach pane builds its own, later)."""
     timeline = timeline_page(account, None, TIMELINE_PAGE)
     snapshot = read_snapshot(account, now)
     records = account.store.drafts()
     draft = saved_draft(account, records[0]) if records else None
-    return Opened(account, timeline, snapshot, draft, len(records), spend(account))
+    backend = account.backend
+    return FirstScreen(f"@{backend.account.username}", backend.is_demo, timeline, snapshot,
+                       draft, len(records), spend(account))  # fmt: skip
+
+
+def open_session(account: Account, now: datetime) -> Opened:
+    """``account`` with its first screen."""
+    return Opened(account, first_screen(account, now))
 
 
 def start_opening(connect: Callable[[], Account], now: Callable[[], datetime]) -> Future[Opened]:

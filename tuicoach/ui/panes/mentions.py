@@ -32,7 +32,7 @@ from tuicoach.ui.view import Account, Row, Snapshot
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
-    from tuicoach.store.presence import TeamView
+    from tuicoach.domain.team import TeamView
 
 #: The filters, in the order ``f`` steps through them (``/`` toggles "owed" and "all").
 FILTERS = ("all", "owed", "mine", "unassigned")
@@ -86,9 +86,9 @@ class MentionsPane(ListPane):
         self._team_unread = False  # the last read of the team failed (said once)
         self._data_version: int | None = None  # the store's, at the last read of the team
 
-    def open(self, account: Account, snapshot: Snapshot) -> None:
+    def open(self, account: Account) -> None:
+        """The account the shown snapshot came from: marks, replies and reads from here on."""
         self.account = account
-        self.show(snapshot)
 
     def show(self, snapshot: Snapshot, *, else_top: bool = False) -> None:
         self.snapshot = snapshot

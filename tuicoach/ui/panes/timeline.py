@@ -22,11 +22,15 @@ class TimelinePane(ListPane):
     _more = True
     _loading = False
 
-    def open(self, account: Account, rows: list[Row]) -> None:
-        self.account = account
+    def show_rows(self, rows: list[Row]) -> None:
+        """The first page, shown before the account is open here (MainScreen.show_first)."""
         self.tweets.empty_text = "Nothing in the timeline yet."
         self.tweets.set_rows(rows)
         self._more = len(rows) >= TIMELINE_PAGE
+
+    def open(self, account: Account) -> None:
+        """The account the shown rows came from: paging, likes and links from here on."""
+        self.account = account
 
     @on(TweetList.NearEnd)
     def _near_end(self, event: TweetList.NearEnd) -> None:
