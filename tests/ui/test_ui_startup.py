@@ -9,23 +9,27 @@ first and fill in when the store has been read.
 from __future__ import annotations
 
 import threading
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
 import pytest
 from ui_helpers import NOW, RecordingApp, settle
 
+from tuicoach.store import StoreError
 from tuicoach.ui import app as app_module
-from tuicoach.ui import view
+from tuicoach.ui import reader, view
 from tuicoach.ui.launch import demo_connect, fixed_clock
 from tuicoach.ui.panes.mentions import MentionsPane
 from tuicoach.ui.panes.timeline import TimelinePane
+from tuicoach.ui.widgets.status import StatusBar
 
 
 class FirstFrame(RecordingApp):
     """The app, noting what the panes held when the first frame was on screen."""
 
     at_ready: tuple[str, int, int] | None = None
+    status_at_ready: str | None = None  # the status bar's sync state
     widgets_at_ready: dict[str, list[str]] | None = None  # each pane's children's ids
 
     async def on_ready(self) -> None:
@@ -35,6 +39,7 @@ class FirstFrame(RecordingApp):
             for pane in ("compose", "coach")
         }
         mentions, timeline = main.query_one(MentionsPane), main.query_one(TimelinePane)
+        self.status_at_ready = main.query_one(StatusBar).sync_state
         self.at_ready = (
             str(mentions.border_title),
             len(mentions.tweets.rows),
@@ -60,6 +65,66 @@ async def test_the_first_frame_has_the_data_in_it(
         assert app.at_ready is not None
         title, mentions, timeline = app.at_ready
         assert " owed" in title and mentions > 0 and timeline > 0
+
+
+@pytest.mark.skipif(not reader.can_fork(), reason="no fork on this platform")
+async def test_the_readers_first_screen_is_in_the_first_frame_then_the_account_opens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As ``tuicoach`` starts where it can fork: a reader process reads the first screen,
+    the first frame shows it (the status bar still "opening…"), then the app opens its
+    own account and the panes act on it."""
+    monkeypatch.setattr(app_module, "FIRST_DATA_WAIT", 60.0)
+    clock = fixed_clock(NOW)
+    connect = demo_connect(tmp_path, clock)
+    reading = reader.start_reader(connect, clock)
+    assert reading is not None
+    app = _app(tmp_path, connect, reading=reading)
+    async with app.run_test(size=(160, 45)) as pilot:
+        assert app.at_ready is not None
+        title, mentions, timeline = app.at_ready
+        assert " owed" in title and mentions > 0 and timeline > 0
+        assert app.status_at_ready == "opening…" and app.account is None
+        await settle(pilot)
+        main = app.main
+        assert app.account is not None and main.query_one(StatusBar).sync_state == "up to date"
+        pane = main.query_one(MentionsPane)
+        assert pane.account is app.account and main.query_one(TimelinePane).account is app.account
+        highlighted = pane.tweets.current
+        assert highlighted is not None and pane.snapshot is not None
+        assert highlighted.tweet.id in {row.tweet.id for row in pane.snapshot.owed}
+        await pilot.press("m")  # no reply needed: a mark in the store, by this app's account
+        await pilot.pause()
+        await pilot.press("enter")  # the first reason
+        await settle(pilot)
+        assert highlighted.tweet.id not in {row.tweet.id for row in pane.snapshot.owed}
+
+
+async def test_a_reader_that_failed_leaves_the_opening_to_the_app(tmp_path: Path) -> None:
+    clock = fixed_clock(NOW)
+    failed: Future[view.FirstScreen] = Future()
+    failed.set_exception(reader.ReaderFailed("the reader handed over nothing"))
+    app = _app(tmp_path, demo_connect(tmp_path, clock), reading=failed)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        pane = app.main.query_one(MentionsPane)
+        assert " owed" in str(pane.border_title) and len(pane.tweets.rows) > 0
+        assert app.account is not None
+
+
+async def test_a_failed_reader_and_a_broken_store_say_the_store_could_not_open(
+    tmp_path: Path,
+) -> None:
+    def broken() -> view.Account:
+        raise StoreError("demo.sqlite3 is not a database", tmp_path / "demo.sqlite3")
+
+    failed: Future[view.FirstScreen] = Future()
+    failed.set_exception(reader.ReaderFailed("the reader handed over nothing"))
+    app = _app(tmp_path, broken, reading=failed)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        assert app.main.query_one(StatusBar).sync_state == "could not open"
+        assert any("not a database" in notice for notice in app.notices)
 
 
 async def test_compose_and_coach_draw_one_line_first_then_their_parts(

@@ -63,6 +63,7 @@ class TuicoachApp(App[None]):
         *,
         connect: Callable[[], view.Account] | None,
         opening: Future[view.Opened] | None = None,
+        reading: Future[view.FirstScreen] | None = None,
         demo: Callable[[], view.Account] | None = None,
         coach_settings: CoachSettings | None = None,
         clock: Clock = utc_now,
@@ -77,15 +78,17 @@ class TuicoachApp(App[None]):
         theme_given: bool = False,
     ) -> None:
         """``opening``: ``connect`` already under way (:func:`view.start_opening`), else the
-        app starts it here. ``data_dir``: where the palette's theme is remembered (None: not
-        remembered).
+        app starts it here. ``reading``: instead, the first screen read by a reader process
+        (:func:`reader.start_reader`); the app then opens its own account after the first
+        frame. ``data_dir``: where the palette's theme is remembered (None: not remembered).
         ``config_theme``: the config's [theme] name; ``theme_given``: ``--theme`` was used,
         which beats a remembered choice for this run."""
         super().__init__()
         self.connect, self.demo = connect, demo
-        if opening is None and connect is not None and exit_when != "ready":
+        if opening is None and reading is None and connect is not None and exit_when != "ready":
             opening = view.start_opening(connect, clock)
-        self._opening = opening
+        self._opening, self._reading = opening, reading
+        self._attach_after_frame: Future[view.FirstScreen] | None = None
         # The config's hours and tags, for the panes that read them (launch._configure).
         self.posting_hours: object | None = None
         self.business_hours: object | None = None
@@ -151,6 +154,9 @@ class TuicoachApp(App[None]):
         data in the first frame, and the panes are drawn once. The text area, the coach
         and the footer follow (MainScreen.after_data).
         """
+        if self._reading is not None:
+            await self._first_read()
+            return
         opening, self._opening = self._opening, None
         if opening is None:
             return
@@ -164,10 +170,28 @@ class TuicoachApp(App[None]):
         else:
             self._show_opened(opened)
 
+    async def _first_read(self) -> None:
+        """The reader's first screen into the panes; the account opens after the frame."""
+        reading, self._reading = self._reading, None
+        assert reading is not None
+        try:
+            first = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(reading)),
+                                           FIRST_DATA_WAIT)  # fmt: skip
+        except TimeoutError:  # a slow store: the empty panes first, as above
+            self._open_for(reading)
+        except Exception:  # the reader failed: open here, which says why if it fails too
+            self._open_for(reading)
+        else:
+            self.main.show_first(first)
+            self._attach_after_frame = reading
+
     async def on_ready(self) -> None:
         """The first frame is on screen."""
         gc.enable()  # the CLI pauses the collector until now (cli._run_app)
         self._remembering = True
+        if self._attach_after_frame is not None:  # the reader's data is on screen: now ours
+            reading, self._attach_after_frame = self._attach_after_frame, None
+            self._open_for(reading)
         if self.exit_when == "ready":
             self.exit()
         elif self.connect is None:
@@ -195,6 +219,19 @@ class TuicoachApp(App[None]):
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _await_opening(self, opening: Future[view.Opened]) -> None:
         self.post_message(messages.AccountOpened(opening.result()))
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def _open_for(self, reading: Future[view.FirstScreen]) -> None:
+        """This process's account, for the first screen the reader read (on screen by now,
+        or shown with the account); if the reader failed, the whole opening, here."""
+        assert self.connect is not None
+        try:
+            first = reading.result()
+        except Exception:  # ReaderFailed: it wrote nothing to the terminal, so no word here
+            self.post_message(messages.AccountOpened(view.open_session(self.connect(),
+                                                                       self.clock())))  # fmt: skip
+            return
+        self.post_message(messages.AccountOpened(view.Opened(self.connect(), first)))
 
     @on(messages.AccountOpened)
     def _opened(self, message: messages.AccountOpened) -> None:

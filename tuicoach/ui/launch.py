@@ -154,9 +154,16 @@ def build_app(args: argparse.Namespace) -> TuicoachApp:
         demo = _with_config_triage(demo, settings.config) or demo
     exit_when = getattr(args, "exit_when", None)
     # The store is read while Textual loads: opening starts before the app's modules import.
-    from tuicoach.ui.view import start_opening
+    # In a reader process where it can fork (ui/reader.py), else in a thread of this one.
+    opening = reading = None
+    if connect is not None and exit_when != "ready":
+        from tuicoach.ui.reader import start_reader
 
-    opening = start_opening(connect, clock) if connect and exit_when != "ready" else None
+        reading = start_reader(connect, clock)
+        if reading is None:
+            from tuicoach.ui.view import start_opening
+
+            opening = start_opening(connect, clock)
 
     from tuicoach.ui.app import TuicoachApp
     from tuicoach.ui.themes import DEFAULT_THEME
@@ -164,6 +171,7 @@ def build_app(args: argparse.Namespace) -> TuicoachApp:
     app = TuicoachApp(
         connect=connect,
         opening=opening,
+        reading=reading,
         demo=demo,
         coach_settings=settings.coach,
         clock=clock,
