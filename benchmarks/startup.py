@@ -8,15 +8,19 @@ what it draws. The bare app is the smallest Textual app that paints one frame
 `python -m tuicoach --demo` the clock stops when the demo's data is on screen:
 the pane titles, the owed count in the Mentions title ("· 17 owed") and the
 newest timeline tweet's first words; the time to the four (empty) panes is
-shown too. Each process is then killed: what it does after the picture is
-complete (finishing the coach's index, exiting) is not start-up.
+shown too, and the time until the app's own process has the account open (the
+status bar says "up to date"; from then on keys act on it: where it can fork,
+tuicoach reads the first screen in a reader process, ui/reader.py, and opens
+its own account after the first frame). Each process is then killed: what it
+does after that (finishing the coach's index, exiting) is not start-up.
 The demo database is created once before timing, as it is after a first run,
 and tuicoach runs from compiled bytecode (kept in the run's temporary folder)
 as Textual does from site-packages and as ``pip install`` leaves it: with
 ``PYTHONDONTWRITEBYTECODE`` set, each run would otherwise compile tuicoach's
 modules from source again, which the bare app never pays.
 The headline is the ratio data-on-screen / bare (target: at most 1.5); the CPU time
-each process used until then is shown too, as a measure that machine load moves less.
+each process used until it was killed (for tuicoach: once its account is open, the
+reader process's CPU included) is shown too, as a measure that machine load moves less.
 ``--against DIR`` times another checkout (main, before a change) in the same runs,
 interleaved with the others, so a before/after comparison shares the machine's load.
 The skeleton (benchmarks/startup_skeleton.py) is the first frame's widget tree built
@@ -138,7 +142,8 @@ def main() -> None:
         )
         tweet = first_words(Path(tmp))
         panes = [b"Timeline", b"Mentions", b"Compose", b"Coach"]
-        tuicoach_marks = {"panes": panes, "data": [*panes, b" owed", tweet]}
+        tuicoach_marks = {"panes": panes, "data": [*panes, b" owed", tweet],
+                          "open": [b"up to date"]}  # fmt: skip
         runs: dict[str, tuple[list[str], dict[str, list[bytes]], dict[str, str], Path]] = {
             "bare": ([sys.executable, "-c", BARE], {"bare": [b"Hello"]}, env, REPO),
             "tuicoach": (app, tuicoach_marks, env, REPO),
@@ -150,7 +155,7 @@ def main() -> None:
             ),
         }
         times: dict[str, list[float]] = {
-            "bare": [], "panes": [], "data": [], "bare_cpu": [], "tuicoach_cpu": [],
+            "bare": [], "panes": [], "data": [], "open": [], "bare_cpu": [], "tuicoach_cpu": [],
             "skeleton": [], "skeleton_cpu": [],
         }  # fmt: skip
         if args.against is not None:  # its own data and bytecode; the same demo words
@@ -162,9 +167,9 @@ def main() -> None:
             other_app = [sys.executable, "-m", "tuicoach", "--demo", "--data-dir", str(data)]
             subprocess.run([*other_app, "--exit-when", "loaded"], env=other_env,
                            capture_output=True, check=False, cwd=other)  # fmt: skip
-            marks = {"against": tuicoach_marks["data"]}
+            marks = {"against": tuicoach_marks["data"], "against_open": [b"up to date"]}
             runs["against"] = (other_app, marks, other_env, other)
-            times |= {"against": [], "against_cpu": []}
+            times |= {"against": [], "against_open": [], "against_cpu": []}
         for _ in range(args.runs):  # interleaved, so machine load hits all alike
             for run, (argv, marks, run_env, cwd) in runs.items():
                 for name, seconds in timed_run(argv, run_env, marks, cwd).items():
@@ -177,6 +182,7 @@ def main() -> None:
         "tuicoach_data_ms": round(medians["data"], 1),
         "ratio": round(medians["data"] / medians["bare"], 2),
         "panes_ratio": round(medians["panes"] / medians["bare"], 2),
+        "tuicoach_open_ms": round(medians["open"], 1),
         "bare_cpu_ms": round(medians["bare_cpu"], 1),
         "tuicoach_cpu_ms": round(medians["tuicoach_cpu"], 1),
         "cpu_ratio": round(medians["tuicoach_cpu"] / medians["bare_cpu"], 2),
@@ -188,6 +194,7 @@ def main() -> None:
     if "against" in medians:
         result |= {
             "against_data_ms": round(medians["against"], 1),
+            "against_open_ms": round(medians["against_open"], 1),
             "against_ratio": round(medians["against"] / medians["bare"], 2),
             "against_cpu_ms": round(medians["against_cpu"], 1),
             "against_cpu_ratio": round(medians["against_cpu"] / medians["bare_cpu"], 2),
@@ -202,7 +209,8 @@ def main() -> None:
     print(f"  ratio (data on screen / bare):          {result['ratio']:7.2f}  (target <= 1.5)")
     print(f"  (four panes / bare:                     {result['panes_ratio']:7.2f})")
     print(f"  CPU time, bare app:                     {result['bare_cpu_ms']:7.1f} ms")
-    print(f"  CPU time, tuicoach (to data on screen): {result['tuicoach_cpu_ms']:7.1f} ms")
+    print(f"  tuicoach --demo, its account open:      {result['tuicoach_open_ms']:7.1f} ms")
+    print(f"  CPU time, tuicoach (to account open):   {result['tuicoach_cpu_ms']:7.1f} ms")
     print(f"  CPU ratio (tuicoach / bare):            {result['cpu_ratio']:7.2f}")
     print("  the same widget tree in plain Textual (no tuicoach code, no data: the floor):")
     print(f"    first frame:                          {result['skeleton_ms']:7.1f} ms")
@@ -212,6 +220,7 @@ def main() -> None:
         print(f"  --against {args.against}, same runs:")
         print(f"    data on screen:                       {result['against_data_ms']:7.1f} ms")
         print(f"    ratio (data on screen / bare):        {result['against_ratio']:7.2f}")
+        print(f"    its account open:                     {result['against_open_ms']:7.1f} ms")
         print(f"    CPU time:                             {result['against_cpu_ms']:7.1f} ms")
         print(f"    CPU ratio (against / bare):           {result['against_cpu_ratio']:7.2f}")
 

@@ -88,7 +88,7 @@ class TuicoachApp(App[None]):
         if opening is None and reading is None and connect is not None and exit_when != "ready":
             opening = view.start_opening(connect, clock)
         self._opening, self._reading = opening, reading
-        self._attach_after_frame: Future[view.FirstScreen] | None = None
+        self._opening_after_frame = False  # the reader's data is shown; our account opening
         # The config's hours and tags, for the panes that read them (launch._configure).
         self.posting_hours: object | None = None
         self.business_hours: object | None = None
@@ -183,15 +183,17 @@ class TuicoachApp(App[None]):
             self._open_for(reading)
         else:
             self.main.show_first(first)
-            self._attach_after_frame = reading
+            assert self.connect is not None
+            # Our own account opens from now, beside the first frame's layout and drawing.
+            self._opening_after_frame = True
+            self._await_opening(view.start_opening(self.connect, self.clock, first))
 
     async def on_ready(self) -> None:
         """The first frame is on screen."""
-        gc.enable()  # the CLI pauses the collector until now (cli._run_app)
         self._remembering = True
-        if self._attach_after_frame is not None:  # the reader's data is on screen: now ours
-            reading, self._attach_after_frame = self._attach_after_frame, None
-            self._open_for(reading)
+        # The CLI pauses the collector until now (cli._run_app), or until the account opens.
+        if self.account is not None or not self._opening_after_frame:
+            gc.enable()
         if self.exit_when == "ready":
             self.exit()
         elif self.connect is None:
@@ -216,9 +218,14 @@ class TuicoachApp(App[None]):
     def _open(self, connect: Callable[[], view.Account]) -> None:
         self.post_message(messages.AccountOpened(view.open_session(connect(), self.clock())))
 
-    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
-    def _await_opening(self, opening: Future[view.Opened]) -> None:
-        self.post_message(messages.AccountOpened(opening.result()))
+    @work(exclusive=True, group="open", exit_on_error=False)
+    async def _await_opening(self, opening: Future[view.Opened]) -> None:
+        """The opening under way, shown when it is done (on this loop: no thread's hop)."""
+        opened = await asyncio.wrap_future(opening)
+        if not self.main.is_mounted:
+            self.call_after_refresh(self._show_opened, opened)
+        else:
+            self._show_opened(opened)
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open_for(self, reading: Future[view.FirstScreen]) -> None:
@@ -226,12 +233,11 @@ class TuicoachApp(App[None]):
         or shown with the account); if the reader failed, the whole opening, here."""
         assert self.connect is not None
         try:
-            first = reading.result()
+            first: view.FirstScreen | None = reading.result()
         except Exception:  # ReaderFailed: it wrote nothing to the terminal, so no word here
-            self.post_message(messages.AccountOpened(view.open_session(self.connect(),
-                                                                       self.clock())))  # fmt: skip
-            return
-        self.post_message(messages.AccountOpened(view.Opened(self.connect(), first)))
+            first = None
+        self.post_message(messages.AccountOpened(view.open_session(self.connect(), self.clock(),
+                                                                   first)))  # fmt: skip
 
     @on(messages.AccountOpened)
     def _opened(self, message: messages.AccountOpened) -> None:
@@ -250,6 +256,7 @@ class TuicoachApp(App[None]):
         # The account's data lives as long as the app: freezing it keeps the collector's
         # full passes (150 ms pauses while typing) to what is new.
         gc.freeze()
+        gc.enable()  # paused until the account is open, where a reader process read its data
         if self.exit_when == "loaded":
             self.call_after_refresh(self.exit)
         else:
@@ -287,6 +294,7 @@ class TuicoachApp(App[None]):
                         title=f"Something went wrong ({worker.group})", markup=False)  # fmt: skip
 
     def _open_failed(self, error: BaseException) -> None:
+        gc.enable()
         if isinstance(error, BackendError):
             self.post_message(messages.BackendFailed(error))
             return

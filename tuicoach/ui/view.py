@@ -175,18 +175,25 @@ def first_screen(account: Account, now: datetime) -> FirstScreen:
                        draft, len(records), spend(account))  # fmt: skip
 
 
-def open_session(account: Account, now: datetime) -> Opened:
-    """``account`` with its first screen."""
-    return Opened(account, first_screen(account, now))
+def open_session(account: Account, now: datetime, first: FirstScreen | None = None) -> Opened:
+    """``account`` with its first screen: ``first`` where it was read already (by a reader
+    process, ui/reader.py), else read now."""
+    return Opened(account, first or first_screen(account, now))
 
 
-def start_opening(connect: Callable[[], Account], now: Callable[[], datetime]) -> Future[Opened]:
+def start_opening(
+    connect: Callable[[], Account],
+    now: Callable[[], datetime],
+    first: FirstScreen | None = None,
+) -> Future[Opened]:
     """Open the account and read the first screen's data in a thread of its own, now.
 
     Started before Textual is imported (``launch.build_app``), so the store is
     read while the app loads and lays out its panes; the app waits a moment for
-    the result and draws the panes once, with the data in them. The thread is a
-    daemon: an app that quits first does not wait for it.
+    the result and draws the panes once, with the data in them. With ``first``
+    (a reader process read it, and it is on screen: ui/reader.py) only the
+    account is opened. The thread is a daemon: an app that quits first does not
+    wait for it.
     """
     future: Future[Opened] = Future()
 
@@ -194,7 +201,7 @@ def start_opening(connect: Callable[[], Account], now: Callable[[], datetime]) -
         if not future.set_running_or_notify_cancel():
             return
         try:
-            future.set_result(open_session(connect(), now()))
+            future.set_result(open_session(connect(), now(), first))
         except BaseException as exc:  # the app shows it: "could not open", with the reason
             future.set_exception(exc)
 
