@@ -9,6 +9,7 @@ first and fill in when the store has been read.
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
@@ -103,6 +104,32 @@ async def test_the_readers_first_screen_is_in_the_first_frame_then_the_account_o
         await pilot.press("enter")  # the first reason
         await settle(pilot)
         assert highlighted.tweet.id not in {row.tweet.id for row in pane.snapshot.owed}
+
+
+@pytest.mark.skipif(not reader.can_fork(), reason="no fork on this platform")
+async def test_a_key_pressed_while_the_account_opens_waits_for_it(tmp_path: Path) -> None:
+    """The reader's data is on screen before the app's own account is open; a key pressed
+    in between is not lost: it waits, then acts on the account."""
+    clock = fixed_clock(NOW)
+    demo = demo_connect(tmp_path, clock)
+    reading = reader.start_reader(demo, clock)
+    assert reading is not None
+
+    def slow() -> view.Account:  # the app's own opening, slower than the first frame
+        time.sleep(0.3)
+        return demo()
+
+    app = _app(tmp_path, slow, reading=reading)
+    async with app.run_test(size=(160, 45)) as pilot:
+        pane = app.main.query_one(MentionsPane)
+        highlighted = pane.tweets.current
+        assert highlighted is not None and app.account is None
+        await pilot.press("m")  # no reply needed: the reasons ask once the account is open
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.account is not None
+        assert app.account.store.mark(highlighted.tweet.id) is not None
 
 
 async def test_a_reader_that_failed_leaves_the_opening_to_the_app(tmp_path: Path) -> None:

@@ -88,7 +88,7 @@ class TuicoachApp(App[None]):
         if opening is None and reading is None and connect is not None and exit_when != "ready":
             opening = view.start_opening(connect, clock)
         self._opening, self._reading = opening, reading
-        self._opening_after_frame = False  # the reader's data is shown; our account opening
+        self._opening_here: Future[view.Opened] | None = None  # after the reader's data
         # The config's hours and tags, for the panes that read them (launch._configure).
         self.posting_hours: object | None = None
         self.business_hours: object | None = None
@@ -158,12 +158,17 @@ class TuicoachApp(App[None]):
             await self._first_read()
             return
         opening, self._opening = self._opening, None
-        if opening is None:
-            return
+        if opening is not None:
+            await self._show_when_open(opening)
+
+    async def _show_when_open(self, opening: Future[view.Opened]) -> None:
+        """The opened account into the panes, waiting for it up to ``FIRST_DATA_WAIT``: the
+        app's messages (keys among them) wait meanwhile. Past that (a slow store) the panes
+        show without it, and a worker fills them when it is open."""
         try:
             opened = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(opening)),
                                             FIRST_DATA_WAIT)  # fmt: skip
-        except TimeoutError:  # a slow store: show the empty panes, fill them when it is read
+        except TimeoutError:
             self._await_opening(opening)
         except Exception as error:  # said once the panes (and the status bar) are up
             self.call_after_refresh(self._open_failed, error)
@@ -185,15 +190,17 @@ class TuicoachApp(App[None]):
             self.main.show_first(first)
             assert self.connect is not None
             # Our own account opens from now, beside the first frame's layout and drawing.
-            self._opening_after_frame = True
-            self._await_opening(view.start_opening(self.connect, self.clock, first))
+            self._opening_here = view.start_opening(self.connect, self.clock, first)
 
     async def on_ready(self) -> None:
-        """The first frame is on screen."""
+        """The first frame is on screen. If it shows the reader's data, the account opening
+        here is waited for (:meth:`_show_when_open`): a key pressed meanwhile is not lost,
+        it waits in the app's queue and acts on the open account."""
         self._remembering = True
-        # The CLI pauses the collector until now (cli._run_app), or until the account opens.
-        if self.account is not None or not self._opening_after_frame:
-            gc.enable()
+        if self._opening_here is not None:
+            opening, self._opening_here = self._opening_here, None
+            await self._show_when_open(opening)
+        gc.enable()  # the CLI pauses the collector until now (cli._run_app)
         if self.exit_when == "ready":
             self.exit()
         elif self.connect is None:
@@ -256,7 +263,6 @@ class TuicoachApp(App[None]):
         # The account's data lives as long as the app: freezing it keeps the collector's
         # full passes (150 ms pauses while typing) to what is new.
         gc.freeze()
-        gc.enable()  # paused until the account is open, where a reader process read its data
         if self.exit_when == "loaded":
             self.call_after_refresh(self.exit)
         else:
@@ -294,7 +300,6 @@ class TuicoachApp(App[None]):
                         title=f"Something went wrong ({worker.group})", markup=False)  # fmt: skip
 
     def _open_failed(self, error: BaseException) -> None:
-        gc.enable()
         if isinstance(error, BackendError):
             self.post_message(messages.BackendFailed(error))
             return
