@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -88,7 +88,8 @@ class TuicoachApp(App[None]):
         if opening is None and reading is None and connect is not None and exit_when != "ready":
             opening = view.start_opening(connect, clock)
         self._opening, self._reading = opening, reading
-        self._opening_here: Future[view.Opened] | None = None  # after the reader's data
+        self._first_shown: view.FirstScreen | None = None  # the reader's, until on_ready
+        self._held_keys: list[events.Key] | None = None  # while the account opens (on_event)
         # The config's hours and tags, for the panes that read them (launch._configure).
         self.posting_hours: object | None = None
         self.business_hours: object | None = None
@@ -188,19 +189,19 @@ class TuicoachApp(App[None]):
             self._open_for(reading)
         else:
             self.main.show_first(first)
-            assert self.connect is not None
-            # Our own account opens from now, beside the first frame's layout and drawing.
-            self._opening_here = view.start_opening(self.connect, self.clock, first)
+            self._first_shown = first  # our own account opens after the frame (on_ready)
+            self._held_keys = []  # keys wait for it (on_event)
 
     async def on_ready(self) -> None:
-        """The first frame is on screen. If it shows the reader's data, the account opening
-        here is waited for (:meth:`_show_when_open`): a key pressed meanwhile is not lost,
-        it waits in the app's queue and acts on the open account."""
+        """The first frame is on screen."""
         self._remembering = True
-        if self._opening_here is not None:
-            opening, self._opening_here = self._opening_here, None
-            await self._show_when_open(opening)
-        gc.enable()  # the CLI pauses the collector until now (cli._run_app)
+        if self._first_shown is not None:  # the reader's data: now our own account for it
+            first, self._first_shown = self._first_shown, None
+            assert self.connect is not None
+            self._await_opening(view.start_opening(self.connect, self.clock, first))
+            self.set_timer(FIRST_DATA_WAIT, self._let_keys_through)  # keys wait that long
+        else:  # else once the account is open (_let_keys_through)
+            gc.enable()  # the CLI pauses the collector until now (cli._run_app)
         if self.exit_when == "ready":
             self.exit()
         elif self.connect is None:
@@ -224,6 +225,25 @@ class TuicoachApp(App[None]):
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open(self, connect: Callable[[], view.Account]) -> None:
         self.post_message(messages.AccountOpened(view.open_session(connect(), self.clock())))
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key pressed between the reader's first frame and the account being open here
+        waits for it (:meth:`_let_keys_through`): none is lost, none acts on no account."""
+        if self._held_keys is not None and isinstance(event, events.Key) and not event.is_forwarded:
+            self._held_keys.append(event)
+            return
+        await super().on_event(event)
+
+    async def _let_keys_through(self) -> None:
+        """The account is open, or could not be, or ``FIRST_DATA_WAIT`` is past: the keys
+        held meanwhile, in order, then each as it comes."""
+        held = self._held_keys
+        if held is None:
+            return
+        gc.enable()  # paused by the CLI until the account is open
+        while held:  # a key pressed while these act joins them, in its turn
+            await super().on_event(held.pop(0))
+        self._held_keys = None
 
     @work(exclusive=True, group="open", exit_on_error=False)
     async def _await_opening(self, opening: Future[view.Opened]) -> None:
@@ -263,6 +283,7 @@ class TuicoachApp(App[None]):
         # The account's data lives as long as the app: freezing it keeps the collector's
         # full passes (150 ms pauses while typing) to what is new.
         gc.freeze()
+        self.call_later(self._let_keys_through)  # the keys pressed while it opened, if any
         if self.exit_when == "loaded":
             self.call_after_refresh(self.exit)
         else:
@@ -300,6 +321,7 @@ class TuicoachApp(App[None]):
                         title=f"Something went wrong ({worker.group})", markup=False)  # fmt: skip
 
     def _open_failed(self, error: BaseException) -> None:
+        self.call_later(self._let_keys_through)  # they act without an account: quit works
         if isinstance(error, BackendError):
             self.post_message(messages.BackendFailed(error))
             return
