@@ -22,7 +22,7 @@ from textual.app import App
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from tuicoach.backends.base import BackendError
+from tuicoach.backends.errors import BackendError
 from tuicoach.ui import messages, themes, view
 from tuicoach.ui.main_screen import MainScreen
 from tuicoach.ui.widgets.status import StatusBar

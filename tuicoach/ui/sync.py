@@ -16,7 +16,7 @@ from textual import on, work
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
-from tuicoach.backends.base import BackendError
+from tuicoach.backends.errors import BackendError
 from tuicoach.ui import messages, view
 from tuicoach.ui.widgets.status import StatusBar
 

@@ -47,7 +47,7 @@ from textual.content import Content
 from textual.widgets import Button, Static
 from textual.worker import Worker, WorkerState
 
-from tuicoach.backends.base import BackendError, TeammateAnswered
+from tuicoach.backends.errors import BackendError, TeammateAnswered
 from tuicoach.ui import messages, view
 from tuicoach.ui.keys import COMPOSE_BINDINGS
 from tuicoach.ui.panes.base import Pane

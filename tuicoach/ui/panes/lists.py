@@ -13,7 +13,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 
-from tuicoach.backends.base import BackendError
+from tuicoach.backends.errors import BackendError
 from tuicoach.ui import messages, view
 from tuicoach.ui.keys import TWEET_BINDINGS
 from tuicoach.ui.panes.base import Pane

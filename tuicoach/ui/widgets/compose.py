@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from tuicoach.backends.base import TeammateAnswered
+from tuicoach.backends.errors import TeammateAnswered
 from tuicoach.ui.keys import KEEP_EDITING
 
 NEAR = 20  # the counter turns to the warning colour this close to the limit
