@@ -205,11 +205,15 @@ def remembered_theme(data_dir: Path | None, config_theme: str | None) -> str | N
     """The theme last picked in the palette, unless the config's theme changed since."""
     if data_dir is None:
         return None
+    try:
+        text = (data_dir / THEME_MEMORY).read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return None  # none kept (the usual case: json is then not even imported)
     import json
 
     try:
-        saved = json.loads((data_dir / THEME_MEMORY).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        saved = json.loads(text)
+    except ValueError:
         return None
     if not isinstance(saved, dict) or saved.get("config") != config_theme:
         return None  # the config says something new: it wins
