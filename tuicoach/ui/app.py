@@ -89,7 +89,9 @@ class TuicoachApp(App[None]):
             opening = view.start_opening(connect, clock)
         self._opening, self._reading = opening, reading
         self._first_shown: view.FirstScreen | None = None  # the reader's, until on_ready
-        self._held_keys: list[events.Key] | None = None  # while the account opens (on_event)
+        # Keys wait (on_event) from the start until the account is open here, where a reader
+        # reads the first screen: it opens only after the first frame.
+        self._held_keys: list[events.Key] | None = [] if reading is not None else None
         # The config's hours and tags, for the panes that read them (launch._configure).
         self.posting_hours: object | None = None
         self.business_hours: object | None = None
@@ -190,7 +192,6 @@ class TuicoachApp(App[None]):
         else:
             self.main.show_first(first)
             self._first_shown = first  # our own account opens after the frame (on_ready)
-            self._held_keys = []  # keys wait for it (on_event)
 
     async def on_ready(self) -> None:
         """The first frame is on screen."""
@@ -199,7 +200,8 @@ class TuicoachApp(App[None]):
             first, self._first_shown = self._first_shown, None
             assert self.connect is not None
             self._await_opening(view.start_opening(self.connect, self.clock, first))
-            self.set_timer(FIRST_DATA_WAIT, self._let_keys_through)  # keys wait that long
+        if self._held_keys is not None:  # they wait at most this long more
+            self.set_timer(FIRST_DATA_WAIT, self._let_keys_through)
         else:  # else once the account is open (_let_keys_through)
             gc.enable()  # the CLI pauses the collector until now (cli._run_app)
         if self.exit_when == "ready":
