@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.notifications import SeverityLevel
 from textual.pilot import Pilot
@@ -15,6 +15,11 @@ from tuicoach.backends.base import Capabilities
 from tuicoach.ui.app import TuicoachApp
 from tuicoach.ui.launch import demo_connect, fixed_clock
 from tuicoach.ui.session import Account
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from tuicoach.ui.view import FirstScreen
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
@@ -119,3 +124,17 @@ async def coach_caught_up(pilot: Pilot[Any], text: str | None = None, seconds: f
 
 async def type_text(pilot: Pilot[Any], text: str) -> None:
     await pilot.press(*[{" ": "space"}.get(c, c) for c in text])
+
+
+def fork_reader(
+    connect: Callable[[], Account], clock: Callable[[], datetime]
+) -> Future[FirstScreen]:
+    """A reader forked from the test process, as ``tuicoach`` forks one at start. The app
+    forks only while it has one thread; pytest and earlier tests leave threads of their own
+    (workers finishing, servers) that take no lock the reader needs, so the check is waived
+    here (tests/integration/test_reader.py proves it holds in the app)."""
+    from tuicoach.ui import reader
+
+    reading = reader.start_reader(connect, clock, may_fork=reader.fork_safe_platform)
+    assert reading is not None
+    return reading

@@ -11,20 +11,19 @@ import threading
 from pathlib import Path
 
 import pytest
-from ui_helpers import NOW
+from ui_helpers import NOW, fork_reader
 
 from tuicoach import paths
 from tuicoach.ui import reader, view
 from tuicoach.ui.launch import demo_connect, fixed_clock
 
-pytestmark = pytest.mark.skipif(not reader.can_fork(), reason="no fork on this platform")
+pytestmark = pytest.mark.skipif(not reader.fork_safe_platform(), reason="no fork on this platform")
 
 
 def test_the_reader_hands_over_what_the_app_would_read_itself(tmp_path: Path) -> None:
     clock = fixed_clock(NOW)
     connect = demo_connect(tmp_path, clock)
-    reading = reader.start_reader(connect, clock)
-    assert reading is not None
+    reading = fork_reader(connect, clock)
     handed = reading.result(timeout=60)
     account = connect()  # the store as the reader left it: the demo seeded, then read
     try:
@@ -40,8 +39,7 @@ def test_a_reader_that_cannot_open_the_store_says_so(tmp_path: Path) -> None:
     def broken() -> view.Account:
         raise OSError("the disk went away")
 
-    reading = reader.start_reader(broken, fixed_clock(NOW))
-    assert reading is not None
+    reading = fork_reader(broken, fixed_clock(NOW))
     with pytest.raises(reader.ReaderFailed, match="nothing"):
         reading.result(timeout=60)
 
@@ -62,8 +60,7 @@ def test_the_reader_writes_nothing_to_the_terminal(
         os.write(1, b"straight to fd 1\n")
         return demo()
 
-    reading = reader.start_reader(chatty, clock)
-    assert reading is not None
+    reading = fork_reader(chatty, clock)
     assert reading.result(timeout=60).snapshot.owed_people > 0
     out, err = capfd.readouterr()
     assert (out, err) == ("", "")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ui_helpers import NOW, RecordingApp, settle
+from ui_helpers import NOW, RecordingApp, fork_reader, settle
 
 from tuicoach.store import StoreError
 from tuicoach.ui import app as app_module
@@ -70,7 +70,7 @@ async def test_the_first_frame_has_the_data_in_it(
         assert " owed" in title and mentions > 0 and timeline > 0
 
 
-@pytest.mark.skipif(not reader.can_fork(), reason="no fork on this platform")
+@pytest.mark.skipif(not reader.fork_safe_platform(), reason="no fork on this platform")
 async def test_the_readers_first_screen_is_in_the_first_frame_then_the_account_opens(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -80,8 +80,7 @@ async def test_the_readers_first_screen_is_in_the_first_frame_then_the_account_o
     monkeypatch.setattr(app_module, "FIRST_DATA_WAIT", 60.0)
     clock = fixed_clock(NOW)
     connect = demo_connect(tmp_path, clock)
-    reading = reader.start_reader(connect, clock)
-    assert reading is not None
+    reading = fork_reader(connect, clock)
     app = _app(tmp_path, connect, reading=reading)
     async with app.run_test(size=(160, 45)) as pilot:
         assert app.at_ready is not None
@@ -106,14 +105,13 @@ async def test_the_readers_first_screen_is_in_the_first_frame_then_the_account_o
         assert highlighted.tweet.id not in {row.tweet.id for row in pane.snapshot.owed}
 
 
-@pytest.mark.skipif(not reader.can_fork(), reason="no fork on this platform")
+@pytest.mark.skipif(not reader.fork_safe_platform(), reason="no fork on this platform")
 async def test_a_key_pressed_while_the_account_opens_waits_for_it(tmp_path: Path) -> None:
     """The reader's data is on screen before the app's own account is open; a key pressed
     in between is not lost: it waits, then acts on the account."""
     clock = fixed_clock(NOW)
     demo = demo_connect(tmp_path, clock)
-    reading = reader.start_reader(demo, clock)
-    assert reading is not None
+    reading = fork_reader(demo, clock)
 
     def slow() -> view.Account:  # the app's own opening, slower than the first frame
         time.sleep(0.3)

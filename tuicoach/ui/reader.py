@@ -35,19 +35,29 @@ class ReaderFailed(Exception):
     """The reader process ended without handing over a first screen."""
 
 
+def fork_safe_platform() -> bool:
+    """POSIX with ``os.fork``, and not macOS."""
+    return hasattr(os, "fork") and sys.platform != "darwin"
+
+
 def can_fork() -> bool:
-    return hasattr(os, "fork") and sys.platform != "darwin" and threading.active_count() == 1
+    """A fork-safe platform, and this process has one thread (a fork copies the locks other
+    threads hold, held or not)."""
+    return fork_safe_platform() and threading.active_count() == 1
 
 
 def start_reader(
-    connect: Callable[[], Account], now: Callable[[], datetime]
+    connect: Callable[[], Account],
+    now: Callable[[], datetime],
+    *,
+    may_fork: Callable[[], bool] = can_fork,
 ) -> Future[FirstScreen] | None:
-    """Fork a reader of the first screen, now; None where this platform cannot.
+    """Fork a reader of the first screen, now; None where ``may_fork`` says it cannot.
 
     The future holds the first screen, or :class:`ReaderFailed`. Its thread
     reaps the reader, so the reader's CPU time is counted as this process's.
     """
-    if not can_fork():
+    if not may_fork():
         return None
     read_end, write_end = os.pipe()
     pid = os.fork()
