@@ -18,7 +18,7 @@ import pytest
 from ui_helpers import NOW, RecordingApp, fork_reader, settle
 
 from tuicoach.store import StoreError
-from tuicoach.ui import app as app_module
+from tuicoach.ui import opening as opening_module
 from tuicoach.ui import reader, view
 from tuicoach.ui.launch import demo_connect, fixed_clock
 from tuicoach.ui.panes.mentions import MentionsPane
@@ -59,7 +59,7 @@ def _app(data: Path, connect: Any, **options: Any) -> FirstFrame:
 async def test_the_first_frame_has_the_data_in_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app_module, "FIRST_DATA_WAIT", 60.0)  # however loaded the machine
+    monkeypatch.setattr(opening_module, "FIRST_DATA_WAIT", 60.0)  # however loaded the machine
     clock = fixed_clock(NOW)
     connect = demo_connect(tmp_path, clock)
     opening = view.start_opening(connect, clock)  # as launch.build_app does, before the app
@@ -77,7 +77,7 @@ async def test_the_readers_first_screen_is_in_the_first_frame_then_the_account_o
     """As ``tuicoach`` starts where it can fork: a reader process reads the first screen,
     the first frame shows it (the status bar says "opening…" until the app's own account
     is open), and the panes act on that account."""
-    monkeypatch.setattr(app_module, "FIRST_DATA_WAIT", 60.0)
+    monkeypatch.setattr(opening_module, "FIRST_DATA_WAIT", 60.0)
     clock = fixed_clock(NOW)
     connect = demo_connect(tmp_path, clock)
     reading = fork_reader(connect, clock)
@@ -162,7 +162,7 @@ async def test_compose_and_coach_draw_one_line_first_then_their_parts(
 ) -> None:
     """The bars, the Send button, the gauge and the findings follow the first frame (they
     cost it a third of its widgets); then each is there, with the account's figures."""
-    monkeypatch.setattr(app_module, "FIRST_DATA_WAIT", 60.0)
+    monkeypatch.setattr(opening_module, "FIRST_DATA_WAIT", 60.0)
     clock = fixed_clock(NOW)
     connect = demo_connect(tmp_path, clock)
     app = _app(tmp_path, connect, opening=view.start_opening(connect, clock))
@@ -187,7 +187,7 @@ async def test_compose_and_coach_draw_one_line_first_then_their_parts(
 async def test_a_slow_store_shows_the_panes_first_then_fills_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app_module, "FIRST_DATA_WAIT", 0.05)
+    monkeypatch.setattr(opening_module, "FIRST_DATA_WAIT", 0.05)
     clock = fixed_clock(NOW)
     demo = demo_connect(tmp_path, clock)
     release = threading.Event()

@@ -8,7 +8,6 @@ and is passed on.
 
 from __future__ import annotations
 
-import asyncio
 import gc
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
@@ -17,7 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from textual import events, on, work
+from textual import events, on
 from textual.app import App
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -25,6 +24,7 @@ from textual.worker import Worker, WorkerState
 from tuicoach.backends.errors import BackendError
 from tuicoach.ui import messages, themes, view
 from tuicoach.ui.main_screen import MainScreen
+from tuicoach.ui.opening import Opening
 from tuicoach.ui.widgets.status import StatusBar
 
 if TYPE_CHECKING:
@@ -34,10 +34,6 @@ if TYPE_CHECKING:
 
 Clock = Callable[[], datetime]
 Account = view.Account
-
-#: How long the first frame waits for the account's data, so that the panes are drawn
-#: once, with it; an account slower to open shows its panes empty first, then fills them.
-FIRST_DATA_WAIT = 1.0
 
 
 def _commands() -> type[Provider]:
@@ -87,11 +83,7 @@ class TuicoachApp(App[None]):
         self.connect, self.demo = connect, demo
         if opening is None and reading is None and connect is not None and exit_when != "ready":
             opening = view.start_opening(connect, clock)
-        self._opening, self._reading = opening, reading
-        self._first_shown: view.FirstScreen | None = None  # the reader's, until on_ready
-        # Keys wait (on_event) from the start until the account is open here, where a reader
-        # reads the first screen: it opens only after the first frame.
-        self._held_keys: list[events.Key] | None = [] if reading is not None else None
+        self.opening = Opening(self, connect, clock, opening=opening, reading=reading)
         # The config's hours and tags, for the panes that read them (launch._configure).
         self.posting_hours: object | None = None
         self.business_hours: object | None = None
@@ -150,59 +142,14 @@ class TuicoachApp(App[None]):
             self.notify(notice, title="Theme", severity="warning", timeout=15, markup=False)
 
     async def first_data(self) -> None:
-        """The account's data, into the panes before the first frame is drawn.
-
-        The main screen awaits this in its ``on_mount``: Textual draws a screen only
-        once it is mounted, so waiting there (its panes are composed by then) puts the
-        data in the first frame, and the panes are drawn once. The text area, the coach
-        and the footer follow (MainScreen.after_data).
-        """
-        if self._reading is not None:
-            await self._first_read()
-            return
-        opening, self._opening = self._opening, None
-        if opening is not None:
-            await self._show_when_open(opening)
-
-    async def _show_when_open(self, opening: Future[view.Opened]) -> None:
-        """The opened account into the panes, waiting for it up to ``FIRST_DATA_WAIT``: the
-        app's messages (keys among them) wait meanwhile. Past that (a slow store) the panes
-        show without it, and a worker fills them when it is open."""
-        try:
-            opened = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(opening)),
-                                            FIRST_DATA_WAIT)  # fmt: skip
-        except TimeoutError:
-            self._await_opening(opening)
-        except Exception as error:  # said once the panes (and the status bar) are up
-            self.call_after_refresh(self._open_failed, error)
-        else:
-            self._show_opened(opened)
-
-    async def _first_read(self) -> None:
-        """The reader's first screen into the panes; the account opens after the frame."""
-        reading, self._reading = self._reading, None
-        assert reading is not None
-        try:
-            first = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(reading)),
-                                           FIRST_DATA_WAIT)  # fmt: skip
-        except TimeoutError:  # a slow store: the empty panes first, as above
-            self._open_for(reading)
-        except Exception:  # the reader failed: open here, which says why if it fails too
-            self._open_for(reading)
-        else:
-            self.main.show_first(first)
-            self._first_shown = first  # our own account opens after the frame (on_ready)
+        """The account's data, into the panes before the first frame (ui/opening.py)."""
+        await self.opening.first_data()
 
     async def on_ready(self) -> None:
         """The first frame is on screen."""
         self._remembering = True
-        if self._first_shown is not None:  # the reader's data: now our own account for it
-            first, self._first_shown = self._first_shown, None
-            assert self.connect is not None
-            self._await_opening(view.start_opening(self.connect, self.clock, first))
-        if self._held_keys is not None:  # they wait at most this long more
-            self.set_timer(FIRST_DATA_WAIT, self._let_keys_through)
-        else:  # else once the account is open (_let_keys_through)
+        self.opening.after_frame()
+        if not self.opening.holding:  # else once the account is open (let_keys_through)
             gc.enable()  # the CLI pauses the collector until now (cli._run_app)
         if self.exit_when == "ready":
             self.exit()
@@ -212,7 +159,7 @@ class TuicoachApp(App[None]):
             demo = self.demo
 
             def chosen(choice: str | None) -> None:
-                self._open(demo) if choice == "demo" and demo else self.exit()
+                self.opening.open(demo) if choice == "demo" and demo else self.exit()
 
             await self.main.composer.attach_editor()
             self.push_screen(NoAccountScreen(), chosen)
@@ -224,58 +171,24 @@ class TuicoachApp(App[None]):
 
     # -- opening the account ------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
-    def _open(self, connect: Callable[[], view.Account]) -> None:
-        self.post_message(messages.AccountOpened(view.open_session(connect(), self.clock())))
-
     async def on_event(self, event: events.Event) -> None:
-        """A key pressed between the reader's first frame and the account being open here
-        waits for it (:meth:`_let_keys_through`): none is lost, none acts on no account."""
-        if self._held_keys is not None and isinstance(event, events.Key) and not event.is_forwarded:
-            self._held_keys.append(event)
-            return
-        await super().on_event(event)
+        if not self.opening.hold(event):  # a key waits while the account opens (ui/opening.py)
+            await super().on_event(event)
 
-    async def _let_keys_through(self) -> None:
-        """The account is open, or could not be, or ``FIRST_DATA_WAIT`` is past: the keys
-        held meanwhile, in order, then each as it comes."""
-        held = self._held_keys
-        if held is None:
-            return
-        gc.enable()  # paused by the CLI until the account is open
-        while held:  # a key pressed while these act joins them, in its turn
-            await super().on_event(held.pop(0))
-        self._held_keys = None
-
-    @work(exclusive=True, group="open", exit_on_error=False)
-    async def _await_opening(self, opening: Future[view.Opened]) -> None:
-        """The opening under way, shown when it is done (on this loop: no thread's hop)."""
-        opened = await asyncio.wrap_future(opening)
-        if not self.main.is_mounted:
-            self.call_after_refresh(self._show_opened, opened)
-        else:
-            self._show_opened(opened)
-
-    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
-    def _open_for(self, reading: Future[view.FirstScreen]) -> None:
-        """This process's account, for the first screen the reader read (on screen by now,
-        or shown with the account); if the reader failed, the whole opening, here."""
-        assert self.connect is not None
-        try:
-            first: view.FirstScreen | None = reading.result()
-        except Exception:  # ReaderFailed: it wrote nothing to the terminal, so no word here
-            first = None
-        self.post_message(messages.AccountOpened(view.open_session(self.connect(), self.clock(),
-                                                                   first)))  # fmt: skip
+    async def let_keys_through(self) -> None:
+        """The account is open, or could not be, or the wait is over: the held keys act."""
+        if self.opening.holding:
+            gc.enable()  # paused by the CLI until the account is open
+            await self.opening.release(super().on_event)
 
     @on(messages.AccountOpened)
     def _opened(self, message: messages.AccountOpened) -> None:
         if not self.main.is_mounted:  # a fast open can beat the panes being built: wait
             self.call_after_refresh(self._opened, message)
             return
-        self._show_opened(message.opened)
+        self.show_opened(message.opened)
 
-    def _show_opened(self, opened: view.Opened) -> None:
+    def show_opened(self, opened: view.Opened) -> None:
         screen = self.main
         self.account = opened.account
         screen.open(opened)
@@ -285,7 +198,7 @@ class TuicoachApp(App[None]):
         # The account's data lives as long as the app: freezing it keeps the collector's
         # full passes (150 ms pauses while typing) to what is new.
         gc.freeze()
-        self.call_later(self._let_keys_through)  # the keys pressed while it opened, if any
+        self.call_later(self.let_keys_through)  # the keys pressed while it opened, if any
         if self.exit_when == "loaded":
             self.call_after_refresh(self.exit)
         else:
@@ -317,13 +230,13 @@ class TuicoachApp(App[None]):
         if isinstance(error, BackendError):
             self.post_message(messages.BackendFailed(error))
         elif worker.group == "open":
-            self._open_failed(error)
+            self.open_failed(error)
         else:
             self.notify(f"{type(error).__name__}: {error}", severity="error", timeout=15,
                         title=f"Something went wrong ({worker.group})", markup=False)  # fmt: skip
 
-    def _open_failed(self, error: BaseException) -> None:
-        self.call_later(self._let_keys_through)  # they act without an account: quit works
+    def open_failed(self, error: BaseException) -> None:
+        self.call_later(self.let_keys_through)  # they act without an account: quit works
         if isinstance(error, BackendError):
             self.post_message(messages.BackendFailed(error))
             return
