@@ -51,6 +51,13 @@ class FirstFrame(RecordingApp):
         await super().on_ready()
 
 
+def assert_filled_and_open(app: FirstFrame) -> None:
+    """The Mentions pane holds the owed count and rows, and the app's account is open."""
+    pane = app.main.query_one(MentionsPane)
+    assert " owed" in str(pane.border_title) and len(pane.tweets.rows) > 0
+    assert app.account is not None
+
+
 def _app(data: Path, connect: Any, **options: Any) -> FirstFrame:
     clock = fixed_clock(NOW)
     return FirstFrame(connect=connect, clock=clock, theme="espresso", sync=False, **options)
@@ -137,9 +144,7 @@ async def test_a_reader_that_failed_leaves_the_opening_to_the_app(tmp_path: Path
     app = _app(tmp_path, demo_connect(tmp_path, clock), reading=failed)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
-        pane = app.main.query_one(MentionsPane)
-        assert " owed" in str(pane.border_title) and len(pane.tweets.rows) > 0
-        assert app.account is not None
+        assert_filled_and_open(app)
 
 
 async def test_a_failed_reader_and_a_broken_store_say_the_store_could_not_open(
@@ -203,9 +208,7 @@ async def test_a_slow_store_shows_the_panes_first_then_fills_them(
         assert (title, mentions, timeline) == ("▶ Mentions", 0, 0)
         release.set()
         await settle(pilot)  # the worker that waits for the opening, and its message
-        pane = app.main.query_one(MentionsPane)
-        assert " owed" in str(pane.border_title) and len(pane.tweets.rows) > 0
-        assert app.account is not None
+        assert_filled_and_open(app)
 
 
 async def test_the_collector_paused_for_start_up_runs_again_from_the_first_frame(
